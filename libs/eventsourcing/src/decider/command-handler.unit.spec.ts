@@ -1,0 +1,96 @@
+import { InMemoryEventStore } from '../store/in-memory-event-store';
+import { CommandHandler } from './command-handler';
+import { EventSchemas } from './upcasting';
+import { ConcurrencyError, PreconditionFailedError } from '../errors';
+import { counterDecider, type CounterCommand } from '../testing/counter-decider';
+import { deciderSpec } from '../testing/decider-spec';
+import type { EventStore } from '../store/event-store';
+
+describe('counter decider (given/when/then)', () => {
+  const spec = deciderSpec(counterDecider);
+  it('increments', () => spec.given([]).when({ type: 'Increment', by: 2 }).then([{ type: 'Incremented', data: { by: 2 } }]));
+  it('refuses to go below zero', () =>
+    spec.given([{ type: 'Incremented', data: { by: 1 } }]).when({ type: 'Decrement', by: 2 }).thenThrows(PreconditionFailedError));
+});
+
+describe('CommandHandler', () => {
+  let store: InMemoryEventStore;
+  let handler: CommandHandler<CounterCommand, { value: number }, never>;
+  const inc = (by: number): CounterCommand => ({ type: 'Increment', by });
+
+  beforeEach(() => {
+    store = new InMemoryEventStore();
+    handler = new CommandHandler(store, counterDecider as never);
+  });
+
+  it('loads, decides and appends, returning the new state and revision', async () => {
+    await handler.handle('counter-1', inc(2));
+    const result = await handler.handle('counter-1', inc(3), { context: { actor: 'alice', correlationId: 'c-1' } });
+    expect(result.state).toEqual({ value: 5 });
+    expect(result.revision).toBe(1);
+    const [, second] = await store.readStream('counter-1');
+    expect(second!.metadata).toMatchObject({ actor: 'alice', correlationId: 'c-1' });
+  });
+
+  it('refuses a stale expected revision without deciding', async () => {
+    await handler.handle('counter-1', inc(1));
+    await handler.handle('counter-1', inc(1));
+    await expect(handler.handle('counter-1', inc(1), { expectedRevision: 0 })).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await store.readStream('counter-1')).toHaveLength(2);
+  });
+
+  it('writes nothing when the domain refuses', async () => {
+    await expect(handler.handle('counter-1', { type: 'Decrement', by: 1 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    expect(await store.readStream('counter-1')).toEqual([]);
+  });
+
+  it('retries a conflict on fresh state only when the command says it is safe', async () => {
+    // A store that lets another writer slip in once, right before our append.
+    const racing = (retryOnConflict: boolean) => {
+      let raced = false;
+      const racy: EventStore = Object.create(store) as EventStore;
+      racy.append = async (id, events, expected) => {
+        if (!raced) {
+          raced = true;
+          await store.append(id, [{ id: crypto.randomUUID(), type: 'Incremented', schemaVersion: 1, data: { by: 10 }, metadata: { occurredAt: new Date().toISOString() } }], 'any');
+        }
+        return store.append(id, events, expected);
+      };
+      return new CommandHandler(racy, counterDecider).handle('counter-r' + String(retryOnConflict), inc(1), { retryOnConflict });
+    };
+    await expect(racing(false)).rejects.toBeInstanceOf(ConcurrencyError);
+    const retried = await racing(true);
+    expect(retried.state).toEqual({ value: 11 });
+  });
+
+  it('makes a command with an idempotency key a no-op the second time', async () => {
+    const first = await handler.handle('counter-1', inc(4), { context: { idempotencyKey: 'req-42' } });
+    const again = await handler.handle('counter-1', inc(4), { context: { idempotencyKey: 'req-42' } });
+    expect(again.events.map((e) => e.id)).toEqual(first.events.map((e) => e.id));
+    expect(await store.readStream('counter-1')).toHaveLength(1);
+    expect(again.state).toEqual({ value: 4 });
+  });
+
+  it('upcasts old event versions on read', async () => {
+    await store.append('counter-old', [{ id: crypto.randomUUID(), type: 'Incremented', schemaVersion: 1, data: { amount: 7 }, metadata: { occurredAt: new Date().toISOString() } }], 'no_stream');
+    const schemas = new EventSchemas({ Incremented: { currentVersion: 2, upcasts: { 1: (d) => ({ by: (d as { amount: number }).amount }) } } });
+    const upcasting = new CommandHandler(store, counterDecider, { schemas });
+    const result = await upcasting.handle('counter-old', inc(1));
+    expect(result.state).toEqual({ value: 8 });
+    const stored = await store.readStream('counter-old');
+    expect(stored.map((e) => e.schemaVersion)).toEqual([1, 2]);
+  });
+
+  it('folds a stream as of a past date', async () => {
+    await handler.handle('counter-1', inc(1), { occurredAt: new Date('2026-01-01T00:00:00Z') });
+    await handler.handle('counter-1', inc(1), { occurredAt: new Date('2026-03-01T00:00:00Z') });
+    const { state } = await handler.load('counter-1', new Date('2026-02-01T00:00:00Z'));
+    expect(state).toEqual({ value: 1 });
+  });
+
+  it('does not start a command whose caller has gone', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    await expect(handler.handle('counter-1', inc(1), { context: { signal: abort.signal } })).rejects.toThrow('no longer waiting');
+  });
+});

@@ -1,0 +1,169 @@
+import type { SqlClient } from '../sql/sql-client';
+import { assertSqlIdentifier } from '../sql/sql-identifiers';
+import { migrate } from '../sql/migrate';
+import type { EventStore, Subscription } from '../store/event-store';
+import type { RecordedEvent } from '../store/event';
+import { EventSchemas } from '../decider/upcasting';
+import { CheckpointStore } from './checkpoint-store';
+import type { Projection, RunnerLogger } from './projection';
+
+export interface ProjectionRunnerOptions {
+  /** Schema of the read model and its checkpoint (the service's schema). */
+  readonly schema: string;
+  readonly schemas?: EventSchemas;
+  readonly batchSize?: number;
+  readonly logger?: RunnerLogger;
+  /** Called after each committed batch: feeds the lag and position metrics. */
+  readonly onProgress?: (progress: { projection: string; position: number }) => void;
+  /** First delay before restarting after a failure; doubles up to 30 s. */
+  readonly restartDelayMs?: number;
+}
+
+export class ProjectionTimeoutError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly wanted: number,
+    readonly reached: number,
+  ) {
+    super(`projection ${projection} reached position ${reached}, not ${wanted}, in time`);
+    this.name = 'ProjectionTimeoutError';
+  }
+}
+
+/**
+ * Feeds a projection from the global log: catch-up subscription from the stored checkpoint,
+ * one transaction per batch for the read model and the checkpoint together. Rebuilding from
+ * zero replays the same events through the same `apply`, so it yields the same read model.
+ */
+export class ProjectionRunner {
+  private readonly checkpoints: CheckpointStore;
+  private readonly schemas: EventSchemas;
+  private subscription: Subscription | undefined;
+  private current = 0;
+  private running = false;
+  private failures = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private waiters: { position: number; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly sql: SqlClient,
+    private readonly projection: Projection,
+    private readonly options: ProjectionRunnerOptions,
+  ) {
+    assertSqlIdentifier(options.schema);
+    this.checkpoints = new CheckpointStore(options.schema);
+    this.schemas = options.schemas ?? new EventSchemas({});
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  /** Last position whose effects are committed in the read model. */
+  get position(): number {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    const { schema } = this.options;
+    await migrate(this.sql, `pcn-projection-${schema}-${this.projection.name}`, [`CREATE SCHEMA IF NOT EXISTS ${schema}`, this.checkpoints.ddl()]);
+    await this.sql.transaction(async (tx) => {
+      await this.projection.setup(tx);
+      const checkpoint = await this.checkpoints.read(tx, this.projection.name);
+      if (checkpoint && checkpoint.version === this.projection.version) {
+        this.current = checkpoint.position;
+        return;
+      }
+      // New projection, or its logic changed: start over from the beginning of the log.
+      await this.projection.reset(tx);
+      await this.checkpoints.write(tx, this.projection.name, { position: 0, version: this.projection.version });
+      this.current = 0;
+      if (checkpoint) this.options.logger?.info({ projection: this.projection.name }, 'projection version changed: rebuilding');
+    });
+    this.running = true;
+    this.subscribe();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.restartTimer);
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  /** Empties the read model and replays the whole log into it. */
+  async rebuild(): Promise<void> {
+    const wasRunning = this.running;
+    await this.stop();
+    await this.sql.transaction(async (tx) => {
+      await this.projection.reset(tx);
+      await this.checkpoints.write(tx, this.projection.name, { position: 0, version: this.projection.version });
+    });
+    this.current = 0;
+    if (wasRunning) {
+      this.running = true;
+      this.subscribe();
+    }
+  }
+
+  /** Read-your-writes: resolves once the read model includes `position`. */
+  waitForPosition(position: number, timeoutMs = 5000): Promise<void> {
+    if (this.current >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new ProjectionTimeoutError(this.projection.name, position, this.current));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  private subscribe(): void {
+    this.subscription = this.store.subscribe({
+      after: this.current,
+      filter: this.projection.filter,
+      batchSize: this.options.batchSize ?? 500,
+      onEvents: (events) => this.applyBatch(events),
+      onError: (error) => this.onFailure(error),
+    });
+  }
+
+  private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
+    const last = events[events.length - 1]!.position;
+    await this.sql.transaction(async (tx) => {
+      await this.projection.apply(
+        tx,
+        events.map((e) => this.schemas.upcast(e)),
+      );
+      await this.checkpoints.write(tx, this.projection.name, { position: last, version: this.projection.version });
+    });
+    this.current = last;
+    this.failures = 0;
+    this.options.onProgress?.({ projection: this.projection.name, position: last });
+    const ready = this.waiters.filter((w) => w.position <= last);
+    this.waiters = this.waiters.filter((w) => w.position > last);
+    for (const w of ready) w.resolve();
+  }
+
+  private onFailure(error: Error): void {
+    this.subscription = undefined;
+    if (!this.running) return;
+    this.failures++;
+    const delay = Math.min((this.options.restartDelayMs ?? 500) * 2 ** (this.failures - 1), 30_000);
+    this.options.logger?.error(
+      { projection: this.projection.name, position: this.current, err: error, retryInMs: delay },
+      'projection failed; restarting from its checkpoint',
+    );
+    this.restartTimer = setTimeout(() => {
+      if (this.running) this.subscribe();
+    }, delay);
+  }
+}

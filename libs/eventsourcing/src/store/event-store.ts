@@ -1,0 +1,71 @@
+import type { NewEvent, RecordedEvent } from './event';
+
+/**
+ * What the writer believes about the stream: `no_stream` (it must not exist), `stream_exists`,
+ * an exact revision (the last event's 0-based revision), or `any` (no check).
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream: the next append's expected revision. */
+  readonly nextExpectedRevision: number;
+  /** Global position of the last appended event. */
+  readonly lastPosition: number;
+  /** True when every event id was already in the stream: nothing was written. */
+  readonly idempotentReplay: boolean;
+}
+
+export interface ReadStreamOptions {
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+/** Restricts the global log to streams whose id starts with one of these prefixes. */
+export interface LogFilter {
+  readonly streamPrefixes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Default: from the beginning. */
+  readonly after?: number;
+  readonly maxCount?: number;
+  readonly filter?: LogFilter;
+}
+
+export interface SubscribeOptions {
+  /** Checkpoint: the last position already handled (exclusive). Default: from the beginning. */
+  readonly after?: number;
+  readonly filter?: LogFilter;
+  readonly batchSize?: number;
+  /** Called with events in global order; the next batch waits until it resolves. */
+  readonly onEvents: (events: readonly RecordedEvent[]) => Promise<void>;
+  /** A failure of the source or of `onEvents` stops the subscription and lands here. */
+  readonly onError?: (error: Error) => void;
+}
+
+export interface Subscription {
+  /** Position of the last event handed to `onEvents` successfully. */
+  readonly position: number | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * The event store port. Every adapter passes the contract suite in `testing/`.
+ */
+export interface EventStore {
+  append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream in revision order; empty when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** The global log in position order, gap-free for readers: nothing is committed behind it later. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up subscription to the global log: history from the checkpoint, then live. */
+  subscribe(options: SubscribeOptions): Subscription;
+  /** Position of the last event in the global log (0 when empty). */
+  headPosition(filter?: LogFilter): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function matchesFilter(streamId: string, filter: LogFilter | undefined): boolean {
+  const prefixes = filter?.streamPrefixes;
+  return !prefixes || prefixes.length === 0 || prefixes.some((p) => streamId.startsWith(p));
+}

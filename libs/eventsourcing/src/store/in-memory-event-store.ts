@@ -1,0 +1,106 @@
+import type { NewEvent, RecordedEvent } from './event';
+import {
+  matchesFilter,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type LogFilter,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type SubscribeOptions,
+  type Subscription,
+} from './event-store';
+import { AppendSignal } from './append-signal';
+import { startCatchUpSubscription } from './catch-up-subscription';
+import { assertExpectedRevision, EventIdConflictError } from './store-errors';
+import { assertValidEvents } from './event-validation';
+
+/** For unit tests and tools. Data is cloned in and out, as a real store would serialise it. */
+export class InMemoryEventStore implements EventStore {
+  private readonly log: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly byId = new Map<string, RecordedEvent>();
+  private readonly signal = new AppendSignal();
+
+  constructor(private readonly pollIntervalMs = 50) {}
+
+  async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    assertValidEvents(streamId, events);
+    const stream = this.streams.get(streamId) ?? [];
+    const replay = this.findReplay(streamId, events);
+    if (replay) return replay;
+    assertExpectedRevision(streamId, expected, stream.length - 1);
+    if (events.length === 0) {
+      return { nextExpectedRevision: stream.length - 1, lastPosition: this.log.length, idempotentReplay: false };
+    }
+    const recordedAt = new Date().toISOString();
+    for (const event of events) {
+      const recorded: RecordedEvent = {
+        ...structuredClone(event),
+        streamId,
+        revision: stream.length,
+        position: this.log.length + 1,
+        recordedAt,
+      };
+      stream.push(recorded);
+      this.log.push(recorded);
+      this.byId.set(event.id, recorded);
+    }
+    this.streams.set(streamId, stream);
+    this.signal.notify();
+    return { nextExpectedRevision: stream.length - 1, lastPosition: this.log.length, idempotentReplay: false };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const from = options.fromRevision ?? 0;
+    const stream = this.streams.get(streamId) ?? [];
+    return structuredClone(stream.slice(from, options.maxCount === undefined ? undefined : from + options.maxCount));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    const max = options.maxCount ?? Number.POSITIVE_INFINITY;
+    // Positions are 1-based and dense here, so the log index is position - 1.
+    for (let i = options.after ?? 0; i < this.log.length && out.length < max; i++) {
+      const event = this.log[i]!;
+      if (matchesFilter(event.streamId, options.filter)) out.push(event);
+    }
+    return structuredClone(out);
+  }
+
+  subscribe(options: SubscribeOptions): Subscription {
+    return startCatchUpSubscription(this, this.signal, options, this.pollIntervalMs);
+  }
+
+  async headPosition(filter?: LogFilter): Promise<number> {
+    for (let i = this.log.length - 1; i >= 0; i--) {
+      if (matchesFilter(this.log[i]!.streamId, filter)) return this.log[i]!.position;
+    }
+    return 0;
+  }
+
+  async close(): Promise<void> {
+    this.signal.notify();
+  }
+
+  private findReplay(streamId: string, events: readonly NewEvent[]): AppendResult | undefined {
+    const found = events.map((e) => this.byId.get(e.id)).filter((e): e is RecordedEvent => e !== undefined);
+    if (found.length === 0) return undefined;
+    if (!isSameAppend(streamId, events, found)) throw new EventIdConflictError(found[0]!.id, streamId);
+    const last = found[found.length - 1]!;
+    return { nextExpectedRevision: last.revision, lastPosition: last.position, idempotentReplay: true };
+  }
+}
+
+/** The same events, in the same order, at consecutive revisions of the same stream. */
+export function isSameAppend(
+  streamId: string,
+  events: readonly NewEvent[],
+  found: readonly Pick<RecordedEvent, 'id' | 'streamId' | 'revision'>[],
+): boolean {
+  if (found.length !== events.length) return false;
+  const sorted = [...found].sort((a, b) => a.revision - b.revision);
+  return sorted.every(
+    (e, i) => e.streamId === streamId && e.id === events[i]!.id && (i === 0 || e.revision === sorted[i - 1]!.revision + 1),
+  );
+}
