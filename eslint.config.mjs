@@ -11,6 +11,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
       eqeqeq: 'error',
+      // noUncheckedIndexedAccess is on: `!` marks index reads already bounds-checked.
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
   {

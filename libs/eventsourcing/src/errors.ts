@@ -94,9 +94,6 @@ export class ConcurrencyError extends DomainError {
 
 export class PermissionDeniedError extends DomainError {
   readonly kind = 'permission_denied';
-  constructor(message: string) {
-    super(message);
-  }
 }
 
 export function isDomainError(error: unknown): error is DomainError {
