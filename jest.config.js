@@ -9,7 +9,9 @@ for (const root of ['libs', 'services']) {
   for (const dir of readdirSync(join(__dirname, root))) {
     const pkg = join(__dirname, root, dir, 'package.json');
     if (existsSync(pkg)) {
-      moduleNameMapper[`^${require(pkg).name}$`] = `<rootDir>/${root}/${dir}/src/index.ts`;
+      const name = require(pkg).name;
+      moduleNameMapper[`^${name}$`] = `<rootDir>/${root}/${dir}/src/index.ts`;
+      moduleNameMapper[`^${name}/testing$`] = `<rootDir>/${root}/${dir}/src/testing/index.ts`;
     }
   }
 }

@@ -97,12 +97,8 @@ export class SqlEventStore implements EventStore {
       // snapshot (READ COMMITTED) and so see everything committed before the lock was granted.
       const head = await tx.query<{ position: number }>(`SELECT position FROM ${s}.log_head FOR UPDATE`);
       const base = head.rows[0]!.position;
-      const replay = await this.findReplay(tx, streamId, events);
+      const { revision, replay } = await this.inspect(tx, streamId, events);
       if (replay) return replay;
-      const current = await tx.query<{ revision: number }>(`SELECT revision FROM ${s}.streams WHERE stream_id = $1`, [
-        streamId,
-      ]);
-      const revision = current.rows[0]?.revision ?? -1;
       assertExpectedRevision(streamId, expected, revision);
       if (events.length === 0) return { nextExpectedRevision: revision, lastPosition: base, idempotentReplay: false };
       const n = events.length;
@@ -177,19 +173,21 @@ export class SqlEventStore implements EventStore {
     return `AND (${clauses.join(' OR ')})`;
   }
 
-  private async findReplay(tx: SqlExecutor, streamId: string, events: readonly NewEvent[]): Promise<AppendResult | undefined> {
-    if (events.length === 0) return undefined;
-    const res = await tx.query<{ id: string; stream_id: string; revision: number; position: number }>(
-      `SELECT event_id::text AS id, stream_id, revision, position FROM ${this.s}.events
-       WHERE event_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))`,
-      [JSON.stringify(events.map((e) => e.id.toLowerCase()))],
+  /** The stream's revision and, when these event ids are already stored, the original append. */
+  private async inspect(tx: SqlExecutor, streamId: string, events: readonly NewEvent[]): Promise<{ revision: number; replay?: AppendResult }> {
+    const res = await tx.query<{ revision: number | null; existing: { id: string; streamId: string; revision: number; position: number }[] }>(
+      `SELECT (SELECT revision FROM ${this.s}.streams WHERE stream_id = $1) AS revision,
+              COALESCE((SELECT jsonb_agg(jsonb_build_object('id', event_id::text, 'streamId', stream_id, 'revision', revision, 'position', position))
+                        FROM ${this.s}.events WHERE event_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))), '[]'::jsonb) AS existing`,
+      [streamId, JSON.stringify(events.map((e) => e.id.toLowerCase()))],
     );
-    if (res.rows.length === 0) return undefined;
-    const found = res.rows.map((r) => ({ id: r.id, streamId: r.stream_id, revision: r.revision, position: r.position }));
+    const row = res.rows[0]!;
+    const revision = row.revision ?? -1;
+    if (row.existing.length === 0) return { revision };
     const normalised = events.map((e) => ({ ...e, id: e.id.toLowerCase() }));
-    if (!isSameAppend(streamId, normalised, found)) throw new EventIdConflictError(found[0]!.id, streamId);
-    const last = found.reduce((a, b) => (b.revision > a.revision ? b : a));
-    return { nextExpectedRevision: last.revision, lastPosition: last.position, idempotentReplay: true };
+    if (!isSameAppend(streamId, normalised, row.existing)) throw new EventIdConflictError(row.existing[0]!.id, streamId);
+    const last = row.existing.reduce((a, b) => (b.revision > a.revision ? b : a));
+    return { revision, replay: { nextExpectedRevision: last.revision, lastPosition: last.position, idempotentReplay: true } };
   }
 }
 

@@ -1,0 +1,4 @@
+export * from './http-errors';
+export * from './problem';
+export * from './etag';
+export * from './command-context';

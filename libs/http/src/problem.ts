@@ -1,0 +1,63 @@
+import type { ErrorRequestHandler } from 'express';
+import { isDomainError, type DomainError } from '@pcn/eventsourcing';
+import { HttpError } from './http-errors';
+
+/** RFC 9457 problem details, with `errors` (field violations) or `violations` as extensions. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance?: string;
+  readonly [extension: string]: unknown;
+}
+
+export interface ProblemLogger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+const TYPE = (slug: string): string => `urn:pcn:problem:${slug}`;
+
+const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; title: string }> = {
+  invalid_argument: { status: 400, title: 'Invalid request' },
+  not_found: { status: 404, title: 'Not found' },
+  already_exists: { status: 409, title: 'Already exists' },
+  failed_precondition: { status: 409, title: 'Not allowed in the current state' },
+  concurrency_conflict: { status: 412, title: 'Version mismatch' },
+  permission_denied: { status: 403, title: 'Permission denied' },
+};
+
+export function toProblem(error: unknown): Problem {
+  if (isDomainError(error)) {
+    const { status, title } = DOMAIN_STATUS[error.kind];
+    const base = { type: TYPE(error.kind.replace(/_/g, '-')), title, status, detail: error.message };
+    if (error.kind === 'invalid_argument') return { ...base, errors: (error as unknown as { violations: unknown }).violations };
+    if (error.kind === 'failed_precondition') return { ...base, violations: (error as unknown as { violations: unknown }).violations };
+    return base;
+  }
+  if (error instanceof HttpError) {
+    return { type: TYPE(error.title.toLowerCase().replace(/\s+/g, '-')), title: error.title, status: error.status, detail: error.message };
+  }
+  const bodyError = error as { type?: string; status?: number; expose?: boolean; message?: string };
+  if (bodyError?.type === 'entity.parse.failed') {
+    return { type: TYPE('malformed-body'), title: 'Malformed body', status: 400, detail: `the body is not valid JSON: ${bodyError.message}` };
+  }
+  if (bodyError?.type === 'entity.too.large') {
+    return { type: TYPE('body-too-large'), title: 'Body too large', status: 413, detail: 'the body exceeds the size limit' };
+  }
+  if (bodyError?.expose && typeof bodyError.status === 'number' && bodyError.status < 500) {
+    return { type: TYPE('bad-request'), title: 'Bad request', status: bodyError.status, detail: String(bodyError.message) };
+  }
+  return { type: TYPE('internal'), title: 'Internal error', status: 500, detail: 'the server failed to handle the request; it has been logged' };
+}
+
+/** Last middleware: every error becomes problem+json; unexpected ones are logged in full. */
+export function problemHandler(logger: ProblemLogger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const problem = { ...toProblem(error), instance: req.originalUrl };
+    if (problem.status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
+    else logger.warn({ status: problem.status, method: req.method, url: req.originalUrl, detail: problem.detail }, 'request refused');
+    res.status(problem.status).type('application/problem+json').json(problem);
+  };
+}

@@ -1,0 +1,200 @@
+import {
+  CommandHandler,
+  NotFoundError,
+  ValidationError,
+  type CommandContext,
+  type EventStore,
+  type FieldViolation,
+  type RecordedEvent,
+} from '@pcn/eventsourcing';
+import { centreDecider } from '../domain/centre-decider';
+import type { CentreDetails, CentreLocation, GeoPoint } from '../domain/centre';
+import type { CentreCommand } from '../domain/commands';
+import type { CentreEvent } from '../domain/events';
+import type { CentreState } from '../domain/centre-state';
+import { parseInput } from './zod-violations';
+import {
+  accreditCentreInput,
+  amendCentreInput,
+  asOfInput,
+  closeCentreInput,
+  listCentresInput,
+  registerCentreInput,
+  reinstateCentreInput,
+  suspendCentreInput,
+  type AmendCentreInput,
+} from './schemas';
+import { dayOf, toCentreView, type CentreView } from './centre-view';
+import type { CentrePage, CentreReadModel } from './centre-read-model';
+import type { Clock, CommuneLookup, IdentifierCheck } from './ports';
+import { centreEventSchemas } from './event-schemas';
+
+export const centreStreamId = (finess: string): string => `centre-${finess}`;
+
+export interface CentreRegistryDeps {
+  readonly store: EventStore;
+  readonly readModel: CentreReadModel;
+  readonly communes: CommuneLookup;
+  readonly checkFiness: IdentifierCheck;
+  readonly clock: Clock;
+}
+
+export interface HistoryEntry {
+  readonly version: number;
+  readonly type: string;
+  readonly occurredAt: string;
+  readonly recordedAt: string;
+  readonly actor?: string;
+  readonly data: unknown;
+}
+
+/** Writes take the version the caller last saw; a stale one is a ConcurrencyError. */
+export interface WriteOptions {
+  readonly expectedVersion: number;
+  readonly context?: CommandContext;
+}
+
+/**
+ * The registry's use cases. Inputs are `unknown` on purpose: this is where they are validated,
+ * whatever the transport, and nothing is written unless every field is valid.
+ */
+export class CentreRegistry {
+  private readonly handler: CommandHandler<CentreCommand, CentreState, CentreEvent>;
+
+  constructor(private readonly deps: CentreRegistryDeps) {
+    this.handler = new CommandHandler(deps.store, centreDecider, { schemas: centreEventSchemas });
+  }
+
+  async register(input: unknown, context: CommandContext = {}): Promise<CentreView> {
+    const parsed = parseInput(registerCentreInput, input);
+    const finess = this.finess(parsed.finess, 'finess');
+    const location = this.resolveCommune(parsed.communeInsee);
+    const details: CentreDetails = {
+      name: parsed.name,
+      manager: parsed.manager,
+      type: parsed.type,
+      location,
+      address: parsed.address,
+      coordinates: this.coordinates(parsed.coordinates, parsed.communeInsee),
+      commitments: parsed.commitments,
+      governance: parsed.governance,
+      ...(parsed.healthProject && { healthProject: parsed.healthProject }),
+      services: parsed.services,
+      secpaParticipation: parsed.secpaParticipation,
+    };
+    return this.execute(finess, { type: 'RegisterCentre', finess, details }, 'no_stream', context);
+  }
+
+  async amend(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
+    const finess = this.finess(finessRaw, 'finess');
+    const changes = this.amendments(parseInput(amendCentreInput, input));
+    return this.execute(finess, { type: 'AmendCentre', changes }, options.expectedVersion, options.context);
+  }
+
+  async accredit(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
+    const { accreditedOn } = parseInput(accreditCentreInput, input);
+    return this.execute(this.finess(finessRaw, 'finess'), { type: 'AccreditCentre', accreditedOn }, options.expectedVersion, options.context);
+  }
+
+  async suspend(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
+    const { reason } = parseInput(suspendCentreInput, input);
+    return this.execute(this.finess(finessRaw, 'finess'), { type: 'SuspendCentre', reason }, options.expectedVersion, options.context);
+  }
+
+  async reinstate(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
+    parseInput(reinstateCentreInput, input ?? {});
+    return this.execute(this.finess(finessRaw, 'finess'), { type: 'ReinstateCentre' }, options.expectedVersion, options.context);
+  }
+
+  async close(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
+    const { effectiveDate, reason } = parseInput(closeCentreInput, input);
+    return this.execute(this.finess(finessRaw, 'finess'), { type: 'CloseCentre', effectiveDate, reason }, options.expectedVersion, options.context);
+  }
+
+  /** Current state from the read model; `asOf` folds the stream up to that instant instead. */
+  async get(finessRaw: string, asOf?: string): Promise<CentreView> {
+    const finess = this.finess(finessRaw, 'finess');
+    if (asOf === undefined) {
+      const view = await this.deps.readModel.get(finess, dayOf(this.deps.clock.now()));
+      if (!view) throw new NotFoundError('centre', finess);
+      return view;
+    }
+    const at = new Date(parseInput(asOfInput, asOf));
+    const { state, events } = await this.handler.load(centreStreamId(finess), at);
+    const upTo = events.filter((e) => Date.parse(e.metadata.occurredAt) <= at.getTime());
+    if (!state.exists || upTo.length === 0) throw new NotFoundError('centre', `${finess} as of ${asOf}`);
+    return toCentreView(state, times(upTo), dayOf(at));
+  }
+
+  async list(input: unknown): Promise<CentrePage> {
+    const { pageSize, pageToken, ...filter } = parseInput(listCentresInput, input);
+    return this.deps.readModel.list(filter, { size: pageSize, ...(pageToken && { token: pageToken }) }, dayOf(this.deps.clock.now()));
+  }
+
+  async history(finessRaw: string): Promise<HistoryEntry[]> {
+    const finess = this.finess(finessRaw, 'finess');
+    const { events } = await this.handler.load(centreStreamId(finess));
+    if (events.length === 0) throw new NotFoundError('centre', finess);
+    return events.map((e) => ({
+      version: e.revision,
+      type: e.type,
+      occurredAt: e.metadata.occurredAt,
+      recordedAt: e.recordedAt,
+      ...(e.metadata.actor && { actor: e.metadata.actor }),
+      data: e.data,
+    }));
+  }
+
+  private async execute(finess: string, command: CentreCommand, expected: number | 'no_stream', context: CommandContext = {}): Promise<CentreView> {
+    const streamId = centreStreamId(finess);
+    const ctx: CommandContext = context.idempotencyKey ? { ...context, idempotencyKey: `${streamId}:${context.idempotencyKey}` } : context;
+    const result = await this.handler.handle(streamId, command, { expectedRevision: expected, context: ctx, occurredAt: this.deps.clock.now() });
+    if (!result.state.exists) throw new NotFoundError('centre', finess);
+    // Answer with what the read model will serve next, once it has caught up.
+    if (result.lastPosition !== undefined) await this.deps.readModel.waitFor(result.lastPosition);
+    const view = await this.deps.readModel.get(finess, dayOf(this.deps.clock.now()));
+    if (!view) throw new NotFoundError('centre', finess);
+    return view;
+  }
+
+  private finess(raw: string, field: string): string {
+    const checked = this.deps.checkFiness(raw ?? '');
+    if (!checked.ok) throw ValidationError.field(field, checked.reason);
+    return checked.value;
+  }
+
+  private resolveCommune(insee: string): CentreLocation {
+    const commune = this.deps.communes.get(insee);
+    if (!commune) throw ValidationError.field('communeInsee', `no commune has INSEE code ${insee} in the official list`);
+    return { communeInsee: commune.insee, communeName: commune.name, departement: commune.departement, region: commune.region };
+  }
+
+  private coordinates(given: GeoPoint | undefined, insee: string): GeoPoint {
+    if (given) return given;
+    const centroid = this.deps.communes.get(insee)?.coordinates;
+    if (!centroid) throw ValidationError.field('coordinates', `are required: commune ${insee} has no known centroid`);
+    return centroid;
+  }
+
+  private amendments(input: AmendCentreInput): Partial<CentreDetails> {
+    const { communeInsee, ...rest } = input;
+    const violations: FieldViolation[] = [];
+    const changes: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined) changes[k] = v;
+    if (communeInsee !== undefined) {
+      const commune = this.deps.communes.get(communeInsee);
+      if (!commune) violations.push({ field: 'communeInsee', description: `no commune has INSEE code ${communeInsee} in the official list` });
+      else changes.location = { communeInsee: commune.insee, communeName: commune.name, departement: commune.departement, region: commune.region };
+    }
+    if (violations.length) throw new ValidationError(violations);
+    return changes as Partial<CentreDetails>;
+  }
+}
+
+function times(events: readonly RecordedEvent[]): { version: number; registeredAt: string; updatedAt: string } {
+  return {
+    version: events[events.length - 1]!.revision,
+    registeredAt: events[0]!.metadata.occurredAt,
+    updatedAt: events[events.length - 1]!.metadata.occurredAt,
+  };
+}

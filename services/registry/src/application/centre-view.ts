@@ -1,0 +1,60 @@
+import type { CentreDetails, CentreStatus, CentreServiceKind, Manager, Address, GeoPoint, Commitments, Governance, HealthProject, CentreType } from '../domain/centre';
+import { statusOn, type ExistingCentre } from '../domain/centre-state';
+
+/** A centre as the APIs return it. `version` is the stream revision: the ETag. */
+export interface CentreView {
+  readonly finess: string;
+  readonly name: string;
+  readonly manager: Manager;
+  readonly type: CentreType;
+  readonly communeInsee: string;
+  readonly communeName: string;
+  readonly departement: string;
+  readonly region: string;
+  readonly address: Address;
+  readonly coordinates: GeoPoint;
+  readonly commitments: Commitments;
+  readonly governance: Governance;
+  readonly healthProject?: HealthProject;
+  readonly services: readonly CentreServiceKind[];
+  readonly secpaParticipation: boolean;
+  readonly status: CentreStatus;
+  readonly accreditedOn?: string;
+  readonly suspensionReason?: string;
+  readonly closure?: { readonly effectiveDate: string; readonly reason: string };
+  readonly version: number;
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+}
+
+export interface CentreTimes {
+  readonly version: number;
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+}
+
+/** `day` (YYYY-MM-DD) decides whether an announced closure has taken effect. */
+export function toCentreView(centre: ExistingCentre, times: CentreTimes, day: string): CentreView {
+  const d: CentreDetails = centre.details;
+  return {
+    finess: centre.finess,
+    name: d.name,
+    manager: d.manager,
+    type: d.type,
+    ...d.location,
+    address: d.address,
+    coordinates: d.coordinates,
+    commitments: d.commitments,
+    governance: d.governance,
+    ...(d.healthProject && { healthProject: d.healthProject }),
+    services: d.services,
+    secpaParticipation: d.secpaParticipation,
+    status: statusOn(centre, day),
+    ...(centre.accreditedOn && { accreditedOn: centre.accreditedOn }),
+    ...(centre.status === 'suspended' && centre.suspensionReason && { suspensionReason: centre.suspensionReason }),
+    ...(centre.closure && { closure: centre.closure }),
+    ...times,
+  };
+}
+
+export const dayOf = (date: Date): string => date.toISOString().slice(0, 10);

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { CENTRE_SERVICES, CENTRE_STATUSES, CENTRE_TYPES, HEALTH_PROJECT_AXES, MANAGER_KINDS } from '../domain/centre';
+
+/**
+ * Input shapes of the registry, shared by REST and gRPC (which maps its messages to them) and
+ * turned into JSON Schema for the OpenAPI document. Every bound here is a documented limit.
+ */
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'is not a calendar date');
+
+const uniqueList = <T extends z.ZodType>(item: T, max: number) =>
+  z
+    .array(item)
+    .max(max, `must have at most ${max} items`)
+    .refine((xs) => new Set(xs).size === xs.length, 'must not repeat an item');
+
+export const managerInput = z.strictObject({
+  kind: z.enum(MANAGER_KINDS),
+  name: text(200),
+  siren: z
+    .string()
+    .regex(/^\d{9}$/, 'must be 9 digits')
+    .optional(),
+});
+
+export const addressInput = z.strictObject({
+  line1: text(200),
+  line2: text(200).optional(),
+  postalCode: z.string().regex(/^\d{5}$/, 'must be 5 digits'),
+  city: text(100),
+});
+
+export const geoPointInput = z.strictObject({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+});
+
+export const commitmentsInput = z.strictObject({
+  sector1FeesOnly: z.boolean(),
+  fullThirdPartyPayment: z.boolean(),
+  salariedStaff: z.boolean(),
+});
+
+const seats = z.number().int('must be a whole number').min(0).max(100);
+export const governanceInput = z.strictObject({
+  electedOfficialsSeats: seats,
+  usersSeats: seats,
+  staffSeats: seats,
+});
+
+export const healthProjectInput = z.strictObject({
+  adoptedOn: isoDate,
+  axes: uniqueList(z.enum(HEALTH_PROJECT_AXES), HEALTH_PROJECT_AXES.length),
+});
+
+const inseeCode = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'must be an INSEE commune code (5 characters, 2A/2B for Corsica)');
+
+const detailsShape = {
+  name: text(200),
+  manager: managerInput,
+  type: z.enum(CENTRE_TYPES),
+  communeInsee: inseeCode,
+  address: addressInput,
+  /** Defaults to the commune's centroid. */
+  coordinates: geoPointInput.optional(),
+  commitments: commitmentsInput,
+  governance: governanceInput,
+  healthProject: healthProjectInput.optional(),
+  services: uniqueList(z.enum(CENTRE_SERVICES), CENTRE_SERVICES.length),
+  secpaParticipation: z.boolean().default(false),
+};
+
+export const registerCentreInput = z.strictObject({
+  finess: z.string().max(20, 'must be at most 20 characters'),
+  ...detailsShape,
+});
+export type RegisterCentreInput = z.output<typeof registerCentreInput>;
+
+export const amendCentreInput = z
+  .strictObject({
+    name: detailsShape.name.optional(),
+    manager: managerInput.optional(),
+    type: detailsShape.type.optional(),
+    communeInsee: inseeCode.optional(),
+    address: addressInput.optional(),
+    coordinates: geoPointInput.optional(),
+    commitments: commitmentsInput.optional(),
+    governance: governanceInput.optional(),
+    healthProject: healthProjectInput.optional(),
+    services: detailsShape.services.optional(),
+    secpaParticipation: z.boolean().optional(),
+  })
+  .refine((o) => Object.values(o).some((v) => v !== undefined), 'an amendment must change at least one field');
+export type AmendCentreInput = z.output<typeof amendCentreInput>;
+
+export const accreditCentreInput = z.strictObject({ accreditedOn: isoDate });
+export const suspendCentreInput = z.strictObject({ reason: text(500) });
+export const reinstateCentreInput = z.strictObject({});
+export const closeCentreInput = z.strictObject({ effectiveDate: isoDate, reason: text(500) });
+
+export const listCentresInput = z.strictObject({
+  departement: z
+    .string()
+    .regex(/^(\d{2,3}|2[AB])$/, 'must be a département code')
+    .optional(),
+  region: z
+    .string()
+    .regex(/^\d{2}$/, 'must be a région code (2 digits)')
+    .optional(),
+  status: z.enum(CENTRE_STATUSES).optional(),
+  type: z.enum(CENTRE_TYPES).optional(),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  pageToken: z.string().max(200).optional(),
+});
+export type ListCentresInput = z.output<typeof listCentresInput>;
+
+export const asOfInput = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });

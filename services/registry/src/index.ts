@@ -1,0 +1,5 @@
+export * from './registry-module';
+export * from './application/centre-registry';
+export * from './application/centre-view';
+export * from './application/ports';
+export * from './domain/centre';

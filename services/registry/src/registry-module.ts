@@ -1,0 +1,68 @@
+import { Router } from 'express';
+import {
+  ProjectionRunner,
+  SqlEventStore,
+  type EventStore,
+  type RunnerLogger,
+  type SqlClient,
+} from '@pcn/eventsourcing';
+import { CentreRegistry } from './application/centre-registry';
+import { systemClock, type Clock, type CommuneLookup, type IdentifierCheck } from './application/ports';
+import { centreEventSchemas } from './application/event-schemas';
+import { centresProjection } from './adapters/persistence/centres-projection';
+import { SqlCentreReadModel } from './adapters/persistence/sql-centre-read-model';
+import { centresRouter } from './adapters/http/centres-router';
+import { registryOpenApi } from './adapters/http/openapi';
+
+export interface RegistryModuleOptions {
+  /** Database of the read model (and of the event store unless `store` is given). */
+  readonly sql: SqlClient;
+  /** SQL schema owned by the registry. */
+  readonly schema?: string;
+  /** Event store; defaults to the SQL store in `schema`. KurrentDB in production. */
+  readonly store?: EventStore;
+  readonly communes: CommuneLookup;
+  readonly checkFiness: IdentifierCheck;
+  readonly clock?: Clock;
+  readonly logger?: RunnerLogger;
+  readonly onProjectionProgress?: (p: { projection: string; position: number }) => void;
+}
+
+export interface RegistryModule {
+  readonly registry: CentreRegistry;
+  readonly store: EventStore;
+  readonly projection: ProjectionRunner;
+  /** Mount at `/v1/centres`. */
+  readonly httpRouter: Router;
+  readonly openApi: object;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createRegistryModule(options: RegistryModuleOptions): Promise<RegistryModule> {
+  const schema = options.schema ?? 'registry';
+  const store = options.store ?? (await SqlEventStore.open(options.sql, schema));
+  const projection = new ProjectionRunner(store, options.sql, centresProjection(schema), {
+    schema,
+    schemas: centreEventSchemas,
+    ...(options.logger && { logger: options.logger }),
+    ...(options.onProjectionProgress && { onProgress: options.onProjectionProgress }),
+  });
+  const readModel = new SqlCentreReadModel(options.sql, schema, projection);
+  const registry = new CentreRegistry({
+    store,
+    readModel,
+    communes: options.communes,
+    checkFiness: options.checkFiness,
+    clock: options.clock ?? systemClock,
+  });
+  return {
+    registry,
+    store,
+    projection,
+    httpRouter: centresRouter(registry),
+    openApi: registryOpenApi(),
+    start: () => projection.start(),
+    stop: () => projection.stop(),
+  };
+}
