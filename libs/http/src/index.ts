@@ -2,3 +2,4 @@ export * from './http-errors';
 export * from './problem';
 export * from './etag';
 export * from './command-context';
+export * from './api-app';

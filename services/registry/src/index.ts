@@ -3,3 +3,4 @@ export * from './application/centre-registry';
 export * from './application/centre-view';
 export * from './application/ports';
 export * from './domain/centre';
+export { centreRegistryGrpc } from './adapters/grpc/centre-registry-grpc';

@@ -82,7 +82,9 @@ export class CentreRegistry {
       services: parsed.services,
       secpaParticipation: parsed.secpaParticipation,
     };
-    return this.execute(finess, { type: 'RegisterCentre', finess, details }, 'no_stream', context);
+    // No expected version: a concurrent registration of the same FINESS is decided again, and
+    // the decider answers ALREADY_EXISTS rather than a version mismatch.
+    return this.execute(finess, { type: 'RegisterCentre', finess, details }, undefined, context);
   }
 
   async amend(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
@@ -145,10 +147,14 @@ export class CentreRegistry {
     }));
   }
 
-  private async execute(finess: string, command: CentreCommand, expected: number | 'no_stream', context: CommandContext = {}): Promise<CentreView> {
+  private async execute(finess: string, command: CentreCommand, expected: number | undefined, context: CommandContext = {}): Promise<CentreView> {
     const streamId = centreStreamId(finess);
     const ctx: CommandContext = context.idempotencyKey ? { ...context, idempotencyKey: `${streamId}:${context.idempotencyKey}` } : context;
-    const result = await this.handler.handle(streamId, command, { expectedRevision: expected, context: ctx, occurredAt: this.deps.clock.now() });
+    const result = await this.handler.handle(streamId, command, {
+      ...(expected === undefined ? { retryOnConflict: true } : { expectedRevision: expected }),
+      context: ctx,
+      occurredAt: this.deps.clock.now(),
+    });
     if (!result.state.exists) throw new NotFoundError('centre', finess);
     // Answer with what the read model will serve next, once it has caught up.
     if (result.lastPosition !== undefined) await this.deps.readModel.waitFor(result.lastPosition);

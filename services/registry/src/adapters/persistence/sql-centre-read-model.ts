@@ -12,7 +12,7 @@ interface Row {
 
 const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
 // The status a row has on a given day: an announced closure takes effect on its date.
-const EFFECTIVE_STATUS = `CASE WHEN closure_date IS NOT NULL AND closure_date <= $1::date THEN 'closed' ELSE status END`;
+const effectiveStatus = (day: string): string => `CASE WHEN closure_date IS NOT NULL AND closure_date <= ${day}::date THEN 'closed' ELSE status END`;
 
 export class SqlCentreReadModel implements CentreReadModel {
   constructor(
@@ -28,7 +28,7 @@ export class SqlCentreReadModel implements CentreReadModel {
   }
 
   async list(filter: CentreFilter, page: { size: number; token?: string }, day: string): Promise<CentrePage> {
-    const params: unknown[] = [day];
+    const params: unknown[] = [];
     const where: string[] = [];
     const add = (clause: (p: string) => string, value: unknown): void => {
       params.push(value);
@@ -37,7 +37,10 @@ export class SqlCentreReadModel implements CentreReadModel {
     if (filter.departement) add((p) => `departement = ${p}`, filter.departement);
     if (filter.region) add((p) => `region = ${p}`, filter.region);
     if (filter.type) add((p) => `type = ${p}`, filter.type);
-    if (filter.status) add((p) => `${EFFECTIVE_STATUS} = ${p}`, filter.status);
+    if (filter.status) {
+      params.push(day);
+      add((p) => `${effectiveStatus(`$${params.length - 1}`)} = ${p}`, filter.status);
+    }
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = await this.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${this.schema}.centres ${filtered}`, params);
 

@@ -1,0 +1,45 @@
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import { problemHandler, type ProblemLogger } from './problem';
+import { HttpError } from './http-errors';
+
+export interface ApiMount {
+  readonly path: string;
+  readonly router: Router;
+}
+
+export interface ApiAppOptions {
+  readonly mounts: readonly ApiMount[];
+  readonly logger: ProblemLogger;
+  /** Served at GET /v1/openapi.json. */
+  readonly openApi?: object;
+  /** GET /metrics (Prometheus text format). */
+  readonly metrics?: RequestHandler;
+  /** GET /readyz answers 503 until this returns true. */
+  readonly ready?: () => boolean;
+  /** Largest accepted JSON body. */
+  readonly bodyLimit?: string;
+}
+
+/**
+ * The REST surface every service shares: JSON bodies with a size limit, liveness and readiness,
+ * metrics, the OpenAPI document, then the service routers, and problem+json for every error
+ * (including unknown routes).
+ */
+export function createApiApp(options: ApiAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: options.bodyLimit ?? '256kb' }));
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', (_req, res) => {
+    const ready = options.ready?.() ?? true;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+  });
+  if (options.metrics) app.get('/metrics', options.metrics);
+  const openApi = options.openApi;
+  if (openApi) app.get('/v1/openapi.json', (_req, res) => void res.json(openApi));
+  for (const mount of options.mounts) app.use(mount.path, mount.router);
+  app.use((req, _res, next) => next(new HttpError(404, 'Not Found', `no route for ${req.method} ${req.path}`)));
+  app.use(problemHandler(options.logger));
+  return app;
+}

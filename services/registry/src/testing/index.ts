@@ -1,0 +1,2 @@
+export * from './registry-fixture';
+export * from './centre-requests';

@@ -1,0 +1,35 @@
+import type { Express } from 'express';
+import { PgliteSqlClient } from '@pcn/eventsourcing';
+import { createApiApp } from '@pcn/http';
+import { createLogger } from '@pcn/observability';
+import { CommuneDirectory, validateFiness } from '@pcn/referential';
+import { createRegistryModule, type RegistryModule } from '../registry-module';
+import type { Clock } from '../application/ports';
+
+/** A clock the test moves by hand, so "as of" and closure dates are deterministic. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-03-02T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+export interface RegistryFixture {
+  readonly module: RegistryModule;
+  readonly app: Express;
+  readonly clock: TestClock;
+  stop(): Promise<void>;
+}
+
+/** The registry on its own schema of an embedded database shared by the test file. */
+export async function startRegistry(sql: PgliteSqlClient, schema: string): Promise<RegistryFixture> {
+  const clock = new TestClock();
+  const logger = createLogger({ service: 'registry-test', level: 'silent' });
+  const module = await createRegistryModule({ sql, schema, communes: CommuneDirectory.shared(), checkFiness: validateFiness, clock, logger });
+  await module.start();
+  const app = createApiApp({ mounts: [{ path: '/v1/centres', router: module.httpRouter }], logger, openApi: module.openApi });
+  return { module, app, clock, stop: () => module.stop() };
+}
