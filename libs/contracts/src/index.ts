@@ -1,0 +1,11 @@
+// Code generated from proto/ (see scripts/gen.sh), one namespace per .proto file: ts-proto
+// exports helpers with the same names (`protobufPackage`, `DeepPartial`, ...) from every file.
+export * as registryV1 from './gen/pcn/registry/v1/registry';
+export * as registryEventsV1 from './gen/pcn/events/v1/registry_events';
+export * as testingV1 from './gen/pcn/testing/v1/echo';
+export * as googleRpcStatus from './gen/google/rpc/status';
+export * as googleRpcErrorDetails from './gen/google/rpc/error_details';
+export * as googleProtobufAny from './gen/google/protobuf/any';
+export * as googleProtobufTimestamp from './gen/google/protobuf/timestamp';
+export { fileDescriptorSetBase64 } from './gen/descriptor-set';
+export { fileDescriptorSet } from './file-descriptor-set';

@@ -1,0 +1,127 @@
+import {
+  Server,
+  ServerCredentials,
+  type ServerOptions,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { fileDescriptorSet } from '@pcn/contracts';
+import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import type { Logger } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createReflectionService } from './reflection';
+
+export interface GrpcServerOptions {
+  readonly logger: Logger;
+  /** Describes the served services for reflection; defaults to every contract of @pcn/contracts. */
+  readonly descriptorSet?: Buffer;
+  /** Defaults to plaintext: TLS is terminated by the platform in front of the services. */
+  readonly credentials?: ServerCredentials;
+  /**
+   * How long `shutdown` reports NOT_SERVING while still accepting calls, so that health-checking
+   * clients and load balancers stop sending calls before they would be refused. Default 0.
+   */
+  readonly drainDelayMs?: number;
+  readonly serverOptions?: ServerOptions;
+}
+
+type State = 'created' | 'started' | 'stopping' | 'stopped';
+
+/**
+ * A grpc-js server with standard health checking (`grpc.health.v1.Health`: the overall status
+ * "" and one per service, SERVING once started and NOT_SERVING from the start of a shutdown)
+ * and server reflection of the services it serves.
+ */
+export class GrpcServer {
+  private readonly server: Server;
+  private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
+  private readonly services = new Set<string>();
+  private state: State = 'created';
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: GrpcServerOptions) {
+    this.server = new Server(options.serverOptions);
+    this.health.addToServer(this.server);
+  }
+
+  /** Serves `definition` (a generated `XxxService`); call before `start`. */
+  addService(definition: ServiceDefinition, implementation: UntypedServiceImplementation): this {
+    if (this.state !== 'created') {
+      throw new Error('services must be added before the gRPC server starts (reflection lists them at start)');
+    }
+    const name = serviceNameOf(definition);
+    this.server.addService(definition, implementation);
+    this.services.add(name);
+    this.health.setStatus(name, 'NOT_SERVING');
+    return this;
+  }
+
+  /** Reports a service (or "" for the whole server) as (not) serving, e.g. while a dependency is down. */
+  setServingStatus(service: string, status: Exclude<ServingStatus, 'UNKNOWN'>): void {
+    this.health.setStatus(service, status);
+  }
+
+  /** Names of the services added so far. */
+  get serviceNames(): readonly string[] {
+    return [...this.services];
+  }
+
+  /** Binds and starts serving; resolves with the bound port (the chosen one when `port` is 0). */
+  async start(host: string, port: number): Promise<number> {
+    if (this.state !== 'created') throw new Error(`the gRPC server cannot start: it is ${this.state}`);
+    this.state = 'started';
+    const descriptorSet = this.options.descriptorSet ?? fileDescriptorSet();
+    createReflectionService(descriptorSet, [...this.services]).addToServer(this.server);
+
+    const address = `${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+    const credentials = this.options.credentials ?? ServerCredentials.createInsecure();
+    const boundPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(address, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
+    });
+    for (const name of ['', ...this.services]) this.health.setStatus(name, 'SERVING');
+    this.options.logger.info({ host, port: boundPort, services: [...this.services] }, 'gRPC server listening');
+    return boundPort;
+  }
+
+  /**
+   * Reports NOT_SERVING, waits `drainDelayMs`, then lets calls in flight finish (no new call is
+   * accepted); after `timeoutMs` the remaining calls are cancelled, which aborts their signals.
+   */
+  shutdown(timeoutMs = 10_000): Promise<void> {
+    if (this.state === 'created') {
+      this.state = 'stopped';
+      return Promise.resolve();
+    }
+    this.stopped ??= this.stop(timeoutMs);
+    return this.stopped;
+  }
+
+  private async stop(timeoutMs: number): Promise<void> {
+    this.state = 'stopping';
+    for (const name of ['', ...this.services]) this.health.setStatus(name, 'NOT_SERVING');
+    if (this.options.drainDelayMs) await sleep(this.options.drainDelayMs);
+    const graceful = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve(false);
+      }, timeoutMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    this.state = 'stopped';
+    this.options.logger.info({ graceful }, 'gRPC server stopped');
+  }
+}
+
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  return new GrpcServer(options);
+}
+
+function serviceNameOf(definition: ServiceDefinition): string {
+  const first = Object.values(definition)[0];
+  const match = first && /^\/([^/]+)\//.exec(first.path);
+  if (!match) throw new Error('cannot tell the service name of an empty service definition');
+  return match[1]!;
+}
