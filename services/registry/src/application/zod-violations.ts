@@ -17,7 +17,7 @@ function describe(issue: z.core.$ZodIssue): FieldViolation[] {
 /** Parses `input` or throws one ValidationError naming every invalid field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input, {
-    error: (issue) => (issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined),
+    error: (issue) => (issue.input === undefined && issue.code !== 'unrecognized_keys' && issue.code !== 'custom' ? 'is required' : undefined),
   });
   if (result.success) return result.data;
   throw new ValidationError(result.error.issues.flatMap(describe));

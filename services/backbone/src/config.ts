@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+export const TARGETS = ['all', 'registry'] as const;
+export type Target = (typeof TARGETS)[number];
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a port number from 0 to 65535' })
+    .int('must be a port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65535, 'must be a port number from 0 to 65535')
+    .default(fallback);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/**
+ * Every setting comes from the environment and is checked once at start-up: a wrong value
+ * stops the process with a message naming the variable, before anything is opened.
+ */
+const schema = z
+  .object({
+    PCN_TARGET: z.enum(TARGETS).default('all'),
+    PCN_HOST: z.string().min(1).default('127.0.0.1'),
+    PCN_HTTP_PORT: port(8080),
+    PCN_GRPC_PORT: port(50051),
+    PCN_DATA_DIR: z.string().min(1).default('./data'),
+    PCN_STORE: z.enum(['pglite', 'postgres']).default('pglite'),
+    PG_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: bool.default(false),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    PCN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.PCN_STORE === 'postgres' && !c.PG_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PG_URL'], message: 'is required when PCN_STORE=postgres' });
+    }
+  });
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment; `--target=<name>` on the command line overrides PCN_TARGET. */
+export function loadConfig(env: NodeJS.ProcessEnv, target?: string): Config {
+  const input = { ...env, ...(target !== undefined && { PCN_TARGET: target }) };
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      const shown = name === 'PCN_TARGET' && target !== undefined ? `--target (${target})` : `${name}=${String(input[name as keyof typeof input] ?? '')}`;
+      return `${shown}: ${issue.message}`;
+    }),
+  );
+}

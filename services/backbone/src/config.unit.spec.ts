@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration from the environment', () => {
+  it('defaults to the embedded mode on loopback', () => {
+    expect(loadConfig({})).toMatchObject({ PCN_TARGET: 'all', PCN_STORE: 'pglite', PCN_HOST: '127.0.0.1', PCN_HTTP_PORT: 8080, PCN_GRPC_PORT: 50051, PCN_DATA_DIR: './data' });
+  });
+
+  it('lets --target override PCN_TARGET', () => {
+    expect(loadConfig({ PCN_TARGET: 'all' }, 'registry').PCN_TARGET).toBe('registry');
+  });
+
+  it('names every wrong variable and why', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PCN_HTTP_PORT: 'eighty', PCN_STORE: 'mysql', LOG_LEVEL: 'loud' }, 'billing');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('PCN_HTTP_PORT=eighty: must be a port number from 0 to 65535');
+    expect(problems).toMatch(/PCN_STORE=mysql: .*pglite.*postgres/);
+    expect(problems).toMatch(/LOG_LEVEL=loud/);
+    expect(problems).toMatch(/--target \(billing\)/);
+  });
+
+  it('requires PG_URL with the PostgreSQL store', () => {
+    expect(() => loadConfig({ PCN_STORE: 'postgres' })).toThrow('PG_URL=: is required when PCN_STORE=postgres');
+    expect(() => loadConfig({ PCN_STORE: 'postgres', PG_URL: 'http://x' })).toThrow(/PG_URL=http:\/\/x: must be a postgres/);
+  });
+});

@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { loadFileDescriptorSetFromBuffer, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
+import * as contracts from '@pcn/contracts';
+import { parseGrpcErrorDetails, statusName } from '@pcn/grpc';
+
+const USAGE = `usage: pcn-grpc <Service>/<Method> ['<request JSON>'] [--addr host:port] [--actor who] [--deadline ms] [--list]
+  e.g. pcn-grpc CentreRegistry/GetCentre '{"finess":"930000013"}'
+  Requests and responses use the proto3 JSON mapping: camelCase fields, enum names, RFC 3339 timestamps.`;
+
+interface MessageFns {
+  fromJSON(json: unknown): unknown;
+  toJSON(message: unknown): unknown;
+  encode(message: unknown): { finish(): Uint8Array };
+  decode(bytes: Uint8Array): unknown;
+}
+
+/** The generated codec of a message, found by package and name among @pcn/contracts' modules. */
+function messageFns(fullName: string): MessageFns {
+  const dot = fullName.lastIndexOf('.');
+  const [pkg, name] = [fullName.slice(0, dot), fullName.slice(dot + 1)];
+  for (const module of Object.values(contracts)) {
+    const m = module as Record<string, unknown>;
+    if (typeof m === 'object' && m.protobufPackage === pkg && typeof (m[name] as MessageFns | undefined)?.fromJSON === 'function') {
+      return m[name] as MessageFns;
+    }
+  }
+  throw new Error(`no generated code for ${fullName}`);
+}
+
+/**
+ * A minimal grpcurl for the network's own contracts (grpcurl is not packaged for this
+ * platform's registries): the descriptor set embedded by `npm run gen` finds the method and
+ * its message types; ts-proto's generated codecs do the proto3 JSON mapping.
+ */
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      addr: { type: 'string', default: process.env.PCN_GRPC_ADDR ?? '127.0.0.1:50051' },
+      actor: { type: 'string' },
+      deadline: { type: 'string', default: '10000' },
+      list: { type: 'boolean', default: false },
+    },
+  });
+  const definition = loadFileDescriptorSetFromBuffer(contracts.fileDescriptorSet());
+  const services = Object.entries(definition).filter(([, v]) => !('format' in v)) as [string, ServiceDefinition][];
+  if (values.list || positionals.length === 0) {
+    for (const [name, service] of services) process.stdout.write(`${name}: ${Object.keys(service).join(', ')}\n`);
+    if (!values.list) process.stderr.write(`${USAGE}\n`);
+    return values.list ? 0 : 2;
+  }
+  const [target, body = '{}'] = positionals as [string, string?];
+  const [serviceName, methodName = ''] = target.split('/');
+  const service = services.find(([name]) => name === serviceName || name.endsWith(`.${serviceName}`));
+  const method = service?.[1][methodName] as MethodDefinition<unknown, unknown> | undefined;
+  if (!service || !method) {
+    process.stderr.write(`unknown method ${target}; --list shows the services and methods\n`);
+    return 2;
+  }
+  const pkg = service[0].slice(0, service[0].lastIndexOf('.'));
+  const fullName = (t: { type: { name: string } }) => `${pkg}.${t.type.name}`;
+  const Request = messageFns(fullName(method.requestType as never));
+  const Response = messageFns(fullName(method.responseType as never));
+  let request: unknown;
+  try {
+    request = Request.fromJSON(JSON.parse(body));
+  } catch (error) {
+    process.stderr.write(`the request is not valid JSON: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const client = new Client(values.addr!, credentials.createInsecure());
+  const metadata = new Metadata();
+  if (values.actor) metadata.set('x-pcn-actor', values.actor);
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(
+      method.path,
+      (v: unknown) => Buffer.from(Request.encode(v).finish()),
+      (b: Buffer) => Response.decode(b),
+      request,
+      metadata,
+      { deadline: new Date(Date.now() + Number(values.deadline)) },
+      (error: ServiceError | null, response?: unknown) => {
+        client.close();
+        if (error) {
+          process.stderr.write(`${JSON.stringify({ status: statusName(error.code), ...parseGrpcErrorDetails(error) }, null, 2)}\n`);
+          resolve(1);
+        } else {
+          process.stdout.write(`${JSON.stringify(Response.toJSON(response), null, 2)}\n`);
+          resolve(0);
+        }
+      },
+    );
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`pcn-grpc: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { createLogger, startTracing } from '@pcn/observability';
+import { ConfigError, loadConfig, TARGETS } from './config';
+import { DataDirLockedError } from './data-dir-lock';
+import { startSystem } from './system';
+
+/**
+ * `node services/backbone/dist/main.js [--target=all|registry]`: the one binary of the network.
+ * Exit codes: 0 after a clean shutdown, 2 for a configuration error, 1 for anything else.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { target: { type: 'string' } }, strict: true });
+  const config = loadConfig(process.env, values.target);
+  const tracing = startTracing({ serviceName: `pcn-${config.PCN_TARGET === 'all' ? 'backbone' : config.PCN_TARGET}`, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT && { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }) });
+  const logger = createLogger({ service: `pcn-${config.PCN_TARGET}`, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+
+  const system = await startSystem(config, logger);
+  logger.info(
+    { target: config.PCN_TARGET, http: `http://${config.PCN_HOST}:${system.httpPort}`, grpc: `${config.PCN_HOST}:${system.grpcPort}`, database: system.database, tracing: tracing.exporting ? tracing.tracesUrl : 'off' },
+    'pcn started',
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error({ timeoutMs: config.PCN_SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out: exiting');
+      process.exit(1);
+    }, config.PCN_SHUTDOWN_TIMEOUT_MS + 2000);
+    force.unref();
+    system
+      .stop()
+      .then(() => tracing.shutdown())
+      .then(() => {
+        logger.info('stopped cleanly');
+        process.exitCode = 0;
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exitCode = 1;
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\nValid targets: ${TARGETS.join(', ')}. See README.md, "Configuration".\n`);
+    process.exit(2);
+  }
+  if (error instanceof DataDirLockedError) {
+    process.stderr.write(`pcn: ${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`pcn failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

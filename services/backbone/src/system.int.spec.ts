@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { registryV1 as pb } from '@pcn/contracts';
+import { callUnary, createClient } from '@pcn/grpc';
+import { createLogger } from '@pcn/observability';
+import { registration } from '@pcn/registry/testing';
+import { loadConfig } from './config';
+import { DataDirLockedError } from './data-dir-lock';
+import { startSystem, type RunningSystem } from './system';
+
+const logger = createLogger({ service: 'system-test', level: 'silent' });
+let dataDir: string;
+const running: RunningSystem[] = [];
+
+const start = async (): Promise<RunningSystem> => {
+  const system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0' }), logger);
+  running.push(system);
+  return system;
+};
+
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'pcn-system-'));
+});
+afterEach(async () => {
+  for (const s of running.splice(0)) await s.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('embedded mode (all services, PGlite in a data directory)', () => {
+  it('serves REST and gRPC, and keeps its data across a restart', async () => {
+    const first = await start();
+    const created = await fetch(`http://127.0.0.1:${first.httpPort}/v1/centres`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(registration('93000001')),
+    });
+    expect(created.status).toBe(201);
+    const { finess } = (await created.json()) as { finess: string };
+    await first.stop();
+    running.pop();
+
+    const second = await start();
+    const client = createClient(pb.CentreRegistryClient, `127.0.0.1:${second.grpcPort}`);
+    try {
+      const centre = await callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess }));
+      expect(centre).toMatchObject({ finess, name: 'Centre de santé Louise-Michel', version: 0 });
+    } finally {
+      client.close();
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${second.httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/grpc_server_handled_total\{[^}]*grpc_method="GetCentre"[^}]*grpc_code="OK"[^}]*\} 1/);
+    expect(metrics).toContain('pcn_projection_position');
+    expect((await fetch(`http://127.0.0.1:${second.httpPort}/readyz`)).status).toBe(200);
+  }, 60_000);
+
+  it('refuses a second instance on the same data directory', async () => {
+    await start();
+    await expect(start()).rejects.toBeInstanceOf(DataDirLockedError);
+  }, 60_000);
+});
