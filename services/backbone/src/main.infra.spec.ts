@@ -1,0 +1,100 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PgSqlClient } from '@pcn/eventsourcing';
+import { eventually } from '@pcn/eventsourcing/testing';
+import { registration } from '@pcn/registry/testing';
+
+// The compiled binary, as operators run it (npm run test:integration builds it first).
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+const GRPC_CLI = join(__dirname, '..', 'dist', 'grpc-call.js');
+const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[], env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+const port = (): number => 20000 + Math.floor(Math.random() * 20000);
+
+describe('the pcn binary', () => {
+  const dbName = `pcn_main_${randomBytes(4).toString('hex')}`;
+  const admin = new PgSqlClient(PG_URL);
+  const dbUrl = PG_URL.replace(/\/[^/]*$/, `/${dbName}`);
+
+  beforeAll(async () => {
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  });
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.close();
+  });
+
+  it('runs the registry alone on PostgreSQL, answers REST and gRPC, and stops cleanly on SIGTERM', async () => {
+    const http = port();
+    const grpc = port();
+    const proc = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, PCN_HTTP_PORT: String(http), PCN_GRPC_PORT: String(grpc) });
+    try {
+      await eventually(() => expect(proc.output()).toContain('pcn started'), 30_000, 100);
+      const created = await fetch(`http://127.0.0.1:${http}/v1/centres`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-pcn-actor': 'coordinator:ci' },
+        body: JSON.stringify(registration('93000001')),
+      });
+      expect(created.status).toBe(201);
+      const { finess } = (await created.json()) as { finess: string };
+
+      const cli = spawnSync(process.execPath, [GRPC_CLI, 'CentreRegistry/GetCentre', JSON.stringify({ finess }), '--addr', `127.0.0.1:${grpc}`], { encoding: 'utf8' });
+      expect(cli.status).toBe(0);
+      expect(JSON.parse(cli.stdout)).toMatchObject({ finess, status: 'CENTRE_STATUS_CANDIDATE', communeName: 'Saint-Denis' });
+
+      const refused = spawnSync(process.execPath, [GRPC_CLI, 'CentreRegistry/SuspendCentre', JSON.stringify({ finess, reason: 'x' }), '--addr', `127.0.0.1:${grpc}`], { encoding: 'utf8' });
+      expect(refused.status).toBe(1);
+      expect(JSON.parse(refused.stderr)).toMatchObject({ status: 'INVALID_ARGUMENT', fieldViolations: [{ field: 'expected_version' }] });
+
+      const events = new PgSqlClient(dbUrl);
+      try {
+        const rows = await events.query<{ type: string }>('SELECT type FROM registry.events ORDER BY position');
+        expect(rows.rows.map((r) => r.type)).toEqual(['CentreRegistered']);
+      } finally {
+        await events.close();
+      }
+    } finally {
+      proc.child.kill('SIGTERM');
+    }
+    expect(await proc.exit).toBe(0);
+    expect(proc.output()).toContain('stopped cleanly');
+  }, 60_000);
+
+  it('refuses a second embedded instance on the same data directory, and exits 2 on bad configuration', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pcn-main-'));
+    const first = run([], { PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: String(port()), PCN_GRPC_PORT: String(port()) });
+    try {
+      await eventually(() => expect(first.output()).toContain('pcn started'), 30_000, 100);
+      const second = run([], { PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: String(port()), PCN_GRPC_PORT: String(port()) });
+      expect(await second.exit).toBe(1);
+      expect(second.output()).toContain('is in use by another running instance');
+
+      const bad = run(['--target=nowhere'], { PCN_HTTP_PORT: 'x' });
+      expect(await bad.exit).toBe(2);
+      expect(bad.output()).toMatch(/--target \(nowhere\)/);
+      expect(bad.output()).toContain('PCN_HTTP_PORT=x: must be a port number');
+    } finally {
+      first.child.kill('SIGINT');
+      expect(await first.exit).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
