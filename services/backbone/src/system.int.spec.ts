@@ -5,6 +5,7 @@ import { registryV1 as pb } from '@pcn/contracts';
 import { callUnary, createClient } from '@pcn/grpc';
 import { createLogger } from '@pcn/observability';
 import { registration } from '@pcn/registry/testing';
+import { eventually } from '@pcn/eventsourcing/testing';
 import { loadConfig } from './config';
 import { DataDirLockedError } from './data-dir-lock';
 import { startSystem, type RunningSystem } from './system';
@@ -48,9 +49,16 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     } finally {
       client.close();
     }
+    // What the registry published before the restart is still on the durable embedded bus.
+    const seen: string[] = [];
+    const sub = await second.bus.subscribe({ topic: 'pcn.registry.v1', groupId: 'system-test', handler: async (m) => void seen.push(`${m.type} ${m.key}`) });
+    await eventually(() => expect(seen).toEqual([`pcn.events.v1.CentreRegistered ${finess}`]));
+    await sub.stop();
+
     const metrics = await (await fetch(`http://127.0.0.1:${second.httpPort}/metrics`)).text();
     expect(metrics).toMatch(/grpc_server_handled_total\{[^}]*grpc_method="GetCentre"[^}]*grpc_code="OK"[^}]*\} 1/);
     expect(metrics).toContain('pcn_projection_position');
+    expect(metrics).toMatch(/pcn_relay_position\{[^}]*relay="registry"[^}]*\} [1-9]/);
     expect((await fetch(`http://127.0.0.1:${second.httpPort}/readyz`)).status).toBe(200);
   }, 60_000);
 

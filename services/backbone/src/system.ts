@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiApp, type ApiMount } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
 import { createMetrics, metricsHandler, type Logger } from '@pcn/observability';
+import { SqlBus, type MessageBus } from '@pcn/messaging';
 import { CommuneDirectory, validateFiness } from '@pcn/referential';
 import { centreRegistryGrpc, createRegistryModule, type RegistryModule } from '@pcn/registry';
 import { registryV1 } from '@pcn/contracts';
@@ -15,6 +16,7 @@ export interface RunningSystem {
   readonly grpcPort: number;
   readonly database: string;
   readonly registry?: RegistryModule;
+  readonly bus: MessageBus;
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,13 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     stops.push(() => database.close());
     logger.info({ database: database.description }, 'database open');
 
+    // The embedded bus: a durable log in the same database (schema `messaging`), so what the
+    // relays publish survives a restart like the events themselves.
+    const sqlBus = new SqlBus(database.sql, { schema: 'messaging', logger: logger.child({ module: 'bus' }), registry: metrics.registry });
+    await sqlBus.migrate();
+    const bus: MessageBus = sqlBus;
+    stops.push(() => bus.close());
+
     const communes = CommuneDirectory.shared();
     const mounts: ApiMount[] = [];
     const grpc: GrpcServer = createGrpcServer({ logger });
@@ -54,6 +63,8 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
         communes,
         checkFiness: validateFiness,
         logger: logger.child({ module: 'registry' }),
+        bus,
+        onRelayProgress: (position) => metrics.relayPosition.set({ relay: 'registry' }, position),
       });
       await registry.start();
       stops.push(() => registry!.stop());
@@ -77,6 +88,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       grpcPort,
       database: database.description,
       ...(registry && { registry }),
+      bus,
       stop: stopAll,
     };
   } catch (error) {

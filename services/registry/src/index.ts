@@ -4,3 +4,4 @@ export * from './application/centre-view';
 export * from './application/ports';
 export * from './domain/centre';
 export { centreRegistryGrpc } from './adapters/grpc/centre-registry-grpc';
+export { REGISTRY_TOPIC, REGISTRY_SOURCE, registryEventMapper } from './adapters/messaging/registry-integration-events';

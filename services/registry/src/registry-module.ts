@@ -13,6 +13,8 @@ import { centresProjection } from './adapters/persistence/centres-projection';
 import { SqlCentreReadModel } from './adapters/persistence/sql-centre-read-model';
 import { centresRouter } from './adapters/http/centres-router';
 import { registryOpenApi } from './adapters/http/openapi';
+import { Relay, type MessageBus, type RelayLogger } from '@pcn/messaging';
+import { registryEventMapper } from './adapters/messaging/registry-integration-events';
 
 export interface RegistryModuleOptions {
   /** Database of the read model (and of the event store unless `store` is given). */
@@ -24,7 +26,10 @@ export interface RegistryModuleOptions {
   readonly communes: CommuneLookup;
   readonly checkFiness: IdentifierCheck;
   readonly clock?: Clock;
-  readonly logger?: RunnerLogger;
+  readonly logger?: RunnerLogger & RelayLogger;
+  /** Where the registry publishes `pcn.registry.v1`; without it, nothing is published. */
+  readonly bus?: MessageBus;
+  readonly onRelayProgress?: (position: number) => void;
   readonly onProjectionProgress?: (p: { projection: string; position: number }) => void;
 }
 
@@ -32,6 +37,7 @@ export interface RegistryModule {
   readonly registry: CentreRegistry;
   readonly store: EventStore;
   readonly projection: ProjectionRunner;
+  readonly relay?: Relay;
   /** Mount at `/v1/centres`. */
   readonly httpRouter: Router;
   readonly openApi: object;
@@ -56,13 +62,30 @@ export async function createRegistryModule(options: RegistryModuleOptions): Prom
     checkFiness: options.checkFiness,
     clock: options.clock ?? systemClock,
   });
+  const relay =
+    options.bus &&
+    new Relay(store, options.bus, options.sql, {
+      name: 'registry-relay',
+      schema,
+      filter: { streamPrefixes: ['centre-'] },
+      map: registryEventMapper(store),
+      ...(options.logger && { logger: options.logger }),
+      ...(options.onRelayProgress && { onProgress: options.onRelayProgress }),
+    });
   return {
     registry,
     store,
     projection,
+    ...(relay && { relay }),
     httpRouter: centresRouter(registry),
     openApi: registryOpenApi(),
-    start: () => projection.start(),
-    stop: () => projection.stop(),
+    async start() {
+      await projection.start();
+      await relay?.start();
+    },
+    async stop() {
+      await relay?.stop();
+      await projection.stop();
+    },
   };
 }

@@ -5,6 +5,7 @@ import { createLogger } from '@pcn/observability';
 import { CommuneDirectory, validateFiness } from '@pcn/referential';
 import { createRegistryModule, type RegistryModule } from '../registry-module';
 import type { Clock } from '../application/ports';
+import type { MessageBus } from '@pcn/messaging';
 
 /** A clock the test moves by hand, so "as of" and closure dates are deterministic. */
 export class TestClock implements Clock {
@@ -25,10 +26,10 @@ export interface RegistryFixture {
 }
 
 /** The registry on its own schema of an embedded database shared by the test file. */
-export async function startRegistry(sql: PgliteSqlClient, schema: string): Promise<RegistryFixture> {
+export async function startRegistry(sql: PgliteSqlClient, schema: string, bus?: MessageBus): Promise<RegistryFixture> {
   const clock = new TestClock();
   const logger = createLogger({ service: 'registry-test', level: 'silent' });
-  const module = await createRegistryModule({ sql, schema, communes: CommuneDirectory.shared(), checkFiness: validateFiness, clock, logger });
+  const module = await createRegistryModule({ sql, schema, communes: CommuneDirectory.shared(), checkFiness: validateFiness, clock, logger, ...(bus && { bus }) });
   await module.start();
   const app = createApiApp({ mounts: [{ path: '/v1/centres', router: module.httpRouter }], logger, openApi: module.openApi });
   return { module, app, clock, stop: () => module.stop() };

@@ -1,0 +1,113 @@
+import { CheckpointStore, assertSqlIdentifier, migrate, type EventStore, type LogFilter, type RecordedEvent, type SqlClient, type Subscription } from '@pcn/eventsourcing';
+import type { MessageBus } from '../bus';
+import type { IntegrationMessage } from '../message';
+
+/** What one stored event becomes on the bus; `undefined` keeps it internal. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly message: IntegrationMessage;
+}
+
+export type EventMapper = (event: RecordedEvent) => Promise<OutgoingMessage | undefined>;
+
+export interface RelayLogger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface RelayOptions {
+  /** Checkpoint key, e.g. `registry-relay`. */
+  readonly name: string;
+  /** Schema holding the checkpoint (the publishing service's). */
+  readonly schema: string;
+  readonly filter?: LogFilter;
+  readonly map: EventMapper;
+  readonly batchSize?: number;
+  readonly logger?: RelayLogger;
+  readonly onProgress?: (position: number) => void;
+  /** First delay before resuming after a failure (broker down...); doubles up to 30 s. */
+  readonly restartDelayMs?: number;
+}
+
+/**
+ * The only way integration events leave a service (no dual writes): follows the event store's
+ * global log from a stored checkpoint, maps each event, publishes the batch, and only then
+ * moves the checkpoint. A crash between the two publishes the batch again: delivery is at
+ * least once, and since a message id is the event id, idempotent consumers absorb the repeat.
+ */
+export class Relay {
+  private readonly checkpoints: CheckpointStore;
+  private subscription: Subscription | undefined;
+  private running = false;
+  private failures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private current = 0;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly bus: MessageBus,
+    private readonly sql: SqlClient,
+    private readonly options: RelayOptions,
+  ) {
+    assertSqlIdentifier(options.schema);
+    this.checkpoints = new CheckpointStore(options.schema);
+  }
+
+  /** Last position whose messages are durably published. */
+  get position(): number {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    await migrate(this.sql, `pcn-relay-${this.options.schema}-${this.options.name}`, [`CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`, this.checkpoints.ddl()]);
+    this.current = (await this.checkpoints.read(this.sql, this.options.name))?.position ?? 0;
+    this.options.onProgress?.(this.current);
+    this.running = true;
+    this.follow();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.subscription?.stop();
+    this.subscription = undefined;
+  }
+
+  private follow(): void {
+    this.subscription = this.store.subscribe({
+      after: this.current,
+      ...(this.options.filter && { filter: this.options.filter }),
+      batchSize: this.options.batchSize ?? 200,
+      onEvents: (events) => this.relay(events),
+      onError: (error) => this.onFailure(error),
+    });
+  }
+
+  private async relay(events: readonly RecordedEvent[]): Promise<void> {
+    const byTopic = new Map<string, IntegrationMessage[]>();
+    for (const event of events) {
+      const out = await this.options.map(event);
+      if (!out) continue;
+      const list = byTopic.get(out.topic) ?? [];
+      list.push(out.message);
+      byTopic.set(out.topic, list);
+    }
+    for (const [topic, messages] of byTopic) await this.bus.publish(topic, messages);
+    const last = events[events.length - 1]!.position;
+    await this.checkpoints.write(this.sql, this.options.name, { position: last, version: 1 });
+    this.current = last;
+    this.failures = 0;
+    this.options.onProgress?.(last);
+  }
+
+  private onFailure(error: Error): void {
+    this.subscription = undefined;
+    if (!this.running) return;
+    this.failures++;
+    const delay = Math.min((this.options.restartDelayMs ?? 500) * 2 ** (this.failures - 1), 30_000);
+    this.options.logger?.error({ relay: this.options.name, position: this.current, err: error, retryInMs: delay }, 'relay failed; resuming from its checkpoint');
+    this.timer = setTimeout(() => {
+      if (this.running) this.follow();
+    }, delay);
+  }
+}

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './logger';
+export * from './tracing';
+export * from './metrics';
+export * from './pcn-metrics';
+export * from './metrics-http';
