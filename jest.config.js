@@ -1,5 +1,6 @@
-// Two projects: `unit` runs with no server to install (pure, in-memory, embedded PGlite,
-// in-process gRPC/HTTP); `infra` needs the real servers of the machine (PostgreSQL, Kafka).
+// Three projects: `unit` runs with no server to install (pure, in-memory, embedded PGlite,
+// in-process gRPC/HTTP); `infra` needs the real servers of the machine (PostgreSQL, Kafka);
+// `kurrentdb` needs a KurrentDB server at KURRENTDB_URL and fails without one.
 const { readdirSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -28,5 +29,6 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.{unit,int}.spec.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.infra.spec.ts'] },
+    { ...common, displayName: 'kurrentdb', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.kurrentdb.spec.ts'] },
   ],
 };

@@ -20,3 +20,4 @@ export * from './decider/command-handler';
 export * from './projections/projection';
 export * from './projections/checkpoint-store';
 export * from './projections/projection-runner';
+export * from './store/kurrentdb/kurrentdb-event-store';
