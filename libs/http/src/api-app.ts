@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import { problemHandler, type ProblemLogger } from './problem';
 import { HttpError } from './http-errors';
+import { tracingMiddleware } from './tracing-middleware';
 
 export interface ApiMount {
   readonly path: string;
@@ -28,7 +29,10 @@ export interface ApiAppOptions {
 export function createApiApp(options: ApiAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
+  // ETags are the resources' versions, set by the routers; express's body hashes would be noise.
+  app.set('etag', false);
   app.set('query parser', 'simple');
+  app.use(tracingMiddleware());
   app.use(express.json({ limit: options.bodyLimit ?? '256kb' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {

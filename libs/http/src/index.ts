@@ -3,3 +3,4 @@ export * from './problem';
 export * from './etag';
 export * from './command-context';
 export * from './api-app';
+export * from './tracing-middleware';

@@ -1,4 +1,5 @@
 import type { IntegrationMessage, ReceivedMessage } from './message';
+import { InvalidSubscriptionError } from './errors';
 
 export type MessageHandler = (message: ReceivedMessage) => Promise<void>;
 
@@ -11,6 +12,18 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10_000 };
+
+/** Every adapter checks a subscription's retry policy the same way. */
+export function validRetry(retry: RetryPolicy): RetryPolicy {
+  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) {
+    throw new InvalidSubscriptionError('retry.maxAttempts', 'must be an integer of at least 1');
+  }
+  if (!(retry.initialBackoffMs >= 0)) throw new InvalidSubscriptionError('retry.initialBackoffMs', 'must be zero or more');
+  if (!(retry.maxBackoffMs >= retry.initialBackoffMs)) {
+    throw new InvalidSubscriptionError('retry.maxBackoffMs', 'must be at least initialBackoffMs');
+  }
+  return retry;
+}
 
 export interface SubscribeOptions {
   topic: string;

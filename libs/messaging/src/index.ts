@@ -10,3 +10,4 @@ export * from './sql/sql-bus';
 export * from './idempotency/idempotent-handler';
 export * from './dead-letters/dead-letter-log';
 export * from './relay/relay';
+export * from './kafka';

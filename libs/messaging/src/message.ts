@@ -10,7 +10,7 @@ import { InvalidMessageError, InvalidTopicError } from './errors';
 export interface IntegrationMessage {
   /** CloudEvents `id` (`ce_id`): unique per source; what idempotent consumers record. */
   readonly id: string;
-  /** CloudEvents `type` (`ce_type`), e.g. `pcn.registry.v1.CentreRegistered`. */
+  /** CloudEvents `type` (`ce_type`), e.g. `pcn.events.v1.CentreRegistered` (the protobuf message of the payload). */
   readonly type: string;
   /** CloudEvents `source` (`ce_source`), e.g. `/pcn/registry`. */
   readonly source: string;

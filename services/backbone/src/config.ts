@@ -23,16 +23,33 @@ const schema = z
     PCN_HTTP_PORT: port(8080),
     PCN_GRPC_PORT: port(50051),
     PCN_DATA_DIR: z.string().min(1).default('./data'),
-    PCN_STORE: z.enum(['pglite', 'postgres']).default('pglite'),
+    PCN_STORE: z.enum(['pglite', 'postgres', 'kurrentdb']).default('pglite'),
+    KURRENTDB_URL: z
+      .string()
+      .regex(/^(kurrentdb|esdb|kdb)(\+discover)?:\/\//, 'must be a kurrentdb:// connection string')
+      .optional(),
     PG_URL: z.url({ protocol: /^postgres(ql)?$/, message: 'must be a postgres:// URL' }).optional(),
+    PCN_BUS: z.enum(['embedded', 'kafka']).default('embedded'),
+    KAFKA_BROKERS: z
+      .string()
+      .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port[,host:port...]')
+      .transform((v) => v.split(','))
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: bool.default(false),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     PCN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   })
   .superRefine((c, ctx) => {
-    if (c.PCN_STORE === 'postgres' && !c.PG_URL) {
-      ctx.addIssue({ code: 'custom', path: ['PG_URL'], message: 'is required when PCN_STORE=postgres' });
+    if (c.PCN_STORE !== 'pglite' && !c.PG_URL) {
+      const why = c.PCN_STORE === 'kurrentdb' ? ' (read models and checkpoints live in PostgreSQL)' : '';
+      ctx.addIssue({ code: 'custom', path: ['PG_URL'], message: `is required when PCN_STORE=${c.PCN_STORE}${why}` });
+    }
+    if (c.PCN_STORE === 'kurrentdb' && !c.KURRENTDB_URL) {
+      ctx.addIssue({ code: 'custom', path: ['KURRENTDB_URL'], message: 'is required when PCN_STORE=kurrentdb' });
+    }
+    if (c.PCN_BUS === 'kafka' && !c.KAFKA_BROKERS) {
+      ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'is required when PCN_BUS=kafka' });
     }
   });
 

@@ -24,6 +24,17 @@ describe('configuration from the environment', () => {
     expect(problems).toMatch(/--target \(billing\)/);
   });
 
+  it('requires brokers with the Kafka bus, as a host:port list', () => {
+    expect(() => loadConfig({ PCN_BUS: 'kafka' })).toThrow('KAFKA_BROKERS=: is required when PCN_BUS=kafka');
+    expect(() => loadConfig({ PCN_BUS: 'kafka', KAFKA_BROKERS: 'localhost' })).toThrow('KAFKA_BROKERS=localhost: must be host:port');
+    expect(loadConfig({ PCN_BUS: 'kafka', KAFKA_BROKERS: 'k1:9092,k2:9092' }).KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9092']);
+  });
+
+  it('requires KurrentDB and PostgreSQL (read models) URLs with the KurrentDB store', () => {
+    expect(() => loadConfig({ PCN_STORE: 'kurrentdb' })).toThrow(/KURRENTDB_URL=: is required when PCN_STORE=kurrentdb/);
+    expect(() => loadConfig({ PCN_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://k:2113?tls=false' })).toThrow(/PG_URL=: is required when PCN_STORE=kurrentdb \(read models/);
+  });
+
   it('requires PG_URL with the PostgreSQL store', () => {
     expect(() => loadConfig({ PCN_STORE: 'postgres' })).toThrow('PG_URL=: is required when PCN_STORE=postgres');
     expect(() => loadConfig({ PCN_STORE: 'postgres', PG_URL: 'http://x' })).toThrow(/PG_URL=http:\/\/x: must be a postgres/);

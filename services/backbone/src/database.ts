@@ -14,7 +14,7 @@ export interface Database {
  * in its own schema), locked against a second process. Otherwise a PostgreSQL server.
  */
 export async function openDatabase(config: Config): Promise<Database> {
-  if (config.PCN_STORE === 'postgres') {
+  if (config.PCN_STORE !== 'pglite') {
     const sql = new PgSqlClient({ connectionString: config.PG_URL, max: 10 });
     await sql.query('SELECT 1');
     return { sql, description: `postgresql ${redact(config.PG_URL!)}`, close: () => sql.close() };

@@ -2,30 +2,17 @@ import { parseArgs } from 'node:util';
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
 import * as contracts from '@pcn/contracts';
+import { codecOf, type MessageCodec } from './contract-codecs';
 import { parseGrpcErrorDetails, statusName } from '@pcn/grpc';
 
 const USAGE = `usage: pcn-grpc <Service>/<Method> ['<request JSON>'] [--addr host:port] [--actor who] [--deadline ms] [--list]
   e.g. pcn-grpc CentreRegistry/GetCentre '{"finess":"930000013"}'
   Requests and responses use the proto3 JSON mapping: camelCase fields, enum names, RFC 3339 timestamps.`;
 
-interface MessageFns {
-  fromJSON(json: unknown): unknown;
-  toJSON(message: unknown): unknown;
-  encode(message: unknown): { finish(): Uint8Array };
-  decode(bytes: Uint8Array): unknown;
-}
-
-/** The generated codec of a message, found by package and name among @pcn/contracts' modules. */
-function messageFns(fullName: string): MessageFns {
-  const dot = fullName.lastIndexOf('.');
-  const [pkg, name] = [fullName.slice(0, dot), fullName.slice(dot + 1)];
-  for (const module of Object.values(contracts)) {
-    const m = module as Record<string, unknown>;
-    if (typeof m === 'object' && m.protobufPackage === pkg && typeof (m[name] as MessageFns | undefined)?.fromJSON === 'function') {
-      return m[name] as MessageFns;
-    }
-  }
-  throw new Error(`no generated code for ${fullName}`);
+function messageFns(fullName: string): MessageCodec {
+  const codec = codecOf(fullName);
+  if (!codec) throw new Error(`no generated code for ${fullName}`);
+  return codec;
 }
 
 /**
@@ -44,7 +31,8 @@ async function main(): Promise<number> {
     },
   });
   const definition = loadFileDescriptorSetFromBuffer(contracts.fileDescriptorSet());
-  const services = Object.entries(definition).filter(([, v]) => !('format' in v)) as [string, ServiceDefinition][];
+  // Message types have a `format`; services do not. The kits' own test services are left out.
+  const services = Object.entries(definition).filter(([name, v]) => !('format' in v) && !name.startsWith('pcn.testing.')) as [string, ServiceDefinition][];
   if (values.list || positionals.length === 0) {
     for (const [name, service] of services) process.stdout.write(`${name}: ${Object.keys(service).join(', ')}\n`);
     if (!values.list) process.stderr.write(`${USAGE}\n`);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,28 +6,15 @@ import { join } from 'node:path';
 import { PgSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { registration } from '@pcn/registry/testing';
+import { randomPort, runNode, type Proc } from './testing-processes';
 
 // The compiled binary, as operators run it (npm run test:integration builds it first).
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const GRPC_CLI = join(__dirname, '..', 'dist', 'grpc-call.js');
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exit: Promise<number | null>;
-}
-
-function run(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exit };
-}
-
-const port = (): number => 20000 + Math.floor(Math.random() * 20000);
+const run = (args: string[], env: Record<string, string>): Proc => runNode(MAIN, args, env);
+const port = randomPort;
 
 describe('the pcn binary', () => {
   const dbName = `pcn_main_${randomBytes(4).toString('hex')}`;
@@ -62,7 +49,7 @@ describe('the pcn binary', () => {
 
       const refused = spawnSync(process.execPath, [GRPC_CLI, 'CentreRegistry/SuspendCentre', JSON.stringify({ finess, reason: 'x' }), '--addr', `127.0.0.1:${grpc}`], { encoding: 'utf8' });
       expect(refused.status).toBe(1);
-      expect(JSON.parse(refused.stderr)).toMatchObject({ status: 'INVALID_ARGUMENT', fieldViolations: [{ field: 'expected_version' }] });
+      expect(JSON.parse(refused.stderr)).toMatchObject({ status: 'INVALID_ARGUMENT', fieldViolations: [{ field: 'expectedVersion' }] });
 
       const events = new PgSqlClient(dbUrl);
       try {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { createLogger, startTracing } from '@pcn/observability';
 import { ConfigError, loadConfig, TARGETS } from './config';
 import { DataDirLockedError } from './data-dir-lock';
-import { startSystem } from './system';
+import { PortInUseError, startSystem } from './system';
 
 /**
  * `node services/backbone/dist/main.js [--target=all|registry]`: the one binary of the network.
@@ -51,7 +51,7 @@ main().catch((error: unknown) => {
     process.stderr.write(`${error.message}\nValid targets: ${TARGETS.join(', ')}. See README.md, "Configuration".\n`);
     process.exit(2);
   }
-  if (error instanceof DataDirLockedError) {
+  if (error instanceof DataDirLockedError || error instanceof PortInUseError) {
     process.stderr.write(`pcn: ${error.message}\n`);
     process.exit(1);
   }

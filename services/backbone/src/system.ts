@@ -1,15 +1,48 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp, type ApiMount } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
-import { createMetrics, metricsHandler, type Logger } from '@pcn/observability';
-import { SqlBus, type MessageBus } from '@pcn/messaging';
+import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
+import { KafkaBus, SqlBus, type MessageBus } from '@pcn/messaging';
 import { CommuneDirectory, validateFiness } from '@pcn/referential';
 import { centreRegistryGrpc, createRegistryModule, type RegistryModule } from '@pcn/registry';
 import { registryV1 } from '@pcn/contracts';
+import { KurrentDbEventStore } from '@pcn/eventsourcing';
 import type { Config } from './config';
 import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
+
+/**
+ * Kafka in the distributed mode. Embedded: a durable log in the same database (schema
+ * `messaging`), so what the relays publish survives a restart like the events themselves.
+ */
+async function openBus(config: Config, database: Database, logger: Logger, registry: Registry): Promise<MessageBus> {
+  const busLogger = logger.child({ module: 'bus' });
+  if (config.PCN_BUS === 'kafka') {
+    return new KafkaBus({ brokers: config.KAFKA_BROKERS!, clientId: `pcn-${config.PCN_TARGET}`, logger: busLogger, registry });
+  }
+  const bus = new SqlBus(database.sql, { schema: 'messaging', logger: busLogger, registry });
+  await bus.migrate();
+  return bus;
+}
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly what: string,
+  ) {
+    super(`${what} port ${host}:${port} is already in use: stop what uses it or choose another port`);
+    this.name = 'PortInUseError';
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port, 'HTTP (PCN_HTTP_PORT)') : error));
+    server.listen(port, host, () => resolve(server));
+  });
+}
 
 export interface RunningSystem {
   readonly httpPort: number;
@@ -42,11 +75,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     stops.push(() => database.close());
     logger.info({ database: database.description }, 'database open');
 
-    // The embedded bus: a durable log in the same database (schema `messaging`), so what the
-    // relays publish survives a restart like the events themselves.
-    const sqlBus = new SqlBus(database.sql, { schema: 'messaging', logger: logger.child({ module: 'bus' }), registry: metrics.registry });
-    await sqlBus.migrate();
-    const bus: MessageBus = sqlBus;
+    const bus = await openBus(config, database, logger, metrics.registry);
     stops.push(() => bus.close());
 
     const communes = CommuneDirectory.shared();
@@ -57,31 +86,42 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     let openApi: object | undefined;
 
     if (config.PCN_TARGET === 'all' || config.PCN_TARGET === 'registry') {
+      const store = config.PCN_STORE === 'kurrentdb' ? await KurrentDbEventStore.connect(config.KURRENTDB_URL!, { streamPrefixes: ['centre-'] }) : undefined;
+      if (store) stops.push(() => store.close());
       registry = await createRegistryModule({
         sql: database.sql,
         schema: 'registry',
+        ...(store && { store }),
         communes,
         checkFiness: validateFiness,
         logger: logger.child({ module: 'registry' }),
         bus,
         onRelayProgress: (position) => metrics.relayPosition.set({ relay: 'registry' }, position),
+        onCommand: ({ command, outcome, seconds }) => metrics.commandDuration.observe({ service: 'registry', command, outcome }, seconds),
       });
       await registry.start();
       stops.push(() => registry!.stop());
-      stops.push(async () => watchProjections([{ runner: registry!.projection, store: registry!.store }], metrics)());
+      const unwatch = watchProjections([{ runner: registry.projection, store: registry.store }], metrics);
+      stops.push(async () => unwatch());
       mounts.push({ path: '/v1/centres', router: registry.httpRouter });
       grpc.addService(registryV1.CentreRegistryService, centreRegistryGrpc(registry.registry, unaryOptions));
       openApi = registry.openApi;
     }
 
-    const app = createApiApp({ mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry) });
-    const http: Server = await new Promise((resolve, reject) => {
-      const server = app.listen(config.PCN_HTTP_PORT, config.PCN_HOST, () => resolve(server));
-      server.once('error', reject);
-    });
+    let ready = false;
+    const app = createApiApp({ mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready });
+    const http = await listen(createServer(app), config.PCN_HTTP_PORT, config.PCN_HOST);
     stops.push(() => new Promise<void>((resolve) => http.close(() => resolve())));
-    const grpcPort = await grpc.start(config.PCN_HOST, config.PCN_GRPC_PORT);
+    const grpcPort = await grpc.start(config.PCN_HOST, config.PCN_GRPC_PORT).catch((error: Error) => {
+      // grpc-js reports a taken port only as "No address added out of total 1 resolved".
+      throw /No address added/.test(error.message) ? new PortInUseError(config.PCN_HOST, config.PCN_GRPC_PORT, 'gRPC (PCN_GRPC_PORT)') : error;
+    });
     stops.push(() => grpc.shutdown(config.PCN_SHUTDOWN_TIMEOUT_MS));
+    ready = true;
+    // Not ready from the first step of a shutdown, so load balancers stop sending requests.
+    stops.push(async () => {
+      ready = false;
+    });
 
     return {
       httpPort: (http.address() as AddressInfo).port,

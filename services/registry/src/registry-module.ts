@@ -2,6 +2,7 @@ import { Router } from 'express';
 import {
   ProjectionRunner,
   SqlEventStore,
+  type CommandObserver,
   type EventStore,
   type RunnerLogger,
   type SqlClient,
@@ -30,6 +31,8 @@ export interface RegistryModuleOptions {
   /** Where the registry publishes `pcn.registry.v1`; without it, nothing is published. */
   readonly bus?: MessageBus;
   readonly onRelayProgress?: (position: number) => void;
+  readonly onCommand?: CommandObserver;
+  readonly readModelWaitMs?: number;
   readonly onProjectionProgress?: (p: { projection: string; position: number }) => void;
 }
 
@@ -61,6 +64,8 @@ export async function createRegistryModule(options: RegistryModuleOptions): Prom
     communes: options.communes,
     checkFiness: options.checkFiness,
     clock: options.clock ?? systemClock,
+    ...(options.onCommand && { onCommand: options.onCommand }),
+    ...(options.readModelWaitMs !== undefined && { readModelWaitMs: options.readModelWaitMs }),
   });
   const relay =
     options.bus &&

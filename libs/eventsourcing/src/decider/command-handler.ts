@@ -1,7 +1,8 @@
 import { context as otelContext, propagation, trace } from '@opentelemetry/api';
 import type { EventStore } from '../store/event-store';
 import type { NewEvent, RecordedEvent } from '../store/event';
-import { ConcurrencyError } from '../errors';
+import { ConcurrencyError, isDomainError, ValidationError } from '../errors';
+import { createHash } from 'node:crypto';
 import type { Decider, DomainEvent } from './decider';
 import type { CommandContext } from './command-context';
 import { EventSchemas } from './upcasting';
@@ -32,9 +33,15 @@ export interface HandleResult<State, Event extends DomainEvent> {
   readonly lastPosition: number | undefined;
 }
 
+export type CommandOutcome = 'ok' | 'refused' | 'conflict' | 'failed';
+
+/** Sees every command once it is handled: feeds the command latency metric. */
+export type CommandObserver = (observation: { command: string; outcome: CommandOutcome; seconds: number }) => void;
+
 export interface CommandHandlerOptions {
   readonly schemas?: EventSchemas;
   readonly maxAttempts?: number;
+  readonly observe?: CommandObserver;
 }
 
 export class CommandAbortedError extends Error {
@@ -51,6 +58,7 @@ export class CommandAbortedError extends Error {
 export class CommandHandler<Command, State, Event extends DomainEvent> {
   private readonly schemas: EventSchemas;
   private readonly maxAttempts: number;
+  private readonly observe: CommandObserver | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -59,6 +67,7 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
   ) {
     this.schemas = options.schemas ?? new EventSchemas({});
     this.maxAttempts = options.maxAttempts ?? 3;
+    this.observe = options.observe;
   }
 
   /** Current state of a stream and its revision (-1 when it does not exist). */
@@ -70,23 +79,48 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
   }
 
   async handle(streamId: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State, Event>> {
+    if (!this.observe) return this.attempt(streamId, command, options);
+    const started = process.hrtime.bigint();
+    const name = (command as { type?: unknown }).type;
+    const report = (outcome: CommandOutcome): void =>
+      this.observe?.({ command: typeof name === 'string' ? name : 'command', outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    try {
+      const result = await this.attempt(streamId, command, options);
+      report('ok');
+      return result;
+    } catch (error) {
+      report(error instanceof ConcurrencyError ? 'conflict' : isDomainError(error) ? 'refused' : 'failed');
+      throw error;
+    }
+  }
+
+  private async attempt(streamId: string, command: Command, options: HandleOptions): Promise<HandleResult<State, Event>> {
     const ctx = options.context ?? {};
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal?.aborted) throw new CommandAbortedError();
       const { state, revision, events: history } = await this.load(streamId);
 
       const replayed = this.findReplay(history, ctx.idempotencyKey);
-      if (replayed) return { state, events: replayed, revision, lastPosition: replayed[replayed.length - 1]?.position };
+      if (replayed) {
+        const recorded = replayed[0]?.metadata.commandFingerprint;
+        if (recorded !== undefined && recorded !== fingerprint(command)) {
+          throw ValidationError.field('idempotencyKey', 'was already used for a different request: use a new key for a new request');
+        }
+        return { state, events: replayed, revision, lastPosition: replayed[replayed.length - 1]?.position };
+      }
 
       const expected = options.expectedRevision;
       if (expected !== undefined && (expected === 'no_stream' ? -1 : expected) !== revision) {
+        // On a stream that does not exist, the domain's answer (typically "not found") says more
+        // than a version mismatch, so it goes first.
+        if (revision === -1) this.decider.decide(command, state);
         throw new ConcurrencyError(streamId, String(expected), revision === -1 ? 'no_stream' : String(revision));
       }
       const decided = this.decider.decide(command, state);
       if (decided.length === 0) return { state, events: [], revision, lastPosition: undefined };
       if (ctx.signal?.aborted) throw new CommandAbortedError();
 
-      const newEvents = this.toNewEvents(decided, ctx, options.occurredAt ?? new Date());
+      const newEvents = this.toNewEvents(command, decided, ctx, options.occurredAt ?? new Date());
       try {
         const result = await this.store.append(streamId, newEvents, revision === -1 ? 'no_stream' : revision);
         const newState = decided.reduce(this.decider.evolve, state);
@@ -112,7 +146,7 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
     return replayed.length > 0 ? (replayed as RecordedEvent<Event['type'], Event['data']>[]) : undefined;
   }
 
-  private toNewEvents(decided: readonly Event[], ctx: CommandContext, occurredAt: Date): NewEvent[] {
+  private toNewEvents(command: Command, decided: readonly Event[], ctx: CommandContext, occurredAt: Date): NewEvent[] {
     const ids = eventIds(decided.length, ctx.idempotencyKey);
     const carrier: Record<string, string> = {};
     propagation.inject(otelContext.active(), carrier);
@@ -131,7 +165,13 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
         ...(ctx.causationId && { causationId: ctx.causationId }),
         ...(traceparent && { traceparent }),
         ...(tracestate && { tracestate }),
+        ...(ctx.idempotencyKey && { commandFingerprint: fingerprint(command) }),
       },
     }));
   }
+}
+
+/** Commands are plain data built by the application, so their JSON is a stable identity. */
+function fingerprint(command: unknown): string {
+  return createHash('sha256').update(JSON.stringify(command)).digest('base64url').slice(0, 22);
 }

@@ -39,6 +39,12 @@ describe('CommandHandler', () => {
     expect(await store.readStream('counter-1')).toHaveLength(2);
   });
 
+  it('lets the domain answer first when the expected stream does not exist at all', async () => {
+    await expect(handler.handle('counter-none', { type: 'Decrement', by: 1 }, { expectedRevision: 3 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(handler.handle('counter-none', inc(1), { expectedRevision: 3 })).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(await store.readStream('counter-none')).toEqual([]);
+  });
+
   it('writes nothing when the domain refuses', async () => {
     await expect(handler.handle('counter-1', { type: 'Decrement', by: 1 })).rejects.toBeInstanceOf(PreconditionFailedError);
     expect(await store.readStream('counter-1')).toEqual([]);
@@ -71,6 +77,15 @@ describe('CommandHandler', () => {
     expect(again.state).toEqual({ value: 4 });
   });
 
+  it('refuses an idempotency key reused for a different command', async () => {
+    await handler.handle('counter-1', inc(4), { context: { idempotencyKey: 'req-43' } });
+    await expect(handler.handle('counter-1', inc(5), { context: { idempotencyKey: 'req-43' } })).rejects.toMatchObject({
+      kind: 'invalid_argument',
+      violations: [{ field: 'idempotencyKey', description: expect.stringContaining('different request') }],
+    });
+    expect(await store.readStream('counter-1')).toHaveLength(1);
+  });
+
   it('upcasts old event versions on read', async () => {
     await store.append('counter-old', [{ id: crypto.randomUUID(), type: 'Incremented', schemaVersion: 1, data: { amount: 7 }, metadata: { occurredAt: new Date().toISOString() } }], 'no_stream');
     const schemas = new EventSchemas({ Incremented: { currentVersion: 2, upcasts: { 1: (d) => ({ by: (d as { amount: number }).amount }) } } });
@@ -86,6 +101,20 @@ describe('CommandHandler', () => {
     await handler.handle('counter-1', inc(1), { occurredAt: new Date('2026-03-01T00:00:00Z') });
     const { state } = await handler.load('counter-1', new Date('2026-02-01T00:00:00Z'));
     expect(state).toEqual({ value: 1 });
+  });
+
+  it('reports each command with its outcome and duration to an observer', async () => {
+    const seen: { command: string; outcome: string; seconds: number }[] = [];
+    const observed = new CommandHandler(store, counterDecider, { observe: (o) => seen.push(o) });
+    await observed.handle('counter-o', inc(1));
+    await expect(observed.handle('counter-o', { type: 'Decrement', by: 5 })).rejects.toThrow();
+    await expect(observed.handle('counter-o', inc(1), { expectedRevision: 7 })).rejects.toThrow();
+    expect(seen.map((o) => [o.command, o.outcome])).toEqual([
+      ['Increment', 'ok'],
+      ['Decrement', 'refused'],
+      ['Increment', 'conflict'],
+    ]);
+    expect(seen.every((o) => o.seconds >= 0 && o.seconds < 5)).toBe(true);
   });
 
   it('does not start a command whose caller has gone', async () => {

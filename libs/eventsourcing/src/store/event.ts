@@ -9,6 +9,8 @@ export interface EventMetadata {
   readonly tracestate?: string;
   /** The authenticated caller that caused the event (or a process name). */
   readonly actor?: string;
+  /** With an idempotency key: a hash of the command, so a reuse for another command is caught. */
+  readonly commandFingerprint?: string;
 }
 
 /** An event about to be appended. `id` makes re-appending the same event idempotent. */

@@ -1,5 +1,5 @@
 import { consumerLag, type Logger, type Registry } from '@pcn/observability';
-import { backoffDelay, deadLetterTopicFor, DEFAULT_RETRY, type MessageBus, type RetryPolicy, type SubscribeOptions, type Subscription } from '../bus';
+import { backoffDelay, deadLetterTopicFor, DEFAULT_RETRY, validRetry, type MessageBus, type SubscribeOptions, type Subscription } from '../bus';
 import { BusClosedError, ConsumerGroupBusyError, InvalidSubscriptionError } from '../errors';
 import { assertTopicName, assertValidMessage, type IntegrationMessage } from '../message';
 import { abortableDelay, deliver } from './delivery';
@@ -181,13 +181,3 @@ export abstract class LogBus implements MessageBus {
   }
 }
 
-function validRetry(retry: RetryPolicy): RetryPolicy {
-  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) {
-    throw new InvalidSubscriptionError('retry.maxAttempts', 'must be an integer of at least 1');
-  }
-  if (!(retry.initialBackoffMs >= 0)) throw new InvalidSubscriptionError('retry.initialBackoffMs', 'must be zero or more');
-  if (!(retry.maxBackoffMs >= retry.initialBackoffMs)) {
-    throw new InvalidSubscriptionError('retry.maxBackoffMs', 'must be at least initialBackoffMs');
-  }
-  return retry;
-}

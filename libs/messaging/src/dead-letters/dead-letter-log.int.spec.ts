@@ -7,7 +7,7 @@ import { InMemoryBus } from '../in-memory/in-memory-bus';
 import type { ReceivedMessage } from '../message';
 import { SqlBus } from '../sql/sql-bus';
 import { testMessage } from '../testing/bus-contract';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@pcn/eventsourcing/testing';
 import { InMemoryDeadLetterLog, recordDeadLetters, SqlDeadLetterLog, type DeadLetterLog } from './dead-letter-log';
 
 let sql: PgliteSqlClient;

@@ -4,7 +4,7 @@ import { ConsumerGroupBusyError, InvalidSubscriptionError } from '../errors';
 import { inMemoryIdempotentHandler, InMemoryProcessedMessages } from '../idempotency/idempotent-handler';
 import type { ReceivedMessage } from '../message';
 import { busContract, testMessage } from '../testing/bus-contract';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@pcn/eventsourcing/testing';
 import { InMemoryBus } from './in-memory-bus';
 
 const silent = () => ({ logger: createLogger({ service: 'test', level: 'silent' }), registry: new Registry() });

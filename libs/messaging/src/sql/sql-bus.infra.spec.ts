@@ -4,7 +4,7 @@ import { createLogger, Registry } from '@pcn/observability';
 import { idempotentHandler, migrateProcessedMessages } from '../idempotency/idempotent-handler';
 import type { ReceivedMessage } from '../message';
 import { busContract, testMessage } from '../testing/bus-contract';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@pcn/eventsourcing/testing';
 import { SqlBus } from './sql-bus';
 
 // A real PostgreSQL server: publishers really run in parallel on a connection pool, which is

@@ -5,7 +5,7 @@ import { BusStorageError, ConsumerGroupBusyError } from '../errors';
 import { idempotentHandler, migrateProcessedMessages } from '../idempotency/idempotent-handler';
 import type { ReceivedMessage } from '../message';
 import { busContract, testMessage } from '../testing/bus-contract';
-import { eventually } from '../testing/eventually';
+import { eventually } from '@pcn/eventsourcing/testing';
 import { SqlBus } from './sql-bus';
 
 // One PGlite per file (it takes seconds and hundreds of MB to start); a schema per bus.

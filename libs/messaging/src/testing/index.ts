@@ -1,3 +1,3 @@
 // Test support, outside the package entry point (and its build) because it uses jest globals.
 export * from './bus-contract';
-export * from './eventually';
+export { eventually } from '@pcn/eventsourcing/testing';

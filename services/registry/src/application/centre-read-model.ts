@@ -20,5 +20,5 @@ export interface CentreReadModel {
   /** `page.token`: opaque token from a previous page; a forged one is a ValidationError. */
   list(filter: CentreFilter, page: { size: number; token?: string }, day: string): Promise<CentrePage>;
   /** Resolves once the read model includes the event at `position` (read-your-writes). */
-  waitFor(position: number): Promise<void>;
+  waitFor(position: number, timeoutMs: number): Promise<void>;
 }

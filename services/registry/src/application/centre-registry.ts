@@ -3,6 +3,7 @@ import {
   NotFoundError,
   ValidationError,
   type CommandContext,
+  type CommandObserver,
   type EventStore,
   type FieldViolation,
   type RecordedEvent,
@@ -37,6 +38,9 @@ export interface CentreRegistryDeps {
   readonly communes: CommuneLookup;
   readonly checkFiness: IdentifierCheck;
   readonly clock: Clock;
+  /** How long a write waits for the read model before answering from the stream. */
+  readonly readModelWaitMs?: number;
+  readonly onCommand?: CommandObserver;
 }
 
 export interface HistoryEntry {
@@ -62,7 +66,7 @@ export class CentreRegistry {
   private readonly handler: CommandHandler<CentreCommand, CentreState, CentreEvent>;
 
   constructor(private readonly deps: CentreRegistryDeps) {
-    this.handler = new CommandHandler(deps.store, centreDecider, { schemas: centreEventSchemas });
+    this.handler = new CommandHandler(deps.store, centreDecider, { schemas: centreEventSchemas, ...(deps.onCommand && { observe: deps.onCommand }) });
   }
 
   async register(input: unknown, context: CommandContext = {}): Promise<CentreView> {
@@ -121,7 +125,7 @@ export class CentreRegistry {
       if (!view) throw new NotFoundError('centre', finess);
       return view;
     }
-    const at = new Date(parseInput(asOfInput, asOf));
+    const at = new Date(parseInput(asOfInput, { asOf }).asOf);
     const { state, events } = await this.handler.load(centreStreamId(finess), at);
     const upTo = events.filter((e) => Date.parse(e.metadata.occurredAt) <= at.getTime());
     if (!state.exists || upTo.length === 0) throw new NotFoundError('centre', `${finess} as of ${asOf}`);
@@ -156,11 +160,17 @@ export class CentreRegistry {
       occurredAt: this.deps.clock.now(),
     });
     if (!result.state.exists) throw new NotFoundError('centre', finess);
-    // Answer with what the read model will serve next, once it has caught up.
-    if (result.lastPosition !== undefined) await this.deps.readModel.waitFor(result.lastPosition);
-    const view = await this.deps.readModel.get(finess, dayOf(this.deps.clock.now()));
-    if (!view) throw new NotFoundError('centre', finess);
-    return view;
+    // Answer with what the read model will serve next, once it has caught up. The write is
+    // committed whatever happens: if the read model lags, the answer comes from the stream.
+    const caughtUp = result.lastPosition === undefined || (await this.deps.readModel.waitFor(result.lastPosition, this.deps.readModelWaitMs ?? 5000).then(() => true, () => false));
+    const view = caughtUp ? await this.deps.readModel.get(finess, dayOf(this.deps.clock.now())) : undefined;
+    return view ?? this.viewFromStream(finess);
+  }
+
+  private async viewFromStream(finess: string): Promise<CentreView> {
+    const { state, events } = await this.handler.load(centreStreamId(finess));
+    if (!state.exists) throw new NotFoundError('centre', finess);
+    return toCentreView(state, times(events), dayOf(this.deps.clock.now()));
   }
 
   private finess(raw: string, field: string): string {
@@ -190,7 +200,15 @@ export class CentreRegistry {
     if (communeInsee !== undefined) {
       const commune = this.deps.communes.get(communeInsee);
       if (!commune) violations.push({ field: 'communeInsee', description: `no commune has INSEE code ${communeInsee} in the official list` });
-      else changes.location = { communeInsee: commune.insee, communeName: commune.name, departement: commune.departement, region: commune.region };
+      else {
+        changes.location = { communeInsee: commune.insee, communeName: commune.name, departement: commune.departement, region: commune.region };
+        // A centre that moves to another commune without new coordinates takes its centroid,
+        // as at registration: the old position would place it in the wrong commune.
+        if (rest.coordinates === undefined) {
+          if (commune.coordinates) changes.coordinates = commune.coordinates;
+          else violations.push({ field: 'coordinates', description: `are required: commune ${communeInsee} has no known centroid` });
+        }
+      }
     }
     if (violations.length) throw new ValidationError(violations);
     return changes as Partial<CentreDetails>;

@@ -127,4 +127,4 @@ export const listCentresInput = z.strictObject({
 });
 export type ListCentresInput = z.output<typeof listCentresInput>;
 
-export const asOfInput = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' });
+export const asOfInput = z.strictObject({ asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }) });

@@ -29,7 +29,7 @@ export interface RegistryFixture {
 export async function startRegistry(sql: PgliteSqlClient, schema: string, bus?: MessageBus): Promise<RegistryFixture> {
   const clock = new TestClock();
   const logger = createLogger({ service: 'registry-test', level: 'silent' });
-  const module = await createRegistryModule({ sql, schema, communes: CommuneDirectory.shared(), checkFiness: validateFiness, clock, logger, ...(bus && { bus }) });
+  const module = await createRegistryModule({ sql, schema, communes: CommuneDirectory.shared(), checkFiness: validateFiness, clock, logger, readModelWaitMs: 300, ...(bus && { bus }) });
   await module.start();
   const app = createApiApp({ mounts: [{ path: '/v1/centres', router: module.httpRouter }], logger, openApi: module.openApi });
   return { module, app, clock, stop: () => module.stop() };

@@ -98,7 +98,7 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
     expect(twice.code).toBe(status.ALREADY_EXISTS);
 
     const noVersion = await failure(callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), accreditedOn: '2026-03-01' })));
-    expect(noVersion.fieldViolations[0]?.field).toBe('expected_version');
+    expect(noVersion.fieldViolations[0]?.field).toBe('expectedVersion');
 
     const stale = await failure(callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 3, accreditedOn: '2026-03-01' })));
     expect(stale.code).toBe(status.ABORTED);

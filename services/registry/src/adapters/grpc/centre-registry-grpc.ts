@@ -17,7 +17,7 @@ function commandContext(ctx: CallContext): CommandContext {
 /** Writes must say which version they are based on: absence is an error, not "any". */
 function writeOptions(req: { expectedVersion?: number | undefined }, ctx: CallContext): WriteOptions {
   if (req.expectedVersion === undefined) {
-    throw ValidationError.field('expected_version', 'is required: send the version of the centre you last read');
+    throw ValidationError.field('expectedVersion', 'is required: send the version of the centre you last read');
   }
   return { expectedVersion: req.expectedVersion, context: commandContext(ctx) };
 }

@@ -133,6 +133,7 @@ describe('REST /v1/centres', () => {
     expect(tooEarly.status).toBe(404);
     const badAsOf = await api().get(`/v1/centres/${id}`).query({ asOf: 'yesterday' });
     expect(badAsOf.status).toBe(400);
+    expect(badAsOf.body.errors[0].field).toBe('asOf');
 
     const history = await api().get(`/v1/centres/${id}/history`);
     expect(history.body.entries.map((e: { type: string; actor: string; version: number }) => [e.version, e.type, e.actor])).toEqual([
@@ -185,6 +186,31 @@ describe('REST /v1/centres', () => {
     expect(forged.body.errors[0].field).toBe('pageToken');
     const tooBig = await api().get('/v1/centres').query({ pageSize: 5000 });
     expect(tooBig.status).toBe(400);
+  });
+
+  it('moves the coordinates to the new commune unless new ones are given', async () => {
+    const id = finess('93000001');
+    await register();
+    const moved = await api().patch(`/v1/centres/${id}`).set('If-Match', '"0"').send({ communeInsee: '2A004' });
+    expect(moved.body).toMatchObject({ communeName: 'Ajaccio', departement: '2A', region: '94' });
+    expect(moved.body.coordinates.latitude).toBeCloseTo(41.93, 1);
+    const placed = await api().patch(`/v1/centres/${id}`).set('If-Match', '"1"').send({ communeInsee: '93066', coordinates: { latitude: 48.9, longitude: 2.35 } });
+    expect(placed.body.coordinates).toEqual({ latitude: 48.9, longitude: 2.35 });
+  });
+
+  it('answers a committed write from the stream when the read model lags behind', async () => {
+    const id = finess('93000001');
+    await register();
+    await fx.module.projection.stop();
+    const res = await api().patch(`/v1/centres/${id}`).set('If-Match', '"0"').send({ name: 'Renamed while the read model is stopped' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'Renamed while the read model is stopped', version: 1 });
+    expect(res.headers.etag).toBe('"1"');
+  });
+
+  it('answers 404, not a version mismatch, for a write to a centre that does not exist', async () => {
+    const res = await api().post(`/v1/centres/${finess('93000001')}/suspension`).set('If-Match', '"0"').send({ reason: 'x' });
+    expect(res.status).toBe(404);
   });
 
   it('lets exactly one of two concurrent amendments based on the same version win', async () => {

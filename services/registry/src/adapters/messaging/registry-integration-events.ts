@@ -35,12 +35,17 @@ function snapshot(centre: ExistingCentre, event: RecordedEvent): ev.CentreSnapsh
   });
 }
 
+/** Domain keys named as the fields of pcn.registry.v1.AmendCentreRequest, as the contract says. */
+function requestFieldName(key: string): string {
+  return key === 'location' ? 'commune_insee' : key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 function payload(event: CentreEvent, centre: ev.CentreSnapshot, occurredAt: Date): Uint8Array {
   switch (event.type) {
     case 'CentreRegistered':
       return ev.CentreRegistered.encode({ centre, occurredAt, managerKind: toProtoEnum(pb.ManagerKind, 'MANAGER_KIND_', event.data.details.manager.kind) }).finish();
     case 'CentreAmended':
-      return ev.CentreAmended.encode({ centre, occurredAt, amendedFields: Object.keys(event.data.changes) }).finish();
+      return ev.CentreAmended.encode({ centre, occurredAt, amendedFields: Object.keys(event.data.changes).map(requestFieldName) }).finish();
     case 'CentreAccredited':
       return ev.CentreAccredited.encode({ centre, occurredAt, accreditedOn: event.data.accreditedOn }).finish();
     case 'CentreSuspended':

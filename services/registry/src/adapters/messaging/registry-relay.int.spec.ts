@@ -33,7 +33,7 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
     const id = finess('93000001');
     await request(fx.app).post('/v1/centres').send(registration('93000001'));
     await request(fx.app).post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2026-03-01' });
-    await request(fx.app).patch(`/v1/centres/${id}`).set('If-Match', '"1"').send({ name: 'Centre Louise-Michel' });
+    await request(fx.app).patch(`/v1/centres/${id}`).set('If-Match', '"1"').send({ name: 'Centre Louise-Michel', communeInsee: '93070', secpaParticipation: true });
     await request(fx.app).post(`/v1/centres/${id}/closure`).set('If-Match', '"2"').send({ effectiveDate: '2026-06-30', reason: 'merged' });
 
     await eventually(() => expect(received).toHaveLength(4));
@@ -54,7 +54,8 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
       centre: { finess: id, name: 'Centre de santé Louise-Michel', communeInsee: '93066', departement: '93', region: '11', status: pb.CentreStatus.CENTRE_STATUS_CANDIDATE, version: 0 },
     });
     const amended = ev.CentreAmended.decode(received[2]!.data);
-    expect(amended.amendedFields).toEqual(['name']);
+    expect(amended.amendedFields.sort()).toEqual(['commune_insee', 'coordinates', 'name', 'secpa_participation']);
+    expect(amended.centre?.communeInsee).toBe('93070');
     expect(amended.centre).toMatchObject({ name: 'Centre Louise-Michel', status: pb.CentreStatus.CENTRE_STATUS_MEMBER, version: 2 });
     const closed = ev.CentreClosed.decode(received[3]!.data);
     expect(closed).toMatchObject({ effectiveDate: '2026-06-30', reason: 'merged', centre: { version: 3 } });

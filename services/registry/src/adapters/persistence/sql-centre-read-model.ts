@@ -65,8 +65,8 @@ export class SqlCentreReadModel implements CentreReadModel {
     };
   }
 
-  waitFor(position: number): Promise<void> {
-    return this.runner.waitForPosition(position);
+  waitFor(position: number, timeoutMs: number): Promise<void> {
+    return this.runner.waitForPosition(position, timeoutMs);
   }
 }
 

@@ -40,7 +40,7 @@ export interface CentreSnapshot {
   communeInsee: string;
   departement: string;
   region: string;
-  /** Absent when the position is unknown. */
+  /** Given at registration, or the centroid of the commune. */
   coordinates: GeoPoint | undefined;
   status: CentreStatus;
   /** Revision of the centre's stream after this event; consumers drop anything older. */

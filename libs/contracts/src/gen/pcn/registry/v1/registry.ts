@@ -499,7 +499,7 @@ export interface Centre {
   address:
     | Address
     | undefined;
-  /** Absent when the position is unknown. */
+  /** The centre's position: given at registration, or the centroid of its commune. */
   coordinates: GeoPoint | undefined;
   commitments: Commitments | undefined;
   governance:
@@ -535,7 +535,7 @@ export interface RegisterCentreRequest {
   address:
     | Address
     | undefined;
-  /** Optional: absent when the position is unknown. */
+  /** Optional: defaults to the centroid of the commune (refused if the commune has none). */
   coordinates: GeoPoint | undefined;
   commitments: Commitments | undefined;
   governance:

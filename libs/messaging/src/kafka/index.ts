@@ -1,0 +1,3 @@
+export { KafkaBus } from './kafka-bus';
+export { InvalidKafkaBusOptionsError, KAFKA_LOG_LEVELS, resolveKafkaBusOptions, type KafkaBusOptions, type KafkaLogLevel, type ResolvedKafkaBusOptions } from './options';
+export { kafkajsLogCreator } from './kafkajs-logger';
