@@ -21,3 +21,4 @@ export * from './projections/projection';
 export * from './projections/checkpoint-store';
 export * from './projections/projection-runner';
 export * from './store/kurrentdb/kurrentdb-event-store';
+export * from './store/supervised-subscription';

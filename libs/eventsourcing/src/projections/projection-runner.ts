@@ -1,7 +1,8 @@
 import type { SqlClient } from '../sql/sql-client';
 import { assertSqlIdentifier } from '../sql/sql-identifiers';
 import { migrate } from '../sql/migrate';
-import type { EventStore, Subscription } from '../store/event-store';
+import type { EventStore } from '../store/event-store';
+import { SupervisedSubscription } from '../store/supervised-subscription';
 import type { RecordedEvent } from '../store/event';
 import { EventSchemas } from '../decider/upcasting';
 import { CheckpointStore } from './checkpoint-store';
@@ -38,11 +39,8 @@ export class ProjectionTimeoutError extends Error {
 export class ProjectionRunner {
   private readonly checkpoints: CheckpointStore;
   private readonly schemas: EventSchemas;
-  private subscription: Subscription | undefined;
+  private follower: SupervisedSubscription | undefined;
   private current = 0;
-  private running = false;
-  private failures = 0;
-  private restartTimer: NodeJS.Timeout | undefined;
   private waiters: { position: number; resolve: () => void }[] = [];
 
   constructor(
@@ -81,30 +79,24 @@ export class ProjectionRunner {
       this.current = 0;
       if (checkpoint) this.options.logger?.info({ projection: this.projection.name }, 'projection version changed: rebuilding');
     });
-    this.running = true;
-    this.subscribe();
+    this.follow();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.restartTimer);
-    await this.subscription?.stop();
-    this.subscription = undefined;
+    await this.follower?.stop();
+    this.follower = undefined;
   }
 
   /** Empties the read model and replays the whole log into it. */
   async rebuild(): Promise<void> {
-    const wasRunning = this.running;
+    const wasRunning = this.follower !== undefined;
     await this.stop();
     await this.sql.transaction(async (tx) => {
       await this.projection.reset(tx);
       await this.checkpoints.write(tx, this.projection.name, { position: 0, version: this.projection.version });
     });
     this.current = 0;
-    if (wasRunning) {
-      this.running = true;
-      this.subscribe();
-    }
+    if (wasRunning) this.follow();
   }
 
   /** Read-your-writes: resolves once the read model includes `position`. */
@@ -126,14 +118,17 @@ export class ProjectionRunner {
     });
   }
 
-  private subscribe(): void {
-    this.subscription = this.store.subscribe({
-      after: this.current,
-      filter: this.projection.filter,
+  private follow(): void {
+    this.follower = new SupervisedSubscription(this.store, {
+      name: `projection ${this.projection.name}`,
+      ...(this.projection.filter && { filter: this.projection.filter }),
       batchSize: this.options.batchSize ?? 500,
+      checkpoint: () => this.current,
       onEvents: (events) => this.applyBatch(events),
-      onError: (error) => this.onFailure(error),
+      ...(this.options.logger && { logger: this.options.logger }),
+      ...(this.options.restartDelayMs !== undefined && { restartDelayMs: this.options.restartDelayMs }),
     });
+    this.follower.start();
   }
 
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
@@ -146,24 +141,9 @@ export class ProjectionRunner {
       await this.checkpoints.write(tx, this.projection.name, { position: last, version: this.projection.version });
     });
     this.current = last;
-    this.failures = 0;
     this.options.onProgress?.({ projection: this.projection.name, position: last });
     const ready = this.waiters.filter((w) => w.position <= last);
     this.waiters = this.waiters.filter((w) => w.position > last);
     for (const w of ready) w.resolve();
-  }
-
-  private onFailure(error: Error): void {
-    this.subscription = undefined;
-    if (!this.running) return;
-    this.failures++;
-    const delay = Math.min((this.options.restartDelayMs ?? 500) * 2 ** (this.failures - 1), 30_000);
-    this.options.logger?.error(
-      { projection: this.projection.name, position: this.current, err: error, retryInMs: delay },
-      'projection failed; restarting from its checkpoint',
-    );
-    this.restartTimer = setTimeout(() => {
-      if (this.running) this.subscribe();
-    }, delay);
   }
 }

@@ -1,4 +1,4 @@
-import { CheckpointStore, assertSqlIdentifier, migrate, type EventStore, type LogFilter, type RecordedEvent, type SqlClient, type Subscription } from '@pcn/eventsourcing';
+import { CheckpointStore, SupervisedSubscription, assertSqlIdentifier, migrate, type EventStore, type LogFilter, type RecordedEvent, type SqlClient } from '@pcn/eventsourcing';
 import type { MessageBus } from '../bus';
 import type { IntegrationMessage } from '../message';
 
@@ -37,10 +37,7 @@ export interface RelayOptions {
  */
 export class Relay {
   private readonly checkpoints: CheckpointStore;
-  private subscription: Subscription | undefined;
-  private running = false;
-  private failures = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private follower: SupervisedSubscription | undefined;
   private current = 0;
 
   constructor(
@@ -62,25 +59,21 @@ export class Relay {
     await migrate(this.sql, `pcn-relay-${this.options.schema}-${this.options.name}`, [`CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`, this.checkpoints.ddl()]);
     this.current = (await this.checkpoints.read(this.sql, this.options.name))?.position ?? 0;
     this.options.onProgress?.(this.current);
-    this.running = true;
-    this.follow();
+    this.follower = new SupervisedSubscription(this.store, {
+      name: `relay ${this.options.name}`,
+      ...(this.options.filter && { filter: this.options.filter }),
+      batchSize: this.options.batchSize ?? 200,
+      checkpoint: () => this.current,
+      onEvents: (events) => this.relay(events),
+      ...(this.options.logger && { logger: this.options.logger }),
+      ...(this.options.restartDelayMs !== undefined && { restartDelayMs: this.options.restartDelayMs }),
+    });
+    this.follower.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.subscription?.stop();
-    this.subscription = undefined;
-  }
-
-  private follow(): void {
-    this.subscription = this.store.subscribe({
-      after: this.current,
-      ...(this.options.filter && { filter: this.options.filter }),
-      batchSize: this.options.batchSize ?? 200,
-      onEvents: (events) => this.relay(events),
-      onError: (error) => this.onFailure(error),
-    });
+    await this.follower?.stop();
+    this.follower = undefined;
   }
 
   private async relay(events: readonly RecordedEvent[]): Promise<void> {
@@ -96,18 +89,6 @@ export class Relay {
     const last = events[events.length - 1]!.position;
     await this.checkpoints.write(this.sql, this.options.name, { position: last, version: 1 });
     this.current = last;
-    this.failures = 0;
     this.options.onProgress?.(last);
-  }
-
-  private onFailure(error: Error): void {
-    this.subscription = undefined;
-    if (!this.running) return;
-    this.failures++;
-    const delay = Math.min((this.options.restartDelayMs ?? 500) * 2 ** (this.failures - 1), 30_000);
-    this.options.logger?.error({ relay: this.options.name, position: this.current, err: error, retryInMs: delay }, 'relay failed; resuming from its checkpoint');
-    this.timer = setTimeout(() => {
-      if (this.running) this.follow();
-    }, delay);
   }
 }

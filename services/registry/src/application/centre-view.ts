@@ -1,31 +1,21 @@
-import type { CentreDetails, CentreStatus, CentreServiceKind, Manager, Address, GeoPoint, Commitments, Governance, HealthProject, CentreType } from '../domain/centre';
+import type { CentreDetails, CentreLocation, CentreStatus } from '../domain/centre';
 import { statusOn, type ExistingCentre } from '../domain/centre-state';
 
-/** A centre as the APIs return it. `version` is the stream revision: the ETag. */
-export interface CentreView {
-  readonly finess: string;
-  readonly name: string;
-  readonly manager: Manager;
-  readonly type: CentreType;
-  readonly communeInsee: string;
-  readonly communeName: string;
-  readonly departement: string;
-  readonly region: string;
-  readonly address: Address;
-  readonly coordinates: GeoPoint;
-  readonly commitments: Commitments;
-  readonly governance: Governance;
-  readonly healthProject?: HealthProject;
-  readonly services: readonly CentreServiceKind[];
-  readonly secpaParticipation: boolean;
-  readonly status: CentreStatus;
-  readonly accreditedOn?: string;
-  readonly suspensionReason?: string;
-  readonly closure?: { readonly effectiveDate: string; readonly reason: string };
-  readonly version: number;
-  readonly registeredAt: string;
-  readonly updatedAt: string;
-}
+/**
+ * A centre as the APIs return it: its details with the commune flattened in, its lifecycle,
+ * and `version`, the stream revision (the ETag).
+ */
+export type CentreView = Omit<CentreDetails, 'location'> &
+  CentreLocation & {
+    readonly finess: string;
+    readonly status: CentreStatus;
+    readonly accreditedOn?: string;
+    readonly suspensionReason?: string;
+    readonly closure?: { readonly effectiveDate: string; readonly reason: string };
+    readonly version: number;
+    readonly registeredAt: string;
+    readonly updatedAt: string;
+  };
 
 export interface CentreTimes {
   readonly version: number;
