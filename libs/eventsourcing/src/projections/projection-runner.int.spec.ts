@@ -115,6 +115,23 @@ describe('ProjectionRunner', () => {
     await runner.stop();
   });
 
+  it('never applies a batch twice when two runners follow the same projection', async () => {
+    const a = totals(schema);
+    const b = totals(schema);
+    const first = new ProjectionRunner(store, sql, a, { schema, batchSize: 3, restartDelayMs: 5 });
+    const second = new ProjectionRunner(store, sql, b, { schema, batchSize: 3, restartDelayMs: 5 });
+    await first.start();
+    await second.start();
+    for (let i = 0; i < 20; i++) await store.append(`s-${i % 3}`, [newEvent('Added', { i: 1 })], 'any');
+    await first.waitForPosition(50, 20_000);
+    await second.waitForPosition(50, 20_000);
+    await first.stop();
+    await second.stop();
+    // Each event counted once, whichever runner applied it.
+    expect(await readTotals(schema)).toEqual({ 's-0': 45 + 7, 's-1': 45 + 7, 's-2': 45 + 6 });
+    expect(a.applied + b.applied).toBeGreaterThanOrEqual(50);
+  });
+
   it('times out a read-your-writes wait that cannot be met', async () => {
     const runner = new ProjectionRunner(store, sql, totals(schema), { schema });
     await runner.start();

@@ -123,7 +123,11 @@ export class ProjectionRunner {
       name: `projection ${this.projection.name}`,
       ...(this.projection.filter && { filter: this.projection.filter }),
       batchSize: this.options.batchSize ?? 500,
-      checkpoint: () => this.current,
+      // From the stored checkpoint: after a lost race with another runner, memory is stale.
+      checkpoint: async () => {
+        this.reached((await this.checkpoints.read(this.sql, this.projection.name))?.position ?? this.current);
+        return this.current;
+      },
       onEvents: (events) => this.applyBatch(events),
       ...(this.options.logger && { logger: this.options.logger }),
       ...(this.options.restartDelayMs !== undefined && { restartDelayMs: this.options.restartDelayMs }),
@@ -138,12 +142,17 @@ export class ProjectionRunner {
         tx,
         events.map((e) => this.schemas.upcast(e)),
       );
-      await this.checkpoints.write(tx, this.projection.name, { position: last, version: this.projection.version });
+      await this.checkpoints.advance(tx, this.projection.name, this.current, { position: last, version: this.projection.version });
     });
-    this.current = last;
+    this.reached(last);
     this.options.onProgress?.({ projection: this.projection.name, position: last });
-    const ready = this.waiters.filter((w) => w.position <= last);
-    this.waiters = this.waiters.filter((w) => w.position > last);
+  }
+
+  /** The read model includes `position`: wakes the read-your-writes waiters it satisfies. */
+  private reached(position: number): void {
+    this.current = position;
+    const ready = this.waiters.filter((w) => w.position <= position);
+    this.waiters = this.waiters.filter((w) => w.position > position);
     for (const w of ready) w.resolve();
   }
 }

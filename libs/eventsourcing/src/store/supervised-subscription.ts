@@ -11,7 +11,7 @@ export interface SupervisedSubscriptionOptions {
   readonly filter?: LogFilter;
   readonly batchSize: number;
   /** The position to resume after: read again at each (re)start, so it is the last committed one. */
-  readonly checkpoint: () => number;
+  readonly checkpoint: () => number | Promise<number>;
   readonly onEvents: (events: readonly RecordedEvent[]) => Promise<void>;
   readonly logger?: SupervisedLogger;
   /** First delay before resuming after a failure; doubles up to 30 s. */
@@ -36,7 +36,7 @@ export class SupervisedSubscription {
 
   start(): void {
     this.running = true;
-    this.follow();
+    void this.follow();
   }
 
   async stop(): Promise<void> {
@@ -46,9 +46,17 @@ export class SupervisedSubscription {
     this.subscription = undefined;
   }
 
-  private follow(): void {
+  private async follow(): Promise<void> {
+    let after: number;
+    try {
+      after = await this.options.checkpoint();
+    } catch (error) {
+      this.onFailure(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (!this.running) return;
     this.subscription = this.store.subscribe({
-      after: this.options.checkpoint(),
+      after,
       ...(this.options.filter && { filter: this.options.filter }),
       batchSize: this.options.batchSize,
       onEvents: async (events) => {
@@ -65,11 +73,11 @@ export class SupervisedSubscription {
     this.failures++;
     const delay = Math.min((this.options.restartDelayMs ?? 500) * 2 ** (this.failures - 1), 30_000);
     this.options.logger?.error(
-      { follower: this.options.name, position: this.options.checkpoint(), err: error, retryInMs: delay },
+      { follower: this.options.name, err: error, retryInMs: delay },
       `${this.options.name} failed; resuming from its checkpoint`,
     );
     this.timer = setTimeout(() => {
-      if (this.running) this.follow();
+      if (this.running) void this.follow();
     }, delay);
   }
 }
