@@ -1,0 +1,2 @@
+export * from './domain/statute';
+export { loadPublishedStatute, DEFAULT_STATUTE_DIRECTORY, StatuteFileError } from './adapters/statute-files';

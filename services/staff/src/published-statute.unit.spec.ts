@@ -1,0 +1,236 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_STATUTE_DIRECTORY, loadPublishedStatute, StatuteFileError } from './adapters/statute-files';
+import {
+  advancementsDue,
+  computePay,
+  echelonOn,
+  NoGridInForceError,
+  publishValidation,
+  reclassify,
+  ReclassificationLowersPayError,
+  type FphGridVersion,
+  type Pay,
+  type Statute,
+} from './domain/statute';
+
+const statute = loadPublishedStatute();
+const fph = statute.gridVersions.find((v) => v.id === 'fph-2024-01-01') as FphGridVersion;
+
+describe('the shipped statute (services/staff/data)', () => {
+  it('loads every data file and each one passes publishValidation', () => {
+    const files = ['ph', 'fph', 'index-point'].flatMap((dir) => {
+      try {
+        return readdirSync(join(DEFAULT_STATUTE_DIRECTORY, dir)).filter((f) => f.endsWith('.json'));
+      } catch {
+        return [];
+      }
+    });
+    expect(files.length).toBe(statute.gridVersions.length + statute.indexPointValues.length);
+    expect(statute.gridVersions.map((v) => v.id)).toEqual(['fph-2024-01-01']);
+    expect(statute.indexPointValues.map((v) => [v.effectiveFrom, v.annualCentsPer100Points])).toEqual([
+      ['2022-07-01', 582_004],
+      ['2023-07-01', 590_734],
+    ]);
+    for (const version of statute.gridVersions) {
+      expect(publishValidation(version)).toEqual([]);
+      const others = { ...statute, gridVersions: statute.gridVersions.filter((v) => v !== version) };
+      expect(publishValidation(version, others)).toEqual([]);
+    }
+  });
+
+  it('cites a source for every grade', () => {
+    for (const [code, grade] of Object.entries(fph.grades)) {
+      expect({ code, sources: (grade.sources ?? []).length > 0 }).toEqual({ code, sources: true });
+    }
+  });
+});
+
+describe('known figures', () => {
+  const date = '2025-03-01';
+  const monthly = (grade: string, echelon: number): number => computePay({ statute, grade, echelon, fte: 1, date }).monthlyGrossCents;
+
+  it('masseur-kinésithérapeute de classe supérieure: every monthly traitement of the Emploithèque FPH grid page (sources.md, G1)', () => {
+    // page columns « Traitement brut mensuel »: 2 559,85 … 3 785,62 € for IM 520 … 769
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9].map((e) => monthly('mk_cs', e))).toEqual([
+      255_985, 274_691, 286_506, 302_751, 318_996, 335_242, 351_487, 365_763, 378_562,
+    ]);
+  });
+
+  it('infirmier de classe normale (catégorie B): every monthly traitement of the Emploithèque B NES page (sources.md, G3)', () => {
+    // page: 1 855,89 … 2 751,84 € for IM 377 … 559
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((e) => monthly('ide_b_cn', e))).toEqual([185_589, 192_481, 200_850, 210_203, 221_033, 237_278, 255_985, 275_184]);
+  });
+
+  it('annual pay, the index-point value applied and the version are reported', () => {
+    const pay = computePay({ statute, grade: 'mk_cs', echelon: 1, fte: 1, date });
+    expect(pay).toMatchObject({
+      annualGrossCents: 3_071_817, // 520 × 5 907,34 € / 100 = 30 718,168 → 30 718,17 €
+      indiceMajore: 520,
+      gridVersion: { id: 'fph-2024-01-01', kind: 'fph', effectiveFrom: '2024-01-01' },
+    });
+    expect(pay.indexPointValue?.effectiveFrom).toBe('2023-07-01');
+  });
+
+  it('no FPH grid is published before 2024-01-01 (the July 2023 indices were not shipped)', () => {
+    expect(() => computePay({ statute, grade: 'mk_cs', echelon: 1, fte: 1, date: '2023-12-31' })).toThrow(NoGridInForceError);
+  });
+});
+
+/** mulberry32: a small seeded generator, so a failing case can be replayed from its seed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('equal pay for equal grid position across all centres (property)', () => {
+  const grades = Object.entries(fph.grades).map(([code, g]) => ({ code, echelons: g.echelons.length }));
+  const ftes = [1, 0.9, 0.8, 0.75, 0.6, 0.5, 0.4, 0.3333, 0.25, 0.1, 0.0001];
+  const dates = ['2024-01-01', '2024-06-30', '2025-02-28', '2026-01-31'];
+
+  for (const seed of [1, 7, 42, 2024, 99_991]) {
+    it(`seed ${seed}: professionals at the same grade, échelon, FTE and date are paid the same cents in every centre`, () => {
+      const random = seeded(seed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+      // Each centre runs its own payroll, from its own copy of the statute (versions listed in
+      // a different order), for its own professionals.
+      const centres = Array.from({ length: 12 }, (_, i) => {
+        const copy = structuredClone(statute) as Statute;
+        const shuffled: Statute = { gridVersions: [...copy.gridVersions].reverse(), indexPointValues: [...copy.indexPointValues].sort(() => random() - 0.5) };
+        return { finess: `0${String(750_000_000 + i * 7919)}`, statute: shuffled };
+      });
+      const byPosition = new Map<string, Pay[]>();
+      for (let n = 0; n < 400; n += 1) {
+        const centre = pick(centres);
+        const grade = pick(grades);
+        const position = { grade: grade.code, echelon: 1 + Math.floor(random() * grade.echelons), fte: pick(ftes), date: pick(dates) };
+        const pay = computePay({ statute: centre.statute, ...position });
+        const key = JSON.stringify(position);
+        byPosition.set(key, [...(byPosition.get(key) ?? []), pay]);
+      }
+      let compared = 0;
+      for (const [key, pays] of byPosition) {
+        const first = pays[0]!;
+        for (const other of pays.slice(1)) {
+          compared += 1;
+          expect({ key, annual: other.annualGrossCents, monthly: other.monthlyGrossCents }).toEqual({
+            key,
+            annual: first.annualGrossCents,
+            monthly: first.monthlyGrossCents,
+          });
+        }
+      }
+      expect(compared).toBeGreaterThan(0);
+    });
+  }
+
+  it('a higher FTE never pays less, and full time is the reference', () => {
+    for (const { code, echelons } of grades) {
+      for (let echelon = 1; echelon <= echelons; echelon += 1) {
+        const pays = [...ftes].reverse().map((fte) => computePay({ statute, grade: code, echelon, fte, date: '2025-01-01' }).monthlyGrossCents);
+        expect([...pays].sort((a, b) => a - b)).toEqual(pays);
+      }
+    }
+  });
+});
+
+describe('échelon progression on the published grid', () => {
+  it('part-time counts in full: the same dates at 0.5 and at 1 FTE, only pay differs', () => {
+    const start = { statute, grade: 'mk_cs', startEchelon: 1, startDate: '2024-09-01' };
+    const due = advancementsDue({ ...start, from: '2024-09-01', to: '2060-12-31' });
+    // durations 2, 2, 2, 2½, 3, 3, 4, 4 years (sources.md, G1)
+    expect(due.map((a) => [a.echelon, a.effectiveOn])).toEqual([
+      [2, '2026-09-01'],
+      [3, '2028-09-01'],
+      [4, '2030-09-01'],
+      [5, '2033-03-01'],
+      [6, '2036-03-01'],
+      [7, '2039-03-01'],
+      [8, '2043-03-01'],
+      [9, '2047-03-01'],
+    ]);
+    const position = echelonOn({ ...start, date: '2033-03-01' });
+    expect(position.echelon).toBe(5);
+    const full = computePay({ statute, grade: 'mk_cs', echelon: position.echelon, fte: 1, date: '2033-03-01' });
+    const half = computePay({ statute, grade: 'mk_cs', echelon: position.echelon, fte: 0.5, date: '2033-03-01' });
+    expect(half.monthlyGrossCents).toBe(Math.round(full.monthlyGrossCents / 2)); // 318 996 / 2 = 159 498
+  });
+
+  it('seniority retained from earlier service brings the first advancement forward', () => {
+    const without = echelonOn({ statute, grade: 'ide_b_cn', startEchelon: 4, startDate: '2024-03-01', date: '2024-03-01' });
+    const withRetained = echelonOn({ statute, grade: 'ide_b_cn', startEchelon: 4, startDate: '2024-03-01', retainedSeniorityMonths: 30, date: '2024-03-01' });
+    expect(without.nextAdvancementOn).toBe('2028-03-01'); // 4 years in échelon 4
+    expect(withRetained.nextAdvancementOn).toBe('2025-09-01'); // 48 − 30 = 18 months left
+  });
+});
+
+describe('promotion keeps pay at least equal', () => {
+  it('ide_b_cn → mk_cs: every échelon lands on an indice equal or immediately above', () => {
+    const indices = fph.grades['mk_cs']!.echelons.map((e) => e.indiceMajore);
+    for (let e = 1; e <= fph.grades['ide_b_cn']!.echelons.length; e += 1) {
+      const r = reclassify({ statute, fromGrade: 'ide_b_cn', fromEchelon: e, toGrade: 'mk_cs', date: '2025-01-01', monthsInEchelon: 12 });
+      expect(r.after).toBeGreaterThanOrEqual(r.before);
+      expect(r.newFullTimeAnnualGrossCents).toBeGreaterThanOrEqual(r.previousFullTimeAnnualGrossCents);
+      // immediately above: the échelon below (if any) is paid less than before
+      if (r.toEchelon > 1) expect(indices[r.toEchelon - 2]!).toBeLessThan(r.before);
+    }
+  });
+
+  it('IM 520 → IM 520 keeps the seniority; IM 559 → IM 582 (558 is below) too; IM 377 → IM 520 restarts it', () => {
+    const at = (fromEchelon: number) => reclassify({ statute, fromGrade: 'ide_b_cn', fromEchelon, toGrade: 'mk_cs', date: '2025-01-01', monthsInEchelon: 30 });
+    expect(at(7)).toMatchObject({ toEchelon: 1, before: 520, after: 520, keptSeniorityMonths: 24 });
+    expect(at(8)).toMatchObject({ toEchelon: 3, before: 559, after: 582, keptSeniorityMonths: 24 });
+    expect(at(1)).toMatchObject({ toEchelon: 1, before: 377, after: 520, keptSeniorityMonths: 0 });
+  });
+
+  it('every pair of published grades and every échelon: pay never goes down (or the move is refused)', () => {
+    const codes = Object.keys(fph.grades);
+    for (const from of codes) {
+      for (const to of codes.filter((c) => c !== from)) {
+        for (let e = 1; e <= fph.grades[from]!.echelons.length; e += 1) {
+          try {
+            const r = reclassify({ statute, fromGrade: from, fromEchelon: e, toGrade: to, date: '2025-06-01' });
+            expect(r.newFullTimeAnnualGrossCents).toBeGreaterThanOrEqual(r.previousFullTimeAnnualGrossCents);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ReclassificationLowersPayError);
+          }
+        }
+      }
+    }
+    expect(() => reclassify({ statute, fromGrade: 'mk_cs', fromEchelon: 9, toGrade: 'ide_b_cn', date: '2025-06-01' })).toThrow(ReclassificationLowersPayError);
+  });
+});
+
+describe('loadPublishedStatute refuses bad files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pcn-statute-'));
+    mkdirSync(join(dir, 'fph'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, body: unknown) => writeFileSync(join(dir, 'fph', name), JSON.stringify(body));
+
+  it('an unknown field (a typo cannot hide a figure)', () => {
+    write('2024-01-01.json', { ...fph, grades: { mk_cs: { ...fph.grades['mk_cs']!, echelons: [{ echelon: 1, indiceMajor: 520 }] } } });
+    expect(() => loadPublishedStatute(dir)).toThrow(StatuteFileError);
+  });
+
+  it('a version that fails publication, naming the field', () => {
+    const echelons = fph.grades['mk_cs']!.echelons.map((e, i) => (i === 3 ? { ...e, indiceMajore: 500 } : e));
+    write('2024-01-01.json', { ...fph, grades: { mk_cs: { ...fph.grades['mk_cs']!, echelons } } });
+    expect(() => loadPublishedStatute(dir)).toThrow(/grades\.mk_cs\.echelons\[3\]\.indiceMajore/);
+  });
+
+  it('a file not named after its effective date', () => {
+    write('latest.json', fph);
+    expect(() => loadPublishedStatute(dir)).toThrow(/file name must be its effectiveFrom/);
+  });
+});
