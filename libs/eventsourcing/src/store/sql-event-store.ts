@@ -1,4 +1,4 @@
-import type { SqlClient, SqlExecutor } from '../sql/sql-client';
+import type { SqlClient } from '../sql/sql-client';
 import { assertSqlIdentifier, likePrefix } from '../sql/sql-identifiers';
 import { migrate } from '../sql/migrate';
 import type { NewEvent, RecordedEvent, EventMetadata } from './event';
@@ -86,41 +86,26 @@ export class SqlEventStore implements EventStore {
          metadata jsonb NOT NULL,
          recorded_at timestamptz NOT NULL DEFAULT now(),
          UNIQUE (stream_id, revision))`,
+      appendFunction(s),
     ]);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     assertValidEvents(streamId, events);
-    const s = this.s;
-    const result = await this.sql.transaction(async (tx) => {
-      // The lock comes first, in a statement of its own: the statements after it take a fresh
-      // snapshot (READ COMMITTED) and so see everything committed before the lock was granted.
-      const head = await tx.query<{ position: number }>(`SELECT position FROM ${s}.log_head FOR UPDATE`);
-      const base = head.rows[0]!.position;
-      const { revision, replay } = await this.inspect(tx, streamId, events);
-      if (replay) return replay;
-      assertExpectedRevision(streamId, expected, revision);
-      if (events.length === 0) return { nextExpectedRevision: revision, lastPosition: base, idempotentReplay: false };
-      const n = events.length;
-      await tx.query(
-        `WITH ins AS (
-           INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
-           SELECT $1::bigint + e.ord, $2, $3::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type',
-                  (e.value->>'schemaVersion')::int, e.value->'data', e.value->'metadata'
-           FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(value, ord)
-           RETURNING 1),
-         head AS (UPDATE ${s}.log_head SET position = $1::bigint + $5::bigint RETURNING 1),
-         stream AS (
-           INSERT INTO ${s}.streams (stream_id, revision) VALUES ($2, $3::bigint + $5::bigint)
-           ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision
-           RETURNING 1)
-         SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM head) AS h, (SELECT count(*) FROM stream) AS st`,
-        [base, streamId, revision, JSON.stringify(events.map(toJsonEvent)), n],
-      );
-      return { nextExpectedRevision: revision + n, lastPosition: base + n, idempotentReplay: false };
-    });
-    if (!result.idempotentReplay && events.length > 0) this.signal.notify();
-    return result;
+    // One statement, one implicit transaction, one round trip: the log lock is held only while
+    // the server runs the function and commits (docs/adr/0003).
+    const res = await this.sql.query<{ outcome: 'ok' | 'conflict' | 'existing'; stream_revision: number; last_position: number; existing: ExistingEvent[] | null }>(
+      `SELECT outcome, stream_revision, last_position, existing FROM ${this.s}.append_events($1, $2, $3::jsonb)`,
+      [streamId, String(expected), JSON.stringify(events.map(toJsonEvent))],
+    );
+    const row = res.rows[0]!;
+    if (row.outcome === 'existing') return replayOf(streamId, events, row.existing ?? []);
+    if (row.outcome === 'conflict') {
+      assertExpectedRevision(streamId, expected, row.stream_revision);
+      throw new Error(`append_events reported a conflict that the expected revision ${String(expected)} does not explain`);
+    }
+    if (events.length > 0) this.signal.notify();
+    return { nextExpectedRevision: row.stream_revision, lastPosition: row.last_position, idempotentReplay: false };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -172,23 +157,6 @@ export class SqlEventStore implements EventStore {
     });
     return `AND (${clauses.join(' OR ')})`;
   }
-
-  /** The stream's revision and, when these event ids are already stored, the original append. */
-  private async inspect(tx: SqlExecutor, streamId: string, events: readonly NewEvent[]): Promise<{ revision: number; replay?: AppendResult }> {
-    const res = await tx.query<{ revision: number | null; existing: { id: string; streamId: string; revision: number; position: number }[] }>(
-      `SELECT (SELECT revision FROM ${this.s}.streams WHERE stream_id = $1) AS revision,
-              COALESCE((SELECT jsonb_agg(jsonb_build_object('id', event_id::text, 'streamId', stream_id, 'revision', revision, 'position', position))
-                        FROM ${this.s}.events WHERE event_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))), '[]'::jsonb) AS existing`,
-      [streamId, JSON.stringify(events.map((e) => e.id.toLowerCase()))],
-    );
-    const row = res.rows[0]!;
-    const revision = row.revision ?? -1;
-    if (row.existing.length === 0) return { revision };
-    const normalised = events.map((e) => ({ ...e, id: e.id.toLowerCase() }));
-    if (!isSameAppend(streamId, normalised, row.existing)) throw new EventIdConflictError(row.existing[0]!.id, streamId);
-    const last = row.existing.reduce((a, b) => (b.revision > a.revision ? b : a));
-    return { revision, replay: { nextExpectedRevision: last.revision, lastPosition: last.position, idempotentReplay: true } };
-  }
 }
 
 function toJsonEvent(event: NewEvent): unknown {
@@ -207,4 +175,70 @@ function fromRow(row: EventRow): RecordedEvent {
     position: row.position,
     recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : new Date(row.recorded_at).toISOString(),
   };
+}
+
+interface ExistingEvent {
+  id: string;
+  streamId: string;
+  revision: number;
+  position: number;
+}
+
+/** Event ids already stored: the same append again (a no-op), or a conflict. */
+function replayOf(streamId: string, events: readonly NewEvent[], existing: readonly ExistingEvent[]): AppendResult {
+  const normalised = events.map((e) => ({ ...e, id: e.id.toLowerCase() }));
+  if (!isSameAppend(streamId, normalised, existing)) throw new EventIdConflictError(existing[0]!.id, streamId);
+  const last = existing.reduce((a, b) => (b.revision > a.revision ? b : a));
+  return { nextExpectedRevision: last.revision, lastPosition: last.position, idempotentReplay: true };
+}
+
+/**
+ * The append as one PL/pgSQL function. Under READ COMMITTED each statement of a volatile
+ * function takes a fresh snapshot, so everything after the `log_head` lock sees every append
+ * committed before the lock was granted: positions stay contiguous and in commit order. The
+ * expected-revision rule is the one of `assertExpectedRevision`, which the contract suite pins.
+ */
+function appendFunction(s: string): string {
+  return `CREATE OR REPLACE FUNCTION ${s}.append_events(p_stream text, p_expected text, p_events jsonb)
+  RETURNS TABLE (outcome text, stream_revision bigint, last_position bigint, existing jsonb)
+  LANGUAGE plpgsql VOLATILE AS $fn$
+  DECLARE
+    v_head bigint;
+    v_revision bigint;
+    v_existing jsonb;
+    v_n integer := jsonb_array_length(p_events);
+  BEGIN
+    SELECT h.position INTO v_head FROM ${s}.log_head h FOR UPDATE;
+    SELECT st.revision INTO v_revision FROM ${s}.streams st WHERE st.stream_id = p_stream;
+    v_revision := coalesce(v_revision, -1);
+    -- One unique-index probe per new event (LATERAL), whatever plan the function caches.
+    SELECT jsonb_agg(jsonb_build_object('id', e.event_id::text, 'streamId', e.stream_id, 'revision', e.revision, 'position', e.position))
+      INTO v_existing
+      FROM jsonb_array_elements(p_events) AS x(value),
+           LATERAL (SELECT * FROM ${s}.events ev WHERE ev.event_id = (x.value->>'id')::uuid) AS e;
+    IF v_existing IS NOT NULL THEN
+      RETURN QUERY SELECT 'existing'::text, v_revision, v_head, v_existing;
+      RETURN;
+    END IF;
+    IF NOT (p_expected = 'any'
+         OR (p_expected = 'no_stream' AND v_revision = -1)
+         OR (p_expected = 'stream_exists' AND v_revision >= 0)
+         OR (p_expected ~ '^-?[0-9]+$' AND p_expected::bigint = v_revision)) THEN
+      RETURN QUERY SELECT 'conflict'::text, v_revision, v_head, NULL::jsonb;
+      RETURN;
+    END IF;
+    IF v_n = 0 THEN
+      RETURN QUERY SELECT 'ok'::text, v_revision, v_head, NULL::jsonb;
+      RETURN;
+    END IF;
+    INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
+      SELECT v_head + e.ord, p_stream, v_revision + e.ord, (e.value->>'id')::uuid, e.value->>'type',
+             (e.value->>'schemaVersion')::int, e.value->'data', e.value->'metadata'
+      FROM jsonb_array_elements(p_events) WITH ORDINALITY AS e(value, ord);
+    UPDATE ${s}.log_head SET position = v_head + v_n;
+    INSERT INTO ${s}.streams (stream_id, revision) VALUES (p_stream, v_revision + v_n)
+      ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision;
+    RETURN QUERY SELECT 'ok'::text, v_revision + v_n, v_head + v_n, NULL::jsonb;
+  END
+  $fn$`;
 }
