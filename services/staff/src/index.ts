@@ -1,2 +1,3 @@
 export * from './domain/statute';
 export { loadPublishedStatute, DEFAULT_STATUTE_DIRECTORY, StatuteFileError } from './adapters/statute-files';
+export * from './domain/professional';

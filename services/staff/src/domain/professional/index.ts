@@ -1,0 +1,5 @@
+export * from './profession';
+export * from './professional-events';
+export * from './professional-commands';
+export * from './professional-state';
+export * from './professional-decider';

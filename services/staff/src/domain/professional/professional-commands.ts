@@ -1,0 +1,43 @@
+import type { GridKind } from '../statute/pay-grid';
+import type { IsoDate } from '../statute/iso-date';
+import type { Profession } from './profession';
+import type { AssignmentEndReason, AssignmentKind, ExitReason, Identity } from './professional-events';
+
+/**
+ * Commands arrive validated in shape, with what the statute says already resolved by the
+ * application (the grade's grid kind, the échelon a promotion reclassifies to).
+ */
+export type ProfessionalCommand =
+  | {
+      readonly type: 'HireProfessional';
+      readonly professionalId: string;
+      readonly identity: Identity;
+      readonly profession: Profession;
+      readonly grade: string;
+      readonly gradeGrid: GridKind;
+      readonly echelon: number;
+      readonly echelonSince: IsoDate;
+      readonly retainedSeniorityMonths: number;
+      readonly hiredOn: IsoDate;
+    }
+  | { readonly type: 'AdvanceEchelon'; readonly toEchelon: number; readonly effectiveOn: IsoDate }
+  | {
+      readonly type: 'PromoteProfessional';
+      readonly toGrade: string;
+      readonly toGradeGrid: GridKind;
+      readonly toEchelon: number;
+      readonly effectiveOn: IsoDate;
+      readonly seniorityFrom: IsoDate;
+    }
+  | {
+      readonly type: 'AssignToCentre';
+      readonly assignmentId: string;
+      readonly centreFiness: string;
+      readonly fte: number;
+      readonly startOn: IsoDate;
+      readonly endOn?: IsoDate;
+      readonly kind: AssignmentKind;
+      readonly mobilityId?: string;
+    }
+  | { readonly type: 'EndAssignment'; readonly assignmentId: string; readonly endOn: IsoDate; readonly reason: AssignmentEndReason }
+  | { readonly type: 'RecordExit'; readonly exitOn: IsoDate; readonly reason: ExitReason };
