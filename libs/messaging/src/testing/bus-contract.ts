@@ -263,8 +263,9 @@ export function busContract(factory: BusContractFactory): void {
         groupId: group('idempotent'),
         retry: fast,
         handler: async (m) => {
-          deliveries.push(m.id);
           await idempotent(m);
+          // Counted once handled, so that three deliveries mean three finished handlings.
+          deliveries.push(m.id);
         },
       });
       await bus.publish(topic, [once]);
