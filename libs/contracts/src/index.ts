@@ -2,6 +2,8 @@
 // exports helpers with the same names (`protobufPackage`, `DeepPartial`, ...) from every file.
 export * as registryV1 from './gen/pcn/registry/v1/registry';
 export * as registryEventsV1 from './gen/pcn/events/v1/registry_events';
+export * as staffV1 from './gen/pcn/staff/v1/staff';
+export * as staffEventsV1 from './gen/pcn/events/v1/staff_events';
 export * as testingV1 from './gen/pcn/testing/v1/echo';
 export * as googleRpcStatus from './gen/google/rpc/status';
 export * as googleRpcErrorDetails from './gen/google/rpc/error_details';
