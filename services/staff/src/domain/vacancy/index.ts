@@ -1,0 +1,4 @@
+export * from './vacancy-commands';
+export * from './vacancy-events';
+export * from './vacancy-state';
+export * from './vacancy-decider';
