@@ -90,7 +90,7 @@ export function parseCommunesCsv(text: string, source = 'communes.csv'): Commune
 
 /**
  * `{ coordinates }` when both fields hold a valid position, `{}` when both are empty. A 0, 0
- * position (in the Gulf of Guinea) is a placeholder for "unknown" in many exports and is read as
+ * position (in the Gulf of Guinea) stands for "unknown" in many exports and is read as
  * unknown too.
  */
 function optionalCoordinates(

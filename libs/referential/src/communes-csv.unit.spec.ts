@@ -38,7 +38,7 @@ describe('parseCommunesCsv', () => {
 
   it('leaves coordinates out when unknown, and reads 0,0 as unknown', () => {
     const [unknown, nullIsland] = parseCommunesCsv(
-      csv('60694,commune,,Les Hauts-Talican,60,32,,,13.03,543,0,0', '60695,commune,,Placeholder,60,32,0,0,1,1,0,0'),
+      csv('60694,commune,,Les Hauts-Talican,60,32,,,13.03,543,0,0', '60695,commune,,Null-Island,60,32,0,0,1,1,0,0'),
     );
     expect(unknown).not.toHaveProperty('coordinates');
     expect(nullIsland).not.toHaveProperty('coordinates');
