@@ -1,3 +1,4 @@
+import { messageFromRow, type MessageRow } from '../sql/message-row';
 import { assertSqlIdentifier, migrate, type SqlClient } from '@pcn/eventsourcing';
 import type { MessageBus, Subscription } from '../bus';
 import { parseDeadLetter, type DeadLetter } from '../consumer/dead-letter';
@@ -91,7 +92,7 @@ export class InMemoryDeadLetterLog implements DeadLetterLog {
   }
 }
 
-interface DeadLetterRow {
+interface DeadLetterRow extends MessageRow {
   sequence: number;
   dead_letter_topic: string;
   original_topic: string;
@@ -102,14 +103,6 @@ interface DeadLetterRow {
   attempts: number;
   dead_lettered_at: string;
   message_id: string;
-  type: string;
-  source: string;
-  time: string;
-  subject: string | null;
-  key: string;
-  content_type: string;
-  headers: Record<string, string>;
-  data: Uint8Array;
 }
 
 export function deadLetterLogSchema(schema = 'messaging'): string[] {
@@ -201,17 +194,7 @@ export class SqlDeadLetterLog implements DeadLetterLog {
       reason: r.reason,
       attempts: r.attempts,
       deadLetteredAt: r.dead_lettered_at,
-      message: {
-        id: r.message_id,
-        type: r.type,
-        source: r.source,
-        time: r.time,
-        ...(r.subject !== null ? { subject: r.subject } : {}),
-        key: r.key,
-        contentType: r.content_type,
-        headers: r.headers,
-        data: new Uint8Array(r.data),
-      },
+      message: messageFromRow(r.message_id, r),
     }));
   }
 }

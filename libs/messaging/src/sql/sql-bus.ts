@@ -1,3 +1,4 @@
+import { messageFromRow, type MessageRow } from './message-row';
 import { assertSqlIdentifier, migrate, type SqlClient } from '@pcn/eventsourcing';
 import { BusStorageError } from '../errors';
 import type { IntegrationMessage } from '../message';
@@ -43,18 +44,10 @@ export function sqlBusSchema(schema: string): string[] {
   ];
 }
 
-interface Row {
+interface Row extends MessageRow {
   head: number;
   offset: number | null;
-  key: string;
   id: string;
-  type: string;
-  source: string;
-  subject: string | null;
-  time: string;
-  content_type: string;
-  headers: Record<string, string>;
-  data: Uint8Array;
 }
 
 class SqlMessageLog implements MessageLog {
@@ -113,19 +106,7 @@ class SqlMessageLog implements MessageLog {
     const messages: LoggedMessage[] = [];
     for (const r of rows) {
       if (r.offset === null) continue;
-      messages.push({
-        offset: Number(r.offset),
-        id: r.id,
-        type: r.type,
-        source: r.source,
-        time: r.time,
-        ...(r.subject !== null ? { subject: r.subject } : {}),
-        key: r.key,
-        contentType: r.content_type,
-        // pg returns a Buffer, PGlite a Uint8Array: hand handlers the same type from both.
-        data: new Uint8Array(r.data),
-        headers: r.headers,
-      });
+      messages.push({ offset: Number(r.offset), ...messageFromRow(r.id, r) });
     }
     return { messages, head };
   }

@@ -19,37 +19,36 @@ const address = (a: pb.Address | undefined) =>
   a && compact({ line1: a.line1, line2: a.line2 === '' ? undefined : a.line2, postalCode: a.postalCode, city: a.city });
 const healthProject = (h: pb.HealthProject | undefined) => h && { adoptedOn: h.adoptedOn, axes: h.axes.map(axis) };
 
-/** A gRPC request becomes the same plain input the REST API receives; validation is shared. */
-export function registerInput(req: pb.RegisterCentreRequest): Record<string, unknown> {
-  return compact({
-    finess: req.finess,
+type DetailFields = Pick<
+  pb.RegisterCentreRequest | pb.AmendCentreRequest,
+  'name' | 'manager' | 'communeInsee' | 'address' | 'coordinates' | 'commitments' | 'governance' | 'healthProject' | 'secpaParticipation'
+>;
+
+/** The descriptive fields registration and amendment share, mapped the same way. */
+function detailFields(req: DetailFields): Record<string, unknown> {
+  return {
     name: req.name,
     manager: manager(req.manager),
-    type: centreType(req.type),
     communeInsee: req.communeInsee,
     address: address(req.address),
     coordinates: req.coordinates,
     commitments: req.commitments,
     governance: req.governance,
     healthProject: healthProject(req.healthProject),
-    services: req.services.map(service),
     secpaParticipation: req.secpaParticipation,
-  });
+  };
+}
+
+/** A gRPC request becomes the same plain input the REST API receives; validation is shared. */
+export function registerInput(req: pb.RegisterCentreRequest): Record<string, unknown> {
+  return compact({ finess: req.finess, ...detailFields(req), type: centreType(req.type), services: req.services.map(service) });
 }
 
 export function amendInput(req: pb.AmendCentreRequest): Record<string, unknown> {
   return compact({
-    name: req.name,
-    manager: manager(req.manager),
+    ...detailFields(req),
     type: req.type === undefined ? undefined : centreType(req.type),
-    communeInsee: req.communeInsee,
-    address: address(req.address),
-    coordinates: req.coordinates,
-    commitments: req.commitments,
-    governance: req.governance,
-    healthProject: healthProject(req.healthProject),
     services: req.services?.services.map(service),
-    secpaParticipation: req.secpaParticipation,
   });
 }
 

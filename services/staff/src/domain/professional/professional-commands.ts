@@ -1,7 +1,7 @@
 import type { GridKind } from '../statute/pay-grid';
 import type { IsoDate } from '../statute/iso-date';
 import type { Profession } from './profession';
-import type { AssignmentEndReason, AssignmentKind, ExitReason, Identity } from './professional-events';
+import type { AssignmentEndReason, AssignmentTerms, ExitReason, Identity } from './professional-events';
 
 /**
  * Commands arrive validated in shape, with what the statute says already resolved by the
@@ -29,15 +29,6 @@ export type ProfessionalCommand =
       readonly effectiveOn: IsoDate;
       readonly seniorityFrom: IsoDate;
     }
-  | {
-      readonly type: 'AssignToCentre';
-      readonly assignmentId: string;
-      readonly centreFiness: string;
-      readonly fte: number;
-      readonly startOn: IsoDate;
-      readonly endOn?: IsoDate;
-      readonly kind: AssignmentKind;
-      readonly mobilityId?: string;
-    }
+  | ({ readonly type: 'AssignToCentre' } & AssignmentTerms)
   | { readonly type: 'EndAssignment'; readonly assignmentId: string; readonly endOn: IsoDate; readonly reason: AssignmentEndReason }
   | { readonly type: 'RecordExit'; readonly exitOn: IsoDate; readonly reason: ExitReason };

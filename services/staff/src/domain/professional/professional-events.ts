@@ -18,6 +18,19 @@ export type AssignmentEndReason = (typeof END_REASONS)[number];
 export const EXIT_REASONS = ['resignation', 'retirement', 'dismissal', 'death', 'end_of_contract'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
+/** What an assignment is: the same terms in the command, the event and the state. */
+export interface AssignmentTerms {
+  readonly assignmentId: string;
+  readonly centreFiness: string;
+  /** Ten-thousandths of a full-time post. */
+  readonly fte: number;
+  readonly startOn: IsoDate;
+  /** First day no longer worked; absent while open-ended. */
+  readonly endOn?: IsoDate;
+  readonly kind: AssignmentKind;
+  readonly mobilityId?: string;
+}
+
 /**
  * A professional's career under the statute. Dates are days (YYYY-MM-DD). An assignment covers
  * [startOn, endOn): `endOn` is the first day not worked there, as a centre's closure date is the
@@ -51,19 +64,7 @@ export type ProfessionalEvent =
         readonly seniorityFrom: IsoDate;
       };
     }
-  | {
-      readonly type: 'AssignmentStarted';
-      readonly data: {
-        readonly professionalId: string;
-        readonly assignmentId: string;
-        readonly centreFiness: string;
-        readonly fte: number;
-        readonly startOn: IsoDate;
-        readonly endOn?: IsoDate;
-        readonly kind: AssignmentKind;
-        readonly mobilityId?: string;
-      };
-    }
+  | { readonly type: 'AssignmentStarted'; readonly data: { readonly professionalId: string } & AssignmentTerms }
   | {
       readonly type: 'AssignmentEnded';
       readonly data: { readonly professionalId: string; readonly assignmentId: string; readonly endOn: IsoDate; readonly reason: AssignmentEndReason };

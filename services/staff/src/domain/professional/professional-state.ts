@@ -1,18 +1,8 @@
 import type { IsoDate } from '../statute/iso-date';
 import type { Profession } from './profession';
-import type { AssignmentKind, Identity } from './professional-events';
+import type { AssignmentTerms, Identity } from './professional-events';
 
-export interface Assignment {
-  readonly assignmentId: string;
-  readonly centreFiness: string;
-  /** Ten-thousandths of a full-time post. */
-  readonly fte: number;
-  readonly startOn: IsoDate;
-  /** First day no longer worked; absent while open-ended. */
-  readonly endOn?: IsoDate;
-  readonly kind: AssignmentKind;
-  readonly mobilityId?: string;
-}
+export type Assignment = AssignmentTerms;
 
 export type ProfessionalState =
   | { readonly exists: false }
