@@ -13,7 +13,7 @@ import type { CentreDetails, CentreLocation, GeoPoint } from '../domain/centre';
 import type { CentreCommand } from '../domain/commands';
 import type { CentreEvent } from '../domain/events';
 import type { CentreState } from '../domain/centre-state';
-import { parseInput } from './zod-violations';
+import { parseInput } from '@pcn/validation';
 import {
   accreditCentreInput,
   amendCentreInput,

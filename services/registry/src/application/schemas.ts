@@ -1,25 +1,11 @@
 import { z } from 'zod';
+import { isoDate, text } from '@pcn/validation';
 import { CENTRE_SERVICES, CENTRE_STATUSES, CENTRE_TYPES, HEALTH_PROJECT_AXES, MANAGER_KINDS } from '../domain/centre';
 
 /**
  * Input shapes of the registry, shared by REST and gRPC (which maps its messages to them) and
  * turned into JSON Schema for the OpenAPI document. Every bound here is a documented limit.
  */
-
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
-
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'is not a calendar date');
 
 const uniqueList = <T extends z.ZodType>(item: T, max: number) =>
   z
