@@ -32,3 +32,4 @@ export {
   type UnaryMethodName,
   withDeadline,
 } from './client/client';
+export * from './proto-enums';

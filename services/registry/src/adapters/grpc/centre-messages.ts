@@ -1,7 +1,7 @@
 import { registryV1 as pb } from '@pcn/contracts';
 import type { CentreView } from '../../application/centre-view';
 import type { HistoryEntry } from '../../application/centre-registry';
-import { fromProtoEnum, toProtoEnum } from './proto-enums';
+import { fromProtoEnum, toProtoEnum } from '@pcn/grpc';
 
 const managerKind = (v: number | undefined) => fromProtoEnum(pb.ManagerKind, 'MANAGER_KIND_', v);
 const centreType = (v: number | undefined) => fromProtoEnum(pb.CentreType, 'CENTRE_TYPE_', v);

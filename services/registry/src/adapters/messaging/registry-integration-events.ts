@@ -5,7 +5,7 @@ import { centreDecider } from '../../domain/centre-decider';
 import { statusOn, type ExistingCentre } from '../../domain/centre-state';
 import type { CentreEvent } from '../../domain/events';
 import { centreEventSchemas } from '../../application/event-schemas';
-import { toProtoEnum } from '../grpc/proto-enums';
+import { toProtoEnum } from '@pcn/grpc';
 
 /** The registry's topic: one per publishing context, keyed by FINESS so a centre's events stay in order. */
 export const REGISTRY_TOPIC = 'pcn.registry.v1';
