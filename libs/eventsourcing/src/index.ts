@@ -20,5 +20,6 @@ export * from './decider/command-handler';
 export * from './projections/projection';
 export * from './projections/checkpoint-store';
 export * from './projections/projection-runner';
+export * from './projections/event-reactor';
 export * from './store/kurrentdb/kurrentdb-event-store';
 export * from './store/supervised-subscription';

@@ -20,3 +20,24 @@ export function fold<State, Event extends DomainEvent>(
 ): State {
   return events.reduce(decider.evolve, decider.initialState());
 }
+
+/**
+ * Several commands decided as one, each on the state the previous ones leave: the events of all
+ * of them are appended together or not at all. A refusal of any command refuses the whole.
+ */
+export function inSequence<Command, State, Event extends DomainEvent>(decider: Decider<Command, State, Event>): Decider<readonly Command[], State, Event> {
+  return {
+    initialState: decider.initialState,
+    evolve: decider.evolve,
+    decide(commands, state) {
+      const events: Event[] = [];
+      let current = state;
+      for (const command of commands) {
+        const decided = decider.decide(command, current);
+        events.push(...decided);
+        current = decided.reduce(decider.evolve, current);
+      }
+      return events;
+    },
+  };
+}
