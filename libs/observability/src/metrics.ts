@@ -7,6 +7,7 @@ import {
   projectionLag,
   projectionPosition,
   relayPosition,
+  staffAdvancements,
   type PcnMetrics,
 } from './pcn-metrics';
 
@@ -43,5 +44,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     consumerLag: consumerLag(registry),
     deadLetters: deadLetters(registry),
     messagesConsumed: messagesConsumed(registry),
+    staffAdvancements: staffAdvancements(registry),
   };
 }

@@ -106,6 +106,14 @@ export const messagesConsumed = define({
   labelNames: ['topic', 'consumer'],
 });
 
+/** Échelon advancements recorded by the staff service's scheduled process. */
+export const staffAdvancements = define({
+  kind: 'counter',
+  name: 'pcn_staff_echelon_advancements_total',
+  help: 'Échelon advancements recorded by the scheduled process',
+  labelNames: [],
+});
+
 export interface PcnMetrics {
   readonly commandDuration: ReturnType<typeof commandDuration>;
   readonly projectionLag: ReturnType<typeof projectionLag>;
@@ -114,4 +122,5 @@ export interface PcnMetrics {
   readonly consumerLag: ReturnType<typeof consumerLag>;
   readonly deadLetters: ReturnType<typeof deadLetters>;
   readonly messagesConsumed: ReturnType<typeof messagesConsumed>;
+  readonly staffAdvancements: ReturnType<typeof staffAdvancements>;
 }
