@@ -11,6 +11,7 @@ import {
   AssignmentKind,
   assignmentKindFromJSON,
   assignmentKindToJSON,
+  IndexPointValue,
   MobilityKind,
   mobilityKindFromJSON,
   mobilityKindToJSON,
@@ -18,6 +19,9 @@ import {
   Profession,
   professionFromJSON,
   professionToJSON,
+  Specialty,
+  specialtyFromJSON,
+  specialtyToJSON,
 } from "../../staff/v1/staff";
 
 export const protobufPackage = "pcn.events.v1";
@@ -29,6 +33,8 @@ export interface StaffMember {
   /** Empty for professions without one. */
   rpps: string;
   profession: Profession;
+  /** Doctors: GENERAL_PRACTICE marks a possible médecin traitant. */
+  specialty: Specialty;
 }
 
 export interface ProfessionalHired {
@@ -82,8 +88,13 @@ export interface PayGridPublished {
   occurredAt: Date | undefined;
 }
 
+export interface IndexPointValuePublished {
+  value: IndexPointValue | undefined;
+  occurredAt: Date | undefined;
+}
+
 function createBaseStaffMember(): StaffMember {
-  return { professionalId: "", rpps: "", profession: 0 };
+  return { professionalId: "", rpps: "", profession: 0, specialty: 0 };
 }
 
 export const StaffMember: MessageFns<StaffMember> = {
@@ -96,6 +107,9 @@ export const StaffMember: MessageFns<StaffMember> = {
     }
     if (message.profession !== 0) {
       writer.uint32(24).int32(message.profession);
+    }
+    if (message.specialty !== 0) {
+      writer.uint32(32).int32(message.specialty);
     }
     return writer;
   },
@@ -137,6 +151,14 @@ export const StaffMember: MessageFns<StaffMember> = {
             message.profession = reader.int32() as any;
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.specialty = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -158,6 +180,7 @@ export const StaffMember: MessageFns<StaffMember> = {
         : "",
       rpps: isSet(object.rpps) ? globalThis.String(object.rpps) : "",
       profession: isSet(object.profession) ? professionFromJSON(object.profession) : 0,
+      specialty: isSet(object.specialty) ? specialtyFromJSON(object.specialty) : 0,
     };
   },
 
@@ -172,6 +195,9 @@ export const StaffMember: MessageFns<StaffMember> = {
     if (message.profession !== 0) {
       obj.profession = professionToJSON(message.profession);
     }
+    if (message.specialty !== 0) {
+      obj.specialty = specialtyToJSON(message.specialty);
+    }
     return obj;
   },
 
@@ -183,6 +209,7 @@ export const StaffMember: MessageFns<StaffMember> = {
     message.professionalId = object.professionalId ?? "";
     message.rpps = object.rpps ?? "";
     message.profession = object.profession ?? 0;
+    message.specialty = object.specialty ?? 0;
     return message;
   },
 };
@@ -1088,6 +1115,97 @@ export const PayGridPublished: MessageFns<PayGridPublished> = {
   fromPartial<I extends Exact<DeepPartial<PayGridPublished>, I>>(object: I): PayGridPublished {
     const message = createBasePayGridPublished();
     message.grid = (object.grid !== undefined && object.grid !== null) ? PayGrid.fromPartial(object.grid) : undefined;
+    message.occurredAt = object.occurredAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseIndexPointValuePublished(): IndexPointValuePublished {
+  return { value: undefined, occurredAt: undefined };
+}
+
+export const IndexPointValuePublished: MessageFns<IndexPointValuePublished> = {
+  encode(message: IndexPointValuePublished, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.value !== undefined) {
+      IndexPointValue.encode(message.value, writer.uint32(10).fork()).join();
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IndexPointValuePublished {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIndexPointValuePublished();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.value = IndexPointValue.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IndexPointValuePublished {
+    return {
+      value: isSet(object.value) ? IndexPointValue.fromJSON(object.value) : undefined,
+      occurredAt: isSet(object.occurredAt)
+        ? fromJsonTimestamp(object.occurredAt)
+        : isSet(object.occurred_at)
+        ? fromJsonTimestamp(object.occurred_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: IndexPointValuePublished): unknown {
+    const obj: any = {};
+    if (message.value !== undefined) {
+      obj.value = IndexPointValue.toJSON(message.value);
+    }
+    if (message.occurredAt !== undefined) {
+      obj.occurredAt = message.occurredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IndexPointValuePublished>, I>>(base?: I): IndexPointValuePublished {
+    return IndexPointValuePublished.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IndexPointValuePublished>, I>>(object: I): IndexPointValuePublished {
+    const message = createBaseIndexPointValuePublished();
+    message.value = (object.value !== undefined && object.value !== null)
+      ? IndexPointValue.fromPartial(object.value)
+      : undefined;
     message.occurredAt = object.occurredAt ?? undefined;
     return message;
   },

@@ -23,6 +23,121 @@ export const protobufPackage = "pcn.staff.v1";
 
 export const protobufFileName = "pcn/staff/v1/staff.proto";
 
+export enum Specialty {
+  SPECIALTY_UNSPECIFIED = 0,
+  /** SPECIALTY_GENERAL_PRACTICE - A médecin traitant: what attribution accepts. */
+  SPECIALTY_GENERAL_PRACTICE = 1,
+  SPECIALTY_PAEDIATRICS = 2,
+  SPECIALTY_GYNAECOLOGY = 3,
+  SPECIALTY_PSYCHIATRY = 4,
+  SPECIALTY_OTHER_SPECIALTY = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function specialtyFromJSON(object: any): Specialty {
+  switch (object) {
+    case 0:
+    case "SPECIALTY_UNSPECIFIED":
+      return Specialty.SPECIALTY_UNSPECIFIED;
+    case 1:
+    case "SPECIALTY_GENERAL_PRACTICE":
+      return Specialty.SPECIALTY_GENERAL_PRACTICE;
+    case 2:
+    case "SPECIALTY_PAEDIATRICS":
+      return Specialty.SPECIALTY_PAEDIATRICS;
+    case 3:
+    case "SPECIALTY_GYNAECOLOGY":
+      return Specialty.SPECIALTY_GYNAECOLOGY;
+    case 4:
+    case "SPECIALTY_PSYCHIATRY":
+      return Specialty.SPECIALTY_PSYCHIATRY;
+    case 5:
+    case "SPECIALTY_OTHER_SPECIALTY":
+      return Specialty.SPECIALTY_OTHER_SPECIALTY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Specialty.UNRECOGNIZED;
+  }
+}
+
+export function specialtyToJSON(object: Specialty): string {
+  switch (object) {
+    case Specialty.SPECIALTY_UNSPECIFIED:
+      return "SPECIALTY_UNSPECIFIED";
+    case Specialty.SPECIALTY_GENERAL_PRACTICE:
+      return "SPECIALTY_GENERAL_PRACTICE";
+    case Specialty.SPECIALTY_PAEDIATRICS:
+      return "SPECIALTY_PAEDIATRICS";
+    case Specialty.SPECIALTY_GYNAECOLOGY:
+      return "SPECIALTY_GYNAECOLOGY";
+    case Specialty.SPECIALTY_PSYCHIATRY:
+      return "SPECIALTY_PSYCHIATRY";
+    case Specialty.SPECIALTY_OTHER_SPECIALTY:
+      return "SPECIALTY_OTHER_SPECIALTY";
+    case Specialty.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum ExitReason {
+  EXIT_REASON_UNSPECIFIED = 0,
+  EXIT_REASON_RESIGNATION = 1,
+  EXIT_REASON_RETIREMENT = 2,
+  EXIT_REASON_DISMISSAL = 3,
+  EXIT_REASON_DEATH = 4,
+  EXIT_REASON_END_OF_CONTRACT = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function exitReasonFromJSON(object: any): ExitReason {
+  switch (object) {
+    case 0:
+    case "EXIT_REASON_UNSPECIFIED":
+      return ExitReason.EXIT_REASON_UNSPECIFIED;
+    case 1:
+    case "EXIT_REASON_RESIGNATION":
+      return ExitReason.EXIT_REASON_RESIGNATION;
+    case 2:
+    case "EXIT_REASON_RETIREMENT":
+      return ExitReason.EXIT_REASON_RETIREMENT;
+    case 3:
+    case "EXIT_REASON_DISMISSAL":
+      return ExitReason.EXIT_REASON_DISMISSAL;
+    case 4:
+    case "EXIT_REASON_DEATH":
+      return ExitReason.EXIT_REASON_DEATH;
+    case 5:
+    case "EXIT_REASON_END_OF_CONTRACT":
+      return ExitReason.EXIT_REASON_END_OF_CONTRACT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ExitReason.UNRECOGNIZED;
+  }
+}
+
+export function exitReasonToJSON(object: ExitReason): string {
+  switch (object) {
+    case ExitReason.EXIT_REASON_UNSPECIFIED:
+      return "EXIT_REASON_UNSPECIFIED";
+    case ExitReason.EXIT_REASON_RESIGNATION:
+      return "EXIT_REASON_RESIGNATION";
+    case ExitReason.EXIT_REASON_RETIREMENT:
+      return "EXIT_REASON_RETIREMENT";
+    case ExitReason.EXIT_REASON_DISMISSAL:
+      return "EXIT_REASON_DISMISSAL";
+    case ExitReason.EXIT_REASON_DEATH:
+      return "EXIT_REASON_DEATH";
+    case ExitReason.EXIT_REASON_END_OF_CONTRACT:
+      return "EXIT_REASON_END_OF_CONTRACT";
+    case ExitReason.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export enum GridKind {
   GRID_KIND_UNSPECIFIED = 0,
   /** GRID_KIND_PH - Praticien-hospitalier-like: échelon → annual gross emoluments. */
@@ -468,6 +583,51 @@ export function vacancyStatusToJSON(object: VacancyStatus): string {
   }
 }
 
+export enum MovementStatus {
+  MOVEMENT_STATUS_UNSPECIFIED = 0,
+  MOVEMENT_STATUS_PENDING = 1,
+  MOVEMENT_STATUS_APPLIED = 2,
+  MOVEMENT_STATUS_FAILED = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function movementStatusFromJSON(object: any): MovementStatus {
+  switch (object) {
+    case 0:
+    case "MOVEMENT_STATUS_UNSPECIFIED":
+      return MovementStatus.MOVEMENT_STATUS_UNSPECIFIED;
+    case 1:
+    case "MOVEMENT_STATUS_PENDING":
+      return MovementStatus.MOVEMENT_STATUS_PENDING;
+    case 2:
+    case "MOVEMENT_STATUS_APPLIED":
+      return MovementStatus.MOVEMENT_STATUS_APPLIED;
+    case 3:
+    case "MOVEMENT_STATUS_FAILED":
+      return MovementStatus.MOVEMENT_STATUS_FAILED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return MovementStatus.UNRECOGNIZED;
+  }
+}
+
+export function movementStatusToJSON(object: MovementStatus): string {
+  switch (object) {
+    case MovementStatus.MOVEMENT_STATUS_UNSPECIFIED:
+      return "MOVEMENT_STATUS_UNSPECIFIED";
+    case MovementStatus.MOVEMENT_STATUS_PENDING:
+      return "MOVEMENT_STATUS_PENDING";
+    case MovementStatus.MOVEMENT_STATUS_APPLIED:
+      return "MOVEMENT_STATUS_APPLIED";
+    case MovementStatus.MOVEMENT_STATUS_FAILED:
+      return "MOVEMENT_STATUS_FAILED";
+    case MovementStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Where a document that set a grid can be found. */
 export interface Source {
   title: string;
@@ -502,6 +662,19 @@ export interface PayGrid {
   effectiveFrom: string;
   grades: Grade[];
   sources: Source[];
+  /** GetPayGrid on an FPH grid: the index-point value in force on the date asked. */
+  indexPoint: IndexPointValue | undefined;
+}
+
+export interface IndexPointValue {
+  effectiveFrom: string;
+  /** Annual gross traitement of indice majoré 100, in cents (5 907,34 € → 590734). */
+  annualCentsPer100Points: number;
+  source: Source | undefined;
+}
+
+export interface PublishIndexPointValueRequest {
+  value: IndexPointValue | undefined;
 }
 
 export interface PublishPayGridRequest {
@@ -548,6 +721,9 @@ export interface Professional {
   asOf: string;
   /** Stream revision, for optimistic concurrency. */
   version: number;
+  specialty: Specialty;
+  /** Every assignment, past and future. */
+  allAssignments: Assignment[];
 }
 
 export interface HireProfessionalRequest {
@@ -560,6 +736,8 @@ export interface HireProfessionalRequest {
   /** Seniority retained from earlier service, counted toward the first advancement. */
   retainedSeniorityMonths: number;
   hiredOn: string;
+  /** Doctors only, and required for them. */
+  specialty: Specialty;
 }
 
 export interface GetProfessionalRequest {
@@ -582,6 +760,34 @@ export interface Pay {
   annualGrossCents: number;
   monthlyGrossCents: number;
   gridVersion: string;
+  fullTimeAnnualGrossCents: number;
+  fullTimeMonthlyGrossCents: number;
+  /** FPH grades only. */
+  indiceMajore?: number | undefined;
+  byAssignment: AssignmentPay[];
+}
+
+/** The pay of one post: the same grid position at that post's FTE. */
+export interface AssignmentPay {
+  assignmentId: string;
+  centreFiness: string;
+  fte: string;
+  annualGrossCents: number;
+  monthlyGrossCents: number;
+}
+
+export interface PromoteProfessionalRequest {
+  professionalId: string;
+  expectedVersion?: number | undefined;
+  toGrade: string;
+  effectiveOn: string;
+}
+
+export interface RecordExitRequest {
+  professionalId: string;
+  expectedVersion?: number | undefined;
+  exitOn: string;
+  reason: ExitReason;
 }
 
 export interface AssignToCentreRequest {
@@ -609,6 +815,22 @@ export interface Vacancy {
   status: VacancyStatus;
   filledBy: string;
   version: number;
+  /** From the registry's events: where the vacancy is. */
+  departement: string;
+  region: string;
+  filledOn: string;
+  cancellationReason: string;
+}
+
+export interface GetVacancyRequest {
+  vacancyId: string;
+}
+
+export interface CancelVacancyRequest {
+  vacancyId: string;
+  expectedVersion?: number | undefined;
+  reason: string;
+  cancelledOn: string;
 }
 
 export interface PostVacancyRequest {
@@ -652,6 +874,29 @@ export interface Mobility {
   effectiveOn: string;
   endOn: string;
   version: number;
+  originAssignmentId: string;
+  fte: string;
+  originFte: string;
+  requestedOn: string;
+  /** Once approved: PENDING until the assignments have moved, then APPLIED, or FAILED with why. */
+  movementStatus: MovementStatus;
+  movementError: string;
+  decidedBy: string;
+  decisionReason: string;
+  withdrawnOn: string;
+}
+
+export interface GetMobilityRequest {
+  mobilityId: string;
+}
+
+export interface WithdrawMobilityRequest {
+  mobilityId: string;
+  expectedVersion?:
+    | number
+    | undefined;
+  /** YYYY-MM-DD; today when empty. */
+  on: string;
 }
 
 export interface RequestMobilityRequest {
@@ -662,6 +907,10 @@ export interface RequestMobilityRequest {
   originAssignmentId: string;
   /** Secondment and temporary assignment only. */
   endOn: string;
+  /** FTE of the origin post, restored after a temporary assignment; the origin assignment's by default. */
+  originFte: string;
+  /** YYYY-MM-DD; today when empty. */
+  requestedOn: string;
 }
 
 export interface GiveMobilityOpinionRequest {
@@ -697,6 +946,11 @@ export interface TeamMember {
   echelon: number;
   fte: string;
   kind: AssignmentKind;
+  rpps: string;
+  specialty: Specialty;
+  assignmentId: string;
+  startOn: string;
+  endOn: string;
 }
 
 export interface ListCentreTeamResponse {
@@ -1039,7 +1293,7 @@ export const Grade: MessageFns<Grade> = {
 };
 
 function createBasePayGrid(): PayGrid {
-  return { id: "", kind: 0, effectiveFrom: "", grades: [], sources: [] };
+  return { id: "", kind: 0, effectiveFrom: "", grades: [], sources: [], indexPoint: undefined };
 }
 
 export const PayGrid: MessageFns<PayGrid> = {
@@ -1058,6 +1312,9 @@ export const PayGrid: MessageFns<PayGrid> = {
     }
     for (const v of message.sources) {
       Source.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.indexPoint !== undefined) {
+      IndexPointValue.encode(message.indexPoint, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1115,6 +1372,14 @@ export const PayGrid: MessageFns<PayGrid> = {
             message.sources.push(Source.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.indexPoint = IndexPointValue.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1138,6 +1403,11 @@ export const PayGrid: MessageFns<PayGrid> = {
         : "",
       grades: globalThis.Array.isArray(object?.grades) ? object.grades.map((e: any) => Grade.fromJSON(e)) : [],
       sources: globalThis.Array.isArray(object?.sources) ? object.sources.map((e: any) => Source.fromJSON(e)) : [],
+      indexPoint: isSet(object.indexPoint)
+        ? IndexPointValue.fromJSON(object.indexPoint)
+        : isSet(object.index_point)
+        ? IndexPointValue.fromJSON(object.index_point)
+        : undefined,
     };
   },
 
@@ -1158,6 +1428,9 @@ export const PayGrid: MessageFns<PayGrid> = {
     if (message.sources?.length) {
       obj.sources = message.sources.map((e) => Source.toJSON(e));
     }
+    if (message.indexPoint !== undefined) {
+      obj.indexPoint = IndexPointValue.toJSON(message.indexPoint);
+    }
     return obj;
   },
 
@@ -1171,6 +1444,191 @@ export const PayGrid: MessageFns<PayGrid> = {
     message.effectiveFrom = object.effectiveFrom ?? "";
     message.grades = object.grades?.map((e) => Grade.fromPartial(e)) || [];
     message.sources = object.sources?.map((e) => Source.fromPartial(e)) || [];
+    message.indexPoint = (object.indexPoint !== undefined && object.indexPoint !== null)
+      ? IndexPointValue.fromPartial(object.indexPoint)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseIndexPointValue(): IndexPointValue {
+  return { effectiveFrom: "", annualCentsPer100Points: 0, source: undefined };
+}
+
+export const IndexPointValue: MessageFns<IndexPointValue> = {
+  encode(message: IndexPointValue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.effectiveFrom !== "") {
+      writer.uint32(10).string(message.effectiveFrom);
+    }
+    if (message.annualCentsPer100Points !== 0) {
+      writer.uint32(16).int64(message.annualCentsPer100Points);
+    }
+    if (message.source !== undefined) {
+      Source.encode(message.source, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IndexPointValue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIndexPointValue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.effectiveFrom = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.annualCentsPer100Points = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.source = Source.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IndexPointValue {
+    return {
+      effectiveFrom: isSet(object.effectiveFrom)
+        ? globalThis.String(object.effectiveFrom)
+        : isSet(object.effective_from)
+        ? globalThis.String(object.effective_from)
+        : "",
+      annualCentsPer100Points: isSet(object.annualCentsPer100Points)
+        ? globalThis.Number(object.annualCentsPer100Points)
+        : isSet(object.annual_cents_per_100_points)
+        ? globalThis.Number(object.annual_cents_per_100_points)
+        : 0,
+      source: isSet(object.source) ? Source.fromJSON(object.source) : undefined,
+    };
+  },
+
+  toJSON(message: IndexPointValue): unknown {
+    const obj: any = {};
+    if (message.effectiveFrom !== "") {
+      obj.effectiveFrom = message.effectiveFrom;
+    }
+    if (message.annualCentsPer100Points !== 0) {
+      obj.annualCentsPer100Points = Math.round(message.annualCentsPer100Points);
+    }
+    if (message.source !== undefined) {
+      obj.source = Source.toJSON(message.source);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IndexPointValue>, I>>(base?: I): IndexPointValue {
+    return IndexPointValue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IndexPointValue>, I>>(object: I): IndexPointValue {
+    const message = createBaseIndexPointValue();
+    message.effectiveFrom = object.effectiveFrom ?? "";
+    message.annualCentsPer100Points = object.annualCentsPer100Points ?? 0;
+    message.source = (object.source !== undefined && object.source !== null)
+      ? Source.fromPartial(object.source)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePublishIndexPointValueRequest(): PublishIndexPointValueRequest {
+  return { value: undefined };
+}
+
+export const PublishIndexPointValueRequest: MessageFns<PublishIndexPointValueRequest> = {
+  encode(message: PublishIndexPointValueRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.value !== undefined) {
+      IndexPointValue.encode(message.value, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublishIndexPointValueRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublishIndexPointValueRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.value = IndexPointValue.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublishIndexPointValueRequest {
+    return { value: isSet(object.value) ? IndexPointValue.fromJSON(object.value) : undefined };
+  },
+
+  toJSON(message: PublishIndexPointValueRequest): unknown {
+    const obj: any = {};
+    if (message.value !== undefined) {
+      obj.value = IndexPointValue.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublishIndexPointValueRequest>, I>>(base?: I): PublishIndexPointValueRequest {
+    return PublishIndexPointValueRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublishIndexPointValueRequest>, I>>(
+    object: I,
+  ): PublishIndexPointValueRequest {
+    const message = createBasePublishIndexPointValueRequest();
+    message.value = (object.value !== undefined && object.value !== null)
+      ? IndexPointValue.fromPartial(object.value)
+      : undefined;
     return message;
   },
 };
@@ -1529,6 +1987,8 @@ function createBaseProfessional(): Professional {
     exitOn: "",
     asOf: "",
     version: 0,
+    specialty: 0,
+    allAssignments: [],
   };
 }
 
@@ -1578,6 +2038,12 @@ export const Professional: MessageFns<Professional> = {
     }
     if (message.version !== 0) {
       writer.uint32(120).uint64(message.version);
+    }
+    if (message.specialty !== 0) {
+      writer.uint32(128).int32(message.specialty);
+    }
+    for (const v of message.allAssignments) {
+      Assignment.encode(v!, writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -1715,6 +2181,22 @@ export const Professional: MessageFns<Professional> = {
             message.version = longToNumber(reader.uint64());
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.specialty = reader.int32() as any;
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.allAssignments.push(Assignment.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1782,6 +2264,12 @@ export const Professional: MessageFns<Professional> = {
         ? globalThis.String(object.as_of)
         : "",
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      specialty: isSet(object.specialty) ? specialtyFromJSON(object.specialty) : 0,
+      allAssignments: globalThis.Array.isArray(object?.allAssignments)
+        ? object.allAssignments.map((e: any) => Assignment.fromJSON(e))
+        : globalThis.Array.isArray(object?.all_assignments)
+        ? object.all_assignments.map((e: any) => Assignment.fromJSON(e))
+        : [],
     };
   },
 
@@ -1832,6 +2320,12 @@ export const Professional: MessageFns<Professional> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.specialty !== 0) {
+      obj.specialty = specialtyToJSON(message.specialty);
+    }
+    if (message.allAssignments?.length) {
+      obj.allAssignments = message.allAssignments.map((e) => Assignment.toJSON(e));
+    }
     return obj;
   },
 
@@ -1855,6 +2349,8 @@ export const Professional: MessageFns<Professional> = {
     message.exitOn = object.exitOn ?? "";
     message.asOf = object.asOf ?? "";
     message.version = object.version ?? 0;
+    message.specialty = object.specialty ?? 0;
+    message.allAssignments = object.allAssignments?.map((e) => Assignment.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1869,6 +2365,7 @@ function createBaseHireProfessionalRequest(): HireProfessionalRequest {
     echelon: 0,
     retainedSeniorityMonths: 0,
     hiredOn: "",
+    specialty: 0,
   };
 }
 
@@ -1897,6 +2394,9 @@ export const HireProfessionalRequest: MessageFns<HireProfessionalRequest> = {
     }
     if (message.hiredOn !== "") {
       writer.uint32(66).string(message.hiredOn);
+    }
+    if (message.specialty !== 0) {
+      writer.uint32(72).int32(message.specialty);
     }
     return writer;
   },
@@ -1978,6 +2478,14 @@ export const HireProfessionalRequest: MessageFns<HireProfessionalRequest> = {
             message.hiredOn = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.specialty = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2016,6 +2524,7 @@ export const HireProfessionalRequest: MessageFns<HireProfessionalRequest> = {
         : isSet(object.hired_on)
         ? globalThis.String(object.hired_on)
         : "",
+      specialty: isSet(object.specialty) ? specialtyFromJSON(object.specialty) : 0,
     };
   },
 
@@ -2045,6 +2554,9 @@ export const HireProfessionalRequest: MessageFns<HireProfessionalRequest> = {
     if (message.hiredOn !== "") {
       obj.hiredOn = message.hiredOn;
     }
+    if (message.specialty !== 0) {
+      obj.specialty = specialtyToJSON(message.specialty);
+    }
     return obj;
   },
 
@@ -2061,6 +2573,7 @@ export const HireProfessionalRequest: MessageFns<HireProfessionalRequest> = {
     message.echelon = object.echelon ?? 0;
     message.retainedSeniorityMonths = object.retainedSeniorityMonths ?? 0;
     message.hiredOn = object.hiredOn ?? "";
+    message.specialty = object.specialty ?? 0;
     return message;
   },
 };
@@ -2257,6 +2770,10 @@ function createBasePay(): Pay {
     annualGrossCents: 0,
     monthlyGrossCents: 0,
     gridVersion: "",
+    fullTimeAnnualGrossCents: 0,
+    fullTimeMonthlyGrossCents: 0,
+    indiceMajore: undefined,
+    byAssignment: [],
   };
 }
 
@@ -2285,6 +2802,18 @@ export const Pay: MessageFns<Pay> = {
     }
     if (message.gridVersion !== "") {
       writer.uint32(66).string(message.gridVersion);
+    }
+    if (message.fullTimeAnnualGrossCents !== 0) {
+      writer.uint32(72).int64(message.fullTimeAnnualGrossCents);
+    }
+    if (message.fullTimeMonthlyGrossCents !== 0) {
+      writer.uint32(80).int64(message.fullTimeMonthlyGrossCents);
+    }
+    if (message.indiceMajore !== undefined) {
+      writer.uint32(88).uint32(message.indiceMajore);
+    }
+    for (const v of message.byAssignment) {
+      AssignmentPay.encode(v!, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -2366,6 +2895,38 @@ export const Pay: MessageFns<Pay> = {
             message.gridVersion = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.fullTimeAnnualGrossCents = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.fullTimeMonthlyGrossCents = longToNumber(reader.int64());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.indiceMajore = reader.uint32();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.byAssignment.push(AssignmentPay.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2404,6 +2965,26 @@ export const Pay: MessageFns<Pay> = {
         : isSet(object.grid_version)
         ? globalThis.String(object.grid_version)
         : "",
+      fullTimeAnnualGrossCents: isSet(object.fullTimeAnnualGrossCents)
+        ? globalThis.Number(object.fullTimeAnnualGrossCents)
+        : isSet(object.full_time_annual_gross_cents)
+        ? globalThis.Number(object.full_time_annual_gross_cents)
+        : 0,
+      fullTimeMonthlyGrossCents: isSet(object.fullTimeMonthlyGrossCents)
+        ? globalThis.Number(object.fullTimeMonthlyGrossCents)
+        : isSet(object.full_time_monthly_gross_cents)
+        ? globalThis.Number(object.full_time_monthly_gross_cents)
+        : 0,
+      indiceMajore: isSet(object.indiceMajore)
+        ? globalThis.Number(object.indiceMajore)
+        : isSet(object.indice_majore)
+        ? globalThis.Number(object.indice_majore)
+        : undefined,
+      byAssignment: globalThis.Array.isArray(object?.byAssignment)
+        ? object.byAssignment.map((e: any) => AssignmentPay.fromJSON(e))
+        : globalThis.Array.isArray(object?.by_assignment)
+        ? object.by_assignment.map((e: any) => AssignmentPay.fromJSON(e))
+        : [],
     };
   },
 
@@ -2433,6 +3014,18 @@ export const Pay: MessageFns<Pay> = {
     if (message.gridVersion !== "") {
       obj.gridVersion = message.gridVersion;
     }
+    if (message.fullTimeAnnualGrossCents !== 0) {
+      obj.fullTimeAnnualGrossCents = Math.round(message.fullTimeAnnualGrossCents);
+    }
+    if (message.fullTimeMonthlyGrossCents !== 0) {
+      obj.fullTimeMonthlyGrossCents = Math.round(message.fullTimeMonthlyGrossCents);
+    }
+    if (message.indiceMajore !== undefined) {
+      obj.indiceMajore = Math.round(message.indiceMajore);
+    }
+    if (message.byAssignment?.length) {
+      obj.byAssignment = message.byAssignment.map((e) => AssignmentPay.toJSON(e));
+    }
     return obj;
   },
 
@@ -2449,6 +3042,421 @@ export const Pay: MessageFns<Pay> = {
     message.annualGrossCents = object.annualGrossCents ?? 0;
     message.monthlyGrossCents = object.monthlyGrossCents ?? 0;
     message.gridVersion = object.gridVersion ?? "";
+    message.fullTimeAnnualGrossCents = object.fullTimeAnnualGrossCents ?? 0;
+    message.fullTimeMonthlyGrossCents = object.fullTimeMonthlyGrossCents ?? 0;
+    message.indiceMajore = object.indiceMajore ?? undefined;
+    message.byAssignment = object.byAssignment?.map((e) => AssignmentPay.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAssignmentPay(): AssignmentPay {
+  return { assignmentId: "", centreFiness: "", fte: "", annualGrossCents: 0, monthlyGrossCents: 0 };
+}
+
+export const AssignmentPay: MessageFns<AssignmentPay> = {
+  encode(message: AssignmentPay, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.assignmentId !== "") {
+      writer.uint32(10).string(message.assignmentId);
+    }
+    if (message.centreFiness !== "") {
+      writer.uint32(18).string(message.centreFiness);
+    }
+    if (message.fte !== "") {
+      writer.uint32(26).string(message.fte);
+    }
+    if (message.annualGrossCents !== 0) {
+      writer.uint32(32).int64(message.annualGrossCents);
+    }
+    if (message.monthlyGrossCents !== 0) {
+      writer.uint32(40).int64(message.monthlyGrossCents);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AssignmentPay {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssignmentPay();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.assignmentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.centreFiness = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fte = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.annualGrossCents = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.monthlyGrossCents = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AssignmentPay {
+    return {
+      assignmentId: isSet(object.assignmentId)
+        ? globalThis.String(object.assignmentId)
+        : isSet(object.assignment_id)
+        ? globalThis.String(object.assignment_id)
+        : "",
+      centreFiness: isSet(object.centreFiness)
+        ? globalThis.String(object.centreFiness)
+        : isSet(object.centre_finess)
+        ? globalThis.String(object.centre_finess)
+        : "",
+      fte: isSet(object.fte) ? globalThis.String(object.fte) : "",
+      annualGrossCents: isSet(object.annualGrossCents)
+        ? globalThis.Number(object.annualGrossCents)
+        : isSet(object.annual_gross_cents)
+        ? globalThis.Number(object.annual_gross_cents)
+        : 0,
+      monthlyGrossCents: isSet(object.monthlyGrossCents)
+        ? globalThis.Number(object.monthlyGrossCents)
+        : isSet(object.monthly_gross_cents)
+        ? globalThis.Number(object.monthly_gross_cents)
+        : 0,
+    };
+  },
+
+  toJSON(message: AssignmentPay): unknown {
+    const obj: any = {};
+    if (message.assignmentId !== "") {
+      obj.assignmentId = message.assignmentId;
+    }
+    if (message.centreFiness !== "") {
+      obj.centreFiness = message.centreFiness;
+    }
+    if (message.fte !== "") {
+      obj.fte = message.fte;
+    }
+    if (message.annualGrossCents !== 0) {
+      obj.annualGrossCents = Math.round(message.annualGrossCents);
+    }
+    if (message.monthlyGrossCents !== 0) {
+      obj.monthlyGrossCents = Math.round(message.monthlyGrossCents);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AssignmentPay>, I>>(base?: I): AssignmentPay {
+    return AssignmentPay.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AssignmentPay>, I>>(object: I): AssignmentPay {
+    const message = createBaseAssignmentPay();
+    message.assignmentId = object.assignmentId ?? "";
+    message.centreFiness = object.centreFiness ?? "";
+    message.fte = object.fte ?? "";
+    message.annualGrossCents = object.annualGrossCents ?? 0;
+    message.monthlyGrossCents = object.monthlyGrossCents ?? 0;
+    return message;
+  },
+};
+
+function createBasePromoteProfessionalRequest(): PromoteProfessionalRequest {
+  return { professionalId: "", expectedVersion: undefined, toGrade: "", effectiveOn: "" };
+}
+
+export const PromoteProfessionalRequest: MessageFns<PromoteProfessionalRequest> = {
+  encode(message: PromoteProfessionalRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.professionalId !== "") {
+      writer.uint32(10).string(message.professionalId);
+    }
+    if (message.expectedVersion !== undefined) {
+      writer.uint32(16).uint64(message.expectedVersion);
+    }
+    if (message.toGrade !== "") {
+      writer.uint32(26).string(message.toGrade);
+    }
+    if (message.effectiveOn !== "") {
+      writer.uint32(34).string(message.effectiveOn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PromoteProfessionalRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePromoteProfessionalRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.professionalId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toGrade = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.effectiveOn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PromoteProfessionalRequest {
+    return {
+      professionalId: isSet(object.professionalId)
+        ? globalThis.String(object.professionalId)
+        : isSet(object.professional_id)
+        ? globalThis.String(object.professional_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : undefined,
+      toGrade: isSet(object.toGrade)
+        ? globalThis.String(object.toGrade)
+        : isSet(object.to_grade)
+        ? globalThis.String(object.to_grade)
+        : "",
+      effectiveOn: isSet(object.effectiveOn)
+        ? globalThis.String(object.effectiveOn)
+        : isSet(object.effective_on)
+        ? globalThis.String(object.effective_on)
+        : "",
+    };
+  },
+
+  toJSON(message: PromoteProfessionalRequest): unknown {
+    const obj: any = {};
+    if (message.professionalId !== "") {
+      obj.professionalId = message.professionalId;
+    }
+    if (message.expectedVersion !== undefined) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.toGrade !== "") {
+      obj.toGrade = message.toGrade;
+    }
+    if (message.effectiveOn !== "") {
+      obj.effectiveOn = message.effectiveOn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PromoteProfessionalRequest>, I>>(base?: I): PromoteProfessionalRequest {
+    return PromoteProfessionalRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PromoteProfessionalRequest>, I>>(object: I): PromoteProfessionalRequest {
+    const message = createBasePromoteProfessionalRequest();
+    message.professionalId = object.professionalId ?? "";
+    message.expectedVersion = object.expectedVersion ?? undefined;
+    message.toGrade = object.toGrade ?? "";
+    message.effectiveOn = object.effectiveOn ?? "";
+    return message;
+  },
+};
+
+function createBaseRecordExitRequest(): RecordExitRequest {
+  return { professionalId: "", expectedVersion: undefined, exitOn: "", reason: 0 };
+}
+
+export const RecordExitRequest: MessageFns<RecordExitRequest> = {
+  encode(message: RecordExitRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.professionalId !== "") {
+      writer.uint32(10).string(message.professionalId);
+    }
+    if (message.expectedVersion !== undefined) {
+      writer.uint32(16).uint64(message.expectedVersion);
+    }
+    if (message.exitOn !== "") {
+      writer.uint32(26).string(message.exitOn);
+    }
+    if (message.reason !== 0) {
+      writer.uint32(32).int32(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordExitRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordExitRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.professionalId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.exitOn = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.reason = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordExitRequest {
+    return {
+      professionalId: isSet(object.professionalId)
+        ? globalThis.String(object.professionalId)
+        : isSet(object.professional_id)
+        ? globalThis.String(object.professional_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : undefined,
+      exitOn: isSet(object.exitOn)
+        ? globalThis.String(object.exitOn)
+        : isSet(object.exit_on)
+        ? globalThis.String(object.exit_on)
+        : "",
+      reason: isSet(object.reason) ? exitReasonFromJSON(object.reason) : 0,
+    };
+  },
+
+  toJSON(message: RecordExitRequest): unknown {
+    const obj: any = {};
+    if (message.professionalId !== "") {
+      obj.professionalId = message.professionalId;
+    }
+    if (message.expectedVersion !== undefined) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.exitOn !== "") {
+      obj.exitOn = message.exitOn;
+    }
+    if (message.reason !== 0) {
+      obj.reason = exitReasonToJSON(message.reason);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordExitRequest>, I>>(base?: I): RecordExitRequest {
+    return RecordExitRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordExitRequest>, I>>(object: I): RecordExitRequest {
+    const message = createBaseRecordExitRequest();
+    message.professionalId = object.professionalId ?? "";
+    message.expectedVersion = object.expectedVersion ?? undefined;
+    message.exitOn = object.exitOn ?? "";
+    message.reason = object.reason ?? 0;
     return message;
   },
 };
@@ -2756,7 +3764,20 @@ export const EndAssignmentRequest: MessageFns<EndAssignmentRequest> = {
 };
 
 function createBaseVacancy(): Vacancy {
-  return { vacancyId: "", centreFiness: "", profession: 0, fte: "", startOn: "", status: 0, filledBy: "", version: 0 };
+  return {
+    vacancyId: "",
+    centreFiness: "",
+    profession: 0,
+    fte: "",
+    startOn: "",
+    status: 0,
+    filledBy: "",
+    version: 0,
+    departement: "",
+    region: "",
+    filledOn: "",
+    cancellationReason: "",
+  };
 }
 
 export const Vacancy: MessageFns<Vacancy> = {
@@ -2784,6 +3805,18 @@ export const Vacancy: MessageFns<Vacancy> = {
     }
     if (message.version !== 0) {
       writer.uint32(64).uint64(message.version);
+    }
+    if (message.departement !== "") {
+      writer.uint32(74).string(message.departement);
+    }
+    if (message.region !== "") {
+      writer.uint32(82).string(message.region);
+    }
+    if (message.filledOn !== "") {
+      writer.uint32(90).string(message.filledOn);
+    }
+    if (message.cancellationReason !== "") {
+      writer.uint32(98).string(message.cancellationReason);
     }
     return writer;
   },
@@ -2865,6 +3898,38 @@ export const Vacancy: MessageFns<Vacancy> = {
             message.version = longToNumber(reader.uint64());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.departement = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.region = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.filledOn = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.cancellationReason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2903,6 +3968,18 @@ export const Vacancy: MessageFns<Vacancy> = {
         ? globalThis.String(object.filled_by)
         : "",
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      departement: isSet(object.departement) ? globalThis.String(object.departement) : "",
+      region: isSet(object.region) ? globalThis.String(object.region) : "",
+      filledOn: isSet(object.filledOn)
+        ? globalThis.String(object.filledOn)
+        : isSet(object.filled_on)
+        ? globalThis.String(object.filled_on)
+        : "",
+      cancellationReason: isSet(object.cancellationReason)
+        ? globalThis.String(object.cancellationReason)
+        : isSet(object.cancellation_reason)
+        ? globalThis.String(object.cancellation_reason)
+        : "",
     };
   },
 
@@ -2932,6 +4009,18 @@ export const Vacancy: MessageFns<Vacancy> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.departement !== "") {
+      obj.departement = message.departement;
+    }
+    if (message.region !== "") {
+      obj.region = message.region;
+    }
+    if (message.filledOn !== "") {
+      obj.filledOn = message.filledOn;
+    }
+    if (message.cancellationReason !== "") {
+      obj.cancellationReason = message.cancellationReason;
+    }
     return obj;
   },
 
@@ -2948,6 +4037,212 @@ export const Vacancy: MessageFns<Vacancy> = {
     message.status = object.status ?? 0;
     message.filledBy = object.filledBy ?? "";
     message.version = object.version ?? 0;
+    message.departement = object.departement ?? "";
+    message.region = object.region ?? "";
+    message.filledOn = object.filledOn ?? "";
+    message.cancellationReason = object.cancellationReason ?? "";
+    return message;
+  },
+};
+
+function createBaseGetVacancyRequest(): GetVacancyRequest {
+  return { vacancyId: "" };
+}
+
+export const GetVacancyRequest: MessageFns<GetVacancyRequest> = {
+  encode(message: GetVacancyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.vacancyId !== "") {
+      writer.uint32(10).string(message.vacancyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetVacancyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetVacancyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.vacancyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetVacancyRequest {
+    return {
+      vacancyId: isSet(object.vacancyId)
+        ? globalThis.String(object.vacancyId)
+        : isSet(object.vacancy_id)
+        ? globalThis.String(object.vacancy_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetVacancyRequest): unknown {
+    const obj: any = {};
+    if (message.vacancyId !== "") {
+      obj.vacancyId = message.vacancyId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetVacancyRequest>, I>>(base?: I): GetVacancyRequest {
+    return GetVacancyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetVacancyRequest>, I>>(object: I): GetVacancyRequest {
+    const message = createBaseGetVacancyRequest();
+    message.vacancyId = object.vacancyId ?? "";
+    return message;
+  },
+};
+
+function createBaseCancelVacancyRequest(): CancelVacancyRequest {
+  return { vacancyId: "", expectedVersion: undefined, reason: "", cancelledOn: "" };
+}
+
+export const CancelVacancyRequest: MessageFns<CancelVacancyRequest> = {
+  encode(message: CancelVacancyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.vacancyId !== "") {
+      writer.uint32(10).string(message.vacancyId);
+    }
+    if (message.expectedVersion !== undefined) {
+      writer.uint32(16).uint64(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.cancelledOn !== "") {
+      writer.uint32(34).string(message.cancelledOn);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelVacancyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelVacancyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.vacancyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cancelledOn = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelVacancyRequest {
+    return {
+      vacancyId: isSet(object.vacancyId)
+        ? globalThis.String(object.vacancyId)
+        : isSet(object.vacancy_id)
+        ? globalThis.String(object.vacancy_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      cancelledOn: isSet(object.cancelledOn)
+        ? globalThis.String(object.cancelledOn)
+        : isSet(object.cancelled_on)
+        ? globalThis.String(object.cancelled_on)
+        : "",
+    };
+  },
+
+  toJSON(message: CancelVacancyRequest): unknown {
+    const obj: any = {};
+    if (message.vacancyId !== "") {
+      obj.vacancyId = message.vacancyId;
+    }
+    if (message.expectedVersion !== undefined) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.cancelledOn !== "") {
+      obj.cancelledOn = message.cancelledOn;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CancelVacancyRequest>, I>>(base?: I): CancelVacancyRequest {
+    return CancelVacancyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelVacancyRequest>, I>>(object: I): CancelVacancyRequest {
+    const message = createBaseCancelVacancyRequest();
+    message.vacancyId = object.vacancyId ?? "";
+    message.expectedVersion = object.expectedVersion ?? undefined;
+    message.reason = object.reason ?? "";
+    message.cancelledOn = object.cancelledOn ?? "";
     return message;
   },
 };
@@ -3460,6 +4755,15 @@ function createBaseMobility(): Mobility {
     effectiveOn: "",
     endOn: "",
     version: 0,
+    originAssignmentId: "",
+    fte: "",
+    originFte: "",
+    requestedOn: "",
+    movementStatus: 0,
+    movementError: "",
+    decidedBy: "",
+    decisionReason: "",
+    withdrawnOn: "",
   };
 }
 
@@ -3500,6 +4804,33 @@ export const Mobility: MessageFns<Mobility> = {
     }
     if (message.version !== 0) {
       writer.uint32(96).uint64(message.version);
+    }
+    if (message.originAssignmentId !== "") {
+      writer.uint32(106).string(message.originAssignmentId);
+    }
+    if (message.fte !== "") {
+      writer.uint32(114).string(message.fte);
+    }
+    if (message.originFte !== "") {
+      writer.uint32(122).string(message.originFte);
+    }
+    if (message.requestedOn !== "") {
+      writer.uint32(130).string(message.requestedOn);
+    }
+    if (message.movementStatus !== 0) {
+      writer.uint32(136).int32(message.movementStatus);
+    }
+    if (message.movementError !== "") {
+      writer.uint32(146).string(message.movementError);
+    }
+    if (message.decidedBy !== "") {
+      writer.uint32(154).string(message.decidedBy);
+    }
+    if (message.decisionReason !== "") {
+      writer.uint32(162).string(message.decisionReason);
+    }
+    if (message.withdrawnOn !== "") {
+      writer.uint32(170).string(message.withdrawnOn);
     }
     return writer;
   },
@@ -3613,6 +4944,78 @@ export const Mobility: MessageFns<Mobility> = {
             message.version = longToNumber(reader.uint64());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.originAssignmentId = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.fte = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.originFte = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.requestedOn = reader.string();
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.movementStatus = reader.int32() as any;
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.movementError = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.decidedBy = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.decisionReason = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.withdrawnOn = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3675,6 +5078,47 @@ export const Mobility: MessageFns<Mobility> = {
         ? globalThis.String(object.end_on)
         : "",
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      originAssignmentId: isSet(object.originAssignmentId)
+        ? globalThis.String(object.originAssignmentId)
+        : isSet(object.origin_assignment_id)
+        ? globalThis.String(object.origin_assignment_id)
+        : "",
+      fte: isSet(object.fte) ? globalThis.String(object.fte) : "",
+      originFte: isSet(object.originFte)
+        ? globalThis.String(object.originFte)
+        : isSet(object.origin_fte)
+        ? globalThis.String(object.origin_fte)
+        : "",
+      requestedOn: isSet(object.requestedOn)
+        ? globalThis.String(object.requestedOn)
+        : isSet(object.requested_on)
+        ? globalThis.String(object.requested_on)
+        : "",
+      movementStatus: isSet(object.movementStatus)
+        ? movementStatusFromJSON(object.movementStatus)
+        : isSet(object.movement_status)
+        ? movementStatusFromJSON(object.movement_status)
+        : 0,
+      movementError: isSet(object.movementError)
+        ? globalThis.String(object.movementError)
+        : isSet(object.movement_error)
+        ? globalThis.String(object.movement_error)
+        : "",
+      decidedBy: isSet(object.decidedBy)
+        ? globalThis.String(object.decidedBy)
+        : isSet(object.decided_by)
+        ? globalThis.String(object.decided_by)
+        : "",
+      decisionReason: isSet(object.decisionReason)
+        ? globalThis.String(object.decisionReason)
+        : isSet(object.decision_reason)
+        ? globalThis.String(object.decision_reason)
+        : "",
+      withdrawnOn: isSet(object.withdrawnOn)
+        ? globalThis.String(object.withdrawnOn)
+        : isSet(object.withdrawn_on)
+        ? globalThis.String(object.withdrawn_on)
+        : "",
     };
   },
 
@@ -3716,6 +5160,33 @@ export const Mobility: MessageFns<Mobility> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.originAssignmentId !== "") {
+      obj.originAssignmentId = message.originAssignmentId;
+    }
+    if (message.fte !== "") {
+      obj.fte = message.fte;
+    }
+    if (message.originFte !== "") {
+      obj.originFte = message.originFte;
+    }
+    if (message.requestedOn !== "") {
+      obj.requestedOn = message.requestedOn;
+    }
+    if (message.movementStatus !== 0) {
+      obj.movementStatus = movementStatusToJSON(message.movementStatus);
+    }
+    if (message.movementError !== "") {
+      obj.movementError = message.movementError;
+    }
+    if (message.decidedBy !== "") {
+      obj.decidedBy = message.decidedBy;
+    }
+    if (message.decisionReason !== "") {
+      obj.decisionReason = message.decisionReason;
+    }
+    if (message.withdrawnOn !== "") {
+      obj.withdrawnOn = message.withdrawnOn;
+    }
     return obj;
   },
 
@@ -3740,12 +5211,211 @@ export const Mobility: MessageFns<Mobility> = {
     message.effectiveOn = object.effectiveOn ?? "";
     message.endOn = object.endOn ?? "";
     message.version = object.version ?? 0;
+    message.originAssignmentId = object.originAssignmentId ?? "";
+    message.fte = object.fte ?? "";
+    message.originFte = object.originFte ?? "";
+    message.requestedOn = object.requestedOn ?? "";
+    message.movementStatus = object.movementStatus ?? 0;
+    message.movementError = object.movementError ?? "";
+    message.decidedBy = object.decidedBy ?? "";
+    message.decisionReason = object.decisionReason ?? "";
+    message.withdrawnOn = object.withdrawnOn ?? "";
+    return message;
+  },
+};
+
+function createBaseGetMobilityRequest(): GetMobilityRequest {
+  return { mobilityId: "" };
+}
+
+export const GetMobilityRequest: MessageFns<GetMobilityRequest> = {
+  encode(message: GetMobilityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mobilityId !== "") {
+      writer.uint32(10).string(message.mobilityId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMobilityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMobilityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mobilityId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMobilityRequest {
+    return {
+      mobilityId: isSet(object.mobilityId)
+        ? globalThis.String(object.mobilityId)
+        : isSet(object.mobility_id)
+        ? globalThis.String(object.mobility_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetMobilityRequest): unknown {
+    const obj: any = {};
+    if (message.mobilityId !== "") {
+      obj.mobilityId = message.mobilityId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMobilityRequest>, I>>(base?: I): GetMobilityRequest {
+    return GetMobilityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMobilityRequest>, I>>(object: I): GetMobilityRequest {
+    const message = createBaseGetMobilityRequest();
+    message.mobilityId = object.mobilityId ?? "";
+    return message;
+  },
+};
+
+function createBaseWithdrawMobilityRequest(): WithdrawMobilityRequest {
+  return { mobilityId: "", expectedVersion: undefined, on: "" };
+}
+
+export const WithdrawMobilityRequest: MessageFns<WithdrawMobilityRequest> = {
+  encode(message: WithdrawMobilityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.mobilityId !== "") {
+      writer.uint32(10).string(message.mobilityId);
+    }
+    if (message.expectedVersion !== undefined) {
+      writer.uint32(16).uint64(message.expectedVersion);
+    }
+    if (message.on !== "") {
+      writer.uint32(26).string(message.on);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WithdrawMobilityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWithdrawMobilityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.mobilityId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.on = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WithdrawMobilityRequest {
+    return {
+      mobilityId: isSet(object.mobilityId)
+        ? globalThis.String(object.mobilityId)
+        : isSet(object.mobility_id)
+        ? globalThis.String(object.mobility_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : undefined,
+      on: isSet(object.on) ? globalThis.String(object.on) : "",
+    };
+  },
+
+  toJSON(message: WithdrawMobilityRequest): unknown {
+    const obj: any = {};
+    if (message.mobilityId !== "") {
+      obj.mobilityId = message.mobilityId;
+    }
+    if (message.expectedVersion !== undefined) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    if (message.on !== "") {
+      obj.on = message.on;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WithdrawMobilityRequest>, I>>(base?: I): WithdrawMobilityRequest {
+    return WithdrawMobilityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WithdrawMobilityRequest>, I>>(object: I): WithdrawMobilityRequest {
+    const message = createBaseWithdrawMobilityRequest();
+    message.mobilityId = object.mobilityId ?? "";
+    message.expectedVersion = object.expectedVersion ?? undefined;
+    message.on = object.on ?? "";
     return message;
   },
 };
 
 function createBaseRequestMobilityRequest(): RequestMobilityRequest {
-  return { professionalId: "", vacancyId: "", kind: 0, originAssignmentId: "", endOn: "" };
+  return {
+    professionalId: "",
+    vacancyId: "",
+    kind: 0,
+    originAssignmentId: "",
+    endOn: "",
+    originFte: "",
+    requestedOn: "",
+  };
 }
 
 export const RequestMobilityRequest: MessageFns<RequestMobilityRequest> = {
@@ -3764,6 +5434,12 @@ export const RequestMobilityRequest: MessageFns<RequestMobilityRequest> = {
     }
     if (message.endOn !== "") {
       writer.uint32(42).string(message.endOn);
+    }
+    if (message.originFte !== "") {
+      writer.uint32(50).string(message.originFte);
+    }
+    if (message.requestedOn !== "") {
+      writer.uint32(58).string(message.requestedOn);
     }
     return writer;
   },
@@ -3821,6 +5497,22 @@ export const RequestMobilityRequest: MessageFns<RequestMobilityRequest> = {
             message.endOn = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.originFte = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.requestedOn = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3856,6 +5548,16 @@ export const RequestMobilityRequest: MessageFns<RequestMobilityRequest> = {
         : isSet(object.end_on)
         ? globalThis.String(object.end_on)
         : "",
+      originFte: isSet(object.originFte)
+        ? globalThis.String(object.originFte)
+        : isSet(object.origin_fte)
+        ? globalThis.String(object.origin_fte)
+        : "",
+      requestedOn: isSet(object.requestedOn)
+        ? globalThis.String(object.requestedOn)
+        : isSet(object.requested_on)
+        ? globalThis.String(object.requested_on)
+        : "",
     };
   },
 
@@ -3876,6 +5578,12 @@ export const RequestMobilityRequest: MessageFns<RequestMobilityRequest> = {
     if (message.endOn !== "") {
       obj.endOn = message.endOn;
     }
+    if (message.originFte !== "") {
+      obj.originFte = message.originFte;
+    }
+    if (message.requestedOn !== "") {
+      obj.requestedOn = message.requestedOn;
+    }
     return obj;
   },
 
@@ -3889,6 +5597,8 @@ export const RequestMobilityRequest: MessageFns<RequestMobilityRequest> = {
     message.kind = object.kind ?? 0;
     message.originAssignmentId = object.originAssignmentId ?? "";
     message.endOn = object.endOn ?? "";
+    message.originFte = object.originFte ?? "";
+    message.requestedOn = object.requestedOn ?? "";
     return message;
   },
 };
@@ -4309,7 +6019,21 @@ export const ListCentreTeamRequest: MessageFns<ListCentreTeamRequest> = {
 };
 
 function createBaseTeamMember(): TeamMember {
-  return { professionalId: "", lastName: "", firstName: "", profession: 0, grade: "", echelon: 0, fte: "", kind: 0 };
+  return {
+    professionalId: "",
+    lastName: "",
+    firstName: "",
+    profession: 0,
+    grade: "",
+    echelon: 0,
+    fte: "",
+    kind: 0,
+    rpps: "",
+    specialty: 0,
+    assignmentId: "",
+    startOn: "",
+    endOn: "",
+  };
 }
 
 export const TeamMember: MessageFns<TeamMember> = {
@@ -4337,6 +6061,21 @@ export const TeamMember: MessageFns<TeamMember> = {
     }
     if (message.kind !== 0) {
       writer.uint32(64).int32(message.kind);
+    }
+    if (message.rpps !== "") {
+      writer.uint32(74).string(message.rpps);
+    }
+    if (message.specialty !== 0) {
+      writer.uint32(80).int32(message.specialty);
+    }
+    if (message.assignmentId !== "") {
+      writer.uint32(90).string(message.assignmentId);
+    }
+    if (message.startOn !== "") {
+      writer.uint32(98).string(message.startOn);
+    }
+    if (message.endOn !== "") {
+      writer.uint32(106).string(message.endOn);
     }
     return writer;
   },
@@ -4418,6 +6157,46 @@ export const TeamMember: MessageFns<TeamMember> = {
             message.kind = reader.int32() as any;
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.rpps = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.specialty = reader.int32() as any;
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.assignmentId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.startOn = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.endOn = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4452,6 +6231,23 @@ export const TeamMember: MessageFns<TeamMember> = {
       echelon: isSet(object.echelon) ? globalThis.Number(object.echelon) : 0,
       fte: isSet(object.fte) ? globalThis.String(object.fte) : "",
       kind: isSet(object.kind) ? assignmentKindFromJSON(object.kind) : 0,
+      rpps: isSet(object.rpps) ? globalThis.String(object.rpps) : "",
+      specialty: isSet(object.specialty) ? specialtyFromJSON(object.specialty) : 0,
+      assignmentId: isSet(object.assignmentId)
+        ? globalThis.String(object.assignmentId)
+        : isSet(object.assignment_id)
+        ? globalThis.String(object.assignment_id)
+        : "",
+      startOn: isSet(object.startOn)
+        ? globalThis.String(object.startOn)
+        : isSet(object.start_on)
+        ? globalThis.String(object.start_on)
+        : "",
+      endOn: isSet(object.endOn)
+        ? globalThis.String(object.endOn)
+        : isSet(object.end_on)
+        ? globalThis.String(object.end_on)
+        : "",
     };
   },
 
@@ -4481,6 +6277,21 @@ export const TeamMember: MessageFns<TeamMember> = {
     if (message.kind !== 0) {
       obj.kind = assignmentKindToJSON(message.kind);
     }
+    if (message.rpps !== "") {
+      obj.rpps = message.rpps;
+    }
+    if (message.specialty !== 0) {
+      obj.specialty = specialtyToJSON(message.specialty);
+    }
+    if (message.assignmentId !== "") {
+      obj.assignmentId = message.assignmentId;
+    }
+    if (message.startOn !== "") {
+      obj.startOn = message.startOn;
+    }
+    if (message.endOn !== "") {
+      obj.endOn = message.endOn;
+    }
     return obj;
   },
 
@@ -4497,6 +6308,11 @@ export const TeamMember: MessageFns<TeamMember> = {
     message.echelon = object.echelon ?? 0;
     message.fte = object.fte ?? "";
     message.kind = object.kind ?? 0;
+    message.rpps = object.rpps ?? "";
+    message.specialty = object.specialty ?? 0;
+    message.assignmentId = object.assignmentId ?? "";
+    message.startOn = object.startOn ?? "";
+    message.endOn = object.endOn ?? "";
     return message;
   },
 };
@@ -4774,6 +6590,76 @@ export const StaffStatuteService = {
       Buffer.from(ListCentreTeamResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListCentreTeamResponse => ListCentreTeamResponse.decode(value),
   },
+  /** Publishes a new value of the index point (a decree changed it), effective from its date. */
+  publishIndexPointValue: {
+    path: "/pcn.staff.v1.StaffStatute/PublishIndexPointValue" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PublishIndexPointValueRequest): Buffer =>
+      Buffer.from(PublishIndexPointValueRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PublishIndexPointValueRequest => PublishIndexPointValueRequest.decode(value),
+    responseSerialize: (value: IndexPointValue): Buffer => Buffer.from(IndexPointValue.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IndexPointValue => IndexPointValue.decode(value),
+  },
+  /** Promotion to another grade, classed at equal or immediately higher pay. */
+  promoteProfessional: {
+    path: "/pcn.staff.v1.StaffStatute/PromoteProfessional" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: PromoteProfessionalRequest): Buffer =>
+      Buffer.from(PromoteProfessionalRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): PromoteProfessionalRequest => PromoteProfessionalRequest.decode(value),
+    responseSerialize: (value: Professional): Buffer => Buffer.from(Professional.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Professional => Professional.decode(value),
+  },
+  /** The professional leaves the network; assignments running that day end. */
+  recordExit: {
+    path: "/pcn.staff.v1.StaffStatute/RecordExit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordExitRequest): Buffer => Buffer.from(RecordExitRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordExitRequest => RecordExitRequest.decode(value),
+    responseSerialize: (value: Professional): Buffer => Buffer.from(Professional.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Professional => Professional.decode(value),
+  },
+  getVacancy: {
+    path: "/pcn.staff.v1.StaffStatute/GetVacancy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetVacancyRequest): Buffer => Buffer.from(GetVacancyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetVacancyRequest => GetVacancyRequest.decode(value),
+    responseSerialize: (value: Vacancy): Buffer => Buffer.from(Vacancy.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Vacancy => Vacancy.decode(value),
+  },
+  cancelVacancy: {
+    path: "/pcn.staff.v1.StaffStatute/CancelVacancy" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CancelVacancyRequest): Buffer => Buffer.from(CancelVacancyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CancelVacancyRequest => CancelVacancyRequest.decode(value),
+    responseSerialize: (value: Vacancy): Buffer => Buffer.from(Vacancy.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Vacancy => Vacancy.decode(value),
+  },
+  getMobility: {
+    path: "/pcn.staff.v1.StaffStatute/GetMobility" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetMobilityRequest): Buffer => Buffer.from(GetMobilityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetMobilityRequest => GetMobilityRequest.decode(value),
+    responseSerialize: (value: Mobility): Buffer => Buffer.from(Mobility.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Mobility => Mobility.decode(value),
+  },
+  /** Only the professional who asked may withdraw (the caller's actor is the professional id). */
+  withdrawMobility: {
+    path: "/pcn.staff.v1.StaffStatute/WithdrawMobility" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WithdrawMobilityRequest): Buffer =>
+      Buffer.from(WithdrawMobilityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WithdrawMobilityRequest => WithdrawMobilityRequest.decode(value),
+    responseSerialize: (value: Mobility): Buffer => Buffer.from(Mobility.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Mobility => Mobility.decode(value),
+  },
 } as const;
 
 export interface StaffStatuteServer extends UntypedServiceImplementation {
@@ -4800,6 +6686,17 @@ export interface StaffStatuteServer extends UntypedServiceImplementation {
   decideMobility: handleUnaryCall<DecideMobilityRequest, Mobility>;
   /** Who works at a centre on a date, with FTE. */
   listCentreTeam: handleUnaryCall<ListCentreTeamRequest, ListCentreTeamResponse>;
+  /** Publishes a new value of the index point (a decree changed it), effective from its date. */
+  publishIndexPointValue: handleUnaryCall<PublishIndexPointValueRequest, IndexPointValue>;
+  /** Promotion to another grade, classed at equal or immediately higher pay. */
+  promoteProfessional: handleUnaryCall<PromoteProfessionalRequest, Professional>;
+  /** The professional leaves the network; assignments running that day end. */
+  recordExit: handleUnaryCall<RecordExitRequest, Professional>;
+  getVacancy: handleUnaryCall<GetVacancyRequest, Vacancy>;
+  cancelVacancy: handleUnaryCall<CancelVacancyRequest, Vacancy>;
+  getMobility: handleUnaryCall<GetMobilityRequest, Mobility>;
+  /** Only the professional who asked may withdraw (the caller's actor is the professional id). */
+  withdrawMobility: handleUnaryCall<WithdrawMobilityRequest, Mobility>;
 }
 
 export interface StaffStatuteClient extends Client {
@@ -5007,6 +6904,115 @@ export interface StaffStatuteClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListCentreTeamResponse) => void,
+  ): ClientUnaryCall;
+  /** Publishes a new value of the index point (a decree changed it), effective from its date. */
+  publishIndexPointValue(
+    request: PublishIndexPointValueRequest,
+    callback: (error: ServiceError | null, response: IndexPointValue) => void,
+  ): ClientUnaryCall;
+  publishIndexPointValue(
+    request: PublishIndexPointValueRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IndexPointValue) => void,
+  ): ClientUnaryCall;
+  publishIndexPointValue(
+    request: PublishIndexPointValueRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IndexPointValue) => void,
+  ): ClientUnaryCall;
+  /** Promotion to another grade, classed at equal or immediately higher pay. */
+  promoteProfessional(
+    request: PromoteProfessionalRequest,
+    callback: (error: ServiceError | null, response: Professional) => void,
+  ): ClientUnaryCall;
+  promoteProfessional(
+    request: PromoteProfessionalRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Professional) => void,
+  ): ClientUnaryCall;
+  promoteProfessional(
+    request: PromoteProfessionalRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Professional) => void,
+  ): ClientUnaryCall;
+  /** The professional leaves the network; assignments running that day end. */
+  recordExit(
+    request: RecordExitRequest,
+    callback: (error: ServiceError | null, response: Professional) => void,
+  ): ClientUnaryCall;
+  recordExit(
+    request: RecordExitRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Professional) => void,
+  ): ClientUnaryCall;
+  recordExit(
+    request: RecordExitRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Professional) => void,
+  ): ClientUnaryCall;
+  getVacancy(
+    request: GetVacancyRequest,
+    callback: (error: ServiceError | null, response: Vacancy) => void,
+  ): ClientUnaryCall;
+  getVacancy(
+    request: GetVacancyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Vacancy) => void,
+  ): ClientUnaryCall;
+  getVacancy(
+    request: GetVacancyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Vacancy) => void,
+  ): ClientUnaryCall;
+  cancelVacancy(
+    request: CancelVacancyRequest,
+    callback: (error: ServiceError | null, response: Vacancy) => void,
+  ): ClientUnaryCall;
+  cancelVacancy(
+    request: CancelVacancyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Vacancy) => void,
+  ): ClientUnaryCall;
+  cancelVacancy(
+    request: CancelVacancyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Vacancy) => void,
+  ): ClientUnaryCall;
+  getMobility(
+    request: GetMobilityRequest,
+    callback: (error: ServiceError | null, response: Mobility) => void,
+  ): ClientUnaryCall;
+  getMobility(
+    request: GetMobilityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Mobility) => void,
+  ): ClientUnaryCall;
+  getMobility(
+    request: GetMobilityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Mobility) => void,
+  ): ClientUnaryCall;
+  /** Only the professional who asked may withdraw (the caller's actor is the professional id). */
+  withdrawMobility(
+    request: WithdrawMobilityRequest,
+    callback: (error: ServiceError | null, response: Mobility) => void,
+  ): ClientUnaryCall;
+  withdrawMobility(
+    request: WithdrawMobilityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Mobility) => void,
+  ): ClientUnaryCall;
+  withdrawMobility(
+    request: WithdrawMobilityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Mobility) => void,
   ): ClientUnaryCall;
 }
 
