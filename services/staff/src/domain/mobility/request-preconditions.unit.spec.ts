@@ -28,6 +28,7 @@ const professional: Professional = {
   echelonSince: '2024-09-01',
   retainedSeniorityMonths: 14,
   hiredOn: '2026-01-05',
+  career: [{ grade: 'ide_b_cn', echelon: 3, effectiveOn: '2026-01-05', progressionFrom: '2024-09-01', retainedSeniorityMonths: 14 }],
   assignments: { a1: { assignmentId: 'a1', centreFiness: ORIGIN, fte: 8000, startOn: '2026-01-05', kind: 'regular' } },
 };
 const subjects = (...args: Parameters<typeof requestPreconditions>): string[] => requestPreconditions(...args).map((v) => `${v.type}:${v.subject}`);

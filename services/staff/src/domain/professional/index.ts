@@ -3,3 +3,4 @@ export * from './professional-events';
 export * from './professional-commands';
 export * from './professional-state';
 export * from './professional-decider';
+export * from './career';

@@ -17,6 +17,14 @@ export const PROFESSIONS = [
 ] as const;
 export type Profession = (typeof PROFESSIONS)[number];
 
+/**
+ * A doctor's specialty, as far as the network needs it: attribution accepts only
+ * `general_practice` doctors as médecin traitant. Other specialties are grouped on purpose: the
+ * statute pays them alike.
+ */
+export const SPECIALTIES = ['general_practice', 'paediatrics', 'gynaecology', 'psychiatry', 'other_specialty'] as const;
+export type Specialty = (typeof SPECIALTIES)[number];
+
 /** Doctors, dentists and midwives are paid on the PH-like grid; everyone else on FPH-like grades. */
 export function gridOf(profession: Profession): GridKind {
   return profession === 'doctor' || profession === 'dentist' || profession === 'midwife' ? 'ph' : 'fph';

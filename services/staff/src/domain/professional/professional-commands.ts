@@ -1,6 +1,6 @@
 import type { GridKind } from '../statute/pay-grid';
 import type { IsoDate } from '../statute/iso-date';
-import type { Profession } from './profession';
+import type { Profession, Specialty } from './profession';
 import type { AssignmentEndReason, AssignmentTerms, ExitReason, Identity } from './professional-events';
 
 /**
@@ -13,6 +13,7 @@ export type ProfessionalCommand =
       readonly professionalId: string;
       readonly identity: Identity;
       readonly profession: Profession;
+      readonly specialty?: Specialty;
       readonly grade: string;
       readonly gradeGrid: GridKind;
       readonly echelon: number;

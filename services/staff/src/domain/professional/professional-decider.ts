@@ -23,6 +23,14 @@ function active(state: ProfessionalState, action: string, on: string): Professio
   return p;
 }
 
+/** A career is recorded in order: nothing takes effect before the last recorded step. */
+function requireAfterLastStep(p: Professional, effectiveOn: string): void {
+  const last = p.career[p.career.length - 1]!;
+  if (effectiveOn < last.effectiveOn) {
+    throw ValidationError.field('effectiveOn', `must be on or after the last career step (${last.grade} échelon ${last.echelon} on ${last.effectiveOn})`);
+  }
+}
+
 export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState, ProfessionalEvent> = {
   initialState: () => ({ exists: false }),
 
@@ -40,6 +48,12 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         if (command.identity.rpps && !rppsAccepted(command.profession)) {
           throw ValidationError.field('identity.rpps', `a ${command.profession} has no RPPS number`);
         }
+        if (command.profession === 'doctor' && command.specialty === undefined) {
+          throw ValidationError.field('specialty', 'is required for a doctor (general_practice for a médecin traitant)');
+        }
+        if (command.profession !== 'doctor' && command.specialty !== undefined) {
+          throw ValidationError.field('specialty', `only doctors have a specialty here, not a ${command.profession}`);
+        }
         if (command.echelonSince > command.hiredOn) {
           throw ValidationError.field('echelonSince', `must be on or before the hiring date ${command.hiredOn}`);
         }
@@ -56,6 +70,7 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         if (command.effectiveOn < p.echelonSince) {
           throw ValidationError.field('effectiveOn', `must be after échelon ${p.echelon} was reached (${p.echelonSince})`);
         }
+        requireAfterLastStep(p, command.effectiveOn);
         return [{ type: 'EchelonAdvanced', data: { professionalId: p.professionalId, echelon: command.toEchelon, effectiveOn: command.effectiveOn } }];
       }
       case 'PromoteProfessional': {
@@ -65,6 +80,7 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
           throw ValidationError.field('toGrade', `grade ${command.toGrade} is on the ${command.toGradeGrid.toUpperCase()} grid, not the grid of a ${p.profession}`);
         }
         if (command.effectiveOn < p.echelonSince) throw ValidationError.field('effectiveOn', `must be after the current échelon was reached (${p.echelonSince})`);
+        requireAfterLastStep(p, command.effectiveOn);
         return [
           {
             type: 'ProfessionalPromoted',
@@ -133,15 +149,42 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
 
   evolve(state, event): ProfessionalState {
     if (event.type === 'ProfessionalHired') {
-      const { professionalId, identity, profession, grade, echelon, echelonSince, retainedSeniorityMonths, hiredOn } = event.data;
-      return { exists: true, professionalId, identity, profession, grade, echelon, echelonSince, retainedSeniorityMonths, hiredOn, assignments: {} };
+      const { professionalId, identity, profession, specialty, grade, echelon, echelonSince, retainedSeniorityMonths, hiredOn } = event.data;
+      return {
+        exists: true,
+        professionalId,
+        identity,
+        profession,
+        ...(specialty && { specialty }),
+        grade,
+        echelon,
+        echelonSince,
+        retainedSeniorityMonths,
+        hiredOn,
+        career: [{ grade, echelon, effectiveOn: hiredOn, progressionFrom: echelonSince, retainedSeniorityMonths }],
+        assignments: {},
+      };
     }
     if (!state.exists) return state;
     switch (event.type) {
       case 'EchelonAdvanced':
-        return { ...state, echelon: event.data.echelon, echelonSince: event.data.effectiveOn };
+        return {
+          ...state,
+          echelon: event.data.echelon,
+          echelonSince: event.data.effectiveOn,
+          career: [...state.career, { grade: state.grade, echelon: event.data.echelon, effectiveOn: event.data.effectiveOn, progressionFrom: event.data.effectiveOn, retainedSeniorityMonths: 0 }],
+        };
       case 'ProfessionalPromoted':
-        return { ...state, grade: event.data.toGrade, echelon: event.data.toEchelon, echelonSince: event.data.seniorityFrom };
+        return {
+          ...state,
+          grade: event.data.toGrade,
+          echelon: event.data.toEchelon,
+          echelonSince: event.data.seniorityFrom,
+          career: [
+            ...state.career,
+            { grade: event.data.toGrade, echelon: event.data.toEchelon, effectiveOn: event.data.effectiveOn, progressionFrom: event.data.seniorityFrom, retainedSeniorityMonths: 0 },
+          ],
+        };
       case 'AssignmentStarted': {
         const { professionalId: _id, ...assignment } = event.data;
         return { ...state, assignments: { ...state.assignments, [assignment.assignmentId]: assignment } };

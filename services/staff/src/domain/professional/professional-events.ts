@@ -1,5 +1,5 @@
 import type { IsoDate } from '../statute/iso-date';
-import type { Profession } from './profession';
+import type { Profession, Specialty } from './profession';
 
 export interface Identity {
   readonly lastName: string;
@@ -43,6 +43,7 @@ export type ProfessionalEvent =
         readonly professionalId: string;
         readonly identity: Identity;
         readonly profession: Profession;
+        readonly specialty?: Specialty;
         readonly grade: string;
         readonly echelon: number;
         readonly echelonSince: IsoDate;

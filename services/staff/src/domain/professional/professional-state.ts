@@ -1,8 +1,26 @@
 import type { IsoDate } from '../statute/iso-date';
 import type { Profession } from './profession';
 import type { AssignmentTerms, Identity } from './professional-events';
+import type { Specialty } from './profession';
 
 export type Assignment = AssignmentTerms;
+
+/**
+ * One position on the grid and where its échelon progression counts from. A professional's
+ * career is the list of these, in order: the hire, each advancement, each promotion. "As of a
+ * date" questions start from the last step in effect on that day and let the statute's
+ * progression run forward, so they never wait for the scheduled advancement process.
+ */
+export interface CareerStep {
+  readonly grade: string;
+  readonly echelon: number;
+  /** The day this position takes effect. */
+  readonly effectiveOn: IsoDate;
+  /** The day time in this échelon counts from (earlier than `effectiveOn` after a reclassification that keeps seniority). */
+  readonly progressionFrom: IsoDate;
+  /** Months already served in the échelon on `progressionFrom` (seniority retained at hiring). */
+  readonly retainedSeniorityMonths: number;
+}
 
 export type ProfessionalState =
   | { readonly exists: false }
@@ -11,11 +29,14 @@ export type ProfessionalState =
       readonly professionalId: string;
       readonly identity: Identity;
       readonly profession: Profession;
+      /** Doctors only: what `general_practice` means to attribution (a médecin traitant). */
+      readonly specialty?: Specialty;
       readonly grade: string;
       readonly echelon: number;
       readonly echelonSince: IsoDate;
       readonly retainedSeniorityMonths: number;
       readonly hiredOn: IsoDate;
+      readonly career: readonly CareerStep[];
       readonly assignments: Readonly<Record<string, Assignment>>;
       readonly exitOn?: IsoDate;
     };
@@ -50,4 +71,11 @@ export function peakFte(professional: Professional, from: IsoDate, to: IsoDate |
     },
     { fte: -1, on: from },
   );
+}
+
+/** The career step in effect on `day`, undefined before the hire. */
+export function careerStepOn(professional: Professional, day: IsoDate): CareerStep | undefined {
+  let found: CareerStep | undefined;
+  for (const step of professional.career) if (step.effectiveOn <= day) found = step;
+  return found;
 }

@@ -9,3 +9,4 @@ export * from './compute-pay';
 export * from './echelon-progression';
 export * from './reclassify';
 export * from './publish-validation';
+export * from './statute-decider';

@@ -44,3 +44,21 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
   const month = (index % 12) + 1;
   return format(year, month, Math.min(p.day, daysInMonth(year, month)));
 }
+
+/** Adds whole days (negative to go back). */
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const p = parts(date);
+  if (!p || !Number.isInteger(days)) throw new RangeError(`cannot add ${days} days to ${date}`);
+  const d = new Date(Date.UTC(p.year, p.month - 1, p.day + days));
+  return format(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+/** Whole months from `from` to `to` (0 when `to` is before `from`), the way addMonths counts them. */
+export function wholeMonthsBetween(from: IsoDate, to: IsoDate): number {
+  const a = parts(from);
+  const b = parts(to);
+  if (!a || !b) throw new RangeError(`cannot count months from ${from} to ${to}`);
+  let months = (b.year - a.year) * 12 + (b.month - a.month);
+  while (months > 0 && addMonths(from, months) > to) months--;
+  return Math.max(0, months);
+}
