@@ -9,8 +9,18 @@ export function setEtag(res: Response, version: number): void {
 
 /** The version a write is based on, from If-Match (required: writes are optimistic). */
 export function requireIfMatch(req: Request): number {
+  const version = optionalIfMatch(req);
+  if (version === undefined) throw preconditionRequired();
+  return version;
+}
+
+/**
+ * The version a write is based on when the caller states one: undefined without If-Match (the
+ * write is then decided against the latest version); a malformed header is refused.
+ */
+export function optionalIfMatch(req: Request): number | undefined {
   const header = req.get('If-Match');
-  if (!header) throw preconditionRequired();
+  if (!header) return undefined;
   const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
   if (!match) throw ValidationError.field('If-Match', `must be one ETag as returned by a read, like "3"; got ${header}`);
   return Number(match[1]);
