@@ -33,3 +33,4 @@ export {
   withDeadline,
 } from './client/client';
 export * from './proto-enums';
+export { commandContextOf, IDEMPOTENCY_KEY_METADATA } from './server/command-context';
