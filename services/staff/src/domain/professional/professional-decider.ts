@@ -195,7 +195,7 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         return { ...state, assignments: { ...state.assignments, [current.assignmentId]: { ...current, endOn: event.data.endOn } } };
       }
       case 'ProfessionalExited':
-        return { ...state, exitOn: event.data.exitOn };
+        return { ...state, exitOn: event.data.exitOn, exitReason: event.data.reason };
     }
   },
 };

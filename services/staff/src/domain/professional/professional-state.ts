@@ -1,6 +1,6 @@
 import type { IsoDate } from '../statute/iso-date';
 import type { Profession } from './profession';
-import type { AssignmentTerms, Identity } from './professional-events';
+import type { AssignmentTerms, ExitReason, Identity } from './professional-events';
 import type { Specialty } from './profession';
 
 export type Assignment = AssignmentTerms;
@@ -39,6 +39,7 @@ export type ProfessionalState =
       readonly career: readonly CareerStep[];
       readonly assignments: Readonly<Record<string, Assignment>>;
       readonly exitOn?: IsoDate;
+      readonly exitReason?: ExitReason;
     };
 
 export type Professional = Extract<ProfessionalState, { exists: true }>;

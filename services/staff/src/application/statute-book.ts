@@ -1,0 +1,106 @@
+import { CommandHandler, NotFoundError, type CommandContext, type CommandObserver, type EventStore } from '@pcn/eventsourcing';
+import { parseInput } from '@pcn/validation';
+import { statuteDecider, STATUTE_STREAM, type StatuteCommand, type StatuteEvent } from '../domain/statute/statute-decider';
+import { indexPointValueOn, versionInForce, type Statute } from '../domain/statute/statute';
+import type { IndexPointValue } from '../domain/statute/index-point';
+import type { PayGridVersion } from '../domain/statute/pay-grid';
+import { NoGridInForceError, NoIndexPointValueError } from '../domain/statute/statute-errors';
+import { staffEventSchemas } from './event-schemas';
+import { gridKindInput, onDateInput, publishIndexPointInput, publishPayGridInput } from './schemas';
+import { today, type Clock } from './ports';
+
+/** Who publishes the grids the service ships (data/), in the events' `publishedBy`. */
+export const SHIPPED_DATA = 'shipped-data';
+
+/**
+ * The statute: pay grids and index-point values, published as events on one stream. Pay,
+ * advancement and reclassification all read it from here. The folded statute is cached and
+ * brought up to date from the stream's tail before each use, so a version another instance
+ * published is seen at once.
+ */
+export class StatuteBook {
+  private readonly handler: CommandHandler<StatuteCommand, Statute, StatuteEvent>;
+  private cached: { statute: Statute; revision: number } = { statute: statuteDecider.initialState(), revision: -1 };
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    onCommand?: CommandObserver,
+  ) {
+    this.handler = new CommandHandler(store, statuteDecider, { schemas: staffEventSchemas, ...(onCommand && { observe: onCommand }) });
+  }
+
+  /**
+   * Publishes the grids shipped with the service. Idempotent: what is already published with
+   * the same figures records nothing, so it runs at every start; a shipped file that disagrees
+   * with what was published under the same id stops the start-up (AlreadyExistsError).
+   */
+  async publishShipped(shipped: Statute): Promise<number> {
+    let published = 0;
+    const context: CommandContext = { actor: SHIPPED_DATA };
+    for (const version of shipped.gridVersions) {
+      const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA }, { retryOnConflict: true, context });
+      published += r.events.length;
+    }
+    for (const value of shipped.indexPointValues) {
+      const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA }, { retryOnConflict: true, context });
+      published += r.events.length;
+    }
+    return published;
+  }
+
+  async publishGrid(input: unknown, context: CommandContext = {}): Promise<PayGridVersion> {
+    const version = parseInput(publishPayGridInput, input) as PayGridVersion;
+    await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' }, { retryOnConflict: true, context, occurredAt: this.clock.now() });
+    return version;
+  }
+
+  async publishIndexPointValue(input: unknown, context: CommandContext = {}): Promise<IndexPointValue> {
+    const value = parseInput(publishIndexPointInput, input) as IndexPointValue;
+    await this.handler.handle(STATUTE_STREAM, { type: 'PublishIndexPointValue', value, publishedBy: context.actor ?? 'unknown' }, { retryOnConflict: true, context, occurredAt: this.clock.now() });
+    return value;
+  }
+
+  /** The grid version of a kind in force on a day (today when absent). */
+  async gridOn(kind: unknown, on?: string): Promise<PayGridVersion> {
+    const gridKind = parseInput(gridKindInput, { kind }).kind;
+    const day = this.day(on);
+    try {
+      return versionInForce(await this.current(), gridKind, day);
+    } catch (error) {
+      if (error instanceof NoGridInForceError) throw new NotFoundError('pay grid', `${gridKind} in force on ${day}`);
+      throw error;
+    }
+  }
+
+  /** The index-point value in force on a day (today when absent), undefined before the first one. */
+  async indexPointOn(on?: string): Promise<IndexPointValue | undefined> {
+    const day = this.day(on);
+    try {
+      return indexPointValueOn(await this.current(), day);
+    } catch (error) {
+      if (error instanceof NoIndexPointValueError) return undefined;
+      throw error;
+    }
+  }
+
+  private day(on: string | undefined): string {
+    return parseInput(onDateInput, on === undefined || on === '' ? {} : { on }).on ?? today(this.clock);
+  }
+
+  /** Every published version and index-point value. */
+  async current(): Promise<Statute> {
+    const base = this.cached;
+    const tail = await this.store.readStream(STATUTE_STREAM, { fromRevision: base.revision + 1 });
+    if (tail.length === 0) return base.statute;
+    let { statute } = base;
+    for (const recorded of tail) {
+      const e = staffEventSchemas.upcast(recorded);
+      statute = statuteDecider.evolve(statute, { type: e.type, data: e.data } as StatuteEvent);
+    }
+    // Two callers may fold the same tail at once: keep whichever reached further.
+    const revision = tail[tail.length - 1]!.revision;
+    if (revision > this.cached.revision) this.cached = { statute, revision };
+    return statute;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Express } from 'express';
+import type { PgliteSqlClient } from '@pcn/eventsourcing';
+import { createApiApp } from '@pcn/http';
+import { createLogger } from '@pcn/observability';
+import { finessCheckDigit, rppsCheckDigit, validateFiness, validateRpps } from '@pcn/referential';
+import type { MessageBus } from '@pcn/messaging';
+import { createStaffModule, type StaffModule } from '../staff-module';
+import type { CentreInfo, Clock } from '../application/ports';
+import { PH_FIXTURE } from '../domain/statute/statute.fixtures';
+
+/** A clock the test moves by hand, so "as of" dates are deterministic. */
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-03-02T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+/** A valid FINESS: 8 digits followed by their check digit. */
+export const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+/** A valid RPPS number: 10 digits followed by their check digit. */
+export const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
+
+export const CENTRE_A = finess('93000001');
+export const CENTRE_B = finess('75000002');
+export const CENTRE_C = finess('69000003');
+
+/**
+ * The PH grid of the tests: superseded official amounts (see statute.fixtures.ts), published
+ * through the API as a coordinator would, because no current PH grid ships with the service.
+ */
+export const TEST_PH_GRID = PH_FIXTURE;
+
+export interface StaffFixture {
+  readonly module: StaffModule;
+  readonly app: Express;
+  readonly clock: TestClock;
+  /** Tells staff about a centre, as a registry event would (version: the registry's revision). */
+  knowCentre(centre: Partial<CentreInfo> & { finess: string }, version?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The staff service on its own schema of an embedded database shared by the test file, with the
+ * shipped statute, the test PH grid, and three known centres (A in 93, B in 75, C in 69).
+ */
+export async function startStaff(sql: PgliteSqlClient, schema: string, options: { bus?: MessageBus; withPhGrid?: boolean; advancementIntervalMs?: number } = {}): Promise<StaffFixture> {
+  const clock = new TestClock();
+  const logger = createLogger({ service: 'staff-test', level: 'silent' });
+  const module = await createStaffModule({
+    sql,
+    schema,
+    clock,
+    logger,
+    checkFiness: validateFiness,
+    checkRpps: validateRpps,
+    readModelWaitMs: 2000,
+    advancementIntervalMs: options.advancementIntervalMs ?? 0,
+    ...(options.bus && { bus: options.bus }),
+  });
+  await module.start();
+  if (options.withPhGrid !== false) await module.statute.publishGrid(TEST_PH_GRID, { actor: 'test-coordinator' });
+  const knowCentre = async (centre: Partial<CentreInfo> & { finess: string }, version = 1): Promise<void> => {
+    await module.centres.record(sql, { name: `Centre ${centre.finess}`, departement: '93', region: '11', status: 'member', ...centre }, version);
+  };
+  await knowCentre({ finess: CENTRE_A, departement: '93', region: '11' });
+  await knowCentre({ finess: CENTRE_B, departement: '75', region: '11' });
+  await knowCentre({ finess: CENTRE_C, departement: '69', region: '84' });
+  const app = createApiApp({ mounts: [{ path: '/v1/staff', router: module.httpRouter }], logger, openApi: module.openApi });
+  return { module, app, clock, knowCentre, stop: () => module.stop() };
+}
+
+/** A nurse's hire (REST shape), on the shipped FPH grade ide_b_cn. */
+export function nurseHire(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { lastName: 'Martin', firstName: 'Inès', profession: 'nurse', grade: 'ide_b_cn', echelon: 3, retainedSeniorityMonths: 6, hiredOn: '2026-01-05', ...overrides };
+}
+
+/** A GP's hire (REST shape), on the test PH grid. */
+export function gpHire(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { lastName: 'Nguyen', firstName: 'Camille', rpps: rpps('1000345678'), profession: 'doctor', specialty: 'general_practice', grade: 'ph', echelon: 4, hiredOn: '2026-01-05', ...overrides };
+}
