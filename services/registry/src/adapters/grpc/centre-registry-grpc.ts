@@ -1,18 +1,10 @@
 import { registryV1 as pb } from '@pcn/contracts';
-import { unaryService, type CallContext, type UnaryOptions } from '@pcn/grpc';
-import { ValidationError, type CommandContext } from '@pcn/eventsourcing';
+import { commandContextOf as commandContext, unaryService, type CallContext, type UnaryOptions } from '@pcn/grpc';
+import { ValidationError } from '@pcn/eventsourcing';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { CentreRegistry, WriteOptions } from '../../application/centre-registry';
 import { amendInput, listInput, registerInput, toCentreMessage, toHistoryEntry } from './centre-messages';
 
-function commandContext(ctx: CallContext): CommandContext {
-  const key = ctx.metadata.get('idempotency-key')[0];
-  return {
-    actor: ctx.actor,
-    signal: ctx.signal,
-    ...(typeof key === 'string' && key !== '' && { idempotencyKey: key.slice(0, 128) }),
-  };
-}
 
 /** Writes must say which version they are based on: absence is an error, not "any". */
 function writeOptions(req: { expectedVersion?: number | undefined }, ctx: CallContext): WriteOptions {

@@ -1,0 +1,71 @@
+import { staffV1 as pb } from '@pcn/contracts';
+import { toProtoEnum } from '@pcn/grpc';
+import { ValidationError } from '@pcn/eventsourcing';
+import type { AnyEchelon, Grade, PayGridVersion, SourceRef } from '../../domain/statute/pay-grid';
+import type { IndexPointValue } from '../../domain/statute/index-point';
+import { compact, gridKind, positive, text } from './proto-mapping';
+
+const sourceInput = (s: pb.Source) => compact({ title: text(s.title), reference: text(s.reference), url: text(s.url) });
+
+const echelonInput = (e: pb.Echelon) =>
+  compact({ echelon: positive(e.echelon), annualGrossCents: e.annualGrossCents, indiceMajore: e.indiceMajore, durationMonths: e.durationMonths });
+
+/**
+ * A PayGrid message becomes the application's publish input: grades keyed by code. Two grades
+ * with one code would silently lose one in the record, so that is refused here.
+ */
+export function payGridInput(grid: pb.PayGrid | undefined): Record<string, unknown> {
+  if (!grid) return {};
+  const seen = new Set<string>();
+  grid.grades.forEach((g, i) => {
+    if (seen.has(g.code)) throw ValidationError.field(`grades[${i}].code`, `grade ${g.code} appears more than once`);
+    seen.add(g.code);
+  });
+  return compact({
+    id: text(grid.id),
+    kind: gridKind(grid.kind),
+    effectiveFrom: text(grid.effectiveFrom),
+    sources: grid.sources.map(sourceInput),
+    // fromEntries defines own properties, so no code (say `__proto__`) can reach a prototype.
+    grades: Object.fromEntries(grid.grades.map((g) => [g.code, compact({ label: text(g.label), echelons: g.echelons.map(echelonInput) })])),
+  });
+}
+
+export function indexPointInput(value: pb.IndexPointValue | undefined): Record<string, unknown> {
+  if (!value) return {};
+  return compact({
+    effectiveFrom: text(value.effectiveFrom),
+    annualCentsPer100Points: positive(value.annualCentsPer100Points),
+    source: value.source && sourceInput(value.source),
+  });
+}
+
+/** The contract's Source has no `date` or `covers`: those stay in the published data. */
+const toSource = (s: SourceRef): pb.Source => ({ title: s.title, reference: s.reference, url: s.url });
+
+function toEchelon(e: AnyEchelon): pb.Echelon {
+  return {
+    echelon: e.echelon,
+    ...('annualGrossCents' in e && { annualGrossCents: e.annualGrossCents }),
+    ...('indiceMajore' in e && { indiceMajore: e.indiceMajore }),
+    ...(e.durationMonths !== undefined && { durationMonths: e.durationMonths }),
+  };
+}
+
+export function toIndexPointMessage(value: IndexPointValue): pb.IndexPointValue {
+  return pb.IndexPointValue.fromPartial({ effectiveFrom: value.effectiveFrom, annualCentsPer100Points: value.annualCentsPer100Points, source: toSource(value.source) });
+}
+
+/** `indexPoint`: for an FPH grid read on a date, the value of the point in force then. */
+export function toPayGridMessage(version: PayGridVersion, indexPoint?: IndexPointValue): pb.PayGrid {
+  // Sorted by code: the order of a record's keys depends on the store (jsonb reorders them).
+  const grades = Object.entries(version.grades as Readonly<Record<string, Grade<AnyEchelon>>>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return pb.PayGrid.fromPartial({
+    id: version.id,
+    kind: toProtoEnum(pb.GridKind, 'GRID_KIND_', version.kind),
+    effectiveFrom: version.effectiveFrom,
+    grades: grades.map(([code, g]) => ({ code, label: g.label, echelons: g.echelons.map(toEchelon) })),
+    sources: version.sources.map(toSource),
+    ...(indexPoint && { indexPoint: toIndexPointMessage(indexPoint) }),
+  });
+}
