@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const TARGETS = ['all', 'registry'] as const;
+export const TARGETS = ['all', 'registry', 'staff'] as const;
 export type Target = (typeof TARGETS)[number];
 
 const port = (fallback: number) =>
@@ -39,6 +39,7 @@ const schema = z
     LOG_PRETTY: bool.default(false),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     PCN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    PCN_STAFF_ADVANCEMENT_INTERVAL_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(86_400_000).default(3_600_000),
   })
   .superRefine((c, ctx) => {
     if (c.PCN_STORE !== 'pglite' && !c.PG_URL) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { registryV1 as pb } from '@pcn/contracts';
+import { registryV1 as pb, staffV1 as staffPb } from '@pcn/contracts';
 import { callUnary, createClient } from '@pcn/grpc';
 import { createLogger } from '@pcn/observability';
 import { registration } from '@pcn/registry/testing';
@@ -60,6 +60,30 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     expect(metrics).toContain('pcn_projection_position');
     expect(metrics).toMatch(/pcn_relay_position\{[^}]*relay="registry"[^}]*\} [1-9]/);
     expect((await fetch(`http://127.0.0.1:${second.httpPort}/readyz`)).status).toBe(200);
+  }, 60_000);
+
+  it('runs the staff service beside the registry: a centre registered in one takes staff in the other', async () => {
+    const system = await start();
+    const base = `http://127.0.0.1:${system.httpPort}`;
+    const post = (path: string, body: unknown): Promise<Response> => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const { finess } = (await (await post('/v1/centres', registration('93000001'))).json()) as { finess: string };
+    const hired = await post('/v1/staff/professionals', { lastName: 'Martin', firstName: 'Inès', profession: 'nurse', grade: 'ide_b_cn', echelon: 3, hiredOn: '2026-01-05' });
+    expect(hired.status).toBe(201);
+    const { professionalId } = (await hired.json()) as { professionalId: string };
+    // Staff learns the centre from the registry's events on the embedded bus: a moment later.
+    await eventually(async () => expect((await post(`/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: finess, fte: '0.8', startOn: '2026-02-01' })).status).toBe(201), 10_000);
+    const team = (await (await fetch(`${base}/v1/staff/centres/${finess}/team?on=2026-03-01`)).json()) as { totalFte: string; members: unknown[] };
+    expect(team).toMatchObject({ totalFte: '0.8', members: [expect.objectContaining({ professionalId, grade: 'ide_b_cn' })] });
+    const staffGrpc = createClient(staffPb.StaffStatuteClient, `127.0.0.1:${system.grpcPort}`);
+    try {
+      const pay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId, on: '2026-03-01' }));
+      expect(pay).toMatchObject({ fte: '0.8', gridVersion: 'fph-2024-01-01' });
+      expect(pay.annualGrossCents).toBeGreaterThan(0);
+    } finally {
+      staffGrpc.close();
+    }
+    const openApi = (await (await fetch(`${base}/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/v1/centres', '/v1/staff/professionals']));
   }, 60_000);
 
   it('refuses a second instance on the same data directory', async () => {

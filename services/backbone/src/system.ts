@@ -1,14 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApiApp, type ApiMount } from '@pcn/http';
+import { createApiApp } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
 import { KafkaBus, SqlBus, type MessageBus } from '@pcn/messaging';
-import { CommuneDirectory, validateFiness } from '@pcn/referential';
-import { centreRegistryGrpc, createRegistryModule, type RegistryModule } from '@pcn/registry';
-import { registryV1 } from '@pcn/contracts';
-import { KurrentDbEventStore } from '@pcn/eventsourcing';
-import type { Config } from './config';
+import type { RegistryModule } from '@pcn/registry';
+import type { StaffModule } from '@pcn/staff';
+import type { Config, Target } from './config';
+import { mergeOpenApi } from './openapi-merge';
+import { startRegistryTarget } from './targets/registry-target';
+import { startStaffTarget } from './targets/staff-target';
+import type { TargetContext } from './targets/target-context';
 import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
 
@@ -49,6 +51,7 @@ export interface RunningSystem {
   readonly grpcPort: number;
   readonly database: string;
   readonly registry?: RegistryModule;
+  readonly staff?: StaffModule;
   readonly bus: MessageBus;
   stop(): Promise<void>;
 }
@@ -78,38 +81,30 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     const bus = await openBus(config, database, logger, metrics.registry);
     stops.push(() => bus.close());
 
-    const communes = CommuneDirectory.shared();
-    const mounts: ApiMount[] = [];
     const grpc: GrpcServer = createGrpcServer({ logger });
-    const unaryOptions = { logger, registry: metrics.registry };
-    let registry: RegistryModule | undefined;
-    let openApi: object | undefined;
-
-    if (config.PCN_TARGET === 'all' || config.PCN_TARGET === 'registry') {
-      const store = config.PCN_STORE === 'kurrentdb' ? await KurrentDbEventStore.connect(config.KURRENTDB_URL!, { streamPrefixes: ['centre-'] }) : undefined;
-      if (store) stops.push(() => store.close());
-      registry = await createRegistryModule({
-        sql: database.sql,
-        schema: 'registry',
-        ...(store && { store }),
-        communes,
-        checkFiness: validateFiness,
-        logger: logger.child({ module: 'registry' }),
-        bus,
-        onRelayProgress: (position) => metrics.relayPosition.set({ relay: 'registry' }, position),
-        onCommand: ({ command, outcome, seconds }) => metrics.commandDuration.observe({ service: 'registry', command, outcome }, seconds),
-      });
-      await registry.start();
-      stops.push(() => registry!.stop());
-      const unwatch = watchProjections([{ runner: registry.projection, store: registry.store }], metrics);
-      stops.push(async () => unwatch());
-      mounts.push({ path: '/v1/centres', router: registry.httpRouter });
-      grpc.addService(registryV1.CentreRegistryService, centreRegistryGrpc(registry.registry, unaryOptions));
-      openApi = registry.openApi;
-    }
+    const ctx: TargetContext = {
+      config,
+      database,
+      bus,
+      logger,
+      metrics,
+      grpc,
+      unaryOptions: { logger, registry: metrics.registry },
+      mounts: [],
+      openApis: [],
+      projections: [],
+      onStop: (stop) => void stops.push(stop),
+    };
+    const wanted = (target: Exclude<Target, 'all'>): boolean => config.PCN_TARGET === 'all' || config.PCN_TARGET === target;
+    // The registry first: staff learns its centres from the registry's events.
+    const registry = wanted('registry') ? await startRegistryTarget(ctx) : undefined;
+    const staff = wanted('staff') ? await startStaffTarget(ctx) : undefined;
+    const unwatch = watchProjections(ctx.projections, metrics);
+    stops.push(async () => unwatch());
 
     let ready = false;
-    const app = createApiApp({ mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready });
+    const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
+    const app = createApiApp({ mounts: ctx.mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready });
     const http = await listen(createServer(app), config.PCN_HTTP_PORT, config.PCN_HOST);
     stops.push(() => new Promise<void>((resolve) => http.close(() => resolve())));
     const grpcPort = await grpc.start(config.PCN_HOST, config.PCN_GRPC_PORT).catch((error: Error) => {
@@ -128,6 +123,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       grpcPort,
       database: database.description,
       ...(registry && { registry }),
+      ...(staff && { staff }),
       bus,
       stop: stopAll,
     };
