@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { PgSqlClient } from '@pcn/eventsourcing';
+import { eventually } from '@pcn/eventsourcing/testing';
+import { finess, registration } from '@pcn/registry/testing';
+import { randomPort, runNode, type Proc } from './testing-processes';
+
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+describe('distributed mode: registry and staff in their own processes, over Kafka and PostgreSQL', () => {
+  const dbName = `pcn_staff_${randomBytes(4).toString('hex')}`;
+  const dbUrl = PG_URL.replace(/\/[^/]*$/, `/${dbName}`);
+  const admin = new PgSqlClient(PG_URL);
+  const procs: Proc[] = [];
+
+  beforeAll(async () => {
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  });
+  afterAll(async () => {
+    for (const p of procs) p.child.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exit));
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.close();
+  });
+
+  it('staff learns a centre from pcn.registry.v1 on Kafka, takes staff there, and ends their assignments when it closes', async () => {
+    const env = { PCN_STORE: 'postgres', PG_URL: dbUrl, PCN_BUS: 'kafka', KAFKA_BROKERS };
+    const registryHttp = randomPort();
+    const staffHttp = randomPort();
+    const registry = runNode(MAIN, ['--target=registry'], { ...env, PCN_HTTP_PORT: String(registryHttp), PCN_GRPC_PORT: String(randomPort()) });
+    const staff = runNode(MAIN, ['--target=staff'], { ...env, PCN_HTTP_PORT: String(staffHttp), PCN_GRPC_PORT: String(randomPort()) });
+    procs.push(registry, staff);
+    await eventually(() => expect(registry.output()).toContain('pcn started'), 60_000, 100);
+    await eventually(() => expect(staff.output()).toContain('pcn started'), 60_000, 100);
+    const post = (port: number, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
+      fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+    // A FINESS of this run only: the topic is shared with earlier runs on the same broker.
+    const first8 = `930${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
+    const centre = finess(first8);
+    expect((await post(registryHttp, '/v1/centres', registration(first8))).status).toBe(201);
+
+    const hired = await post(staffHttp, '/v1/staff/professionals', { lastName: 'Martin', firstName: 'Inès', profession: 'nurse', grade: 'ide_b_cn', echelon: 3, hiredOn: '2026-01-05' });
+    expect(hired.status).toBe(201);
+    const { professionalId } = (await hired.json()) as { professionalId: string };
+    // The staff process has no access to the registry's tables: it learns the centre from Kafka.
+    await eventually(async () => expect((await post(staffHttp, `/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: centre, fte: '0.5', startOn: '2026-02-01' })).status).toBe(201), 60_000, 500);
+
+    expect((await post(registryHttp, `/v1/centres/${centre}/closure`, { effectiveDate: '2026-09-30', reason: 'merged' }, { 'If-Match': '"0"' })).status).toBe(200);
+    await eventually(async () => {
+      const professional = (await (await fetch(`http://127.0.0.1:${staffHttp}/v1/staff/professionals/${professionalId}?asOf=2026-03-01`)).json()) as { allAssignments: { endOn?: string }[] };
+      expect(professional.allAssignments).toEqual([expect.objectContaining({ centreFiness: centre, endOn: '2026-09-30' })]);
+    }, 60_000, 500);
+    const history = (await (await fetch(`http://127.0.0.1:${staffHttp}/v1/staff/professionals/${professionalId}/history`)).json()) as { entries: { type: string; data: { reason?: string } }[] };
+    expect(history.entries.filter((e) => e.type === 'AssignmentEnded').map((e) => e.data.reason)).toEqual(['centre_closed']);
+  }, 180_000);
+});
