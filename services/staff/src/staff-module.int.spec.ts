@@ -46,12 +46,18 @@ describe('careers', () => {
     // Nothing recorded yet: the answer came from the statute.
     expect((await fx.module.careers.history(hired.professionalId)).map((e) => e.type)).toEqual(['ProfessionalHired']);
 
+    // Recording is for what has happened: not before the day comes.
+    await expect(fx.module.careers.recordAdvancementsDue('2028-07-05')).rejects.toMatchObject({ violations: [expect.objectContaining({ field: 'on' })] });
+    fx.clock.set('2028-07-05T08:00:00Z');
     const run = await fx.module.careers.recordAdvancementsDue('2028-07-05');
     expect(run.advancementsRecorded).toBe(1);
     expect(run.failures).toEqual([]);
     const again = await fx.module.careers.recordAdvancementsDue('2028-07-05');
     expect(again.advancementsRecorded).toBe(0);
     expect((await fx.module.careers.history(hired.professionalId)).map((e) => e.type)).toEqual(['ProfessionalHired', 'EchelonAdvanced']);
+    // An exit dated before a recorded advancement would leave a career ending before its last step.
+    await expect(fx.module.careers.recordExit(hired.professionalId, { exitOn: '2028-01-01', reason: 'retirement' })).rejects.toMatchObject({ violations: [expect.objectContaining({ field: 'exitOn' })] });
+    fx.clock.set('2026-03-02T09:00:00Z');
   });
 
   it('pays the same grid position the same, whatever the centre', async () => {

@@ -88,7 +88,7 @@ export async function createStaffModule(options: StaffModuleOptions): Promise<St
   const centres = new SqlCentreDirectory(options.sql, schema);
   const common = { store, readModel, clock, ...(options.onCommand && { onCommand: options.onCommand }), ...(options.readModelWaitMs !== undefined && { readModelWaitMs: options.readModelWaitMs }) };
   const statute = new StatuteBook(store, clock, options.onCommand);
-  const careers = new Careers({ ...common, statute, centres, checkRpps: options.checkRpps, checkFiness: options.checkFiness });
+  const careers = new Careers({ ...common, statute, centres, checkRpps: options.checkRpps, checkFiness: options.checkFiness, ...(options.onAdvancementRun && { onAdvancementRun: options.onAdvancementRun }) });
   const vacancies = new Vacancies({ ...common, centres, checkFiness: options.checkFiness });
   const mobilities = new Mobilities({ ...common, careers, vacancies });
   const teams = new Teams({ readModel, statute, checkFiness: options.checkFiness, clock });
@@ -114,7 +114,7 @@ export async function createStaffModule(options: StaffModuleOptions): Promise<St
       ...(options.onRelayProgress && { onProgress: options.onRelayProgress }),
     });
   const interval = options.advancementIntervalMs ?? 3_600_000;
-  const schedule = interval > 0 ? new AdvancementSchedule(careers, interval, options.logger, options.onAdvancementRun) : undefined;
+  const schedule = interval > 0 ? new AdvancementSchedule(careers, interval, options.logger) : undefined;
   let registrySubscription: Subscription | undefined;
   const services: StaffServices = { statute, careers, vacancies, mobilities, teams };
 

@@ -1,4 +1,4 @@
-import type { AdvancementRun, Careers } from './careers';
+import type { Careers } from './careers';
 
 export interface ScheduleLogger {
   info(obj: object, msg: string): void;
@@ -19,7 +19,6 @@ export class AdvancementSchedule {
     private readonly careers: Careers,
     private readonly intervalMs: number,
     private readonly logger?: ScheduleLogger,
-    private readonly onRun?: (run: AdvancementRun) => void,
   ) {}
 
   start(): void {
@@ -38,7 +37,6 @@ export class AdvancementSchedule {
     this.running = this.careers
       .recordAdvancementsDue()
       .then((run) => {
-        this.onRun?.(run);
         if (run.advancementsRecorded > 0 || run.failures.length > 0) this.logger?.info({ ...run }, 'échelon advancements recorded');
         for (const failure of run.failures) this.logger?.error(failure, 'échelon advancement could not be recorded');
       })

@@ -43,6 +43,8 @@ export interface CareersDeps {
   readonly clock: Clock;
   readonly readModelWaitMs?: number;
   readonly onCommand?: CommandObserver;
+  /** Every run, scheduled or asked for (metrics). */
+  readonly onAdvancementRun?: (run: AdvancementRun) => void;
 }
 
 export interface AdvancementRun {
@@ -197,6 +199,9 @@ export class Careers {
    */
   async recordAdvancementsDue(on?: string): Promise<AdvancementRun> {
     const day = this.day(on, 'on');
+    // Recording is for what has happened: a future advancement may yet be overtaken by an exit
+    // or a promotion ("as of" queries already answer for future days).
+    if (day > today(this.deps.clock)) throw ValidationError.field('on', `must be today (${today(this.deps.clock)}) or earlier: advancements are recorded once they happen`);
     const statute = await this.deps.statute.current();
     let scanned = 0;
     let recorded = 0;
@@ -215,7 +220,9 @@ export class Careers {
       }
       after = page[page.length - 1]!.professionalId;
     }
-    return { on: day, professionalsScanned: scanned, advancementsRecorded: recorded, failures };
+    const run = { on: day, professionalsScanned: scanned, advancementsRecorded: recorded, failures };
+    this.deps.onAdvancementRun?.(run);
+    return run;
   }
 
   async history(professionalId: string): Promise<RecordedEvent[]> {

@@ -344,13 +344,24 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     expect(decreasing.fieldViolations).toEqual([
       { field: 'grades.test_grade.echelons[1].indiceMajore', description: expect.stringContaining('may not decrease') },
       { field: 'grades.test_grade.echelons[2].durationMonths', description: expect.stringContaining('last échelon') },
+      // A new version restates every grade of the one before it.
+      { field: 'grades.ide_b_cn', description: expect.stringContaining('missing') },
+      { field: 'grades.mk_cs', description: expect.stringContaining('missing') },
     ]);
 
     const twice = { code: 'test_grade', label: 'Grade de test', echelons: [{ echelon: 1, indiceMajore: 400 }] };
     const duplicate = await failure(callUnary(client, 'publishPayGrid', { grid: grid(pb.GridKind.GRID_KIND_FPH, [twice, twice]) }));
     expect(duplicate.fieldViolations.map((v) => v.field)).toEqual(['grades[1].code']);
 
-    const valid = grid(pb.GridKind.GRID_KIND_PH, [{ code: 'ph', label: 'PH 2027', echelons: [{ echelon: 1, annualGrossCents: 6_000_000, durationMonths: 24 }, { echelon: 2, annualGrossCents: 6_500_000 }] }], 'ph-test-2027-01-01');
+    // Every grade of the version before is restated (test figures).
+    const valid = grid(
+      pb.GridKind.GRID_KIND_PH,
+      [
+        { code: 'ph', label: 'PH 2027', echelons: [{ echelon: 1, annualGrossCents: 6_000_000, durationMonths: 24 }, { echelon: 2, annualGrossCents: 6_500_000 }] },
+        { code: 'praticien_attache', label: 'Attaché 2027', echelons: [{ echelon: 1, annualGrossCents: 3_300_000, durationMonths: 12 }, { echelon: 2, annualGrossCents: 3_400_000 }] },
+      ],
+      'ph-test-2027-01-01',
+    );
     expect(await callUnary(client, 'publishPayGrid', { grid: valid }, as('coordinator:zoe'))).toEqual(valid);
     const getPh = (on: string) => callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_PH, on });
     expect(await getPh('2027-02-01')).toEqual(valid);

@@ -53,3 +53,24 @@ describe('the career is recorded in order', () => {
     expect(() => professionalDecider.decide({ type: 'AdvanceEchelon', toEchelon: 2, effectiveOn: '2026-12-01' }, promoted)).toThrow(/last career step/);
   });
 });
+
+describe('ends and exits keep the record consistent', () => {
+  const started: ProfessionalEvent = { type: 'AssignmentStarted', data: { professionalId: ID, assignmentId: 'a1', centreFiness: '930000013', fte: 5000, startOn: '2026-02-01', endOn: '2026-09-01', kind: 'regular' } };
+
+  it('refuses to move an end date later on request, and records nothing for a later system end', () => {
+    const p = fold(hired, started);
+    expect(() => professionalDecider.decide({ type: 'EndAssignment', assignmentId: 'a1', endOn: '2026-10-01', reason: 'request' }, p)).toThrow(/cannot be moved later/);
+    expect(professionalDecider.decide({ type: 'EndAssignment', assignmentId: 'a1', endOn: '2026-10-01', reason: 'centre_closed' }, p)).toEqual([]);
+    expect(professionalDecider.decide({ type: 'EndAssignment', assignmentId: 'a1', endOn: '2026-09-01', reason: 'request' }, p)).toEqual([]);
+  });
+
+  it('refuses an exit dated before the last recorded career step', () => {
+    const advanced = fold(hired, { type: 'EchelonAdvanced', data: { professionalId: ID, echelon: 3, effectiveOn: '2028-01-05' } });
+    expect(() => professionalDecider.decide({ type: 'RecordExit', exitOn: '2027-12-31', reason: 'resignation' }, advanced)).toThrow(/last step/);
+  });
+
+  it('says a promotion is dated before the last step, rather than that the grade is current', () => {
+    const promoted = fold(hired, { type: 'ProfessionalPromoted', data: { professionalId: ID, fromGrade: 'ide_b_cn', fromEchelon: 2, toGrade: 'mk_cs', toEchelon: 1, effectiveOn: '2029-01-01', seniorityFrom: '2029-01-01' } });
+    expect(() => professionalDecider.decide({ type: 'PromoteProfessional', toGrade: 'mk_cs', toGradeGrid: 'fph', toEchelon: 1, effectiveOn: '2028-01-01', seniorityFrom: '2028-01-01' }, promoted)).toThrow(/last career step/);
+  });
+});

@@ -75,12 +75,12 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
       }
       case 'PromoteProfessional': {
         const p = active(state, 'promote', command.effectiveOn);
+        requireAfterLastStep(p, command.effectiveOn);
         if (command.toGrade === p.grade) throw ValidationError.field('toGrade', `is the current grade ${p.grade}`);
         if (command.toGradeGrid !== gridOf(p.profession)) {
           throw ValidationError.field('toGrade', `grade ${command.toGrade} is on the ${command.toGradeGrid.toUpperCase()} grid, not the grid of a ${p.profession}`);
         }
         if (command.effectiveOn < p.echelonSince) throw ValidationError.field('effectiveOn', `must be after the current échelon was reached (${p.echelonSince})`);
-        requireAfterLastStep(p, command.effectiveOn);
         return [
           {
             type: 'ProfessionalPromoted',
@@ -130,12 +130,22 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         const assignment = p.assignments[command.assignmentId];
         if (!assignment) throw new NotFoundError('assignment', command.assignmentId);
         if (command.endOn <= assignment.startOn) throw ValidationError.field('endOn', `must be after the assignment started (${assignment.startOn})`);
-        // Already over by then (a closing centre, an exit): nothing more to record.
-        if (assignment.endOn !== undefined && assignment.endOn <= command.endOn) return [];
+        if (assignment.endOn !== undefined && assignment.endOn <= command.endOn) {
+          // Asked to end later than it already ends: an end date is never moved later.
+          if (command.reason === 'request' && assignment.endOn < command.endOn) {
+            throw ValidationError.field('endOn', `assignment ${assignment.assignmentId} already ends on ${assignment.endOn}; an end date cannot be moved later`);
+          }
+          // Already over by then (a closing centre after a transfer, an exit, a repeat): nothing more to record.
+          return [];
+        }
         return [{ type: 'AssignmentEnded', data: { professionalId: p.professionalId, assignmentId: command.assignmentId, endOn: command.endOn, reason: command.reason } }];
       }
       case 'RecordExit': {
         const p = active(state, 'record an exit', command.exitOn);
+        const last = p.career[p.career.length - 1]!;
+        if (last.effectiveOn > command.exitOn) {
+          throw ValidationError.field('exitOn', `${last.grade} échelon ${last.echelon} was recorded from ${last.effectiveOn}, after the exit: the career cannot end before its last step`);
+        }
         const future = Object.values(p.assignments).find((a) => a.startOn >= command.exitOn);
         if (future) throw ValidationError.field('exitOn', `assignment ${future.assignmentId} starts on ${future.startOn}, on or after the exit: end it first`);
         // Every assignment still running on the exit date ends that day.

@@ -112,6 +112,14 @@ export function publishValidation(version: PayGridVersion, statute?: Statute): F
   }
 
   if (statute) {
+    // A decree restates the whole grid: a grade of the version in force before must not vanish,
+    // or the professionals on it would have no pay from the new date.
+    const before = statute.gridVersions.filter((o) => o.kind === kind && typeof v['effectiveFrom'] === 'string' && o.effectiveFrom < v['effectiveFrom']).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
+    if (before && isObj(grades)) {
+      for (const code of Object.keys(before.grades).sort()) {
+        if (!Object.prototype.hasOwnProperty.call(grades, code)) out.push({ field: `grades.${code}`, description: `grade ${code} of version ${before.id} is missing: a new version restates every grade` });
+      }
+    }
     for (const other of statute.gridVersions) {
       if (other.id === v['id']) out.push({ field: 'id', description: `a version ${other.id} is already published` });
       else if (other.kind === kind && other.effectiveFrom === v['effectiveFrom']) {

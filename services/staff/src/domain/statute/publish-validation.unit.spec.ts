@@ -1,4 +1,5 @@
 import type { FieldViolation } from '@pcn/eventsourcing';
+import { loadPublishedStatute } from '../../adapters/statute-files';
 import { assertPublishable, indexPointValueValidation, publishValidation } from './publish-validation';
 import type { FphGridVersion, PayGridVersion, PhGridVersion } from './pay-grid';
 import { PH_FIXTURE, POINT_2023 } from './statute.fixtures';
@@ -103,7 +104,7 @@ describe('publishValidation', () => {
     expect(fields(publishValidation(sameDate, statute))).toEqual(['effectiveFrom']);
     const sameId: FphGridVersion = { ...clone(FPH), effectiveFrom: '2100-01-01' };
     expect(fields(publishValidation(sameId, statute))).toEqual(['id']);
-    const clash: PhGridVersion = { ...clone(PH_FIXTURE), id: 'ph-clash', effectiveFrom: '2030-01-01', grades: { ide_cn: PH_FIXTURE.grades['ph']! } };
+    const clash: PhGridVersion = { ...clone(PH_FIXTURE), id: 'ph-clash', effectiveFrom: '2030-01-01', grades: { ...PH_FIXTURE.grades, ide_cn: PH_FIXTURE.grades['ph']! } };
     expect(fields(publishValidation(clash, statute))).toEqual(['grades.ide_cn']);
     const next: FphGridVersion = { ...clone(FPH), id: 'fph-2100-01-01', effectiveFrom: '2100-01-01' };
     expect(publishValidation(next, statute)).toEqual([]);
@@ -116,5 +117,15 @@ describe('indexPointValueValidation', () => {
     expect(fields(indexPointValueValidation({ ...POINT_2023, annualCentsPer100Points: 5907.34 }))).toEqual(['annualCentsPer100Points']);
     expect(fields(indexPointValueValidation({ ...POINT_2023, effectiveFrom: '2023-13-01' }))).toEqual(['effectiveFrom']);
     expect(fields(indexPointValueValidation(POINT_2023, { gridVersions: [], indexPointValues: [POINT_2023] }))).toEqual(['effectiveFrom']);
+  });
+});
+
+describe('a new version restates every grade', () => {
+  it('refuses a version that drops a grade of the version before it', () => {
+    const statute = loadPublishedStatute();
+    const fph = statute.gridVersions.find((v) => v.kind === 'fph')!;
+    const { mk_cs: _dropped, ...rest } = fph.grades as Record<string, (typeof fph.grades)[string]>;
+    const next = { ...fph, id: 'fph-2030-01-01', effectiveFrom: '2030-01-01', grades: rest } as typeof fph;
+    expect(publishValidation(next, statute)).toEqual([expect.objectContaining({ field: 'grades.mk_cs', description: expect.stringContaining('missing') })]);
   });
 });
