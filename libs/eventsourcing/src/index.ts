@@ -5,6 +5,7 @@ export * from './sql/pglite-client';
 export * from './sql/sql-identifiers';
 export * from './sql/migrate';
 export * from './store/event';
+export * from './store/history-entry';
 export * from './store/event-store';
 export * from './store/store-errors';
 export * from './store/event-validation';

@@ -10,4 +10,5 @@ export * from './sql/sql-bus';
 export * from './idempotency/idempotent-handler';
 export * from './dead-letters/dead-letter-log';
 export * from './relay/relay';
+export * from './relay/event-message';
 export * from './kafka';

@@ -3,32 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
 import { registryV1 as pb } from '@pcn/contracts';
-import { PgSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { callUnary, createClient } from '@pcn/grpc';
 import { finess } from '@pcn/registry/testing';
-import { randomPort, runNode, type Proc } from './testing-processes';
+import { KAFKA_BROKERS, randomPort, runNode, scratchDatabase } from './testing-processes';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const WATCH = join(__dirname, '..', 'dist', 'watch.js');
-const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
 describe('distributed mode: the registry in its own process, Kafka, a consumer in another process', () => {
-  const dbName = `pcn_dist_${randomBytes(4).toString('hex')}`;
-  const dbUrl = PG_URL.replace(/\/[^/]*$/, `/${dbName}`);
-  const admin = new PgSqlClient(PG_URL);
-  const procs: Proc[] = [];
-
-  beforeAll(async () => {
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  });
-  afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGTERM');
-    await Promise.all(procs.map((p) => p.exit));
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.close();
-  });
+  const { url: dbUrl, procs } = scratchDatabase('pcn_dist');
 
   it('carries one trace id from a gRPC call through the event store, the relay and Kafka to the consumer', async () => {
     const grpcPort = randomPort();

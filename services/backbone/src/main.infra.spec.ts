@@ -1,33 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { registration } from '@pcn/registry/testing';
-import { randomPort, runNode, type Proc } from './testing-processes';
+import { randomPort, runNode, scratchDatabase, type Proc } from './testing-processes';
 
 // The compiled binary, as operators run it (npm run test:integration builds it first).
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const GRPC_CLI = join(__dirname, '..', 'dist', 'grpc-call.js');
-const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const run = (args: string[], env: Record<string, string>): Proc => runNode(MAIN, args, env);
 const port = randomPort;
 
 describe('the pcn binary', () => {
-  const dbName = `pcn_main_${randomBytes(4).toString('hex')}`;
-  const admin = new PgSqlClient(PG_URL);
-  const dbUrl = PG_URL.replace(/\/[^/]*$/, `/${dbName}`);
-
-  beforeAll(async () => {
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  });
-  afterAll(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.close();
-  });
+  const { url: dbUrl } = scratchDatabase('pcn_main');
 
   it('runs the registry alone on PostgreSQL, answers REST and gRPC, and stops cleanly on SIGTERM', async () => {
     const http = port();

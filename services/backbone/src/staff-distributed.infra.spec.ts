@@ -1,29 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { PgSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { finess, registration } from '@pcn/registry/testing';
-import { randomPort, runNode, type Proc } from './testing-processes';
+import { KAFKA_BROKERS, randomPort, runNode, scratchDatabase } from './testing-processes';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
-const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 
 describe('distributed mode: registry and staff in their own processes, over Kafka and PostgreSQL', () => {
-  const dbName = `pcn_staff_${randomBytes(4).toString('hex')}`;
-  const dbUrl = PG_URL.replace(/\/[^/]*$/, `/${dbName}`);
-  const admin = new PgSqlClient(PG_URL);
-  const procs: Proc[] = [];
-
-  beforeAll(async () => {
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  });
-  afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGTERM');
-    await Promise.all(procs.map((p) => p.exit));
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.close();
-  });
+  const { url: dbUrl, procs } = scratchDatabase('pcn_staff');
 
   it('staff learns a centre from pcn.registry.v1 on Kafka, takes staff there, and ends their assignments when it closes', async () => {
     const env = { PCN_STORE: 'postgres', PG_URL: dbUrl, PCN_BUS: 'kafka', KAFKA_BROKERS };

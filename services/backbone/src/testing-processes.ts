@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { PgSqlClient } from '@pcn/eventsourcing';
 
 /** A child process whose output is kept, for tests that run the compiled binaries. */
 export interface Proc {
@@ -34,3 +36,27 @@ export function runNode(script: string, args: string[], env: Record<string, stri
 }
 
 export const randomPort = (): number => 20000 + Math.floor(Math.random() * 20000);
+
+export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+
+/**
+ * For a test file that runs the binaries on the real servers: a database of its own on the
+ * PostgreSQL server (created before the tests, dropped after), and the processes it started,
+ * stopped at the end whatever happened.
+ */
+export function scratchDatabase(prefix: string): { readonly url: string; readonly procs: Proc[] } {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new PgSqlClient(PG_URL);
+  const procs: Proc[] = [];
+  beforeAll(async () => {
+    await admin.query(`CREATE DATABASE ${name}`);
+  });
+  afterAll(async () => {
+    for (const p of procs) p.child.kill('SIGTERM');
+    await Promise.all(procs.map((p) => p.exit));
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.close();
+  });
+  return { url: PG_URL.replace(/\/[^/]*$/, `/${name}`), procs };
+}

@@ -19,7 +19,7 @@ import { CentreClosures } from './application/centre-closures';
 import { MovementProcess } from './application/movement-process';
 import { AdvancementSchedule } from './application/advancement-schedule';
 import { staffEventSchemas } from './application/event-schemas';
-import { systemClock, type CentreDirectory, type Clock, type IdentifierCheck } from './application/ports';
+import { systemClock, type Clock, type IdentifierCheck } from './application/ports';
 import type { StaffServices } from './application/staff-services';
 import { MOBILITY_PREFIX, PROFESSIONAL_PREFIX, VACANCY_PREFIX } from './application/stream-ids';
 import { STATUTE_STREAM } from './domain/statute/statute-decider';
@@ -64,7 +64,7 @@ export interface StaffModule extends StaffServices {
   readonly projection: ProjectionRunner;
   readonly movements: EventReactor;
   readonly closures: CentreClosures;
-  readonly centres: CentreDirectory & SqlCentreDirectory;
+  readonly centres: SqlCentreDirectory;
   readonly relay?: Relay;
   /** Mount at `/v1/staff`. */
   readonly httpRouter: Router;

@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../store/event';
 import { SupervisedSubscription } from '../store/supervised-subscription';
 import type { EventSchemas } from '../decider/upcasting';
 import { CheckpointStore } from './checkpoint-store';
+import { PositionWaiters } from './position-waiters';
 import type { RunnerLogger } from './projection';
 
 export interface EventReactorOptions {
@@ -38,7 +39,7 @@ export class EventReactor {
   private readonly checkpoints: CheckpointStore;
   private follower: SupervisedSubscription | undefined;
   private current = 0;
-  private waiters: { position: number; resolve: () => void }[] = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(
     private readonly store: EventStore,
@@ -77,17 +78,7 @@ export class EventReactor {
   /** Resolves once every event up to `position` has been reacted to. */
   waitForPosition(position: number, timeoutMs = 5000): Promise<void> {
     if (this.current >= position) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w.resolve !== done);
-        reject(new Error(`reactor ${this.options.name} reached position ${this.current}, not ${position}, in ${timeoutMs} ms`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      this.waiters.push({ position, resolve: done });
-    });
+    return this.waiters.wait(position, timeoutMs, () => new Error(`reactor ${this.options.name} reached position ${this.current}, not ${position}, in ${timeoutMs} ms`));
   }
 
   private async handle(events: readonly RecordedEvent[]): Promise<void> {
@@ -101,8 +92,6 @@ export class EventReactor {
 
   private reached(position: number): void {
     this.current = position;
-    const ready = this.waiters.filter((w) => w.position <= position);
-    this.waiters = this.waiters.filter((w) => w.position > position);
-    for (const w of ready) w.resolve();
+    this.waiters.reached(position);
   }
 }

@@ -6,6 +6,7 @@ import { SupervisedSubscription } from '../store/supervised-subscription';
 import type { RecordedEvent } from '../store/event';
 import { EventSchemas } from '../decider/upcasting';
 import { CheckpointStore } from './checkpoint-store';
+import { PositionWaiters } from './position-waiters';
 import type { Projection, RunnerLogger } from './projection';
 
 export interface ProjectionRunnerOptions {
@@ -41,7 +42,7 @@ export class ProjectionRunner {
   private readonly schemas: EventSchemas;
   private follower: SupervisedSubscription | undefined;
   private current = 0;
-  private waiters: { position: number; resolve: () => void }[] = [];
+  private readonly waiters = new PositionWaiters();
 
   constructor(
     private readonly store: EventStore,
@@ -102,20 +103,7 @@ export class ProjectionRunner {
   /** Read-your-writes: resolves once the read model includes `position`. */
   waitForPosition(position: number, timeoutMs = 5000): Promise<void> {
     if (this.current >= position) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const waiter = {
-        position,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new ProjectionTimeoutError(this.projection.name, position, this.current));
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs, () => new ProjectionTimeoutError(this.projection.name, position, this.current));
   }
 
   private follow(): void {
@@ -151,8 +139,6 @@ export class ProjectionRunner {
   /** The read model includes `position`: wakes the read-your-writes waiters it satisfies. */
   private reached(position: number): void {
     this.current = position;
-    const ready = this.waiters.filter((w) => w.position <= position);
-    this.waiters = this.waiters.filter((w) => w.position > position);
-    for (const w of ready) w.resolve();
+    this.waiters.reached(position);
   }
 }

@@ -3,3 +3,4 @@ export * from './event-store-contract';
 export * from './decider-spec';
 export * from './eventually';
 export * from './counter-decider';
+export * from './test-clock';

@@ -2,10 +2,12 @@ import {
   CommandHandler,
   NotFoundError,
   ValidationError,
+  toHistoryEntry,
   type CommandContext,
   type CommandObserver,
   type EventStore,
   type FieldViolation,
+  type HistoryEntry,
   type RecordedEvent,
 } from '@pcn/eventsourcing';
 import { centreDecider } from '../domain/centre-decider';
@@ -43,14 +45,6 @@ export interface CentreRegistryDeps {
   readonly onCommand?: CommandObserver;
 }
 
-export interface HistoryEntry {
-  readonly version: number;
-  readonly type: string;
-  readonly occurredAt: string;
-  readonly recordedAt: string;
-  readonly actor?: string;
-  readonly data: unknown;
-}
 
 /** Writes take the version the caller last saw; a stale one is a ConcurrencyError. */
 export interface WriteOptions {
@@ -141,14 +135,7 @@ export class CentreRegistry {
     const finess = this.finess(finessRaw, 'finess');
     const { events } = await this.handler.load(centreStreamId(finess));
     if (events.length === 0) throw new NotFoundError('centre', finess);
-    return events.map((e) => ({
-      version: e.revision,
-      type: e.type,
-      occurredAt: e.metadata.occurredAt,
-      recordedAt: e.recordedAt,
-      ...(e.metadata.actor && { actor: e.metadata.actor }),
-      data: e.data,
-    }));
+    return events.map(toHistoryEntry);
   }
 
   private async execute(finess: string, command: CentreCommand, expected: number | undefined, context: CommandContext = {}): Promise<CentreView> {

@@ -1,22 +1,12 @@
 import type { Express } from 'express';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
+import { TestClock } from '@pcn/eventsourcing/testing';
 import { createApiApp } from '@pcn/http';
 import { createLogger } from '@pcn/observability';
 import { CommuneDirectory, validateFiness } from '@pcn/referential';
 import { createRegistryModule, type RegistryModule } from '../registry-module';
-import type { Clock } from '../application/ports';
 import type { MessageBus } from '@pcn/messaging';
 
-/** A clock the test moves by hand, so "as of" and closure dates are deterministic. */
-export class TestClock implements Clock {
-  constructor(private current = new Date('2026-03-02T09:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(iso: string): void {
-    this.current = new Date(iso);
-  }
-}
 
 export interface RegistryFixture {
   readonly module: RegistryModule;

@@ -26,12 +26,12 @@ import type { Statute } from '../domain/statute/statute';
 import { staffEventSchemas } from './event-schemas';
 import { requireOpenCentre } from './centre-membership';
 import { today, type CentreDirectory, type Clock, type IdentifierCheck } from './ports';
-import type { StaffReadModel } from './read-model';
+import { everyProfessional, type StaffReadModel } from './read-model';
 import { assignToCentreInput, endAssignmentInput, hireProfessionalInput, promoteInput, recordExitInput } from './schemas';
 import type { StatuteBook } from './statute-book';
 import { professionalStreamId } from './stream-ids';
-import { fteText, toAssignmentView, type PayView, type ProfessionalView } from './views';
-import { scopedContext, type WriteOptions } from './write-options';
+import { fteText, identityView, toAssignmentView, type PayView, type ProfessionalView } from './views';
+import { writeStream, type WriteOptions } from './write-options';
 
 export interface CareersDeps {
   readonly store: EventStore;
@@ -90,7 +90,7 @@ export class Careers {
       retainedSeniorityMonths: parsed.retainedSeniorityMonths,
       hiredOn: parsed.hiredOn,
     };
-    return this.execute(professionalId, command, {}, context);
+    return this.execute(professionalId, command, { context });
   }
 
   /** As of `asOf`; by default today, or the hiring date for someone hired later. */
@@ -144,12 +144,12 @@ export class Careers {
       ...(parsed.endOn && { endOn: parsed.endOn }),
       kind: 'regular',
     };
-    return this.execute(professionalId, command, options, options.context);
+    return this.execute(professionalId, command, options);
   }
 
   async endAssignment(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
     const parsed = parseInput(endAssignmentInput, input);
-    return this.execute(professionalId, { type: 'EndAssignment', assignmentId: parsed.assignmentId, endOn: parsed.endOn, reason: 'request' }, options, options.context);
+    return this.execute(professionalId, { type: 'EndAssignment', assignmentId: parsed.assignmentId, endOn: parsed.endOn, reason: 'request' }, options);
   }
 
   /** Promotion to another grade, classed at equal or immediately higher pay (docs/statute/career-rules.md). */
@@ -184,12 +184,12 @@ export class Careers {
     };
     // A stated version was checked on load; the advancements above moved it on, and each append
     // since expected exactly the revision before it, so no other write slips in between.
-    return this.execute(professionalId, command, options.expectedVersion === undefined ? {} : { expectedVersion: current }, options.context);
+    return this.execute(professionalId, command, { ...(options.expectedVersion !== undefined && { expectedVersion: current }), ...(options.context && { context: options.context }) });
   }
 
   async recordExit(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
     const parsed = parseInput(recordExitInput, input);
-    return this.execute(professionalId, { type: 'RecordExit', exitOn: parsed.exitOn, reason: parsed.reason }, options, options.context);
+    return this.execute(professionalId, { type: 'RecordExit', exitOn: parsed.exitOn, reason: parsed.reason }, options);
   }
 
   /**
@@ -206,19 +206,16 @@ export class Careers {
     let scanned = 0;
     let recorded = 0;
     const failures: { professionalId: string; error: string }[] = [];
-    for (let after: string | undefined, page = await this.deps.readModel.professionals(undefined, 500); page.length > 0; page = await this.deps.readModel.professionals(after, 500)) {
-      for (const professional of page) {
-        scanned++;
-        try {
-          for (const command of advancementsToRecord(professional, statute, day)) {
-            const result = await this.handler.handle(professionalStreamId(professional.professionalId), command, { retryOnConflict: true, context: { actor: 'statute' } });
-            recorded += result.events.length;
-          }
-        } catch (error) {
-          failures.push({ professionalId: professional.professionalId, error: (error as Error).message });
+    for await (const professional of everyProfessional(this.deps.readModel)) {
+      scanned++;
+      try {
+        for (const command of advancementsToRecord(professional, statute, day)) {
+          const result = await this.handler.handle(professionalStreamId(professional.professionalId), command, { retryOnConflict: true, context: { actor: 'statute' } });
+          recorded += result.events.length;
         }
+      } catch (error) {
+        failures.push({ professionalId: professional.professionalId, error: (error as Error).message });
       }
-      after = page[page.length - 1]!.professionalId;
     }
     const run = { on: day, professionalsScanned: scanned, advancementsRecorded: recorded, failures };
     this.deps.onAdvancementRun?.(run);
@@ -243,12 +240,7 @@ export class Careers {
     const left = p.exitOn !== undefined && p.exitOn <= day;
     const worked = left ? [] : assignmentsOn(p, day);
     return {
-      professionalId: p.professionalId,
-      lastName: p.identity.lastName,
-      firstName: p.identity.firstName,
-      ...(p.identity.rpps && { rpps: p.identity.rpps }),
-      profession: p.profession,
-      ...(p.specialty && { specialty: p.specialty }),
+      ...identityView(p),
       grade: position.grade,
       echelon: position.echelon,
       echelonSince: position.reachedOn,
@@ -266,16 +258,9 @@ export class Careers {
     };
   }
 
-  private async execute(professionalId: string, command: ProfessionalCommand, options: WriteOptions, context: CommandContext = {}): Promise<ProfessionalView> {
-    const streamId = professionalStreamId(professionalId);
-    const result = await this.handler.handle(streamId, command, {
-      ...(options.expectedVersion === undefined ? { retryOnConflict: true } : { expectedRevision: options.expectedVersion }),
-      context: scopedContext(streamId, context),
-      occurredAt: this.deps.clock.now(),
-    });
+  private async execute(professionalId: string, command: ProfessionalCommand, options: WriteOptions): Promise<ProfessionalView> {
+    const result = await writeStream(this.handler, professionalStreamId(professionalId), command, options, this.deps);
     if (!result.state.exists) throw new NotFoundError('professional', professionalId);
-    // Let the read model catch up so the team lists show the write; the write stands either way.
-    if (result.lastPosition !== undefined) await this.deps.readModel.waitFor(result.lastPosition, this.deps.readModelWaitMs ?? 5000).catch(() => undefined);
     // Answer as of today (or the hiring date, for a hire yet to start); `allAssignments` shows
     // what starts later.
     const now = today(this.deps.clock);

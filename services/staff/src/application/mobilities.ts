@@ -26,7 +26,7 @@ import type { MobilityRecord, StaffReadModel } from './read-model';
 import { decideMobilityInput, giveOpinionInput, requestMobilityInput, withdrawMobilityInput } from './schemas';
 import { mobilityStreamId } from './stream-ids';
 import { fteText, type MobilityView } from './views';
-import { scopedContext, type WriteOptions } from './write-options';
+import { writeStream, type WriteOptions } from './write-options';
 
 export interface MobilitiesDeps {
   readonly store: EventStore;
@@ -98,13 +98,13 @@ export class Mobilities {
     };
     const unmet = requestPreconditions(command, vacancy, professional);
     if (unmet.length > 0) throw new PreconditionFailedError(`mobility to vacancy ${vacancy.vacancyId} cannot be requested`, unmet);
-    return this.execute(mobilityId, command, {}, context);
+    return this.execute(mobilityId, command, { context });
   }
 
   async giveOpinion(mobilityId: string, input: unknown, options: WriteOptions = {}): Promise<MobilityView> {
     const parsed = parseInput(giveOpinionInput, input);
     const command: MobilityCommand = { type: 'GiveOpinion', side: parsed.side, opinion: parsed.opinion, ...(parsed.comment && { comment: parsed.comment }), by: options.context?.actor ?? 'unknown' };
-    return this.execute(mobilityId, command, options, options.context);
+    return this.execute(mobilityId, command, options);
   }
 
   /**
@@ -127,12 +127,12 @@ export class Mobilities {
       const approved = events.find((e) => e.type === 'MobilityApproved');
       if (approved) await this.dryRun(approved.data);
     }
-    return this.execute(mobilityId, command, options, options.context);
+    return this.execute(mobilityId, command, options);
   }
 
   async withdraw(mobilityId: string, input: unknown, options: WriteOptions = {}): Promise<MobilityView> {
     const parsed = parseInput(withdrawMobilityInput, input ?? {});
-    return this.execute(mobilityId, { type: 'WithdrawMobility', by: options.context?.actor ?? 'unknown', on: parsed.on ?? today(this.deps.clock) }, options, options.context);
+    return this.execute(mobilityId, { type: 'WithdrawMobility', by: options.context?.actor ?? 'unknown', on: parsed.on ?? today(this.deps.clock) }, options);
   }
 
   async get(mobilityId: string): Promise<MobilityView> {
@@ -155,15 +155,9 @@ export class Mobilities {
     vacancyDecider.decide(plan.vacancy.command, vacancy);
   }
 
-  private async execute(mobilityId: string, command: MobilityCommand, options: WriteOptions, context: CommandContext = {}): Promise<MobilityView> {
-    const streamId = mobilityStreamId(mobilityId);
-    const result = await this.handler.handle(streamId, command, {
-      ...(options.expectedVersion === undefined ? { retryOnConflict: true } : { expectedRevision: options.expectedVersion }),
-      context: scopedContext(streamId, context),
-      occurredAt: this.deps.clock.now(),
-    });
+  private async execute(mobilityId: string, command: MobilityCommand, options: WriteOptions): Promise<MobilityView> {
+    const result = await writeStream(this.handler, mobilityStreamId(mobilityId), command, options, this.deps);
     if (!result.state.exists) throw new NotFoundError('mobility', mobilityId);
-    if (result.lastPosition !== undefined) await this.deps.readModel.waitFor(result.lastPosition, this.deps.readModelWaitMs ?? 5000).catch(() => undefined);
     const record = await this.deps.readModel.mobility(mobilityId);
     return toMobilityView(record && record.version === result.revision ? record : { mobility: result.state, version: result.revision });
   }

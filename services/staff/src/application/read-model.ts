@@ -67,3 +67,14 @@ export interface StaffReadModel {
   /** Every professional, by id, in pages (the scheduled advancement process, the pay equity report). */
   professionals(after: string | undefined, limit: number): Promise<readonly Professional[]>;
 }
+
+/** Every professional, read page by page so memory stays bounded whatever the network's size. */
+export async function* everyProfessional(readModel: Pick<StaffReadModel, 'professionals'>, pageSize = 500): AsyncGenerator<Professional> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await readModel.professionals(after, pageSize);
+    yield* page;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]!.professionalId;
+  }
+}

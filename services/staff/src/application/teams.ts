@@ -6,10 +6,10 @@ import { assignmentsOn } from '../domain/professional/professional-state';
 import type { Profession } from '../domain/professional/profession';
 import type { IsoDate } from '../domain/statute/iso-date';
 import { today, type Clock, type IdentifierCheck } from './ports';
-import type { StaffReadModel } from './read-model';
+import { everyProfessional, type StaffReadModel } from './read-model';
 import { onDateInput, teamInput } from './schemas';
 import type { StatuteBook } from './statute-book';
-import { fteText, type TeamPage } from './views';
+import { fteText, identityView, type TeamPage } from './views';
 
 /** One grid position (grade, échelon, FTE, grid version) and what it is paid across the network. */
 export interface PayEquityRow {
@@ -58,12 +58,7 @@ export class Teams {
       members: slice.rows.map(({ professional: p, assignment: a }) => {
         const position = positionOn(p, statute, on);
         return {
-          professionalId: p.professionalId,
-          lastName: p.identity.lastName,
-          firstName: p.identity.firstName,
-          ...(p.identity.rpps && { rpps: p.identity.rpps }),
-          profession: p.profession,
-          ...(p.specialty && { specialty: p.specialty }),
+          ...identityView(p),
           grade: position?.grade ?? p.grade,
           echelon: position?.echelon ?? p.echelon,
           assignmentId: a.assignmentId,
@@ -90,29 +85,26 @@ export class Teams {
     const groups = new Map<string, { key: Omit<PayEquityRow, 'posts' | 'centres' | 'professions' | 'minAnnualGrossCents' | 'maxAnnualGrossCents' | 'distinctAnnualGrossCents' | 'defect'>; pays: number[]; centres: Set<string>; professions: Set<Profession> }>();
     const uncomputed: { professionalId: string; assignmentId: string; error: string }[] = [];
     let posts = 0;
-    for (let after: string | undefined, page = await this.deps.readModel.professionals(undefined, 500); page.length > 0; page = await this.deps.readModel.professionals(after, 500)) {
-      for (const p of page) {
-        if (p.exitOn !== undefined && p.exitOn <= on) continue;
-        for (const a of assignmentsOn(p, on)) {
-          posts++;
-          let pay: Pay;
-          try {
-            const position = positionOn(p, statute, on);
-            if (!position) continue;
-            pay = computePay({ statute, grade: position.grade, echelon: position.echelon, fte: a.fte / 10_000, date: on });
-          } catch (error) {
-            uncomputed.push({ professionalId: p.professionalId, assignmentId: a.assignmentId, error: (error as Error).message });
-            continue;
-          }
-          const id = `${pay.gridVersion.id}|${pay.grade}|${pay.echelon}|${a.fte}`;
-          const group = groups.get(id) ?? { key: { gridVersion: pay.gridVersion.id, grade: pay.grade, echelon: pay.echelon, fte: fteText(a.fte) }, pays: [], centres: new Set(), professions: new Set() };
-          group.pays.push(pay.annualGrossCents);
-          group.centres.add(a.centreFiness);
-          group.professions.add(p.profession);
-          groups.set(id, group);
+    for await (const p of everyProfessional(this.deps.readModel)) {
+      if (p.exitOn !== undefined && p.exitOn <= on) continue;
+      for (const a of assignmentsOn(p, on)) {
+        posts++;
+        let pay: Pay;
+        try {
+          const position = positionOn(p, statute, on);
+          if (!position) continue;
+          pay = computePay({ statute, grade: position.grade, echelon: position.echelon, fte: a.fte / 10_000, date: on });
+        } catch (error) {
+          uncomputed.push({ professionalId: p.professionalId, assignmentId: a.assignmentId, error: (error as Error).message });
+          continue;
         }
+        const id = `${pay.gridVersion.id}|${pay.grade}|${pay.echelon}|${a.fte}`;
+        const group = groups.get(id) ?? { key: { gridVersion: pay.gridVersion.id, grade: pay.grade, echelon: pay.echelon, fte: fteText(a.fte) }, pays: [], centres: new Set(), professions: new Set() };
+        group.pays.push(pay.annualGrossCents);
+        group.centres.add(a.centreFiness);
+        group.professions.add(p.profession);
+        groups.set(id, group);
       }
-      after = page[page.length - 1]!.professionalId;
     }
     const rows = [...groups.values()]
       .map((g): PayEquityRow => {

@@ -12,7 +12,7 @@ import type { StaffReadModel, VacancyCount, VacancyRecord } from './read-model';
 import { cancelVacancyInput, listVacanciesInput, postVacancyInput } from './schemas';
 import { vacancyStreamId } from './stream-ids';
 import { fteText, type VacancyPage, type VacancyView } from './views';
-import { scopedContext, type WriteOptions } from './write-options';
+import { writeStream, type WriteOptions } from './write-options';
 
 export interface VacanciesDeps {
   readonly store: EventStore;
@@ -58,13 +58,13 @@ export class Vacancies {
     const centre = await requireOpenCentre(this.deps.centres, checked.value, parsed.startOn);
     const vacancyId = context.idempotencyKey ? nameBasedUuid(`vacancy:${context.idempotencyKey}`) : randomUUID();
     const command: VacancyCommand = { type: 'PostVacancy', vacancyId, centreFiness: centre.finess, profession: parsed.profession, fte: parsed.fte, startOn: parsed.startOn, postedBy: context.actor ?? 'unknown' };
-    const view = await this.execute(vacancyId, command, {}, context);
+    const view = await this.execute(vacancyId, command, { context });
     return { ...view, departement: centre.departement, region: centre.region };
   }
 
   async cancel(vacancyId: string, input: unknown, options: WriteOptions = {}): Promise<VacancyView> {
     const parsed = parseInput(cancelVacancyInput, input);
-    return this.execute(vacancyId, { type: 'CancelVacancy', reason: parsed.reason, cancelledOn: parsed.cancelledOn }, options, options.context);
+    return this.execute(vacancyId, { type: 'CancelVacancy', reason: parsed.reason, cancelledOn: parsed.cancelledOn }, options);
   }
 
   async get(vacancyId: string): Promise<VacancyView> {
@@ -98,15 +98,9 @@ export class Vacancies {
     return { state, revision };
   }
 
-  private async execute(vacancyId: string, command: VacancyCommand, options: WriteOptions, context: CommandContext = {}): Promise<VacancyView> {
-    const streamId = vacancyStreamId(vacancyId);
-    const result = await this.handler.handle(streamId, command, {
-      ...(options.expectedVersion === undefined ? { retryOnConflict: true } : { expectedRevision: options.expectedVersion }),
-      context: scopedContext(streamId, context),
-      occurredAt: this.deps.clock.now(),
-    });
+  private async execute(vacancyId: string, command: VacancyCommand, options: WriteOptions): Promise<VacancyView> {
+    const result = await writeStream(this.handler, vacancyStreamId(vacancyId), command, options, this.deps);
     if (!result.state.exists) throw new NotFoundError('vacancy', vacancyId);
-    if (result.lastPosition !== undefined) await this.deps.readModel.waitFor(result.lastPosition, this.deps.readModelWaitMs ?? 5000).catch(() => undefined);
     const record = await this.deps.readModel.vacancy(vacancyId);
     return record && record.version === result.revision ? recordView(record) : toVacancyView(result.state, result.revision);
   }

@@ -2,7 +2,7 @@ import { FTE_SCALE } from '../domain/statute/fte';
 import type { IsoDate } from '../domain/statute/iso-date';
 import type { AssignmentKind, ExitReason } from '../domain/professional/professional-events';
 import type { Profession, Specialty } from '../domain/professional/profession';
-import type { Assignment } from '../domain/professional/professional-state';
+import type { Assignment, Professional } from '../domain/professional/professional-state';
 import type { VacancyStatus } from '../domain/vacancy/vacancy-state';
 import type { MobilityKind, OpinionRecord } from '../domain/mobility/mobility-events';
 import type { MobilityStatus } from '../domain/mobility/mobility-state';
@@ -29,6 +29,18 @@ export function toAssignmentView(a: Assignment): AssignmentView {
     ...(a.endOn && { endOn: a.endOn }),
     kind: a.kind,
     ...(a.mobilityId && { mobilityId: a.mobilityId }),
+  };
+}
+
+/** Who the professional is, as every view of one starts. */
+export function identityView(p: Professional): Pick<ProfessionalView, 'professionalId' | 'lastName' | 'firstName' | 'rpps' | 'profession' | 'specialty'> {
+  return {
+    professionalId: p.professionalId,
+    lastName: p.identity.lastName,
+    firstName: p.identity.firstName,
+    ...(p.identity.rpps && { rpps: p.identity.rpps }),
+    profession: p.profession,
+    ...(p.specialty && { specialty: p.specialty }),
   };
 }
 

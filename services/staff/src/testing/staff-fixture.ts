@@ -1,23 +1,14 @@
 import type { Express } from 'express';
 import type { PgliteSqlClient } from '@pcn/eventsourcing';
+import { TestClock } from '@pcn/eventsourcing/testing';
 import { createApiApp } from '@pcn/http';
 import { createLogger } from '@pcn/observability';
 import { finessCheckDigit, rppsCheckDigit, validateFiness, validateRpps } from '@pcn/referential';
 import type { MessageBus } from '@pcn/messaging';
 import { createStaffModule, type StaffModule } from '../staff-module';
-import type { CentreInfo, Clock } from '../application/ports';
+import type { CentreInfo } from '../application/ports';
 import { PH_FIXTURE } from '../domain/statute/statute.fixtures';
 
-/** A clock the test moves by hand, so "as of" dates are deterministic. */
-export class TestClock implements Clock {
-  constructor(private current = new Date('2026-03-02T09:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  set(iso: string): void {
-    this.current = new Date(iso);
-  }
-}
 
 /** A valid FINESS: 8 digits followed by their check digit. */
 export const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;

@@ -1,6 +1,6 @@
 import { registryV1 as pb } from '@pcn/contracts';
 import type { CentreView } from '../../application/centre-view';
-import type { HistoryEntry } from '../../application/centre-registry';
+import type { HistoryEntry } from '@pcn/eventsourcing';
 import { fromProtoEnum, toProtoEnum } from '@pcn/grpc';
 
 const managerKind = (v: number | undefined) => fromProtoEnum(pb.ManagerKind, 'MANAGER_KIND_', v);

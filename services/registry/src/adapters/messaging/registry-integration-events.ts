@@ -1,6 +1,6 @@
 import { registryEventsV1 as ev, registryV1 as pb } from '@pcn/contracts';
 import type { EventStore, RecordedEvent } from '@pcn/eventsourcing';
-import { PROTOBUF_CONTENT_TYPE, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
+import { eventMessage, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
 import { centreDecider } from '../../domain/centre-decider';
 import { statusOn, type ExistingCentre } from '../../domain/centre-state';
 import type { CentreEvent } from '../../domain/events';
@@ -68,20 +68,12 @@ export function registryEventMapper(store: EventStore): EventMapper {
     const centre = await centreAfter(store, recorded);
     if (!centre) return undefined;
     const event = centreEventSchemas.upcast(recorded) as unknown as CentreEvent;
-    const { traceparent, tracestate } = recorded.metadata;
-    return {
+    return eventMessage(recorded, {
       topic: REGISTRY_TOPIC,
-      message: {
-        id: recorded.id,
-        type: `pcn.events.v1.${recorded.type}`,
-        source: REGISTRY_SOURCE,
-        time: recorded.metadata.occurredAt,
-        subject: centre.finess,
-        key: centre.finess,
-        contentType: PROTOBUF_CONTENT_TYPE,
-        data: payload({ type: recorded.type, data: event.data } as CentreEvent, snapshot(centre, recorded), new Date(recorded.metadata.occurredAt)),
-        headers: { ...(traceparent && { traceparent }), ...(tracestate && { tracestate }) },
-      },
-    };
+      source: REGISTRY_SOURCE,
+      message: recorded.type,
+      key: centre.finess,
+      data: payload({ type: recorded.type, data: event.data } as CentreEvent, snapshot(centre, recorded), new Date(recorded.metadata.occurredAt)),
+    });
   };
 }

@@ -1,6 +1,5 @@
 import { staffV1 as pb } from '@pcn/contracts';
 import { commandContextOf as commandContext, unaryService, type CallContext, type UnaryOptions } from '@pcn/grpc';
-import { ValidationError } from '@pcn/eventsourcing';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { StaffServices } from '../../application/staff-services';
 import type { WriteOptions } from '../../application/write-options';
@@ -41,10 +40,8 @@ export function staffStatuteGrpc(services: StaffServices, options: UnaryOptions)
     {
       publishPayGrid: async (req, ctx) => toPayGridMessage(await statute.publishGrid(payGridInput(req.grid), commandContext(ctx))),
       getPayGrid: async (req) => {
-        const kind = gridKind(req.kind);
-        if (kind === undefined) throw ValidationError.field('kind', 'is required');
         const on = text(req.on);
-        const grid = await statute.gridOn(kind, on);
+        const grid = await statute.gridOn(gridKind(req.kind), on);
         return toPayGridMessage(grid, grid.kind === 'fph' ? await statute.indexPointOn(on) : undefined);
       },
       publishIndexPointValue: async (req, ctx) => toIndexPointMessage(await statute.publishIndexPointValue(indexPointInput(req.value), commandContext(ctx))),

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { commandContext } from '@pcn/http';
 import type { Careers } from '../../application/careers';
-import { toHistoryEntry } from './history-entry';
+import { toHistoryEntry } from '@pcn/eventsourcing';
 import { bodyWithPathField, queryOf, sendCreated, sendVersioned, writeOptions } from './request-parts';
 
 /** Professionals: hiring, the position and pay "as of" a day, the history, and career changes. */

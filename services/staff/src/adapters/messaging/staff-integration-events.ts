@@ -1,7 +1,7 @@
 import { staffEventsV1 as ev, staffV1 as pb } from '@pcn/contracts';
 import type { EventStore, RecordedEvent } from '@pcn/eventsourcing';
 import { toProtoEnum } from '@pcn/grpc';
-import { PROTOBUF_CONTENT_TYPE, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
+import { eventMessage, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
 import { professionalDecider } from '../../domain/professional/professional-decider';
 import type { ProfessionalEvent } from '../../domain/professional/professional-events';
 import type { Professional } from '../../domain/professional/professional-state';
@@ -147,7 +147,7 @@ function statutePayload(event: StatuteEvent, occurredAt: Date): Payload {
  * What `pcn.staff.v1` carries: hires, assignments with their FTE, ends of assignment, approved
  * movements (ProfessionalTransferred, whatever the kind), exits, and the statute's publications.
  * Nothing about an individual's pay: échelon advancements and promotions are not published.
- * The message id is the event id, `ce_type` the protobuf message, the trace context follows.
+ * Envelope: `eventMessage` (id = event id, `ce_type` = the protobuf message, trace context).
  */
 export function staffEventMapper(store: EventStore): EventMapper {
   return async (recorded): Promise<OutgoingMessage | undefined> => {
@@ -162,21 +162,6 @@ export function staffEventMapper(store: EventStore): EventMapper {
     } else if (recorded.streamId === STATUTE_STREAM) {
       payload = statutePayload({ type: event.type, data: event.data } as StatuteEvent, occurredAt);
     }
-    if (!payload) return undefined;
-    const { traceparent, tracestate } = recorded.metadata;
-    return {
-      topic: STAFF_TOPIC,
-      message: {
-        id: recorded.id,
-        type: `pcn.events.v1.${payload.type}`,
-        source: STAFF_SOURCE,
-        time: recorded.metadata.occurredAt,
-        subject: payload.key,
-        key: payload.key,
-        contentType: PROTOBUF_CONTENT_TYPE,
-        data: payload.data,
-        headers: { ...(traceparent && { traceparent }), ...(tracestate && { tracestate }) },
-      },
-    };
+    return payload && eventMessage(recorded, { topic: STAFF_TOPIC, source: STAFF_SOURCE, message: payload.type, key: payload.key, data: payload.data });
   };
 }

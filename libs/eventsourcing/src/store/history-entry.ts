@@ -1,6 +1,6 @@
-import type { RecordedEvent } from '@pcn/eventsourcing';
+import type { RecordedEvent } from './event';
 
-/** One recorded change, as the history routes answer it. */
+/** One recorded change of a stream, as the history queries of every service answer it. */
 export interface HistoryEntry {
   readonly version: number;
   readonly type: string;
