@@ -1,6 +1,6 @@
 import { context as otelContext, propagation, trace } from '@opentelemetry/api';
 import type { EventStore } from '../store/event-store';
-import type { NewEvent, RecordedEvent } from '../store/event';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../store/event';
 import { ConcurrencyError, isDomainError, ValidationError } from '../errors';
 import { createHash } from 'node:crypto';
 import type { Decider, DomainEvent } from './decider';
@@ -103,7 +103,7 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
       const replayed = this.findReplay(history, ctx.idempotencyKey);
       if (replayed) {
         const recorded = replayed[0]?.metadata.commandFingerprint;
-        if (recorded !== undefined && recorded !== fingerprint(command)) {
+        if (recorded !== undefined && recorded !== commandFingerprint(command)) {
           throw ValidationError.field('idempotencyKey', 'was already used for a different request: use a new key for a new request');
         }
         return { state, events: replayed, revision, lastPosition: replayed[replayed.length - 1]?.position };
@@ -148,30 +148,33 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
 
   private toNewEvents(command: Command, decided: readonly Event[], ctx: CommandContext, occurredAt: Date): NewEvent[] {
     const ids = eventIds(decided.length, ctx.idempotencyKey);
-    const carrier: Record<string, string> = {};
-    propagation.inject(otelContext.active(), carrier);
-    const traceparent = ctx.traceparent ?? carrier.traceparent;
-    const tracestate = ctx.tracestate ?? carrier.tracestate;
-    const spanTraceId = trace.getActiveSpan()?.spanContext().traceId;
-    return decided.map((event, i) => ({
-      id: ids[i]!,
-      type: event.type,
-      schemaVersion: this.schemas.versionOf(event.type),
-      data: event.data,
-      metadata: {
-        occurredAt: occurredAt.toISOString(),
-        ...(ctx.actor && { actor: ctx.actor }),
-        ...((ctx.correlationId ?? spanTraceId) && { correlationId: ctx.correlationId ?? spanTraceId }),
-        ...(ctx.causationId && { causationId: ctx.causationId }),
-        ...(traceparent && { traceparent }),
-        ...(tracestate && { tracestate }),
-        ...(ctx.idempotencyKey && { commandFingerprint: fingerprint(command) }),
-      },
-    }));
+    const metadata = eventMetadata(ctx, occurredAt, ctx.idempotencyKey ? commandFingerprint(command) : undefined);
+    return decided.map((event, i) => ({ id: ids[i]!, type: event.type, schemaVersion: this.schemas.versionOf(event.type), data: event.data, metadata }));
   }
 }
 
+/**
+ * The metadata of a command's events: business time, actor, causal chain and the trace context
+ * (the caller's, else the active span's), so a trace continues through the relay and Kafka.
+ */
+export function eventMetadata(ctx: CommandContext, occurredAt: Date, fingerprint?: string): EventMetadata {
+  const carrier: Record<string, string> = {};
+  propagation.inject(otelContext.active(), carrier);
+  const traceparent = ctx.traceparent ?? carrier.traceparent;
+  const tracestate = ctx.tracestate ?? carrier.tracestate;
+  const spanTraceId = trace.getActiveSpan()?.spanContext().traceId;
+  return {
+    occurredAt: occurredAt.toISOString(),
+    ...(ctx.actor && { actor: ctx.actor }),
+    ...((ctx.correlationId ?? spanTraceId) && { correlationId: ctx.correlationId ?? spanTraceId }),
+    ...(ctx.causationId && { causationId: ctx.causationId }),
+    ...(traceparent && { traceparent }),
+    ...(tracestate && { tracestate }),
+    ...(fingerprint && { commandFingerprint: fingerprint }),
+  };
+}
+
 /** Commands are plain data built by the application, so their JSON is a stable identity. */
-function fingerprint(command: unknown): string {
+export function commandFingerprint(command: unknown): string {
   return createHash('sha256').update(JSON.stringify(command)).digest('base64url').slice(0, 22);
 }

@@ -15,6 +15,23 @@ export interface AppendResult {
   readonly idempotentReplay: boolean;
 }
 
+/** One stream's part of an atomic multi-stream append (`EventStore.appendMany`). */
+export interface StreamAppend {
+  readonly streamId: string;
+  /** May be empty: the stream is then only checked against its expected revision. */
+  readonly events: readonly NewEvent[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface MultiAppendResult {
+  /** One per request, same order. */
+  readonly streams: readonly { readonly streamId: string; readonly nextExpectedRevision: number }[];
+  /** Global position of the last appended event (the head of the log when nothing was written). */
+  readonly lastPosition: number;
+  /** True when every event id of every stream was already stored exactly so: nothing was written. */
+  readonly idempotentReplay: boolean;
+}
+
 export interface ReadStreamOptions {
   readonly fromRevision?: number;
   readonly maxCount?: number;
@@ -54,6 +71,16 @@ export interface Subscription {
  */
 export interface EventStore {
   append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Appends to several distinct streams, all or nothing, each against its own expected
+   * revision (docs/adr/0015). The first stream (in request order) whose revision does not hold
+   * fails the whole call with ConcurrencyError and nothing is written anywhere. Events get
+   * global positions in request order, with no other append's events between them. A request
+   * whose every event id is already stored, as this same append, is an idempotent replay:
+   * nothing is written and expected revisions are not checked; some ids stored but not all, or
+   * stored elsewhere: EventIdConflictError.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult>;
   /** Events of one stream in revision order; empty when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** The global log in position order, gap-free for readers: nothing is committed behind it later. */

@@ -5,15 +5,17 @@ import {
   type EventStore,
   type ExpectedRevision,
   type LogFilter,
+  type MultiAppendResult,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from './event-store';
 import { AppendSignal } from './append-signal';
 import { startCatchUpSubscription } from './catch-up-subscription';
 import { assertExpectedRevision, EventIdConflictError } from './store-errors';
-import { assertValidEvents } from './event-validation';
+import { assertValidAppends, assertValidEvents } from './event-validation';
 
 /** For unit tests and tools. Data is cloned in and out, as a real store would serialise it. */
 export class InMemoryEventStore implements EventStore {
@@ -49,6 +51,41 @@ export class InMemoryEventStore implements EventStore {
     this.streams.set(streamId, stream);
     this.signal.notify();
     return { nextExpectedRevision: stream.length - 1, lastPosition: this.log.length, idempotentReplay: false };
+  }
+
+  /** No await between the checks and the writes: the critical section is synchronous. */
+  async appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    assertValidAppends(appends);
+    const revisionOf = (streamId: string): number => (this.streams.get(streamId)?.length ?? 0) - 1;
+    const replay = this.findManyReplay(appends, revisionOf);
+    if (replay) return replay;
+    for (const { streamId, expectedRevision } of appends) assertExpectedRevision(streamId, expectedRevision, revisionOf(streamId));
+    const recordedAt = new Date().toISOString();
+    let written = 0;
+    for (const { streamId, events } of appends) {
+      if (events.length === 0) continue;
+      const stream = this.streams.get(streamId) ?? [];
+      for (const event of events) {
+        const recorded: RecordedEvent = {
+          ...structuredClone(event),
+          streamId,
+          revision: stream.length,
+          position: this.log.length + 1,
+          recordedAt,
+        };
+        stream.push(recorded);
+        this.log.push(recorded);
+        this.byId.set(event.id, recorded);
+        written++;
+      }
+      this.streams.set(streamId, stream);
+    }
+    if (written > 0) this.signal.notify();
+    return {
+      streams: appends.map(({ streamId }) => ({ streamId, nextExpectedRevision: revisionOf(streamId) })),
+      lastPosition: this.log.length,
+      idempotentReplay: false,
+    };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -90,6 +127,49 @@ export class InMemoryEventStore implements EventStore {
     const last = found[found.length - 1]!;
     return { nextExpectedRevision: last.revision, lastPosition: last.position, idempotentReplay: true };
   }
+
+  private findManyReplay(appends: readonly StreamAppend[], revisionOf: (streamId: string) => number): MultiAppendResult | undefined {
+    const found = appends.map(({ events }) => events.map((e) => this.byId.get(e.id)).filter((e): e is RecordedEvent => e !== undefined));
+    const verdict = compareParts(appends, found);
+    if (verdict === undefined) return undefined;
+    return {
+      streams: appends.map(({ streamId }, i) => ({ streamId, nextExpectedRevision: verdict.revisions[i] ?? revisionOf(streamId) })),
+      lastPosition: verdict.lastPosition,
+      idempotentReplay: true,
+    };
+  }
+}
+
+/**
+ * A multi-stream append against the events already stored with its ids (`found[i]`: those of
+ * part i, wherever they are). Undefined when none is stored; a replay (each part's last
+ * revision, undefined for a part without events, and the highest position) when every part
+ * with events is stored as that same part; otherwise EventIdConflictError: some ids stored
+ * elsewhere or out of order, or only some parts stored (the request is half there).
+ */
+export function compareParts(
+  appends: readonly StreamAppend[],
+  found: readonly (readonly Pick<RecordedEvent, 'id' | 'streamId' | 'revision' | 'position'>[])[],
+): { readonly revisions: readonly (number | undefined)[]; readonly lastPosition: number } | undefined {
+  const firstStored = found.findIndex((f) => f.length > 0);
+  if (firstStored === -1) return undefined;
+  appends.forEach(({ streamId, events }, i) => {
+    if (events.length === 0) return;
+    const here = found[i]!;
+    if (here.length === 0) throw new EventIdConflictError(found[firstStored]![0]!.id, appends[firstStored]!.streamId);
+    if (!isSameAppend(streamId, events, here)) throw new EventIdConflictError(here[0]!.id, streamId);
+  });
+  let lastPosition = 0;
+  const revisions = found.map((here) => {
+    if (here.length === 0) return undefined;
+    let revision = -1;
+    for (const e of here) {
+      revision = Math.max(revision, e.revision);
+      lastPosition = Math.max(lastPosition, e.position);
+    }
+    return revision;
+  });
+  return { revisions, lastPosition };
 }
 
 /** The same events, in the same order, at consecutive revisions of the same stream. */

@@ -7,16 +7,18 @@ import type {
   EventStore,
   ExpectedRevision,
   LogFilter,
+  MultiAppendResult,
   ReadAllOptions,
   ReadStreamOptions,
+  StreamAppend,
   SubscribeOptions,
   Subscription,
 } from './event-store';
 import { AppendSignal } from './append-signal';
 import { startCatchUpSubscription } from './catch-up-subscription';
 import { assertExpectedRevision, EventIdConflictError } from './store-errors';
-import { assertValidEvents } from './event-validation';
-import { isSameAppend } from './in-memory-event-store';
+import { assertValidAppends, assertValidEvents } from './event-validation';
+import { compareParts, isSameAppend } from './in-memory-event-store';
 
 interface EventRow {
   position: number;
@@ -87,6 +89,9 @@ export class SqlEventStore implements EventStore {
          recorded_at timestamptz NOT NULL DEFAULT now(),
          UNIQUE (stream_id, revision))`,
       appendFunction(s),
+      // Added after the first release: every statement runs on every open (CREATE OR REPLACE),
+      // so databases created before it get it too (docs/adr/0015).
+      appendStreamsFunction(s),
     ]);
   }
 
@@ -106,6 +111,40 @@ export class SqlEventStore implements EventStore {
     }
     if (events.length > 0) this.signal.notify();
     return { nextExpectedRevision: row.stream_revision, lastPosition: row.last_position, idempotentReplay: false };
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    assertValidAppends(appends);
+    // One statement again: the whole request is checked and written under the log_head lock,
+    // in one implicit transaction (docs/adr/0003, 0015).
+    const request = appends.map((a) => ({ stream: a.streamId, expected: String(a.expectedRevision), events: a.events.map(toJsonEvent) }));
+    const res = await this.sql.query<{
+      outcome: 'ok' | 'conflict' | 'existing';
+      revisions: number[];
+      last_position: number;
+      existing: ExistingEvent[] | null;
+      failed: number | null;
+    }>(`SELECT outcome, revisions, last_position, existing, failed FROM ${this.s}.append_streams($1::jsonb)`, [JSON.stringify(request)]);
+    const row = res.rows[0]!;
+    const streams = (revisions: readonly (number | undefined)[]): MultiAppendResult['streams'] =>
+      appends.map((a, i) => ({ streamId: a.streamId, nextExpectedRevision: revisions[i] ?? row.revisions[i]! }));
+    if (row.outcome === 'existing') {
+      // Ids are unique across the request (assertValidAppends): each stored one belongs to one part.
+      const normalised = appends.map((a) => ({ ...a, events: a.events.map((e) => ({ ...e, id: e.id.toLowerCase() })) }));
+      const partOf = new Map(normalised.flatMap((a, i) => a.events.map((e) => [e.id, i] as const)));
+      const found = normalised.map((): ExistingEvent[] => []);
+      for (const x of row.existing ?? []) found[partOf.get(x.id) ?? -1]?.push(x);
+      const verdict = compareParts(normalised, found);
+      if (!verdict) throw new Error('append_streams reported stored events that the request does not contain');
+      return { streams: streams(verdict.revisions), lastPosition: verdict.lastPosition, idempotentReplay: true };
+    }
+    if (row.outcome === 'conflict') {
+      const failed = appends[row.failed ?? -1];
+      if (failed) assertExpectedRevision(failed.streamId, failed.expectedRevision, row.revisions[row.failed!]!);
+      throw new Error(`append_streams reported a conflict on stream #${row.failed} that its expected revision does not explain`);
+    }
+    if (appends.some((a) => a.events.length > 0)) this.signal.notify();
+    return { streams: streams([]), lastPosition: row.last_position, idempotentReplay: false };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -239,6 +278,75 @@ function appendFunction(s: string): string {
     INSERT INTO ${s}.streams (stream_id, revision) VALUES (p_stream, v_revision + v_n)
       ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision;
     RETURN QUERY SELECT 'ok'::text, v_revision + v_n, v_head + v_n, NULL::jsonb;
+  END
+  $fn$`;
+}
+
+/**
+ * The multi-stream append (`appendMany`) as one PL/pgSQL function, on the same rules as
+ * `append_events`: the `log_head` lock first, as its own statement, so every later statement
+ * sees every append committed before it; then the ids of all the events (one unique-index probe
+ * each); then every expected revision, in request order; then all the inserts, at positions
+ * `head + 1 …` in request order. `p_appends` is `[{stream, expected, events}]` with distinct
+ * streams (the caller checks). Returns the outcome with, per request stream and in order, the
+ * revision (current on `existing`/`conflict`, new on `ok`); `failed` is the 0-based index of the
+ * first stream whose expected revision does not hold.
+ */
+function appendStreamsFunction(s: string): string {
+  return `CREATE OR REPLACE FUNCTION ${s}.append_streams(p_appends jsonb)
+  RETURNS TABLE (outcome text, revisions jsonb, last_position bigint, existing jsonb, failed integer)
+  LANGUAGE plpgsql VOLATILE AS $fn$
+  DECLARE
+    v_head bigint;
+    v_position bigint;
+    v_revisions bigint[];
+    v_existing jsonb;
+    v_count integer := jsonb_array_length(p_appends);
+    v_append jsonb;
+    v_expected text;
+    v_n integer;
+  BEGIN
+    SELECT h.position INTO v_head FROM ${s}.log_head h FOR UPDATE;
+    SELECT array_agg(coalesce(st.revision, -1) ORDER BY a.ord) INTO v_revisions
+      FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord)
+      LEFT JOIN ${s}.streams st ON st.stream_id = a.value->>'stream';
+    SELECT jsonb_agg(jsonb_build_object('id', e.event_id::text, 'streamId', e.stream_id, 'revision', e.revision, 'position', e.position))
+      INTO v_existing
+      FROM jsonb_array_elements(p_appends) AS a(value),
+           jsonb_array_elements(a.value->'events') AS x(value),
+           LATERAL (SELECT * FROM ${s}.events ev WHERE ev.event_id = (x.value->>'id')::uuid) AS e;
+    IF v_existing IS NOT NULL THEN
+      RETURN QUERY SELECT 'existing'::text, to_jsonb(v_revisions), v_head, v_existing, NULL::integer;
+      RETURN;
+    END IF;
+    FOR i IN 1 .. v_count LOOP
+      v_expected := p_appends->(i - 1)->>'expected';
+      IF NOT (v_expected = 'any'
+           OR (v_expected = 'no_stream' AND v_revisions[i] = -1)
+           OR (v_expected = 'stream_exists' AND v_revisions[i] >= 0)
+           OR (v_expected ~ '^-?[0-9]+$' AND v_expected::bigint = v_revisions[i])) THEN
+        RETURN QUERY SELECT 'conflict'::text, to_jsonb(v_revisions), v_head, NULL::jsonb, i - 1;
+        RETURN;
+      END IF;
+    END LOOP;
+    v_position := v_head;
+    FOR i IN 1 .. v_count LOOP
+      v_append := p_appends->(i - 1);
+      v_n := jsonb_array_length(v_append->'events');
+      CONTINUE WHEN v_n = 0;
+      INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
+        SELECT v_position + e.ord, v_append->>'stream', v_revisions[i] + e.ord, (e.value->>'id')::uuid, e.value->>'type',
+               (e.value->>'schemaVersion')::int, e.value->'data', e.value->'metadata'
+        FROM jsonb_array_elements(v_append->'events') WITH ORDINALITY AS e(value, ord);
+      INSERT INTO ${s}.streams (stream_id, revision) VALUES (v_append->>'stream', v_revisions[i] + v_n)
+        ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision;
+      v_revisions[i] := v_revisions[i] + v_n;
+      v_position := v_position + v_n;
+    END LOOP;
+    IF v_position > v_head THEN
+      UPDATE ${s}.log_head SET position = v_position;
+    END IF;
+    RETURN QUERY SELECT 'ok'::text, to_jsonb(v_revisions), v_position, NULL::jsonb, NULL::integer;
   END
   $fn$`;
 }

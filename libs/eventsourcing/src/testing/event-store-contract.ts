@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore } from '../store/event-store';
+import type { EventStore, StreamAppend } from '../store/event-store';
 import type { NewEvent, RecordedEvent } from '../store/event';
 import { ConcurrencyError } from '../errors';
 import { EventIdConflictError } from '../store/store-errors';
@@ -151,6 +151,215 @@ export function eventStoreContract(factory: EventStoreFactory): void {
       await store.append(id, [event], 'no_stream');
       await expect(store.append(id, [event, newEvent()], 'any')).rejects.toBeInstanceOf(EventIdConflictError);
       expect(await store.readStream(id)).toHaveLength(1);
+    });
+  });
+
+  describe('appendMany', () => {
+    const part = (streamId: string, events: NewEvent[], expectedRevision: StreamAppend['expectedRevision']): StreamAppend => ({
+      streamId,
+      events,
+      expectedRevision,
+    });
+
+    it('appends to several streams at once, at consecutive positions in request order, and notifies subscribers', async () => {
+      const [a, b, c] = [stream(), stream(), stream()];
+      await store.append(b, [newEvent('B0')], 'no_stream');
+      const start = await store.headPosition();
+      const seen: string[] = [];
+      const sub = store.subscribe({ after: start, onEvents: async (batch) => void seen.push(...batch.map((e) => e.type)) });
+      const result = await store.appendMany([
+        part(a, [newEvent('A0'), newEvent('A1')], 'no_stream'),
+        part(b, [newEvent('B1')], 0),
+        part(c, [newEvent('C0'), newEvent('C1'), newEvent('C2')], 'any'),
+      ]);
+      expect(result.idempotentReplay).toBe(false);
+      expect(result.streams).toEqual([
+        { streamId: a, nextExpectedRevision: 1 },
+        { streamId: b, nextExpectedRevision: 1 },
+        { streamId: c, nextExpectedRevision: 2 },
+      ]);
+      const all = await store.readAll({ after: start });
+      expect(all.map((e) => [e.type, e.streamId, e.revision])).toEqual([
+        ['A0', a, 0],
+        ['A1', a, 1],
+        ['B1', b, 1],
+        ['C0', c, 0],
+        ['C1', c, 1],
+        ['C2', c, 2],
+      ]);
+      const positions = all.map((e) => e.position);
+      expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+      expect(new Set(positions).size).toBe(positions.length);
+      expect(result.lastPosition).toBe(positions[positions.length - 1]);
+      expect(await store.headPosition()).toBe(result.lastPosition);
+      expect((await store.readStream(b)).map((e) => e.type)).toEqual(['B0', 'B1']);
+      await eventually(() => expect(seen).toEqual(['A0', 'A1', 'B1', 'C0', 'C1', 'C2']));
+      await sub.stop();
+    });
+
+    it('reads the events back with their data and metadata', async () => {
+      const [a, b] = [stream(), stream()];
+      const event = newEvent('Declared', { patient: 'p-1', nested: { n: 2, list: [1, 'x'] } });
+      const full: NewEvent = {
+        ...newEvent('Admitted', 'a string'),
+        schemaVersion: 3,
+        metadata: { occurredAt: '2026-03-31T08:00:00.000Z', actor: 'coordinator:alice', correlationId: 'c-1', causationId: 'c-0', traceparent: '00-abc-def-01' },
+      };
+      await store.appendMany([part(a, [event], 'no_stream'), part(b, [full], 'no_stream')]);
+      const [readA] = await store.readStream(a);
+      const [readB] = await store.readStream(b);
+      expect(readA).toMatchObject({ id: event.id, type: 'Declared', schemaVersion: 1, data: event.data, metadata: event.metadata });
+      expect(readB).toMatchObject({ id: full.id, type: 'Admitted', schemaVersion: 3, data: 'a string', metadata: full.metadata });
+      expect(readB!.metadata).toEqual(full.metadata);
+    });
+
+    it('writes nothing on any stream when one expected revision does not hold, and names that stream', async () => {
+      const [a, b, c] = [stream(), stream(), stream()];
+      await store.append(b, many(2), 'no_stream');
+      const head = await store.headPosition();
+      const attempt = store.appendMany([part(a, [newEvent()], 'no_stream'), part(b, [newEvent()], 0), part(c, [newEvent()], 'any')]);
+      await expect(attempt).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(attempt).rejects.toMatchObject({ streamId: b, expected: '0', actual: '1' });
+      expect(await store.readStream(a)).toEqual([]);
+      expect(await store.readStream(b)).toHaveLength(2);
+      expect(await store.readStream(c)).toEqual([]);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('names the first failing stream in request order when several fail', async () => {
+      const [a, b, c] = [stream(), stream(), stream()];
+      await store.append(a, [newEvent()], 'no_stream');
+      await store.append(c, [newEvent()], 'no_stream');
+      const attempt = store.appendMany([part(a, [newEvent()], 'no_stream'), part(b, [newEvent()], 'stream_exists'), part(c, [newEvent()], 3)]);
+      await expect(attempt).rejects.toMatchObject({ kind: 'concurrency_conflict', streamId: a, expected: 'no_stream', actual: '0' });
+      expect(await store.readStream(b)).toEqual([]);
+    });
+
+    it('checks a stream given without events against its expected revision, writing nothing to it', async () => {
+      const [panel, patient, other] = [stream(), stream(), stream()];
+      await store.append(panel, many(2), 'no_stream');
+      const passed = await store.appendMany([part(patient, [newEvent('Declared')], 'no_stream'), part(panel, [], 1)]);
+      expect(passed.streams).toEqual([
+        { streamId: patient, nextExpectedRevision: 0 },
+        { streamId: panel, nextExpectedRevision: 1 },
+      ]);
+      expect(await store.readStream(panel)).toHaveLength(2);
+      const head = await store.headPosition();
+      await expect(store.appendMany([part(other, [newEvent()], 'no_stream'), part(panel, [], 0)])).rejects.toMatchObject({
+        kind: 'concurrency_conflict',
+        streamId: panel,
+        expected: '0',
+        actual: '1',
+      });
+      expect(await store.readStream(other)).toEqual([]);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('with no events at all, only checks the expected revisions', async () => {
+      const [a, b] = [stream(), stream()];
+      await store.append(a, [newEvent()], 'no_stream');
+      const head = await store.headPosition();
+      expect(await store.appendMany([part(a, [], 0), part(b, [], 'no_stream')])).toEqual({
+        streams: [
+          { streamId: a, nextExpectedRevision: 0 },
+          { streamId: b, nextExpectedRevision: -1 },
+        ],
+        lastPosition: head,
+        idempotentReplay: false,
+      });
+      await expect(store.appendMany([part(a, [], 0), part(b, [], 'stream_exists')])).rejects.toMatchObject({ streamId: b, actual: 'no_stream' });
+    });
+
+    it('refuses a stream given twice, an empty request and an event id given twice, writing nothing', async () => {
+      const [a, b] = [stream(), stream()];
+      const head = await store.headPosition();
+      await expect(store.appendMany([part(a, [newEvent()], 'any'), part(a, [newEvent()], 'any')])).rejects.toThrow(/appears twice/);
+      await expect(store.appendMany([])).rejects.toThrow(Error);
+      const event = newEvent();
+      await expect(store.appendMany([part(a, [event], 'any'), part(b, [event], 'any')])).rejects.toThrow(/appears twice/);
+      await expect(store.appendMany([part(a, [{ ...newEvent(), id: 'not-a-uuid' }], 'any')])).rejects.toThrow(Error);
+      expect(await store.readStream(a)).toEqual([]);
+      expect(await store.readStream(b)).toEqual([]);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    it('re-appending the same request is a no-op that reports the original revisions, whatever the expected revisions now say', async () => {
+      const [a, b, c] = [stream(), stream(), stream()];
+      await store.append(c, [newEvent()], 'no_stream');
+      const request = [part(a, many(2), 'no_stream'), part(b, [newEvent()], 'no_stream'), part(c, [], 0)];
+      const first = await store.appendMany(request);
+      const head = await store.headPosition();
+      const again = await store.appendMany(request);
+      expect(again).toEqual({ ...first, idempotentReplay: true });
+      expect(await store.headPosition()).toBe(head);
+      // Later appends move the streams on: a replay still answers as the original append did.
+      await store.append(a, [newEvent()], 1);
+      await store.append(c, [newEvent()], 0);
+      const later = await store.appendMany(request);
+      expect(later).toMatchObject({ idempotentReplay: true, lastPosition: first.lastPosition });
+      expect(later.streams.slice(0, 2)).toEqual(first.streams.slice(0, 2));
+      expect((await store.readStream(a)).length).toBe(3);
+      expect((await store.readStream(b)).length).toBe(1);
+    });
+
+    it('refuses a request of which only some parts are stored, writing nothing', async () => {
+      const [a, b, c] = [stream(), stream(), stream()];
+      const stored = newEvent();
+      await store.appendMany([part(a, [stored], 'no_stream'), part(b, [newEvent()], 'no_stream')]);
+      const head = await store.headPosition();
+      await expect(store.appendMany([part(a, [stored], 'no_stream'), part(c, [newEvent()], 'no_stream')])).rejects.toBeInstanceOf(EventIdConflictError);
+      await expect(store.appendMany([part(c, [newEvent()], 'no_stream'), part(a, [stored, newEvent()], 'any')])).rejects.toBeInstanceOf(EventIdConflictError);
+      expect(await store.readStream(c)).toEqual([]);
+      expect(await store.readStream(a)).toHaveLength(1);
+      expect(await store.headPosition()).toBe(head);
+    });
+
+    if ((factory.eventIdScope ?? 'global') === 'global') {
+      it('refuses an event id already stored in another stream', async () => {
+        const event = newEvent();
+        await store.append(stream(), [event], 'no_stream');
+        const [a, b] = [stream(), stream()];
+        await expect(store.appendMany([part(a, [newEvent()], 'no_stream'), part(b, [event], 'no_stream')])).rejects.toBeInstanceOf(EventIdConflictError);
+        expect(await store.readStream(a)).toEqual([]);
+      });
+    }
+
+    it('lets exactly one of many concurrent requests expecting the same revision of a shared stream win; losers write nothing', async () => {
+      const panel = stream();
+      await store.append(panel, [newEvent('Opened')], 'no_stream');
+      const patients = Array.from({ length: 8 }, () => stream());
+      const results = await Promise.allSettled(
+        patients.map((patient, i) =>
+          store.appendMany([part(patient, [newEvent('Declared', { i })], 'no_stream'), part(panel, [newEvent('Admitted', { i })], 0)]),
+        ),
+      );
+      const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ kind: 'concurrency_conflict', streamId: panel });
+      const panelEvents = await store.readStream(panel);
+      expect(panelEvents.map((e) => e.data)).toEqual([{ n: 1 }, { i: won[0] }]);
+      for (const [i, patient] of patients.entries()) expect(await store.readStream(patient)).toHaveLength(i === won[0] ? 1 : 0);
+    });
+
+    it('never interleaves another append inside a request in the global log', async () => {
+      const start = await store.headPosition();
+      const requests = Array.from({ length: 6 }, (_, r) => [
+        part(stream(), many(2, `R${r}`), 'no_stream'),
+        part(stream(), many(3, `R${r}`), 'no_stream'),
+      ]);
+      const singles = Array.from({ length: 6 }, () => stream());
+      const [results] = await Promise.all([
+        Promise.all(requests.map((request) => store.appendMany(request))),
+        Promise.all(singles.map((id) => store.append(id, many(2, 'Single'), 'no_stream'))),
+      ]);
+      const all = await store.readAll({ after: start });
+      expect(all).toHaveLength(6 * 5 + 6 * 2);
+      for (const [r, request] of requests.entries()) {
+        const ids = request.flatMap((p) => p.events.map((e) => e.id));
+        const at = all.findIndex((e) => e.id === ids[0]);
+        expect(all.slice(at, at + ids.length).map((e) => e.id)).toEqual(ids);
+        expect(results[r]!.lastPosition).toBe(all[at + ids.length - 1]!.position);
+      }
     });
   });
 

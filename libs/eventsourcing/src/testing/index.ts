@@ -4,3 +4,4 @@ export * from './decider-spec';
 export * from './eventually';
 export * from './counter-decider';
 export * from './test-clock';
+export { FakeKurrentDbClient } from '../store/kurrentdb/kurrentdb-fake-client';

@@ -1,4 +1,5 @@
 import {
+  AppendConsistencyViolationError,
   convertToCommandError,
   isCommandError,
   WrongExpectedVersionError,
@@ -6,11 +7,11 @@ import {
   type ErrorType,
 } from '@kurrent/kurrentdb-client';
 import { ConcurrencyError } from '../../errors';
-import type { ExpectedRevision } from '../event-store';
+import type { ExpectedRevision, StreamAppend } from '../event-store';
 import { describeRevision, EventIdConflictError } from '../store-errors';
 import { InvalidEventError } from '../event-validation';
 
-export type KurrentDbOperation = 'connect' | 'append' | 'readStream' | 'readAll' | 'subscribe' | 'headPosition' | 'close';
+export type KurrentDbOperation = 'connect' | 'append' | 'appendMany' | 'readStream' | 'readAll' | 'subscribe' | 'headPosition' | 'close';
 
 /**
  * Why a KurrentDB call failed: the client's own error types (`unavailable`, `deadline-exceeded`,
@@ -94,6 +95,34 @@ export function translateError(error: unknown, context: KurrentDbErrorContext & 
   }
   if (converted instanceof Error) return new KurrentDbError('unknown', context, converted.message || converted.name, { cause: error });
   return new KurrentDbError('unknown', context, String(error), { cause: error });
+}
+
+/**
+ * `translateError` for a multi-stream append: a wrong expected version (multiStreamAppend) or a
+ * failed consistency check (appendRecords, the first by check index) names the stream, and the
+ * ConcurrencyError carries that stream's expected revision from the request.
+ */
+export function translateMultiAppendError(
+  error: unknown,
+  context: KurrentDbErrorContext,
+  appends: readonly Pick<StreamAppend, 'streamId' | 'expectedRevision'>[],
+): Error {
+  const converted = error instanceof Error && !(error instanceof ConcurrencyError) ? convertToCommandError(error) : error;
+  const expectedOf = (streamName: string, reported: unknown): string => {
+    const append = appends.find((a) => a.streamId === streamName);
+    return append === undefined ? String(reported) : String(append.expectedRevision);
+  };
+  if (converted instanceof WrongExpectedVersionError) {
+    const streamId = converted.streamName;
+    return new ConcurrencyError(streamId, expectedOf(streamId, converted.expectedState), describeCurrentState(converted.actualState));
+  }
+  if (converted instanceof AppendConsistencyViolationError) {
+    const first = [...converted.violations].sort((a, b) => a.checkIndex - b.checkIndex)[0];
+    if (first !== undefined) {
+      return new ConcurrencyError(first.streamName, expectedOf(first.streamName, first.expectedState), describeCurrentState(first.actualState));
+    }
+  }
+  return translateError(error, context);
 }
 
 /** `kurrentdb://user:secret@host:2113?tls=false` → `kurrentdb://host:2113`: safe in messages and logs. */

@@ -4,11 +4,17 @@ import {
   END,
   FORWARDS,
   KurrentDBClient,
+  STREAM_STATE,
   StreamNotFoundError,
   type AllStreamResolvedEvent,
+  type AppendRecordInput,
+  type AppendRecordsResult,
   type AppendResult as KurrentAppendResult,
+  type AppendStreamRequest,
   type AppendToStreamOptions,
+  type ConsistencyCheck,
   type EventData,
+  type MultiAppendResult as KurrentMultiAppendResult,
   type ReadAllOptions as KurrentReadAllOptions,
   type ReadStreamOptions as KurrentReadStreamOptions,
   type ResolvedEvent,
@@ -21,15 +27,24 @@ import {
   type EventStore,
   type ExpectedRevision,
   type LogFilter,
+  type MultiAppendResult,
   type ReadAllOptions,
   type ReadStreamOptions,
+  type StreamAppend,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store';
 import { assertExpectedRevision, EventIdConflictError } from '../store-errors';
-import { assertValidEvents } from '../event-validation';
+import { assertValidAppends, assertValidEvents } from '../event-validation';
 import { ConcurrencyError } from '../../errors';
-import { describeEndpoint, KurrentDbError, translateError, type KurrentDbErrorContext, type KurrentDbOperation } from './kurrentdb-errors';
+import {
+  describeEndpoint,
+  KurrentDbError,
+  translateError,
+  translateMultiAppendError,
+  type KurrentDbErrorContext,
+  type KurrentDbOperation,
+} from './kurrentdb-errors';
 import {
   assertScopePrefixes,
   assertWritable,
@@ -41,6 +56,7 @@ import {
   scopePrefixes,
   serverFilter,
   toEventData,
+  toMultiAppendEventData,
   toReadPosition,
   toStoredRef,
   toStreamState,
@@ -55,6 +71,10 @@ export type { KurrentDbEventMetadata } from './kurrentdb-mapping';
 /** The calls of `KurrentDBClient` this store makes (a real client satisfies it). */
 export interface KurrentDbClientLike {
   appendToStream(streamName: string, events: EventData[], options: AppendToStreamOptions): Promise<KurrentAppendResult>;
+  /** KurrentDB 25.1+: atomic append to several streams, each with its expected state and at least one event. */
+  multiStreamAppend(requests: AppendStreamRequest[]): Promise<KurrentMultiAppendResult>;
+  /** KurrentDB 26.1+: atomic append of records with consistency checks on any stream. */
+  appendRecords(records: AppendRecordInput[], checks?: ConsistencyCheck[]): Promise<AppendRecordsResult>;
   readStream(streamName: string, options: KurrentReadStreamOptions): AsyncIterable<ResolvedEvent>;
   readAll(options: KurrentReadAllOptions): AsyncIterable<AllStreamResolvedEvent>;
   subscribeToAll(options: SubscribeToAllOptions, readableOptions: ReadableOptions): SubscriptionSource;
@@ -184,6 +204,82 @@ export class KurrentDbEventStore implements EventStore {
       // Already there when we looked: the server's idempotence, nothing was written now.
       idempotentReplay: first <= before.highestSeen,
     };
+  }
+
+  /**
+   * The multi-stream append on KurrentDB's own atomic multi-stream writes (docs/adr/0015):
+   * `multiStreamAppend` (server 25.1+) when every stream has events; `appendRecords` with a
+   * consistency check per stream (server 26.1+; an older one fails with reason `unsupported`)
+   * when some stream is only checked, since a 25.1 request per stream needs an event. A request
+   * without any event writes nothing: each stream's revision is read and checked, one after the
+   * other, not at one instant.
+   *
+   * The server is not relied on for idempotence by event id: as `append` does, each stream is
+   * read first where its part would already be, and read again after a refused expected
+   * revision. Every part found there as this same part: a replay, nothing sent; only some parts,
+   * or ids elsewhere in the window: EventIdConflictError. The differences written at `append`
+   * hold per stream; in addition, two identical requests racing each other with `any` or
+   * `stream_exists` can both be written (exact revisions, as the command handler uses, cannot).
+   */
+  async appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    assertValidAppends(appends);
+    // Everything the client or the server would refuse is refused before the first call.
+    const parts = appends.map((a) => {
+      assertWritable(a.streamId, a.events);
+      return { ...a, streamState: toStreamState(a.expectedRevision), data: a.events.map(toMultiAppendEventData) };
+    });
+    const context = this.context('appendMany');
+    if (parts.every((p) => p.events.length === 0)) return this.checkNothingMany(parts);
+
+    const before = await this.inspectMany(parts);
+    const settled = await this.settleMany(parts, before);
+    if (settled) return settled;
+
+    let written: KurrentMultiAppendResult;
+    try {
+      written = parts.every((p) => p.events.length > 0)
+        ? await this.client.multiStreamAppend(parts.map((p) => ({ streamName: p.streamId, events: p.data, expectedState: p.streamState })))
+        : await this.client.appendRecords(
+            parts.flatMap((p) => p.data.map((record) => ({ streamName: p.streamId, record }))),
+            parts
+              .filter((p) => p.expectedRevision !== 'any')
+              .map((p) => ({ type: STREAM_STATE, streamName: p.streamId, expectedState: p.streamState })),
+          );
+    } catch (error) {
+      const translated = translateMultiAppendError(error, context, appends);
+      if (!(translated instanceof ConcurrencyError)) throw translated;
+      // As for `append`: an identical request may have landed meanwhile.
+      const again = await this.settleMany(parts, await this.inspectMany(parts));
+      if (again) return again;
+      throw translated;
+    }
+
+    // Read back what the server acknowledged: the positions, and that it holds these events.
+    const acknowledged = new Map(written.responses.map((r) => [r.streamName, Number(r.revision)]));
+    const streams: { streamId: string; nextExpectedRevision: number }[] = [];
+    let lastPosition = 0;
+    let replayed = true;
+    for (const [i, p] of parts.entries()) {
+      if (p.events.length === 0) {
+        const exact = exactExpectedRevision(p.expectedRevision);
+        streams.push({ streamId: p.streamId, nextExpectedRevision: exact ?? (await this.currentRevision(p.streamId, 'appendMany')) });
+        continue;
+      }
+      const where = { ...context, streamId: p.streamId };
+      const last = acknowledged.get(p.streamId);
+      if (last === undefined) throw new KurrentDbError('inconsistent-append', where, 'the server acknowledged the append without a revision for this stream');
+      const first = last - p.events.length + 1;
+      const verdict = compareWindow(p.events, first < 0 ? [] : await this.readRefs(p.streamId, first, p.events.length, FORWARDS, 'appendMany'));
+      if (verdict.kind === 'conflict') throw new EventIdConflictError(verdict.eventId, p.streamId);
+      if (verdict.kind === 'absent') {
+        throw new KurrentDbError('inconsistent-append', where, `the server acknowledged revisions ${first}..${last}, which do not hold the appended events`);
+      }
+      lastPosition = Math.max(lastPosition, verdict.last.position);
+      // Already there when we looked (an idempotence of the server's own): nothing written now.
+      if (first > before[i]!.highestSeen) replayed = false;
+      streams.push({ streamId: p.streamId, nextExpectedRevision: last });
+    }
+    return { streams, lastPosition, idempotentReplay: replayed };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -337,19 +433,20 @@ export class KurrentDbEventStore implements EventStore {
     streamId: string,
     events: readonly NewEvent[],
     expected: ExpectedRevision,
+    operation: KurrentDbOperation = 'append',
   ): Promise<{ verdict: WindowVerdict; highestSeen: number }> {
     const exact = exactExpectedRevision(expected);
     const window =
       exact === undefined
-        ? (await this.readRefs(streamId, END, events.length, BACKWARDS)).reverse()
-        : await this.readRefs(streamId, exact + 1, events.length);
+        ? (await this.readRefs(streamId, END, events.length, BACKWARDS, operation)).reverse()
+        : await this.readRefs(streamId, exact + 1, events.length, FORWARDS, operation);
     const highestSeen = window.length > 0 ? window[window.length - 1]!.revision : -1;
     let verdict = compareWindow(events, window);
     if (verdict.kind === 'conflict') {
       // Some ids are here: are they this same append starting a little earlier or later?
       const start = candidateStart(events, window);
       if (start !== undefined && start >= 0 && start !== window[0]?.revision) {
-        const candidate = compareWindow(events, await this.readRefs(streamId, start, events.length));
+        const candidate = compareWindow(events, await this.readRefs(streamId, start, events.length, FORWARDS, operation));
         if (candidate.kind === 'replay') verdict = candidate;
       }
     }
@@ -371,14 +468,61 @@ export class KurrentDbEventStore implements EventStore {
     throw conflict;
   }
 
+  /** `inspect` for each part with events; parts without events get an empty verdict. */
+  private async inspectMany(parts: readonly StreamAppend[]): Promise<{ verdict: WindowVerdict; highestSeen: number }[]> {
+    return Promise.all(
+      parts.map((p) =>
+        p.events.length > 0
+          ? this.inspect(p.streamId, p.events, p.expectedRevision, 'appendMany')
+          : { verdict: { kind: 'absent' as const }, highestSeen: -1 },
+      ),
+    );
+  }
+
+  /** `settle` for a multi-stream append: a replay only when every part with events is one. */
+  private async settleMany(
+    parts: readonly StreamAppend[],
+    inspected: readonly { verdict: WindowVerdict }[],
+  ): Promise<MultiAppendResult | undefined> {
+    const verdicts = inspected.map((x) => x.verdict);
+    const conflict = verdicts.findIndex((v) => v.kind === 'conflict');
+    if (conflict !== -1) throw new EventIdConflictError((verdicts[conflict] as { eventId: string }).eventId, parts[conflict]!.streamId);
+    const replayed = verdicts.findIndex((v) => v.kind === 'replay');
+    if (replayed === -1) return undefined;
+    // Some parts stored, others not: the request is half there, never a replay.
+    const absent = parts.findIndex((p, i) => p.events.length > 0 && verdicts[i]!.kind === 'absent');
+    if (absent !== -1) throw new EventIdConflictError(parts[replayed]!.events[0]!.id.toLowerCase(), parts[replayed]!.streamId);
+    let lastPosition = 0;
+    const streams = await Promise.all(
+      parts.map(async (p, i) => {
+        const verdict = verdicts[i]!;
+        if (verdict.kind !== 'replay') return { streamId: p.streamId, nextExpectedRevision: await this.currentRevision(p.streamId, 'appendMany') };
+        lastPosition = Math.max(lastPosition, verdict.last.position);
+        return { streamId: p.streamId, nextExpectedRevision: verdict.last.revision };
+      }),
+    );
+    return { streams, lastPosition, idempotentReplay: true };
+  }
+
+  /** A multi-stream append without events: every expected revision checked against a read, in order. */
+  private async checkNothingMany(parts: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    const revisions = await Promise.all(parts.map((p) => this.currentRevision(p.streamId, 'appendMany')));
+    parts.forEach((p, i) => assertExpectedRevision(p.streamId, p.expectedRevision, revisions[i]!));
+    return {
+      streams: parts.map((p, i) => ({ streamId: p.streamId, nextExpectedRevision: revisions[i]! })),
+      lastPosition: await this.head(undefined, 'appendMany'),
+      idempotentReplay: false,
+    };
+  }
+
   private async appendNothing(streamId: string, expected: ExpectedRevision): Promise<AppendResult> {
     const current = await this.currentRevision(streamId);
     assertExpectedRevision(streamId, expected, current);
     return { nextExpectedRevision: current, lastPosition: await this.headPosition(), idempotentReplay: false };
   }
 
-  private async currentRevision(streamId: string): Promise<number> {
-    const last = await this.readRefs(streamId, END, 1, BACKWARDS);
+  private async currentRevision(streamId: string, operation: KurrentDbOperation = 'append'): Promise<number> {
+    const last = await this.readRefs(streamId, END, 1, BACKWARDS, operation);
     return last[0]?.revision ?? -1;
   }
 
@@ -388,8 +532,9 @@ export class KurrentDbEventStore implements EventStore {
     from: number | typeof END,
     count: number,
     direction: typeof FORWARDS | typeof BACKWARDS = FORWARDS,
+    operation: KurrentDbOperation = 'append',
   ): Promise<StoredEventRef[]> {
-    const context = this.context('append', streamId);
+    const context = this.context(operation, streamId);
     return this.readStreamRecords(
       streamId,
       { fromRevision: from === END ? END : BigInt(from), direction, maxCount: count },

@@ -130,6 +130,139 @@ describe('KurrentDbEventStore append: expected revision', () => {
   });
 });
 
+describe('KurrentDbEventStore appendMany over KurrentDB multi-stream writes', () => {
+  it('sends one multiStreamAppend when every stream has events, with the expected states', async () => {
+    const [patient, panel] = [stream(), stream()];
+    await store.append(panel, [newEvent()], 'no_stream');
+    const sent = jest.spyOn(client, 'multiStreamAppend');
+    await store.appendMany([
+      { streamId: patient, events: [newEvent('Declared')], expectedRevision: 'no_stream' },
+      { streamId: panel, events: [newEvent('Admitted')], expectedRevision: 0 },
+    ]);
+    expect(sent).toHaveBeenCalledTimes(1);
+    expect(sent.mock.calls[0]![0].map((r) => [r.streamName, r.expectedState, r.events.map((e) => e.type)])).toEqual([
+      [patient, 'no_stream', ['Declared']],
+      [panel, 0n, ['Admitted']],
+    ]);
+    // What the server stores: string metadata next to its own $schema properties.
+    const stored = client.records.find((r) => r.streamId === patient)!;
+    expect(stored.metadata).toMatchObject({ schemaVersion: '1', '$schema.name': 'Declared', '$schema.data-format': 'Json' });
+    const [read] = await store.readStream(patient);
+    expect(read).toMatchObject({ schemaVersion: 1, metadata: { occurredAt: expect.any(String), actor: 'test' } });
+    expect(Object.keys(read!.metadata).some((k) => k.startsWith('$'))).toBe(false);
+  });
+
+  it('sends appendRecords with a check per stream (not for any) when a stream is only checked', async () => {
+    const [patient, panel, other] = [stream(), stream(), stream()];
+    await store.append(panel, [newEvent()], 'no_stream');
+    const sent = jest.spyOn(client, 'appendRecords');
+    const result = await store.appendMany([
+      { streamId: patient, events: [newEvent('Declared')], expectedRevision: 'no_stream' },
+      { streamId: panel, events: [], expectedRevision: 0 },
+      { streamId: other, events: [newEvent('Noted')], expectedRevision: 'any' },
+    ]);
+    expect(result.streams.map((s) => s.nextExpectedRevision)).toEqual([0, 0, 0]);
+    const [records, checks] = sent.mock.calls[0]!;
+    expect(records.map((r) => [r.streamName, r.record.type])).toEqual([
+      [patient, 'Declared'],
+      [other, 'Noted'],
+    ]);
+    expect(checks).toEqual([
+      { type: 'stream_state', streamName: patient, expectedState: 'no_stream' },
+      { type: 'stream_state', streamName: panel, expectedState: 0n },
+    ]);
+  });
+
+  it('fails typed, writing nothing, on a server too old for the call', async () => {
+    const [patient, panel] = [stream(), stream()];
+    client.unsupported.add('appendRecords');
+    const checked = store.appendMany([
+      { streamId: patient, events: [newEvent()], expectedRevision: 'no_stream' },
+      { streamId: panel, events: [], expectedRevision: 'no_stream' },
+    ]);
+    await expect(checked).rejects.toMatchObject({ name: 'KurrentDbError', reason: 'unsupported', transient: false, operation: 'appendMany' });
+    // Every stream with events: multiStreamAppend, available from 25.1.
+    await expect(store.appendMany([{ streamId: patient, events: [newEvent()], expectedRevision: 'no_stream' }])).resolves.toMatchObject({
+      idempotentReplay: false,
+    });
+    client.unsupported.add('multiStreamAppend');
+    await expect(store.appendMany([{ streamId: panel, events: [newEvent()], expectedRevision: 'no_stream' }])).rejects.toMatchObject({
+      reason: 'unsupported',
+    });
+    expect(await store.readStream(panel)).toEqual([]);
+  });
+
+  it('answers a replay from the streams without sending it again', async () => {
+    const request = [
+      { streamId: stream(), events: [newEvent(), newEvent()], expectedRevision: 'no_stream' as const },
+      { streamId: stream(), events: [newEvent()], expectedRevision: 'any' as const },
+    ];
+    const first = await store.appendMany(request);
+    const calls = client.multiAppendCalls;
+    expect(await store.appendMany(request)).toEqual({ ...first, idempotentReplay: true });
+    expect(client.multiAppendCalls).toBe(calls);
+  });
+
+  it('finds an identical request that landed between its look at the streams and its write, after the refusal', async () => {
+    const [patient, panel] = [stream(), stream()];
+    const request = [
+      { streamId: patient, events: [newEvent()], expectedRevision: 'no_stream' as const },
+      { streamId: panel, events: [newEvent()], expectedRevision: 'no_stream' as const },
+    ];
+    const original = client.multiStreamAppend.bind(client);
+    let raced = false;
+    jest.spyOn(client, 'multiStreamAppend').mockImplementation(async (requests) => {
+      if (!raced) {
+        raced = true;
+        await original(requests);
+      }
+      return original(requests);
+    });
+    const result = await store.appendMany(request);
+    expect(result.idempotentReplay).toBe(true);
+    expect(await store.readStream(patient)).toHaveLength(1);
+    expect(await store.readStream(panel)).toHaveLength(1);
+  });
+
+  it('reports the refused expected revision of the request, and the first failing stream', async () => {
+    const [patient, panel] = [stream(), stream()];
+    await store.append(panel, [newEvent(), newEvent()], 'no_stream');
+    await expect(
+      store.appendMany([
+        { streamId: patient, events: [newEvent()], expectedRevision: 'no_stream' },
+        { streamId: panel, events: [newEvent()], expectedRevision: 0 },
+      ]),
+    ).rejects.toEqual(new ConcurrencyError(panel, '0', '1'));
+    await expect(
+      store.appendMany([
+        { streamId: patient, events: [], expectedRevision: 'stream_exists' },
+        { streamId: panel, events: [newEvent()], expectedRevision: 0 },
+      ]),
+    ).rejects.toEqual(new ConcurrencyError(patient, 'stream_exists', 'no_stream'));
+    expect(await store.readStream(patient)).toEqual([]);
+  });
+
+  it('refuses before any call what the multi-stream append cannot carry', async () => {
+    const event = { ...newEvent(), metadata: { occurredAt: '2026-01-01T00:00:00.000Z', attempt: 2 } as unknown as RecordedEvent['metadata'] };
+    await expect(store.appendMany([{ streamId: stream(), events: [event], expectedRevision: 'any' }])).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(store.appendMany([{ streamId: '$all', events: [newEvent()], expectedRevision: 'any' }])).rejects.toBeInstanceOf(InvalidEventError);
+    await expect(store.appendMany([{ streamId: stream(), events: [newEvent()], expectedRevision: -3 }])).rejects.toBeInstanceOf(InvalidEventError);
+    expect(client.multiAppendCalls).toBe(0);
+  });
+
+  it('surfaces a connection failure typed, with the operation', async () => {
+    client.failure = new UnavailableError();
+    const id = stream();
+    await expect(store.appendMany([{ streamId: id, events: [newEvent()], expectedRevision: 'any' }])).rejects.toMatchObject({
+      name: 'KurrentDbError',
+      reason: 'unavailable',
+      transient: true,
+      operation: 'appendMany',
+      streamId: id,
+    });
+  });
+});
+
 describe('KurrentDbEventStore global log', () => {
   it('leaves out system records, reads strictly after a position, and pages past dropped records', async () => {
     const a = stream();

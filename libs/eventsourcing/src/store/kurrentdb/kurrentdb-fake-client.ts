@@ -1,14 +1,23 @@
 import { PassThrough, type ReadableOptions } from 'node:stream';
 import {
+  AppendConsistencyViolationError,
   END,
+  InvalidArgumentError,
   START,
   StreamNotFoundError,
+  UnsupportedError,
   WrongExpectedVersionError,
   type AllStreamResolvedEvent,
+  type AppendRecordInput,
+  type AppendRecordsResult,
   type AppendResult,
+  type AppendStreamRequest,
+  type AppendStreamState,
   type AppendToStreamOptions,
+  type ConsistencyCheck,
   type EventData,
   type Filter,
+  type MultiAppendResult,
   type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -55,6 +64,13 @@ class FakeSubscription extends PassThrough implements SubscriptionSource {
  * any/stream_exists), reports missing streams and conflicts with the client's error classes,
  * and starts reads of `$all` at a position inclusively (the adapter must not depend on either
  * choice). It is not evidence about a real server: the `*.kurrentdb.spec.ts` suite is.
+ *
+ * The multi-stream writes follow the documented protocol v2 rules: `multiStreamAppend` (25.1)
+ * and `appendRecords` (26.1) are atomic, refuse metadata that is not an object of strings (as
+ * the client does) and a stream without records (as the server does), store the metadata with
+ * the server's `$schema.*` properties, and report a refused expected state with the client's
+ * WrongExpectedVersionError / AppendConsistencyViolationError. They are assumed not to
+ * deduplicate by event id (not documented), which is the harder case for the adapter.
  */
 export class FakeKurrentDbClient implements KurrentDbClientLike {
   readonly records: FakeRecord[] = [];
@@ -67,6 +83,10 @@ export class FakeKurrentDbClient implements KurrentDbClientLike {
   /** Subscriptions also deliver the event at their start position. */
   subscriptionsStartInclusive = true;
   appendCalls = 0;
+  /** Calls of multiStreamAppend and appendRecords that reached the server. */
+  multiAppendCalls = 0;
+  /** Features of a newer server than the one simulated: calling them throws the client's UnsupportedError. */
+  readonly unsupported = new Set<'multiStreamAppend' | 'appendRecords'>();
   disposed = false;
   readonly subscriptions: FakeSubscription[] = [];
   private nextPosition = 1_000n;
@@ -103,6 +123,60 @@ export class FakeKurrentDbClient implements KurrentDbClientLike {
     }
     if (expected > current) return conflict();
     return done(this.write(streamName, events, current));
+  }
+
+  async multiStreamAppend(requests: AppendStreamRequest[]): Promise<MultiAppendResult> {
+    if (this.unsupported.has('multiStreamAppend')) throw new UnsupportedError('multiStreamAppend', '25.1');
+    assertStringMetadata('multiStreamAppend', requests.flatMap((r) => r.events));
+    this.throwIfFailing();
+    this.multiAppendCalls++;
+    const names = new Set<string>();
+    for (const request of requests) {
+      if (request.events.length === 0) throw new InvalidArgumentError('Stream append request must contain at least one record');
+      if (names.has(request.streamName)) throw new InvalidArgumentError(`Stream ${request.streamName} appears more than once`);
+      names.add(request.streamName);
+    }
+    // All checks before any write: all or nothing.
+    for (const request of requests) {
+      const current = this.stream(request.streamName).length - 1;
+      if (!stateHolds(request.expectedState, current)) {
+        throw new WrongExpectedVersionError(undefined, {
+          streamName: request.streamName,
+          expected: request.expectedState,
+          current: current < 0 ? 'no_stream' : BigInt(current),
+        });
+      }
+    }
+    const responses = requests.map((request) => {
+      const last = this.write(request.streamName, request.events, this.stream(request.streamName).length - 1, true);
+      return { streamName: request.streamName, revision: last.revision };
+    });
+    return { position: this.records[this.records.length - 1]!.position.commit, responses };
+  }
+
+  async appendRecords(records: AppendRecordInput[], checks: ConsistencyCheck[] = []): Promise<AppendRecordsResult> {
+    if (this.unsupported.has('appendRecords')) throw new UnsupportedError('appendRecords', '26.1');
+    assertStringMetadata('appendRecords', records.map((r) => r.record));
+    this.throwIfFailing();
+    this.multiAppendCalls++;
+    if (records.length === 0) throw new InvalidArgumentError('Append records request must contain at least one record.');
+    const violations = checks.flatMap((check, checkIndex) => {
+      const current = this.stream(check.streamName).length - 1;
+      if (stateHolds(check.expectedState, current)) return [];
+      return [{ checkIndex, streamState: { stream: check.streamName, expectedState: encodeState(check.expectedState), actualState: String(current) } }];
+    });
+    if (violations.length > 0) {
+      // The client builds it from the gRPC status details; the fake has no gRPC status.
+      throw new AppendConsistencyViolationError(undefined as never, { violationsList: violations });
+    }
+    const revisions = new Map<string, bigint>();
+    for (const { streamName, record } of records) {
+      revisions.set(streamName, this.write(streamName, [record], this.stream(streamName).length - 1, true).revision);
+    }
+    return {
+      position: this.records[this.records.length - 1]!.position.commit,
+      responses: [...revisions].map(([streamName, revision]) => ({ streamName, revision })),
+    };
   }
 
   readStream(streamName: string, options: ReadStreamOptions): AsyncIterable<ResolvedEvent> {
@@ -168,12 +242,16 @@ export class FakeKurrentDbClient implements KurrentDbClientLike {
     return stored;
   }
 
-  private write(streamName: string, events: readonly EventData[], current: number): FakeRecord {
+  /** `properties`: written through protocol v2, whose metadata gets the server's `$schema.*` properties. */
+  private write(streamName: string, events: readonly EventData[], current: number, properties = false): FakeRecord {
     const created = new Date();
     const written = events.map((e, i): FakeRecord => {
       // What the server stores is the serialised JSON: a copy, as after a network round trip.
       const data: unknown = e.contentType === 'application/json' ? JSON.parse(JSON.stringify(e.data)) : e.data;
-      const metadata: unknown = e.metadata === undefined ? undefined : JSON.parse(JSON.stringify(e.metadata));
+      const stored: unknown = properties
+        ? { ...(e.metadata as object | undefined), '$schema.data-format': e.contentType === 'application/json' ? 'Json' : 'Bytes', '$schema.name': e.type }
+        : e.metadata;
+      const metadata: unknown = stored === undefined ? undefined : JSON.parse(JSON.stringify(stored));
       return {
         streamId: streamName,
         id: e.id.toLowerCase(),
@@ -210,6 +288,37 @@ export class FakeKurrentDbClient implements KurrentDbClientLike {
 
   private throwIfFailing(): void {
     if (this.failure) throw this.failure;
+  }
+}
+
+/** The stream state check of KurrentDB, `current` being -1 for a stream that does not exist. */
+function stateHolds(state: AppendStreamState, current: number): boolean {
+  if (state === 'any') return true;
+  if (state === 'no_stream') return current === -1;
+  if (state === 'stream_exists') return current >= 0;
+  return Number(state) === current;
+}
+
+/** A stream state as protocol v2 puts it on the wire. */
+function encodeState(state: AppendStreamState): string {
+  if (state === 'any') return '-2';
+  if (state === 'no_stream') return '-1';
+  if (state === 'stream_exists') return '-4';
+  return state.toString(10);
+}
+
+/** What the client itself checks before a protocol v2 append (1.3.1). */
+function assertStringMetadata(operation: string, events: readonly EventData[]): void {
+  for (const { metadata } of events) {
+    if (metadata === undefined || metadata === null) continue;
+    if (
+      metadata.constructor === Uint8Array ||
+      typeof metadata !== 'object' ||
+      Array.isArray(metadata) ||
+      Object.values(metadata).some((value) => typeof value !== 'string')
+    ) {
+      throw new Error(`${operation} requires metadata to be a plain object with string keys and string values.`);
+    }
   }
 }
 

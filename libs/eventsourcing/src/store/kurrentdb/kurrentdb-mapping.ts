@@ -71,6 +71,27 @@ export function toEventData(event: NewEvent): EventData {
   });
 }
 
+/**
+ * The KurrentDB event for a NewEvent in a multi-stream append. That API (KurrentDB 25.1+)
+ * carries metadata as string properties only (the client refuses anything else) and the server
+ * stores them as a JSON object of strings, next to properties of its own whose names start with
+ * `$` (`$schema.name`, `$schema.data-format`). So the schema version travels as a decimal
+ * string here, and `fromKurrentEvent` reads both forms and leaves out `$` properties.
+ */
+export function toMultiAppendEventData(event: NewEvent): EventData {
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.metadata) as [string, unknown][]) {
+    if (value === undefined) continue;
+    if (isSystemName(key)) throw new InvalidEventError(`event ${event.id} has metadata "${key}": names starting with $ are reserved by KurrentDB`);
+    if (typeof value !== 'string') {
+      throw new InvalidEventError(`event ${event.id} has metadata "${key}" that is not a string: a KurrentDB multi-stream append carries strings only`);
+    }
+    metadata[key] = value;
+  }
+  metadata.schemaVersion = String(event.schemaVersion);
+  return jsonEvent({ id: event.id.toLowerCase(), type: event.type, data: event.data as JSONType, metadata });
+}
+
 /** The port's expected revision as KurrentDB's stream state (a revision is a bigint on the wire). */
 export function toStreamState(expected: ExpectedRevision): AppendStreamState {
   if (expected === 'any') return ANY;
@@ -171,7 +192,11 @@ export function fromKurrentEvent(record: KurrentRecordedEvent, context: KurrentD
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || metadata instanceof Uint8Array) {
     throw invalid('has no JSON object as metadata');
   }
-  const { schemaVersion, ...envelope } = metadata as Record<string, unknown>;
+  const { schemaVersion: version, ...properties } = metadata as Record<string, unknown>;
+  // A number from `append`, a decimal string from `appendMany` (see toMultiAppendEventData).
+  const schemaVersion = typeof version === 'string' && /^[1-9][0-9]{0,8}$/.test(version) ? Number(version) : version;
+  // `$` properties are the server's own (the schema of a multi-stream append, trace ids): not envelope metadata.
+  const envelope = Object.fromEntries(Object.entries(properties).filter(([key]) => !isSystemName(key)));
   if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion) || schemaVersion < 1) {
     throw invalid('has no schemaVersion in its metadata');
   }

@@ -1,10 +1,12 @@
 import {
   ANY,
+  AppendConsistencyViolationError,
   NO_STREAM,
   START,
   STREAM_EXISTS,
   StreamDeletedError,
   UnavailableError,
+  UnsupportedError,
   WrongExpectedVersionError,
   type RecordedEvent as KurrentRecordedEvent,
 } from '@kurrent/kurrentdb-client';
@@ -12,7 +14,7 @@ import { ConcurrencyError } from '../../errors';
 import type { NewEvent } from '../event';
 import { InvalidEventError } from '../event-validation';
 import { EventIdConflictError } from '../store-errors';
-import { describeEndpoint, KurrentDbError, translateError } from './kurrentdb-errors';
+import { describeEndpoint, KurrentDbError, translateError, translateMultiAppendError } from './kurrentdb-errors';
 import {
   assertWritable,
   candidateStart,
@@ -23,6 +25,7 @@ import {
   scopePrefixes,
   serverFilter,
   toEventData,
+  toMultiAppendEventData,
   toReadPosition,
   toStreamState,
 } from './kurrentdb-mapping';
@@ -75,6 +78,37 @@ describe('KurrentDB mapping: envelope to KurrentDB event', () => {
   });
 });
 
+describe('KurrentDB mapping: envelope to a multi-stream append record', () => {
+  it('sends the metadata as strings only, the schema version as a decimal string, and leaves out absent fields', () => {
+    const event = newEvent('0B7C3A4E-56F1-4D7E-9A51-2F3E6C1D8A90', {
+      metadata: { occurredAt: '2025-03-31T08:00:00.000Z', actor: 'user-1', correlationId: undefined },
+    });
+    expect(toMultiAppendEventData(event)).toEqual({
+      id: '0b7c3a4e-56f1-4d7e-9a51-2f3e6c1d8a90',
+      contentType: 'application/json',
+      type: 'CentreOpened',
+      data: { name: 'Centre Élise-Reclus', tags: ['a'] },
+      metadata: { occurredAt: '2025-03-31T08:00:00.000Z', actor: 'user-1', schemaVersion: '2' },
+    });
+  });
+
+  it('refuses metadata the multi-stream append cannot carry, or that would read as a property of the server', () => {
+    const id = '0b7c3a4e-56f1-4d7e-9a51-2f3e6c1d8a90';
+    const withMetadata = (metadata: Record<string, unknown>): NewEvent => newEvent(id, { metadata: metadata as unknown as NewEvent['metadata'] });
+    expect(() => toMultiAppendEventData(withMetadata({ occurredAt: 'x', retries: 2 }))).toThrow(/"retries" that is not a string/);
+    expect(() => toMultiAppendEventData(withMetadata({ occurredAt: 'x', $traceId: 'a' }))).toThrow(InvalidEventError);
+  });
+
+  it('round-trips through what the server stores: string properties next to its $schema properties', () => {
+    const event = newEvent('0b7c3a4e-56f1-4d7e-9a51-2f3e6c1d8a90');
+    const sent = toMultiAppendEventData(event);
+    const metadata = { ...(sent.metadata as object), '$schema.data-format': 'Json', '$schema.name': sent.type, $traceId: 't' };
+    const back = fromKurrentEvent(stored({ id: sent.id, type: sent.type, data: sent.data, metadata }), context);
+    expect(back).toMatchObject({ id: event.id, type: event.type, schemaVersion: 2, data: event.data });
+    expect(back.metadata).toEqual(event.metadata);
+  });
+});
+
 describe('KurrentDB mapping: KurrentDB event to envelope', () => {
   it('restores the schema version from the metadata and converts revision, position and time', () => {
     expect(fromKurrentEvent(stored(), context)).toEqual({
@@ -103,6 +137,8 @@ describe('KurrentDB mapping: KurrentDB event to envelope', () => {
     ['no metadata', { metadata: undefined }, /no JSON object as metadata/],
     ['no schema version', { metadata: { occurredAt: '2025-03-31T08:00:00.000Z' } }, /no schemaVersion/],
     ['a schema version of 0', { metadata: { occurredAt: '2025-03-31T08:00:00.000Z', schemaVersion: 0 } }, /no schemaVersion/],
+    ['a schema version of "0"', { metadata: { occurredAt: '2025-03-31T08:00:00.000Z', schemaVersion: '0' } }, /no schemaVersion/],
+    ['a schema version of "2.5"', { metadata: { occurredAt: '2025-03-31T08:00:00.000Z', schemaVersion: '2.5' } }, /no schemaVersion/],
     ['no occurredAt', { metadata: { schemaVersion: 1 } }, /no occurredAt/],
     ['no position', { position: undefined }, /without a log position/],
     ['commit and prepare positions that differ', { position: { commit: 500n, prepare: 420n } }, /explicit transaction/],
@@ -236,6 +272,48 @@ describe('KurrentDB error translation', () => {
     expect(translateError(conflict, append)).toBe(conflict);
     const concurrency = new ConcurrencyError('centre-1', '0', '1');
     expect(translateError(concurrency, append)).toBe(concurrency);
+  });
+
+  describe('of a multi-stream append', () => {
+    const appendMany = { operation: 'appendMany' as const, endpoint: 'kurrentdb://db:2113' };
+    const request = [
+      { streamId: 'patient-1', expectedRevision: 'no_stream' as const },
+      { streamId: 'panel-1', expectedRevision: 4 },
+      { streamId: 'panel-2', expectedRevision: 'stream_exists' as const },
+    ];
+
+    it('turns the stream revision conflict of multiStreamAppend into a ConcurrencyError with that stream expected revision', () => {
+      const conflict = WrongExpectedVersionError.fromRevisionConflict({ stream: 'panel-1', expectedRevision: '4', actualRevision: '5' });
+      expect(translateMultiAppendError(conflict, appendMany, request)).toEqual(new ConcurrencyError('panel-1', '4', '5'));
+      const created = WrongExpectedVersionError.fromRevisionConflict({ stream: 'patient-1', expectedRevision: '-1', actualRevision: '0' });
+      expect(translateMultiAppendError(created, appendMany, request)).toEqual(new ConcurrencyError('patient-1', 'no_stream', '0'));
+      const missing = WrongExpectedVersionError.fromRevisionConflict({ stream: 'panel-2', expectedRevision: '-4', actualRevision: '-1' });
+      expect(translateMultiAppendError(missing, appendMany, request)).toEqual(new ConcurrencyError('panel-2', 'stream_exists', 'no_stream'));
+    });
+
+    it('names the first failed consistency check of appendRecords, by check index', () => {
+      const violated = new AppendConsistencyViolationError(undefined as never, {
+        violationsList: [
+          { checkIndex: 2, streamState: { stream: 'panel-2', expectedState: '-4', actualState: '-1' } },
+          { checkIndex: 1, streamState: { stream: 'panel-1', expectedState: '4', actualState: '6' } },
+        ],
+      });
+      expect(translateMultiAppendError(violated, appendMany, request)).toEqual(new ConcurrencyError('panel-1', '4', '6'));
+    });
+
+    it('reports a server too old for the call as a typed, permanent failure', () => {
+      const translated = translateMultiAppendError(new UnsupportedError('appendRecords', '26.1'), appendMany, request);
+      expect(translated).toBeInstanceOf(KurrentDbError);
+      expect(translated).toMatchObject({ reason: 'unsupported', transient: false, operation: 'appendMany' });
+      expect(translated.message).toContain('appendRecords requires server version 26.1 or higher');
+    });
+
+    it('translates everything else as translateError does', () => {
+      const raw = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established' });
+      expect(translateMultiAppendError(raw, appendMany, request)).toMatchObject({ reason: 'unavailable', transient: true, operation: 'appendMany' });
+      const concurrency = new ConcurrencyError('panel-1', '4', '5');
+      expect(translateMultiAppendError(concurrency, appendMany, request)).toBe(concurrency);
+    });
   });
 
   it('names the endpoint without credentials or options', () => {
