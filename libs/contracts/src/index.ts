@@ -4,6 +4,8 @@ export * as registryV1 from './gen/pcn/registry/v1/registry';
 export * as registryEventsV1 from './gen/pcn/events/v1/registry_events';
 export * as staffV1 from './gen/pcn/staff/v1/staff';
 export * as staffEventsV1 from './gen/pcn/events/v1/staff_events';
+export * as attributionV1 from './gen/pcn/attribution/v1/attribution';
+export * as attributionEventsV1 from './gen/pcn/events/v1/attribution_events';
 export * as testingV1 from './gen/pcn/testing/v1/echo';
 export * as googleRpcStatus from './gen/google/rpc/status';
 export * as googleRpcErrorDetails from './gen/google/rpc/error_details';
