@@ -1,0 +1,145 @@
+import { declareInput, declineInput, endAttributionInput, enrolInput, matchInput, registerPatientInput, setCapacityInput, TERRITORY_KINDS, updatePatientInput } from '../../application/schemas';
+import { DECLARATION_CHANNELS, END_REASONS } from '../../domain/patient/patient-events';
+import { SEXES } from '../../domain/patient/patient-profile';
+import { commune, date, finess, fromZod, ref, rpps } from './openapi-parts';
+import { lookupInput } from './request-parts';
+
+const object = (properties: Record<string, object>, required: readonly string[] = Object.keys(properties)) => ({ type: 'object', properties, required });
+const array = (items: object) => ({ type: 'array', items });
+const optional = (keys: readonly string[], properties: Record<string, object>) => object(properties, Object.keys(properties).filter((k) => !keys.includes(k)));
+const uuid = { type: 'string', format: 'uuid' } as const;
+const integer = { type: 'integer', minimum: 0 } as const;
+const text = { type: 'string' } as const;
+const patientId = { type: 'string', pattern: '^[0-9a-f]{32}$', description: 'Pseudonymous id of the patient: a keyed hash (HMAC) of the NIR' } as const;
+const periods = (what: string) => ({ ...array(ref('PatientPeriod')), description: `${what} periods, by start` });
+
+/** Request bodies: the application's input schemas, as JSON Schema. */
+const requests = {
+  RegisterPatient: fromZod(registerPatientInput),
+  UpdatePatient: fromZod(updatePatientInput),
+  LookupPatient: fromZod(lookupInput),
+  DeclareMedecinTraitant: fromZod(declareInput),
+  EndAttribution: fromZod(endAttributionInput),
+  EnrolOnWaitlist: fromZod(enrolInput),
+  MatchWaitlist: fromZod(matchInput),
+  // The practitioner and the proposal are named by the path.
+  SetPanelCapacity: fromZod(setCapacityInput.omit({ rpps: true })),
+  DeclineProposal: fromZod(declineInput.omit({ proposalId: true })),
+};
+
+const attribution = optional(['end', 'endReason'], {
+  attributionId: uuid,
+  rpps,
+  professionalId: uuid,
+  centreFiness: finess,
+  start: { ...date, description: 'First day with this médecin traitant' },
+  end: { ...date, description: 'First day without this médecin traitant; absent while current' },
+  endReason: { enum: [...END_REASONS, 'replaced'] },
+  channel: { enum: DECLARATION_CHANNELS },
+});
+
+const proposal = object({
+  proposalId: uuid,
+  patientId,
+  rpps,
+  professionalId: uuid,
+  centreFiness: finess,
+  distanceKm: { type: 'number', description: "From the patient's commune to the centre, as the crow flies" },
+  proposedOn: date,
+});
+
+const figures = {
+  inhabitants: { ...integer, description: 'Municipal population (2021 census)' },
+  patients: { ...integer, description: 'Registered patients living there (deceased excluded)' },
+  withMedecinTraitant: integer,
+  withoutMedecinTraitant: integer,
+  chronicWithout: { ...integer, description: 'Without a médecin traitant and with an ALD running on asOf' },
+};
+
+/** Responses: the application's views. */
+const views = {
+  PatientPeriod: optional(['end'], { start: { ...date, description: 'First day covered' }, end: { ...date, description: 'First day no longer covered; absent while open' } }),
+  Attribution: attribution,
+  Proposal: proposal,
+  Patient: optional(['current', 'waitlist', 'pendingProposal'], {
+    patientId,
+    birthDate: date,
+    sex: { enum: SEXES },
+    communeInsee: commune,
+    ald: periods('Affection de longue durée'),
+    c2s: periods('Complémentaire santé solidaire'),
+    deceased: { type: 'boolean' },
+    current: { ...ref('Attribution'), description: 'The current médecin traitant, if any' },
+    waitlist: {
+      ...object({
+        waitingSince: date,
+        enrolledBy: {
+          oneOf: [
+            object({ kind: { const: 'centre' }, centreFiness: finess }),
+            object({ kind: { const: 'coordinator' } }),
+            object({ kind: { const: 'departure' }, departureId: uuid }),
+          ],
+        },
+        topPriority: { type: 'boolean', description: 'Their doctor or centre went away: they come before everyone else' },
+      }),
+      description: 'Set while the patient waits for a médecin traitant',
+    },
+    pendingProposal: { ...ref('Proposal'), description: 'A GP proposed to the patient, awaiting the centre’s answer' },
+    version: { ...integer, description: 'Revision of the patient’s stream; the ETag' },
+  }),
+  AttributionHistory: optional(['current'], { patientId, current: ref('Attribution'), history: { ...array(ref('Attribution')), description: 'Every attribution, oldest first, the current one included' } }),
+  GpPanel: optional(['capacityOverride', 'nextPageToken'], {
+    rpps,
+    count: { ...integer, description: 'Patients on the panel (exact: from the panel’s stream)' },
+    capacity: { ...integer, description: 'Assigned FTE × panel norm, or the capacity a coordinator set' },
+    capacityOverride: { ...integer, description: 'Set when a coordinator fixed the capacity' },
+    asOf: date,
+    patients: array(object({ patientId, attributionId: uuid, centreFiness: finess, since: date })),
+    nextPageToken: text,
+  }),
+  CentreRoster: optional(['nextPageToken'], {
+    centreFiness: finess,
+    asOf: date,
+    items: array(
+      optional(['until'], {
+        patientId,
+        attributionId: uuid,
+        rpps,
+        since: date,
+        until: { ...date, description: 'First day off the roster, when known' },
+        birthYearMonth: { type: 'string', pattern: '^\\d{4}-\\d{2}$' },
+        sex: { enum: SEXES },
+        communeInsee: commune,
+        ald: array(ref('PatientPeriod')),
+        c2s: array(ref('PatientPeriod')),
+      }),
+    ),
+    nextPageToken: text,
+  }),
+  WaitlistMatch: object({
+    proposals: array(ref('Proposal')),
+    unmatched: array(object({ patientId, reason: { enum: ['no_location', 'no_gp_in_reach', 'changed_meanwhile'] } })),
+    considered: { ...integer, description: 'Waiting patients considered in this run (at most the limit)' },
+  }),
+  Coverage: object({
+    territory: object({ kind: { enum: TERRITORY_KINDS }, code: text, name: text }),
+    asOf: date,
+    ...figures,
+    parts: { ...array(object({ code: text, name: text, ...figures })), description: 'One level down: départements of a région, communes of a département; empty for a commune' },
+  }),
+  // The same as the registry's and staff's, so the documents merge.
+  Problem: {
+    type: 'object',
+    properties: {
+      type: text,
+      title: text,
+      status: { type: 'integer' },
+      detail: text,
+      instance: text,
+      errors: array({ type: 'object', properties: { field: text, description: text } }),
+      violations: array({ type: 'object', properties: { type: text, subject: text, description: text } }),
+    },
+  },
+};
+
+export const attributionSchemas = { ...requests, ...views };

@@ -1,0 +1,2 @@
+export * from './attribution-fixture';
+export * from './declaration-races';
