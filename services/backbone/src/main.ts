@@ -5,7 +5,7 @@ import { DataDirLockedError } from './data-dir-lock';
 import { PortInUseError, startSystem } from './system';
 
 /**
- * `node services/backbone/dist/main.js [--target=all|registry|staff]`: the one binary of the network.
+ * `node services/backbone/dist/main.js [--target=all|registry|staff|attribution]`: the one binary of the network.
  * Exit codes: 0 after a clean shutdown, 2 for a configuration error, 1 for anything else.
  */
 async function main(): Promise<void> {

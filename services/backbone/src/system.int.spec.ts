@@ -5,12 +5,15 @@ import { registryV1 as pb, staffV1 as staffPb } from '@pcn/contracts';
 import { callUnary, createClient } from '@pcn/grpc';
 import { createLogger } from '@pcn/observability';
 import { registration } from '@pcn/registry/testing';
+import { gpHire, rpps, TEST_PH_GRID } from '@pcn/staff/testing';
+import { patientInput } from '@pcn/attribution/testing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { loadConfig } from './config';
 import { DataDirLockedError } from './data-dir-lock';
 import { startSystem, type RunningSystem } from './system';
 
 const logger = createLogger({ service: 'system-test', level: 'silent' });
+const GP_RPPS = rpps('1000345678');
 let dataDir: string;
 const running: RunningSystem[] = [];
 
@@ -84,6 +87,35 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     }
     const openApi = (await (await fetch(`${base}/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/v1/centres', '/v1/staff/professionals']));
+  }, 60_000);
+
+  it('runs attribution beside them: a GP hired and assigned in staff, at a centre accredited in the registry, becomes a médecin traitant', async () => {
+    const system = await start();
+    const base = `http://127.0.0.1:${system.httpPort}`;
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const { finess } = (await (await post('/v1/centres', registration('93000001'))).json()) as { finess: string };
+    expect((await post(`/v1/centres/${finess}/accreditation`, { accreditedOn: '2026-01-02' }, { 'if-match': '"0"' })).status).toBe(200);
+    await system.staff!.statute.publishGrid(TEST_PH_GRID, { actor: 'system-test' });
+    const { professionalId } = (await (await post('/v1/staff/professionals', gpHire({ rpps: GP_RPPS }))).json()) as { professionalId: string };
+    await eventually(async () => expect((await post(`/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: finess, fte: '1', startOn: '2026-01-05' })).status).toBe(201), 10_000);
+
+    const registered = await post('/v1/attribution/patients', patientInput(123, { communeInsee: '93066' }));
+    expect(registered.status).toBe(201);
+    const { patientId } = (await registered.json()) as { patientId: string };
+    // Attribution learns the centre and the GP from the registry's and staff's events: a moment later.
+    await eventually(async () => {
+      const declared = await post(`/v1/attribution/patients/${patientId}/declarations`, { rpps: GP_RPPS, centreFiness: finess, effectiveDate: '2026-02-01', channel: 'paper_form' });
+      expect(declared.status).toBe(201);
+    }, 10_000);
+    const attribution = (await (await fetch(`${base}/v1/attribution/patients/${patientId}/attribution`)).json()) as { current: unknown };
+    expect(attribution.current).toMatchObject({ rpps: GP_RPPS, professionalId, centreFiness: finess });
+    // What it publishes carries the pseudonymous id, never the NIR.
+    const seen: string[] = [];
+    const sub = await system.bus.subscribe({ topic: 'pcn.attribution.v1', groupId: 'system-test', handler: async (m) => void seen.push(`${m.type} ${m.key} ${Buffer.from(m.data).toString('latin1')}`) });
+    await eventually(() => expect(seen.map((m) => m.split(' ').slice(0, 2).join(' '))).toEqual([`pcn.events.v1.PatientRegistered ${patientId}`, `pcn.events.v1.MedecinTraitantDeclared ${patientId}`]), 10_000);
+    await sub.stop();
+    expect(seen.join('\n')).not.toContain(String(patientInput(123).nir));
   }, 60_000);
 
   it('refuses a second instance on the same data directory', async () => {

@@ -6,10 +6,12 @@ import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/
 import { KafkaBus, SqlBus, type MessageBus } from '@pcn/messaging';
 import type { RegistryModule } from '@pcn/registry';
 import type { StaffModule } from '@pcn/staff';
+import type { AttributionModule } from '@pcn/attribution';
 import type { Config, Target } from './config';
 import { mergeOpenApi } from './openapi-merge';
 import { startRegistryTarget } from './targets/registry-target';
 import { startStaffTarget } from './targets/staff-target';
+import { startAttributionTarget } from './targets/attribution-target';
 import type { TargetContext } from './targets/target-context';
 import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
@@ -52,6 +54,7 @@ export interface RunningSystem {
   readonly database: string;
   readonly registry?: RegistryModule;
   readonly staff?: StaffModule;
+  readonly attribution?: AttributionModule;
   readonly bus: MessageBus;
   stop(): Promise<void>;
 }
@@ -99,6 +102,8 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     // The registry first: staff learns its centres from the registry's events.
     const registry = wanted('registry') ? await startRegistryTarget(ctx) : undefined;
     const staff = wanted('staff') ? await startStaffTarget(ctx) : undefined;
+    // Attribution learns centres and GPs from the registry's and staff's events.
+    const attribution = wanted('attribution') ? await startAttributionTarget(ctx) : undefined;
     const unwatch = watchProjections(ctx.projections, metrics);
     stops.push(async () => unwatch());
 
@@ -124,6 +129,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       database: database.description,
       ...(registry && { registry }),
       ...(staff && { staff }),
+      ...(attribution && { attribution }),
       bus,
       stop: stopAll,
     };
