@@ -10,7 +10,7 @@ import type { EndReason, Practitioner } from '../domain/patient/patient-events';
 import { declare, endAttribution, type Declaration } from '../domain/patient/patient-decisions';
 import { capacityOf, requireAssignedGp, requireMemberCentre } from './gp-eligibility';
 import type { NirPseudonymiser } from './patient-identity';
-import { resolvePatient, type PatientRef } from './patient-ref';
+import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { attributionHistory, patientView } from './patient-views';
 import type { Decision, DecisionScope, PatientWriter, WriteOptions, WriteOutcome } from './patient-writer';
 import { today, type Clock, type PractitionerDirectory } from './ports';
@@ -31,31 +31,37 @@ export class Attributions {
 
   async declare(ref: PatientRef, input: unknown, context?: CommandContext): Promise<PatientView> {
     const patientId = resolvePatient(ref, this.deps.identity);
-    const command = parseInput(declareInput, input);
-    const day = today(this.deps.clock);
-    if (command.effectiveDate > day) throw ValidationError.field('effectiveDate', `must not be after today (${day}): a declaration takes effect once signed`);
-    const centre = await requireMemberCentre(this.deps.directory, command.centreFiness, command.effectiveDate);
-    const assignment = await requireAssignedGp(this.deps.directory, command.rpps, centre.finess, command.effectiveDate, day);
-    const outcome = await this.deps.writer.write(
-      patientId,
-      (scope) => this.declaration(scope, patientId, { rpps: command.rpps, professionalId: assignment.professionalId, centreFiness: centre.finess, attributionId: randomUUID(), effectiveDate: command.effectiveDate, channel: command.channel }),
-      { ...(context && { context }), command: { patientId, ...command } },
-    );
-    return patientView(outcome.patient, patientId);
+    return hidingIdOfNir(ref, async () => {
+      const command = parseInput(declareInput, input);
+      const day = today(this.deps.clock);
+      if (command.effectiveDate > day) throw ValidationError.field('effectiveDate', `must not be after today (${day}): a declaration takes effect once signed`);
+      const centre = await requireMemberCentre(this.deps.directory, command.centreFiness, command.effectiveDate);
+      const assignment = await requireAssignedGp(this.deps.directory, command.rpps, centre.finess, command.effectiveDate, day);
+      const outcome = await this.deps.writer.write(
+        patientId,
+        (scope) => this.declaration(scope, patientId, { rpps: command.rpps, professionalId: assignment.professionalId, centreFiness: centre.finess, attributionId: randomUUID(), effectiveDate: command.effectiveDate, channel: command.channel }),
+        { ...(context && { context }), command: { patientId, ...command } },
+      );
+      return patientView(outcome.patient, patientId);
+    });
   }
 
   async end(ref: PatientRef, input: unknown, context?: CommandContext): Promise<PatientView> {
     const patientId = resolvePatient(ref, this.deps.identity);
-    const command = parseInput(endAttributionInput, input);
-    const day = today(this.deps.clock);
-    if (command.endDate > day) throw ValidationError.field('endDate', `must not be after today (${day})`);
-    const outcome = await this.deps.writer.write(patientId, (scope) => this.ending(scope, patientId, command), { ...(context && { context }), command: { patientId, ...command } });
-    return patientView(outcome.patient, patientId);
+    return hidingIdOfNir(ref, async () => {
+      const command = parseInput(endAttributionInput, input);
+      const day = today(this.deps.clock);
+      if (command.endDate > day) throw ValidationError.field('endDate', `must not be after today (${day})`);
+      const outcome = await this.deps.writer.write(patientId, (scope) => this.ending(scope, patientId, command), { ...(context && { context }), command: { patientId, ...command } });
+      return patientView(outcome.patient, patientId);
+    });
   }
 
   async history(ref: PatientRef): Promise<AttributionHistoryView> {
     const patientId = resolvePatient(ref, this.deps.identity);
-    return attributionHistory(await this.deps.writer.load(patientId), patientId);
+    return hidingIdOfNir(ref, async () => {
+      return attributionHistory(await this.deps.writer.load(patientId), patientId);
+    });
   }
 
   /** A declaration the service makes itself (a confirmed proposal, a re-attribution), with the same checks. */

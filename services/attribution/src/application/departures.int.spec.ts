@@ -130,3 +130,29 @@ describe('when a fixed term lapses without a message', () => {
     expect(await fx.module.store.readStream(departureStream(`assignment-${seconded.assignmentId}`))).toHaveLength(2);
   }, 30_000);
 });
+
+describe('when an end is announced ahead of time', () => {
+  let fx: AttributionFixture;
+  beforeAll(async () => {
+    fx = await startAttribution();
+  }, 60_000);
+  afterAll(() => fx.teardown());
+
+  it('waits for its day: the GP keeps their patients, and takes new ones, until then', async () => {
+    const { patientId } = await fx.module.patients.register(patientInput(600));
+    await fx.module.attributions.declare({ patientId }, { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02', channel: 'paper_form' });
+    await fx.module.directory.recordAssignmentEnded(fx.sql, fx.gp1.assignmentId, '2026-06-01', 'request');
+    const ended = { assignmentId: fx.gp1.assignmentId, professionalId: fx.gp1.professionalId, rpps: fx.gp1.rpps, centreFiness: fx.centre, endOn: '2026-06-01', reason: 'request' };
+    await fx.module.departureBook.assignmentEnded(ended, { causationId: 'msg-early' });
+    const stream = departureStream(`assignment-${fx.gp1.assignmentId}`);
+    expect(await fx.module.store.readStream(stream)).toEqual([]);
+    const late = await fx.module.patients.register(patientInput(601));
+    await fx.module.attributions.declare({ patientId: late.patientId }, { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02', channel: 'paper_form' });
+
+    fx.clock.set('2026-06-01T05:00:00Z');
+    await fx.module.dueDepartures.sweep();
+    for (const id of [patientId, late.patientId]) {
+      await eventually(async () => expect((await fx.module.patients.get({ patientId: id })).current).toMatchObject({ rpps: fx.gp2.rpps, channel: 'reattribution', start: '2026-06-01' }), 20_000);
+    }
+  }, 30_000);
+});

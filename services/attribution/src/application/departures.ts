@@ -31,6 +31,9 @@ export class DepartureBook implements DepartureRecorder {
   }
 
   private async record(departure: Departure, causation: Causation): Promise<void> {
+    // An end announced ahead of time is recorded when its day comes (the sweep, due-departures.ts):
+    // until then the GP still practises there and patients may still be declared to them.
+    if (departure.endDate > today(this.clock)) return;
     const event: DepartureRecorded = { type: 'DepartureRecorded', data: departure };
     // The same departure told twice (a redelivery, or an end moved earlier) is recorded once:
     // the id is the departure's, and a repeat finds it already there.

@@ -7,13 +7,15 @@ export const SWEEP_DAYS = 60;
 
 export interface LapsedAssignments {
   assignmentsEndedBetween(from: IsoDate, until: IsoDate): Promise<readonly GpAssignment[]>;
+  centresClosedBetween(from: IsoDate, until: IsoDate): Promise<readonly { finess: string; closedOn: IsoDate }[]>;
 }
 
 /**
- * Staff announces an end it decides (a request, an exit, a transfer, a closure), but a fixed
- * term (a secondment, a mise à disposition) simply lapses on its planned date and no message
- * says so. The sweep records a departure for every assignment whose end date has come, each
- * time it runs: recording is idempotent, so an end already told is not told twice.
+ * Departures whose day has come. An end announced ahead of time (by staff or the registry) is
+ * only recorded on its day, and a fixed term (a secondment, a mise à disposition) simply lapses
+ * on its planned date with no message at all. The sweep records a departure for every GP
+ * assignment ended and every centre closed by today, each time it runs: recording is idempotent,
+ * so a departure already recorded is not recorded twice.
  */
 export class DueDepartures {
   private timer: NodeJS.Timeout | undefined;
@@ -32,6 +34,9 @@ export class DueDepartures {
     const until = today(this.clock);
     const from = new Date(Date.parse(`${until}T00:00:00Z`) - SWEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
     const lapsed = await this.directory.assignmentsEndedBetween(from, until);
+    for (const c of await this.directory.centresClosedBetween(from, until)) {
+      await this.book.centreClosed({ centreFiness: c.finess, closedOn: c.closedOn }, { causationId: `due-departures:${until}` });
+    }
     for (const a of lapsed) {
       await this.book.assignmentEnded({ assignmentId: a.assignmentId, professionalId: a.professionalId, rpps: a.rpps, centreFiness: a.centreFiness, endOn: a.endOn!, reason: a.endReason ?? 'end_of_term' }, { causationId: `due-departures:${until}` });
     }

@@ -1,4 +1,4 @@
-import { ValidationError } from '@pcn/eventsourcing';
+import { NotFoundError, ValidationError } from '@pcn/eventsourcing';
 import { validateNir } from '@pcn/referential';
 import type { NirPseudonymiser } from './patient-identity';
 
@@ -18,4 +18,18 @@ export function resolvePatient(ref: PatientRef, identity: NirPseudonymiser, fiel
   if (typeof id !== 'string' || id === '') throw ValidationError.field(field, 'name the patient by nir or by patientId');
   if (!PATIENT_ID.test(id)) throw ValidationError.field(`${field}.patientId`, 'must be a patient id: 32 lowercase hexadecimal characters');
   return id;
+}
+
+/**
+ * Runs `act` for a patient named by `ref`. A patient named by NIR who is not registered is "not
+ * found" without their id: the id of an unregistered NIR would otherwise let anyone with API
+ * access compute ids of any NIR.
+ */
+export async function hidingIdOfNir<T>(ref: PatientRef, act: () => Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (error) {
+    if ('nir' in ref && ref.nir !== undefined && ref.nir !== '' && error instanceof NotFoundError && error.resource === 'patient') throw new NotFoundError('patient', 'named by this NIR');
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@ import { parseInput } from '@pcn/validation';
 import { registerPatient, requireRegistered, updatePatient } from '../domain/patient/patient-decisions';
 import type { PatientProfile } from '../domain/patient/patient-profile';
 import type { NirPseudonymiser } from './patient-identity';
-import { resolvePatient, type PatientRef } from './patient-ref';
+import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { patientView } from './patient-views';
 import type { PatientWriter } from './patient-writer';
 import { today, type Clock } from './ports';
@@ -31,23 +31,29 @@ export class Patients {
   /** Changes the fields given; the others stay. `expectedVersion` (ETag) refuses a stale update. */
   async update(ref: PatientRef, input: unknown, options: { expectedVersion?: number; context?: CommandContext } = {}): Promise<PatientView> {
     const patientId = resolvePatient(ref, this.identity);
-    const changes = parseInput(updatePatientInput, input);
-    const outcome = await this.writer.write(
-      patientId,
-      ({ patient }) => {
-        const current = requireRegistered(patient.state, patientId).profile;
-        const profile: PatientProfile = { ...current, ...changes };
-        this.checkProfile(profile);
-        return { patient: updatePatient(patient.state, patientId, profile) };
-      },
-      { ...options, command: { patientId, ...changes } },
-    );
-    return patientView(outcome.patient, patientId);
+    return hidingIdOfNir(ref, async () => {
+      const changes = parseInput(updatePatientInput, input);
+      const outcome = await this.writer.write(
+        patientId,
+        ({ patient }) => {
+          const current = requireRegistered(patient.state, patientId).profile;
+          const profile: PatientProfile = { ...current, ...changes };
+          this.checkProfile(profile);
+          // Named by NIR, the update is checked against it as a registration is; by id, the NIR is not at hand.
+          if ('nir' in ref && typeof ref.nir === 'string' && ref.nir !== '') checkAgainstNir(ref.nir, profile);
+          return { patient: updatePatient(patient.state, patientId, profile) };
+        },
+        { ...options, command: { patientId, ...changes } },
+      );
+      return patientView(outcome.patient, patientId);
+    });
   }
 
   async get(ref: PatientRef): Promise<PatientView> {
     const patientId = resolvePatient(ref, this.identity);
-    return patientView(await this.writer.load(patientId), patientId);
+    return hidingIdOfNir(ref, async () => {
+      return patientView(await this.writer.load(patientId), patientId);
+    });
   }
 
   private checkProfile(profile: PatientProfile): void {
@@ -62,7 +68,7 @@ export class Patients {
  * The NIR encodes sex, birth year and month: a profile that contradicts it is a typing error in
  * one or the other, caught before anything is written. (The NIR is not echoed in the message.)
  */
-function checkAgainstNir(nir: string, profile: PatientProfile): void {
+function checkAgainstNir(nir: string, profile: Pick<PatientProfile, 'sex' | 'birthDate'>): void {
   const parsed = validateNir(nir);
   if (!parsed.ok) return;
   const p = parsed.value;

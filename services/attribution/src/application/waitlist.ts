@@ -9,7 +9,7 @@ import type { Attributions } from './attributions';
 import { capacityOf, requireAssignedGp, requireMemberCentre } from './gp-eligibility';
 import type { PanelBook } from './panel-book';
 import type { NirPseudonymiser } from './patient-identity';
-import { resolvePatient, type PatientRef } from './patient-ref';
+import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { patientView } from './patient-views';
 import type { PatientWriter } from './patient-writer';
 import { today, type Clock, type PractitionerDirectory } from './ports';
@@ -37,15 +37,17 @@ export class Waitlist {
 
   async enrol(ref: PatientRef, input: unknown, context?: CommandContext): Promise<PatientView> {
     const patientId = resolvePatient(ref, this.deps.identity);
-    const { centreFiness } = parseInput(enrolInput, input);
-    const day = today(this.deps.clock);
-    if (centreFiness !== undefined) await requireMemberCentre(this.deps.directory, centreFiness, day);
-    const enrolledBy: Enroller = centreFiness !== undefined ? { kind: 'centre', centreFiness } : { kind: 'coordinator' };
-    const outcome = await this.deps.writer.write(patientId, ({ patient }) => ({ patient: enrolOnWaitlist(patient.state, patientId, { since: day, enrolledBy, topPriority: false }) }), {
-      ...(context && { context }),
-      command: { patientId, enrolledBy },
+    return hidingIdOfNir(ref, async () => {
+      const { centreFiness } = parseInput(enrolInput, input);
+      const day = today(this.deps.clock);
+      if (centreFiness !== undefined) await requireMemberCentre(this.deps.directory, centreFiness, day);
+      const enrolledBy: Enroller = centreFiness !== undefined ? { kind: 'centre', centreFiness } : { kind: 'coordinator' };
+      const outcome = await this.deps.writer.write(patientId, ({ patient }) => ({ patient: enrolOnWaitlist(patient.state, patientId, { since: day, enrolledBy, topPriority: false }) }), {
+        ...(context && { context }),
+        command: { patientId, enrolledBy },
+      });
+      return patientView(outcome.patient, patientId);
     });
-    return patientView(outcome.patient, patientId);
   }
 
   /**

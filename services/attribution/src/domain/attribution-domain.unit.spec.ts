@@ -119,6 +119,7 @@ describe('waitlist order and matching', () => {
     const result = matchWaitlist(
       [
         { ...base, patientId: 'second' },
+        { ...base, patientId: 'declined-far', declinedRpps: ['far'], waitingSince: '2026-02-01' },
         { ...base, patientId: 'first', ald: [{ start: '2020-01-01' }] },
         { ...base, patientId: 'lyon', communeInsee: '69123' },
         { ...base, patientId: 'nowhere', communeInsee: '00000' },
@@ -136,6 +137,7 @@ describe('waitlist order and matching', () => {
     expect(result.unmatched).toEqual([
       { patientId: 'lyon', reason: 'no_gp_in_reach' },
       { patientId: 'nowhere', reason: 'no_location' },
+      { patientId: 'declined-far', reason: 'no_gp_in_reach' },
     ]);
   });
 });

@@ -67,6 +67,7 @@ interface WaitingRow {
   c2s: Period[];
   waiting_since: string;
   top_priority: boolean;
+  declined: string[];
 }
 
 /**
@@ -146,7 +147,8 @@ export class SqlAttributionReadModel implements AttributionReadModel {
     params.push(limit);
     // The order of `byPriority`: displaced, ALD, senior, C2S, longest wait, patient id.
     const { rows } = await this.sql.query<WaitingRow>(
-      `SELECT p.patient_id, ${day('p.birth_date')} AS birth_date, p.commune_insee, p.ald, p.c2s, ${day('p.waiting_since')} AS waiting_since, p.top_priority
+      `SELECT p.patient_id, ${day('p.birth_date')} AS birth_date, p.commune_insee, p.ald, p.c2s, ${day('p.waiting_since')} AS waiting_since, p.top_priority,
+         ARRAY(SELECT DISTINCT d.rpps FROM ${this.schema}.proposals d WHERE d.patient_id = p.patient_id AND d.status = 'declined') AS declined
        FROM ${this.schema}.patients p
        WHERE p.waiting_since IS NOT NULL AND p.pending_proposal_id IS NULL AND NOT p.deceased AND p.current_attribution_id IS NULL AND ${inTerritory}
        ORDER BY p.top_priority DESC, ${anyCoversSql('p.ald', '$1')} DESC, ${seniorSql('$1')} DESC, ${anyCoversSql('p.c2s', '$1')} DESC, p.waiting_since, p.patient_id
@@ -161,6 +163,7 @@ export class SqlAttributionReadModel implements AttributionReadModel {
       c2s: r.c2s,
       waitingSince: r.waiting_since,
       topPriority: r.top_priority,
+      ...(r.declined.length > 0 && { declinedRpps: r.declined }),
     }));
   }
 

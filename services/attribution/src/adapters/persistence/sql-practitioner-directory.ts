@@ -84,6 +84,14 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
     return rows.map(centreOf);
   }
 
+  async centresClosedBetween(from: IsoDate, until: IsoDate): Promise<readonly { finess: string; closedOn: IsoDate }[]> {
+    const { rows } = await this.sql.query<{ finess: string; closed_on: string }>(
+      `SELECT finess, closed_on::text AS closed_on FROM ${this.schema}.centres WHERE closed_on > $1::date AND closed_on <= $2::date ORDER BY closed_on, finess`,
+      [from, until],
+    );
+    return rows.map((r) => ({ finess: r.finess, closedOn: r.closed_on }));
+  }
+
   async assignmentsEndedBetween(from: IsoDate, until: IsoDate): Promise<readonly GpAssignment[]> {
     const { rows } = await this.sql.query<AssignmentRow>(
       `SELECT ${ASSIGNMENT_COLUMNS} FROM ${this.schema}.gp_assignments WHERE end_on > $1::date AND end_on <= $2::date ORDER BY end_on, assignment_id`,

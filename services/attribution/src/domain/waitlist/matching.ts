@@ -60,7 +60,7 @@ export function matchWaitlist(
     let best: { slot: OpenSlot; distanceKm: number } | undefined;
     for (const slot of slots) {
       const left = spare.get(slotKey(slot)) ?? 0;
-      if (left <= 0) continue;
+      if (left <= 0 || patient.declinedRpps?.includes(slot.rpps)) continue;
       const distanceKm = distanceBetween(home, slot.location);
       if (distanceKm > maxDistanceKm) continue;
       if (!best || distanceKm < best.distanceKm || (distanceKm === best.distanceKm && left > (spare.get(slotKey(best.slot)) ?? 0))) best = { slot, distanceKm };

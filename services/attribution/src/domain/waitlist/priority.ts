@@ -10,6 +10,8 @@ export interface WaitingPatient {
   readonly waitingSince: IsoDate;
   /** The doctor or centre went away: before everyone else. */
   readonly topPriority: boolean;
+  /** GPs a centre already declined for this patient: not proposed again. */
+  readonly declinedRpps?: readonly string[];
 }
 
 export const SENIOR_AGE = 70;
