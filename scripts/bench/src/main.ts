@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { declarationBench, rosterBench } from './attribution-bench';
 import { eventStoreBench } from './event-store-bench';
 import { relayBench } from './relay-bench';
 
@@ -16,9 +17,19 @@ async function brokerReachable(brokers: string[]): Promise<boolean> {
   }
 }
 
+const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster'] as const;
+
+function integer(name: string, value: string | undefined, min = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got ${value}`);
+  return n;
+}
+
 /**
- * `npm run bench [-- --events 20000 --only event-store|relay]`. PG_URL selects the PostgreSQL
- * server, KAFKA_BROKERS the broker of the relay benchmark.
+ * `npm run bench [-- --events 20000 --only event-store,relay,attribution]`. `--only` (or PCN_BENCH)
+ * takes a comma-separated list of benches; `attribution` selects both attribution benches.
+ * PG_URL selects the PostgreSQL server, KAFKA_BROKERS the broker of the relay benchmark,
+ * PCN_BENCH_ROSTER_PATIENTS (or --roster-patients) the size of the roster rebuild.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,16 +39,26 @@ async function main(): Promise<void> {
       writers: { type: 'string', default: '8' },
       'no-postgres': { type: 'boolean', default: false },
       'latency-samples': { type: 'string', default: '500' },
-      only: { type: 'string' },
+      only: { type: 'string', default: process.env.PCN_BENCH ?? '' },
+      'attribution-patients': { type: 'string', default: '5000' },
+      'attribution-concurrency': { type: 'string', default: '16' },
+      'attribution-centres': { type: 'string', default: '20' },
+      'attribution-gps': { type: 'string', default: '200' },
+      'attribution-background': { type: 'string', default: '100000' },
+      'roster-patients': { type: 'string', default: process.env.PCN_BENCH_ROSTER_PATIENTS ?? '1000000' },
     },
   });
+  const only = values.only.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = only.filter((name) => name !== 'attribution' && !(BENCHES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}: choose among ${BENCHES.join(', ')}, attribution`);
+  const selected = (name: (typeof BENCHES)[number]): boolean => only.length === 0 || only.includes(name) || (name.startsWith('attribution-') && only.includes('attribution'));
   const events = Number(values.events);
   if (!Number.isInteger(events) || events < 100) throw new Error(`--events must be an integer >= 100, got ${values.events}`);
   const pgUrl = values['no-postgres'] ? undefined : (process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  if (!values.only || values.only === 'event-store') {
+  if (selected('event-store')) {
     await eventStoreBench({ events, batch: Number(values.batch), writers: Number(values.writers), ...(pgUrl && { pgUrl }) });
   }
-  if (!values.only || values.only === 'relay') {
+  if (selected('relay')) {
     const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
     if (await brokerReachable(brokers)) {
       await relayBench({ brokers, events, latencySamples: Number(values['latency-samples']), ...(pgUrl && { pgUrl }) });
@@ -45,6 +66,19 @@ async function main(): Promise<void> {
       process.stdout.write(`
 Relay: not measured: no Kafka broker answers at ${brokers.join(',')} (start one with npm run infra:up).\n`);
     }
+  }
+  if (selected('attribution-declarations')) {
+    await declarationBench({
+      patients: integer('--attribution-patients', values['attribution-patients']),
+      concurrency: integer('--attribution-concurrency', values['attribution-concurrency']),
+      centres: integer('--attribution-centres', values['attribution-centres']),
+      gps: integer('--attribution-gps', values['attribution-gps']),
+      background: integer('--attribution-background', values['attribution-background'], 0),
+      ...(pgUrl && { pgUrl }),
+    });
+  }
+  if (selected('attribution-roster')) {
+    await rosterBench({ patients: integer('PCN_BENCH_ROSTER_PATIENTS / --roster-patients', values['roster-patients']), ...(pgUrl && { pgUrl }) });
   }
 }
 

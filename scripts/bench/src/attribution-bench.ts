@@ -1,0 +1,389 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { attributionV1 as pb } from '@pcn/contracts';
+import { PgliteSqlClient, PgSqlClient, type NewEvent, type SqlClient } from '@pcn/eventsourcing';
+import { ACTOR_METADATA_KEY, callUnary, createClient, createGrpcServer } from '@pcn/grpc';
+import { attributionGrpcService, createAttributionModule, DEFAULT_PANEL_NORMS, DEPARTURE_PREFIX, PATIENT_PREFIX, type AttributionModule } from '@pcn/attribution';
+import { createLogger, createMetrics } from '@pcn/observability';
+import { CommuneDirectory, finessCheckDigit, nirKey, rppsCheckDigit } from '@pcn/referential';
+import { summary } from './percentiles';
+import { printTable, timed, type Row } from './report';
+
+export interface AttributionBenchOptions {
+  /** PostgreSQL server; PGlite (in memory) when absent, as the other benches. */
+  readonly pgUrl?: string;
+}
+
+export interface DeclarationBenchOptions extends AttributionBenchOptions {
+  /** Patients registered, then declared: one declaration each. */
+  readonly patients: number;
+  /** Calls in flight at once. */
+  readonly concurrency: number;
+  readonly centres: number;
+  readonly gps: number;
+  /** Patients generated into the store before the measurement (two events each). */
+  readonly background: number;
+}
+
+export interface RosterBenchOptions extends AttributionBenchOptions {
+  /** Patients generated straight into the event store: two events each. */
+  readonly patients: number;
+}
+
+/* ---------- shared helpers ---------- */
+
+const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
+const gpRpps = (run: number, k: number): string => rpps(`1${String(run).padStart(3, '0')}${String(k).padStart(6, '0')}`);
+const centreFiness = (run: number, k: number): string => finess(`9${String(run).padStart(3, '0')}${String(k).padStart(4, '0')}`);
+/** Every call logs one line at info, as in production; the lines are serialised, then dropped. */
+const discard = { write: (): void => undefined };
+const runTag = (): number => randomBytes(2).readUInt16BE(0) % 1000;
+
+/** Real INSEE codes, so the registrations pass validation and the projection finds département and région. */
+function communeCodes(): string[] {
+  return CommuneDirectory.shared()
+    .all()
+    .map((c) => c.insee);
+}
+
+async function openSql(options: AttributionBenchOptions, connections: number): Promise<{ sql: SqlClient; target: string }> {
+  if (options.pgUrl) return { sql: new PgSqlClient({ connectionString: options.pgUrl, max: connections }), target: 'postgresql' };
+  return { sql: await PgliteSqlClient.open(), target: 'pglite (in memory)' };
+}
+
+interface LoadResult {
+  readonly seconds: number;
+  /** Milliseconds per call. */
+  readonly latencies: number[];
+}
+
+/** Calls `op(0..n-1)` with `concurrency` in flight; the first failure fails the run. */
+async function load(n: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<LoadResult> {
+  const latencies = new Array<number>(n);
+  let next = 0;
+  const { seconds } = await timed(() =>
+    Promise.all(
+      Array.from({ length: Math.min(concurrency, n) }, async () => {
+        for (let i = next++; i < n; i = next++) {
+          const start = performance.now();
+          await op(i);
+          latencies[i] = performance.now() - start;
+        }
+      }),
+    ),
+  );
+  return { seconds, latencies };
+}
+
+const ms = (v: number): string => v.toFixed(1);
+const rate = (n: number, s: number): string => Math.round(n / s).toLocaleString('en-US');
+
+/** Patients per generated INSERT statement (two events each). */
+const CHUNK = 100_000;
+/**
+ * `PatientRegistered` at position 2g-1 (revision 0) and `MedecinTraitantDeclared` at 2g
+ * (revision 1) for patients g = from..to, in stream `patient-<md5>`: the shapes of
+ * domain/patient/patient-events.ts, with real communes, some ALD and C2S periods, GPs of real-format
+ * RPPS at centres of real-format FINESS.
+ */
+async function generatePatients(sql: SqlClient, s: string, idPrefix: string, from: number, to: number, refs: { communes: string[]; rpps: string[]; professionals: string[]; centres: string[] }): Promise<void> {
+  await sql.query(
+    `INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
+     SELECT 2 * g - 1 + r, 'patient-' || p.id, r, gen_random_uuid(),
+       CASE r WHEN 0 THEN 'PatientRegistered' ELSE 'MedecinTraitantDeclared' END, 1,
+       CASE r WHEN 0 THEN jsonb_build_object('patientId', p.id, 'profile', jsonb_build_object(
+              'birthDate', to_char(date '1930-01-01' + ((g * 7919) % 27000)::int, 'YYYY-MM-DD'),
+              'sex', CASE WHEN g % 2 = 0 THEN 'female' ELSE 'male' END,
+              'communeInsee', ($3::text[])[1 + (g * 31) % cardinality($3::text[])],
+              'ald', CASE WHEN g % 6 = 0 THEN '[{"start": "2018-03-01"}]'::jsonb ELSE '[]'::jsonb END,
+              'c2s', CASE WHEN g % 8 = 0 THEN '[{"start": "2024-01-01", "end": "2025-01-01"}]'::jsonb ELSE '[]'::jsonb END))
+       ELSE jsonb_build_object('patientId', p.id, 'attributionId', md5('attribution-' || g)::uuid::text,
+              'rpps', ($4::text[])[1 + p.gp], 'professionalId', ($5::text[])[1 + p.gp],
+              'centreFiness', ($6::text[])[1 + p.gp % cardinality($6::text[])],
+              'effectiveDate', to_char(date '2025-01-06' + (g % 300)::int, 'YYYY-MM-DD'), 'channel', 'centre_software') END,
+       jsonb_build_object('occurredAt', CASE r WHEN 0 THEN '2025-01-06T09:00:00.000Z' ELSE '2025-01-06T09:05:00.000Z' END, 'actor', 'centre:bench')
+     FROM generate_series($1::bigint, $2::bigint) AS g
+     CROSS JOIN LATERAL (SELECT md5($7::text || g) AS id, (g % cardinality($4::text[]))::int AS gp) AS p
+     CROSS JOIN (VALUES (0), (1)) AS v(r)`,
+    [from, to, refs.communes, refs.rpps, refs.professionals, refs.centres, `${idPrefix}-`],
+  );
+  await sql.query(`INSERT INTO ${s}.streams (stream_id, revision) SELECT 'patient-' || md5($3::text || g), 1 FROM generate_series($1::bigint, $2::bigint) AS g`, [from, to, `${idPrefix}-`]);
+}
+
+/* ---------- 1. declarations per second through the gRPC API ---------- */
+
+/**
+ * Patient `i`: a valid NIR (sex, year and month agreeing with the profile) and a real commune of
+ * residence. Birth place 75 + a 3-digit code and the order number make it unique for i < 998,001.
+ */
+function patient(i: number, communes: readonly string[]): { nir: string; request: pb.RegisterPatientRequest } {
+  const female = i % 2 === 0;
+  const year = 1940 + (i % 60);
+  const month = 1 + (i % 12);
+  const birthDate = `${year}-${String(month).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+  const first13 = `${female ? '2' : '1'}${String(year % 100).padStart(2, '0')}${String(month).padStart(2, '0')}75${String(1 + Math.floor(i / 999)).padStart(3, '0')}${String(1 + (i % 999)).padStart(3, '0')}`;
+  const nir = `${first13}${String(nirKey(first13)).padStart(2, '0')}`;
+  const request = pb.RegisterPatientRequest.fromPartial({
+    nir,
+    birthDate,
+    sex: female ? pb.Sex.SEX_FEMALE : pb.Sex.SEX_MALE,
+    communeInsee: communes[(i * 7) % communes.length]!,
+    ald: i % 6 === 0 ? [{ start: '2018-03-01', end: '' }] : [],
+    c2s: i % 8 === 0 ? [{ start: '2024-01-01', end: '2025-01-01' }] : [],
+  });
+  return { nir, request };
+}
+
+/** A declaration's two appends as the service makes them: the patient's event and the panel's. */
+function rawDeclaration(i: number, run: string): { streamId: string; expectedRevision: 'no_stream'; events: NewEvent[] }[] {
+  const patientId = randomBytes(16).toString('hex');
+  const attributionId = randomUUID();
+  const practitioner = { rpps: gpRpps(999, i % 200), professionalId: `pro-${i % 200}`, centreFiness: centreFiness(999, i % 20) };
+  const metadata = { occurredAt: new Date().toISOString(), actor: 'centre:bench' };
+  return [
+    {
+      streamId: `rawbench-${run}-patient-${patientId}`,
+      expectedRevision: 'no_stream',
+      events: [{ id: randomUUID(), type: 'MedecinTraitantDeclared', schemaVersion: 1, data: { patientId, attributionId, ...practitioner, effectiveDate: '2026-01-05', channel: 'centre_software' }, metadata }],
+    },
+    {
+      streamId: `rawbench-${run}-panel-${patientId}`,
+      expectedRevision: 'no_stream',
+      events: [{ id: randomUUID(), type: 'PanelPatientJoined', schemaVersion: 1, data: { rpps: practitioner.rpps, patientId, attributionId, centreFiness: practitioner.centreFiness, effectiveDate: '2026-01-05', size: 1 + Math.floor(i / 200) }, metadata }],
+    },
+  ];
+}
+
+export async function declarationBench(options: DeclarationBenchOptions): Promise<void> {
+  const { patients: n, concurrency: c, centres, gps, background } = options;
+  const run = runTag();
+  const schema = `bench_attr_${randomBytes(3).toString('hex')}`;
+  const { sql, target } = await openSql(options, c + 4);
+  const logger = createLogger({ service: 'bench-attribution', level: 'info', destination: discard });
+  const errors = createLogger({ service: 'bench-attribution', level: 'error' });
+  const communes = communeCodes();
+  let module: AttributionModule | undefined;
+  const server = createGrpcServer({ logger });
+  let client: pb.AttributionClient | undefined;
+  try {
+    module = await createAttributionModule({ sql, schema, nirKey: randomBytes(32), norms: DEFAULT_PANEL_NORMS, logger: errors });
+    // A store that already holds a population, as it always will at national scale: on a near-empty
+    // events table the planner hash-joins the store's id check against a seq scan of `events`, and
+    // every append then costs a full scan (see the report). Not timed; the read model is caught up first.
+    const prefilled = await timed(async () => {
+      if (background === 0) return;
+      const bgGps = Math.max(1, Math.ceil(background / 1000));
+      const bgRpps = Array.from({ length: bgGps }, (_, k) => gpRpps(run, 500_000 + k));
+      const refs = { communes, rpps: bgRpps, professionals: bgRpps.map(() => randomUUID()), centres: Array.from({ length: Math.ceil(bgGps / 10) }, (_, k) => centreFiness(run, 5000 + k)) };
+      for (let from = 1; from <= background; from += CHUNK) await generatePatients(sql, schema, 'bench-background', from, Math.min(background, from + CHUNK - 1), refs);
+      await sql.query(`UPDATE ${schema}.log_head SET position = $1`, [2 * background]);
+      await sql.query(`ANALYZE ${schema}.events`);
+      await sql.query(`ANALYZE ${schema}.streams`);
+    });
+    await module.start();
+    const caughtUp = await timed(() => module!.projection.waitForPosition(2 * background, Math.max(600_000, background * 20)));
+    server.addService(pb.AttributionService, attributionGrpcService(module, { logger, registry: createMetrics({ defaultMetrics: false }).registry }));
+    const port = await server.start('127.0.0.1', 0);
+    client = createClient(pb.AttributionClient, `127.0.0.1:${port}`, { defaultDeadlineMs: 120_000 });
+    const api = client;
+
+    // The directory as the registry's and staff's events would fill it: member centres, full-time GPs.
+    const centreIds = Array.from({ length: centres }, (_, k) => centreFiness(run, k));
+    for (const [k, f] of centreIds.entries()) {
+      await module.directory.recordCentre(sql, { finess: f, name: `Centre ${k}`, type: 'polyvalent', communeInsee: '75111', departement: '75', region: '11', status: 'member' }, 1);
+    }
+    const gpList = Array.from({ length: gps }, (_, k) => ({ rpps: gpRpps(run, k), centreFiness: centreIds[k % centres]! }));
+    for (const [k, gp] of gpList.entries()) {
+      await module.directory.recordAssignmentStarted(sql, { assignmentId: `bench-asg-${k}`, professionalId: `pro-${run}-${k}`, rpps: gp.rpps, centreFiness: gp.centreFiness, fte: 1, startOn: '2025-01-06' });
+    }
+    const capacity = DEFAULT_PANEL_NORMS.national;
+    const perGp = Math.ceil((2 * n) / gps);
+    if (perGp > capacity) throw new Error(`${2 * n} patients over ${gps} GPs is ${perGp} per panel, beyond the capacity of ${capacity}: add GPs`);
+
+    const metadata = { [ACTOR_METADATA_KEY]: 'centre:bench' };
+    // Patients 0..n-1 for the measurement, n..2n-1 for the diagnostic run without the departure reactor.
+    const people = Array.from({ length: 2 * n }, (_, i) => patient(i, communes));
+    const byNir = (i: number): pb.PatientRef => ({ ref: { $case: 'nir', value: people[i]!.nir } });
+    process.stdout.write(
+      `\nAttribution declarations (${target}): ${n} patients registered over gRPC, then one DeclareMedecinTraitant each, ${c} calls in flight, ` +
+        `${centres} member centres, ${gps} full-time GPs (patient i → GP i mod ${gps}, capacity ${capacity}), patients named by NIR.\n` +
+        `The store already holds ${background.toLocaleString('en-US')} generated patients (${(2 * background).toLocaleString('en-US')} events, analysed, read model caught up: ` +
+        `${prefilled.seconds.toFixed(1)} s + ${caughtUp.seconds.toFixed(1)} s, not counted).\n` +
+        `The service runs as deployed: projection and departure reactor following the log, one info log line per call (serialised, discarded).\n` +
+        `Baselines in the same store, the module's followers stopped: raw appendMany of one MedecinTraitantDeclared + one PanelPatientJoined to two fresh streams ` +
+        `(one PatientRegistered to one fresh stream for registrations), and a GetPatient round trip through the same server, all at ${c} in flight.\n`,
+    );
+
+    const register = (i: number): Promise<unknown> => callUnary(api, 'registerPatient', people[i]!.request, { metadata });
+    const declare = async (i: number): Promise<void> => {
+      const gp = gpList[i % gps]!;
+      const request = pb.DeclareMedecinTraitantRequest.fromPartial({ patient: byNir(i), rpps: gp.rpps, centreFiness: gp.centreFiness, effectiveDate: '2026-01-05', channel: pb.DeclarationChannel.DECLARATION_CHANNEL_CENTRE_SOFTWARE });
+      const answer = await callUnary(api, 'declareMedecinTraitant', request, { metadata });
+      if (answer.current?.rpps !== gp.rpps) throw new Error(`patient ${i} was not attributed`);
+    };
+    const registered = await load(n, c, register);
+    const declared = await load(n, c, declare);
+    const lag = (await module.store.headPosition()) - module.projection.position;
+    const read = await load(n, c, (i) => callUnary(api, 'getPatient', { patient: byNir(i) }, { metadata }));
+
+    // Diagnostic: the same declarations with the departure reactor stopped.
+    await module.departures.stop();
+    await load(n, c, (i) => register(n + i));
+    const withoutReactor = await load(n, c, (i) => declare(n + i));
+
+    await module.stop();
+    const store = module.store;
+    const reactorHead = await store.headPosition();
+    // One poll of the departure reactor as it runs while no departure was ever recorded (its checkpoint stays at 0).
+    const reactorPoll = await timed(() => store.readAll({ after: 0, maxCount: 100, filter: { streamPrefixes: [DEPARTURE_PREFIX] } }));
+    const tag = randomBytes(3).toString('hex');
+    const rawDeclared = await load(n, c, (i) => store.appendMany(rawDeclaration(i, tag)));
+    const rawRegistered = await load(n, c, (i) => {
+      const { request } = people[i]!;
+      const patientId = randomBytes(16).toString('hex');
+      const profile = { birthDate: request.birthDate, sex: request.sex === pb.Sex.SEX_FEMALE ? 'female' : 'male', communeInsee: request.communeInsee, ald: [], c2s: [] };
+      return store.appendMany([
+        { streamId: `rawbench-${tag}-patient-${patientId}`, expectedRevision: 'no_stream', events: [{ id: randomUUID(), type: 'PatientRegistered', schemaVersion: 1, data: { patientId, profile }, metadata: { occurredAt: new Date().toISOString(), actor: 'centre:bench' } }] },
+      ]);
+    });
+
+    const lines: [string, LoadResult][] = [
+      ['DeclareMedecinTraitant over gRPC', declared],
+      ['  baseline: raw appendMany, 2 streams', rawDeclared],
+      ['  baseline: GetPatient over gRPC', read],
+      ['  diagnostic: declare, departure reactor stopped', withoutReactor],
+      ['RegisterPatient over gRPC', registered],
+      ['  baseline: raw appendMany, 1 stream', rawRegistered],
+    ];
+    const cells = lines.map(([name, r]) => {
+      const s = summary(r.latencies);
+      return [name, String(r.latencies.length), r.seconds.toFixed(2), rate(r.latencies.length, r.seconds), ms(s.p50), ms(s.p99), ms(s.max)];
+    });
+    const header = ['operation', 'calls', 'seconds', 'calls/s', 'p50 ms', 'p99 ms', 'max ms'];
+    const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i]!.length)));
+    const fmt = (row: readonly string[]): string => row.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+    const ratio = (a: LoadResult, b: LoadResult): string => `${(a.latencies.length / a.seconds / (b.latencies.length / b.seconds)).toFixed(2)}x`;
+    process.stdout.write(
+      `\nDeclarations through gRPC (${target}, ${c} in flight)\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${cells.map(fmt).join('\n')}\n` +
+        `ratio: declarations/s ÷ raw appendMany/s = ${ratio(declared, rawDeclared)}; ÷ GetPatient/s = ${ratio(declared, read)}; ` +
+        `registrations/s ÷ raw appendMany (1 stream)/s = ${ratio(registered, rawRegistered)}\n` +
+        `projection lag when the declarations ended: ${lag} events; one departure-reactor poll with no departure recorded: ` +
+        `${(reactorPoll.seconds * 1000).toFixed(1)} ms over a ${reactorHead.toLocaleString('en-US')}-event log\n`,
+    );
+  } finally {
+    client?.close();
+    await server.shutdown(1000).catch(() => undefined);
+    await module?.stop().catch(() => undefined);
+    await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await sql.close();
+  }
+}
+
+/* ---------- 2. roster projection rebuild ---------- */
+
+/** The runner's page (ProjectionRunner's default batch size, which the module keeps). */
+const RUNNER_BATCH = 500;
+
+export async function rosterBench(options: RosterBenchOptions): Promise<void> {
+  const n = options.patients;
+  const events = 2 * n;
+  const run = runTag();
+  const schema = `bench_roster_${randomBytes(3).toString('hex')}`;
+  const { sql, target } = await openSql(options, 4);
+  const errors = createLogger({ service: 'bench-attribution', level: 'error' });
+  const gps = Math.max(1, Math.ceil(n / 1000));
+  const centres = Math.max(1, Math.ceil(gps / 10));
+  let module: AttributionModule | undefined;
+  try {
+    // The module builds the store, the directory tables and the runner of `attributionProjection(schema)`
+    // exactly as the service does (the projection itself is not exported by @pcn/attribution); only
+    // `module.projection` is started below, nothing else.
+    module = await createAttributionModule({ sql, schema, nirKey: randomBytes(32), logger: errors });
+    const rppsList = Array.from({ length: gps }, (_, k) => gpRpps(run, k));
+    const refs = { communes: communeCodes(), rpps: rppsList, professionals: rppsList.map(() => randomUUID()), centres: Array.from({ length: centres }, (_, k) => centreFiness(run, k)) };
+    process.stdout.write(
+      `\nRoster projection (${target}): ${n.toLocaleString('en-US')} generated patients = ${events.toLocaleString('en-US')} events (PatientRegistered + MedecinTraitantDeclared each, ` +
+        `streams patient-<id>), written in bulk with INSERT … SELECT generate_series; ${gps} GPs at ${centres} centres, ${refs.communes.length} real communes, 1 in 6 with an ALD, 1 in 8 with C2S.\n` +
+        `Rebuild: the service's ProjectionRunner for attributionProjection from an empty read model (batches of ${RUNNER_BATCH}), timed from start until its position reaches the head.\n` +
+        `Baselines on the same events and database: (a) store.readAll with the runner's filter in pages of ${RUNNER_BATCH}, each page INSERTed into a plain table ` +
+        `(primary key on position) in one transaction; (b) one INSERT INTO plain table SELECT … FROM events statement.\n`,
+    );
+    const generated = await timed(async () => {
+      for (let from = 1; from <= n; from += CHUNK) await generatePatients(sql, schema, 'bench-patient', from, Math.min(n, from + CHUNK - 1), refs);
+      await sql.query(`UPDATE ${schema}.log_head SET position = $1`, [events]);
+      await sql.query(`ANALYZE ${schema}.events`);
+      await sql.query(`ANALYZE ${schema}.streams`);
+    });
+    const head = await module.store.headPosition();
+    if (head !== events) throw new Error(`the generated log ends at ${head}, not ${events}`);
+    const settle = async (): Promise<void> => {
+      // Start each measurement without the previous one's dirty pages in flight.
+      if (sql.dialect === 'postgres') await sql.query('CHECKPOINT').catch(() => undefined);
+    };
+
+    // (a) what the runner's reads and one write per batch cost, without the projection's logic.
+    await sql.query(`CREATE TABLE ${schema}.baseline_batches (position bigint PRIMARY KEY, stream_id text NOT NULL, revision bigint NOT NULL, type text NOT NULL, data jsonb NOT NULL)`);
+    await settle();
+    const store = module.store;
+    const batched = await timed(async () => {
+      let after = 0;
+      let count = 0;
+      for (;;) {
+        const page = await store.readAll({ after, maxCount: RUNNER_BATCH, filter: { streamPrefixes: [PATIENT_PREFIX] } });
+        if (page.length === 0) break;
+        const rows = JSON.stringify(page.map((e) => ({ position: e.position, streamId: e.streamId, revision: e.revision, type: e.type, data: e.data })));
+        await sql.transaction((tx) =>
+          tx.query(
+            `INSERT INTO ${schema}.baseline_batches (position, stream_id, revision, type, data)
+             SELECT (e->>'position')::bigint, e->>'streamId', (e->>'revision')::bigint, e->>'type', e->'data' FROM jsonb_array_elements($1::jsonb) AS e`,
+            [rows],
+          ),
+        );
+        count += page.length;
+        after = page[page.length - 1]!.position;
+      }
+      return count;
+    });
+    if (batched.result !== events) throw new Error(`baseline (a) read ${batched.result} events, not ${events}`);
+
+    // The rebuild itself.
+    await settle();
+    const projection = module.projection;
+    const rebuilt = await timed(async () => {
+      await projection.start();
+      await projection.waitForPosition(events, Math.max(600_000, n * 10));
+    });
+    await projection.stop();
+    const check = await sql.query<{ patients: number; attributions: number; located: number }>(
+      `SELECT (SELECT count(*)::int FROM ${schema}.patients) AS patients, (SELECT count(*)::int FROM ${schema}.attributions WHERE end_date IS NULL) AS attributions,
+              (SELECT count(*)::int FROM ${schema}.patients WHERE departement IS NOT NULL AND current_rpps IS NOT NULL) AS located`,
+    );
+    const counts = check.rows[0]!;
+    if (counts.patients !== n || counts.attributions !== n || counts.located !== n) throw new Error(`the rebuilt read model is wrong: ${JSON.stringify(counts)}`);
+
+    // (b) the same rows copied by the server alone: no round trip, no per-event statement.
+    await sql.query(`CREATE TABLE ${schema}.baseline_copy (position bigint PRIMARY KEY, stream_id text NOT NULL, revision bigint NOT NULL, type text NOT NULL, data jsonb NOT NULL)`);
+    await settle();
+    const copied = await timed(() =>
+      sql.query(`INSERT INTO ${schema}.baseline_copy SELECT position, stream_id, revision, type, data FROM ${schema}.events WHERE stream_id LIKE 'patient-%' ORDER BY position`),
+    );
+    if (copied.result.rowCount !== events) throw new Error(`baseline (b) copied ${copied.result.rowCount} events, not ${events}`);
+
+    const rows: Row[] = [
+      { target, operation: 'rebuild attribution projection, vs (a) readAll + INSERT per page', count: events, seconds: rebuilt.seconds, baselinePerSecond: events / batched.seconds },
+      { target, operation: 'rebuild attribution projection, vs (b) one INSERT … SELECT', count: events, seconds: rebuilt.seconds, baselinePerSecond: events / copied.seconds },
+    ];
+    printTable(`Roster projection rebuild, ${n.toLocaleString('en-US')} patients (ratio = rebuild / baseline)`, rows);
+    process.stdout.write(
+      `rebuild ${rebuilt.seconds.toFixed(1)} s (${(n / rebuilt.seconds).toFixed(0)} patients/s); baseline (a) ${batched.seconds.toFixed(1)} s; baseline (b) ${copied.seconds.toFixed(1)} s; ` +
+        `generating the log took ${generated.seconds.toFixed(1)} s (not counted). Read model checked: ${counts.patients} patients, ${counts.attributions} current attributions, all located.\n`,
+    );
+  } finally {
+    await module?.projection.stop().catch(() => undefined);
+    // Let a stopped follower's last query finish before the schema goes.
+    await sleep(50);
+    await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch((error: unknown) => process.stderr.write(`could not drop ${schema}: ${String(error)}\n`));
+    await sql.close();
+  }
+}
