@@ -4,3 +4,4 @@ export * from './etag';
 export * from './command-context';
 export * from './api-app';
 export * from './tracing-middleware';
+export * from './request-fields';

@@ -1,4 +1,5 @@
 import type { FieldViolation } from '@pcn/eventsourcing';
+import type { ReceivedMessage } from './message';
 
 /** Errors raised by the bus and its helpers; `code` is stable, the message is for humans. */
 export abstract class MessagingError extends Error {
@@ -86,4 +87,34 @@ export class BusStorageError extends MessagingError {
 
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * A consumed message its handler cannot read (bytes that are not the expected protobuf message,
+ * a required field missing), located so an operator finds it. Services name their own subclass
+ * per topic (`UnreadableRegistryMessageError`); `decodeMessage` raises it for undecodable bytes.
+ */
+export class UnreadableMessageError extends MessagingError {
+  readonly code: string = 'UNREADABLE_MESSAGE';
+  readonly messageId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+
+  constructor(source: string, message: ReceivedMessage, why: string) {
+    super(`${source} message ${message.id} (${message.type}) at ${message.topic}/${message.partition}@${message.offset}: ${why}`);
+    this.messageId = message.id;
+    this.topic = message.topic;
+    this.partition = message.partition;
+    this.offset = message.offset;
+  }
+}
+
+/** Decodes a message's payload, or throws what `unreadable` makes of the decoder's complaint. */
+export function decodeMessage<T>(message: ReceivedMessage, decode: (data: Uint8Array) => T, unreadable: (why: string) => Error): T {
+  try {
+    return decode(message.data);
+  } catch (error) {
+    throw unreadable(`undecodable payload: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -6,13 +6,13 @@ import type { PanelNorms } from '../domain/panel/panel-capacity';
 import { joinPanel, leavePanel } from '../domain/panel/panel-decisions';
 import type { PanelEvent } from '../domain/panel/panel-events';
 import { evolvePanel } from '../domain/panel/panel-state';
-import type { EndReason, Practitioner } from '../domain/patient/patient-events';
+import type { EndReason } from '../domain/patient/patient-events';
 import { declare, endAttribution, type Declaration } from '../domain/patient/patient-decisions';
 import { capacityOf, requireAssignedGp, requireMemberCentre } from './gp-eligibility';
 import type { NirPseudonymiser } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { attributionHistory, patientView } from './patient-views';
-import type { Decision, DecisionScope, PatientWriter, WriteOptions, WriteOutcome } from './patient-writer';
+import type { Decision, DecisionScope, PatientWriter } from './patient-writer';
 import { today, type Clock, type PractitionerDirectory } from './ports';
 import { declareInput, endAttributionInput } from './schemas';
 import type { AttributionHistoryView, PatientView } from './views';
@@ -64,20 +64,13 @@ export class Attributions {
     });
   }
 
-  /** A declaration the service makes itself (a confirmed proposal, a re-attribution), with the same checks. */
-  async declareAs(patientId: string, target: Practitioner, effectiveDate: IsoDate, extras: Pick<Declaration, 'channel' | 'proposalId' | 'departureId'>, options: WriteOptions): Promise<WriteOutcome> {
-    const day = today(this.deps.clock);
-    await requireMemberCentre(this.deps.directory, target.centreFiness, effectiveDate);
-    await requireAssignedGp(this.deps.directory, target.rpps, target.centreFiness, effectiveDate, day);
-    return this.deps.writer.write(patientId, (scope) => this.declaration(scope, patientId, { ...target, ...extras, attributionId: randomUUID(), effectiveDate }), options);
-  }
-
   /**
    * The patient's declaration and its panel side: the new GP's panel takes the patient (within
    * capacity) and the previous GP's panel lets them go. A change of centre with the same GP
-   * leaves the panel's size as it was.
+   * leaves the panel's size as it was. `normCapacity` (FTE × norm today), when the caller has it,
+   * saves reading the GP's assignments again.
    */
-  async declaration(scope: DecisionScope, patientId: string, d: Declaration): Promise<Decision> {
+  async declaration(scope: DecisionScope, patientId: string, d: Declaration, normCapacity?: number): Promise<Decision> {
     const patientEvents = declare(scope.patient.state, patientId, d);
     const declared = patientEvents[0];
     if (!declared) return { patient: [] };
@@ -89,7 +82,7 @@ export class Attributions {
       panelEvents.push(...left);
       panel = left.reduce(evolvePanel, panel);
     }
-    const capacity = await capacityOf(this.deps.directory, this.deps.norms, d.rpps, today(this.deps.clock), panel.capacityOverride);
+    const capacity = panel.capacityOverride ?? normCapacity ?? (await capacityOf(this.deps.directory, this.deps.norms, d.rpps, today(this.deps.clock)));
     panelEvents.push(...joinPanel(panel, d.rpps, capacity, { patientId, attributionId: d.attributionId, centreFiness: d.centreFiness, effectiveDate: d.effectiveDate }));
     const panels = new Map<string, readonly PanelEvent[]>([[d.rpps, panelEvents]]);
     if (replaced && replaced.rpps !== d.rpps) {

@@ -78,7 +78,12 @@ export class DepartureProcess {
     const counts: Record<Outcome, number> = { reattributed: 0, waitlisted: 0, already_handled: 0 };
     const affected = await this.affected(departure);
     const colleagues = await this.colleagues(departure);
-    for (const patient of affected) counts[await this.handle(departure, patient, colleagues)]++;
+    // Capacities (FTE × norm, or a coordinator's figure) do not move during a departure; panel sizes do.
+    const capacities = new Map<string, number>();
+    for (const c of colleagues) {
+      if (!capacities.has(c.rpps)) capacities.set(c.rpps, await capacityOf(this.deps.directory, this.deps.norms, c.rpps, today(this.deps.clock), (await this.deps.panels.load(c.rpps)).state.capacityOverride));
+    }
+    for (const patient of affected) counts[await this.handle(departure, patient, colleagues, capacities)]++;
 
     const handled: DepartureHandled = { type: 'DepartureHandled', data: { departureId: departure.departureId, reattributed: counts.reattributed, waitlisted: counts.waitlisted, alreadyHandled: counts.already_handled } };
     await this.deps.store.append(
@@ -110,11 +115,11 @@ export class DepartureProcess {
     return there.filter((a) => a.rpps !== departure.rpps && (a.endOn === undefined || day < a.endOn));
   }
 
-  private async handle(departure: Departure, affected: AffectedPatient, colleagues: readonly GpAssignment[]): Promise<Outcome> {
+  private async handle(departure: Departure, affected: AffectedPatient, colleagues: readonly GpAssignment[], capacities: ReadonlyMap<string, number>): Promise<Outcome> {
     const name = `${departure.departureId}:${affected.patientId}`;
     const context = { actor: 'attribution-departures', causationId: departure.departureId };
     // Most room first, so the load spreads over the team.
-    for (const colleague of await this.byRoom(colleagues)) {
+    for (const colleague of await this.byRoom(colleagues, capacities)) {
       try {
         const outcome = await this.deps.writer.write(
           affected.patientId,
@@ -129,7 +134,7 @@ export class DepartureProcess {
               effectiveDate: current.start > departure.endDate ? current.start : departure.endDate,
               channel: 'reattribution',
               departureId: departure.departureId,
-            });
+            }, capacities.get(colleague.rpps));
           },
           { idempotencyName: name, context },
         );
@@ -155,13 +160,10 @@ export class DepartureProcess {
     return outcome.note === 'already_handled' || outcome.appended.length === 0 ? 'already_handled' : 'waitlisted';
   }
 
-  private async byRoom(colleagues: readonly GpAssignment[]): Promise<readonly GpAssignment[]> {
-    const day = today(this.deps.clock);
+  private async byRoom(colleagues: readonly GpAssignment[], capacities: ReadonlyMap<string, number>): Promise<readonly GpAssignment[]> {
     const room = new Map<string, number>();
     for (const c of colleagues) {
-      if (room.has(c.rpps)) continue;
-      const panel = await this.deps.panels.load(c.rpps);
-      room.set(c.rpps, (await capacityOf(this.deps.directory, this.deps.norms, c.rpps, day, panel.state.capacityOverride)) - panel.state.size);
+      if (!room.has(c.rpps)) room.set(c.rpps, (capacities.get(c.rpps) ?? 0) - (await this.deps.panels.load(c.rpps)).state.size);
     }
     return colleagues.filter((c) => (room.get(c.rpps) ?? 0) > 0).sort((a, b) => (room.get(b.rpps) ?? 0) - (room.get(a.rpps) ?? 0) || (a.rpps < b.rpps ? -1 : 1));
   }

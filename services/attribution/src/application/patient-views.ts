@@ -1,4 +1,3 @@
-import type { RecordedEvent } from '@pcn/eventsourcing';
 import type { MedecinTraitantDeclared, AttributionEnded, PatientEvent } from '../domain/patient/patient-events';
 import type { PatientState } from '../domain/patient/patient-state';
 import { requireRegistered } from '../domain/patient/patient-decisions';
@@ -32,7 +31,7 @@ export function attributionHistory(loaded: LoadedPatient, patientId: string): At
     const i = byId.get(attributionId);
     if (i !== undefined) all[i] = { ...all[i]!, end, ...(reason && { endReason: reason }) };
   };
-  for (const event of loaded.events as readonly RecordedEvent[]) {
+  for (const event of loaded.events) {
     const e = { type: event.type, data: event.data } as PatientEvent;
     if (e.type === 'MedecinTraitantDeclared') {
       const d = (e as MedecinTraitantDeclared).data;

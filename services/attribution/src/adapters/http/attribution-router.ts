@@ -1,14 +1,12 @@
 import { Router, type Request } from 'express';
 import { ValidationError, type FieldViolation } from '@pcn/eventsourcing';
-import { commandContext } from '@pcn/http';
+import { bodyWithPathField, commandContext, queryOf } from '@pcn/http';
 import { parseInput } from '@pcn/validation';
 import type { AttributionServices } from '../../application/attribution-services';
 import { TERRITORY_KINDS } from '../../application/schemas';
 import {
   PATIENT_PATH_FIELDS,
-  bodyWithPathField,
   lookupInput,
-  queryOf,
   renamingFields,
   sendCreated,
   sendVersioned,

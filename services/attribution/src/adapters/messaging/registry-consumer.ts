@@ -1,6 +1,6 @@
 import { registryEventsV1 as ev, registryV1 as pb } from '@pcn/contracts';
 import { fromProtoEnum } from '@pcn/grpc';
-import type { ReceivedMessage } from '@pcn/messaging';
+import { decodeMessage, UnreadableMessageError, type ReceivedMessage } from '@pcn/messaging';
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import { CENTRE_STATUSES, CENTRE_TYPES, type CentreInfo, type CentreStatus, type CentreType, type DepartureRecorder } from '../../application/ports';
 import type { SqlPractitionerDirectory } from '../persistence/sql-practitioner-directory';
@@ -20,30 +20,16 @@ const SNAPSHOT_DECODERS: Record<string, (data: Uint8Array) => { centre?: ev.Cent
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A registry message attribution cannot read: retrying will not help, it belongs in the dead letters. */
-export class UnreadableRegistryMessageError extends Error {
-  readonly messageId: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-
+/** A registry message attribution cannot read: it ends in the dead letters once the bus's retries are spent. */
+export class UnreadableRegistryMessageError extends UnreadableMessageError {
   constructor(message: ReceivedMessage, why: string) {
-    super(`registry message ${message.id} (${message.type}) at ${message.topic}/${message.partition}@${message.offset}: ${why}`);
-    this.name = 'UnreadableRegistryMessageError';
-    this.messageId = message.id;
-    this.topic = message.topic;
-    this.partition = message.partition;
-    this.offset = message.offset;
+    super('registry', message, why);
   }
 }
 
 /** Decodes the payload, or says the message is unreadable (bytes that are not this protobuf message). */
 function decoded<T>(message: ReceivedMessage, decode: (data: Uint8Array) => T): T {
-  try {
-    return decode(message.data);
-  } catch (error) {
-    throw new UnreadableRegistryMessageError(message, `undecodable payload: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  return decodeMessage(message, decode, (why) => new UnreadableRegistryMessageError(message, why));
 }
 
 const isCentreType = (value: string | undefined): value is CentreType => (CENTRE_TYPES as readonly (string | undefined)[]).includes(value);

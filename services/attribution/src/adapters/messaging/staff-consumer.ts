@@ -1,5 +1,5 @@
 import { staffEventsV1 as ev, staffV1 as pb } from '@pcn/contracts';
-import type { ReceivedMessage } from '@pcn/messaging';
+import { decodeMessage, UnreadableMessageError, type ReceivedMessage } from '@pcn/messaging';
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import type { DepartureRecorder, GpAssignment } from '../../application/ports';
 import type { SqlPractitionerDirectory } from '../persistence/sql-practitioner-directory';
@@ -10,29 +10,16 @@ export const ATTRIBUTION_STAFF_GROUP = 'attribution-practitioners';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A staff message attribution cannot read: retrying will not help, it belongs in the dead letters. */
-export class UnreadableStaffMessageError extends Error {
-  readonly messageId: string;
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: string;
-
+/** A staff message attribution cannot read: it ends in the dead letters once the bus's retries are spent. */
+export class UnreadableStaffMessageError extends UnreadableMessageError {
   constructor(message: ReceivedMessage, why: string) {
-    super(`staff message ${message.id} (${message.type}) at ${message.topic}/${message.partition}@${message.offset}: ${why}`);
-    this.name = 'UnreadableStaffMessageError';
-    this.messageId = message.id;
-    this.topic = message.topic;
-    this.partition = message.partition;
-    this.offset = message.offset;
+    super('staff', message, why);
   }
 }
 
+/** Decodes the payload, or says the message is unreadable (bytes that are not this protobuf message). */
 function decoded<T>(message: ReceivedMessage, decode: (data: Uint8Array) => T): T {
-  try {
-    return decode(message.data);
-  } catch (error) {
-    throw new UnreadableStaffMessageError(message, `undecodable payload: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  return decodeMessage(message, decode, (why) => new UnreadableStaffMessageError(message, why));
 }
 
 /** The professional of a message, or unreadable: without it, who it is about cannot be told. */

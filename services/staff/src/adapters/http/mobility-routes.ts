@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { commandContext } from '@pcn/http';
+import { commandContext, queryOf } from '@pcn/http';
 import type { Mobilities } from '../../application/mobilities';
-import { queryOf, sendCreated, sendVersioned, writeOptions } from './request-parts';
+import { sendCreated, sendVersioned, writeOptions } from './request-parts';
 
 /**
  * Mobility: requested for a vacancy, an opinion from each centre (the actor is X-PCN-Actor), a

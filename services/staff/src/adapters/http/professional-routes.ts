@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import { commandContext } from '@pcn/http';
+import { bodyWithPathField, commandContext, queryOf } from '@pcn/http';
 import type { Careers } from '../../application/careers';
 import { toHistoryEntry } from '@pcn/eventsourcing';
-import { bodyWithPathField, queryOf, sendCreated, sendVersioned, writeOptions } from './request-parts';
+import { sendCreated, sendVersioned, writeOptions } from './request-parts';
 
 /** Professionals: hiring, the position and pay "as of" a day, the history, and career changes. */
 export function professionalRoutes(careers: Careers): Router {

@@ -1,8 +1,8 @@
+import { queryOf } from '@pcn/http';
 import { Router } from 'express';
 import { parseInput } from '@pcn/validation';
 import type { StaffServices } from '../../application/staff-services';
 import { onDateInput } from '../../application/schemas';
-import { queryOf } from './request-parts';
 
 /** A centre's team on a day, the network's reports, and the advancement run coordinators may trigger. */
 export function reportRoutes(services: StaffServices): Router {

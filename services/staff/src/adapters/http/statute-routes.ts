@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import { commandContext } from '@pcn/http';
+import { commandContext, queryOf } from '@pcn/http';
 import type { IndexPointValue } from '../../domain/statute/index-point';
 import type { PayGridVersion } from '../../domain/statute/pay-grid';
 import type { StatuteBook } from '../../application/statute-book';
-import { queryOf } from './request-parts';
 
 /** A grid version as REST answers it: an FPH grid carries the index-point value in force that day. */
 export type PayGridResponse = PayGridVersion & { readonly indexPoint?: IndexPointValue };

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import { commandContext } from '@pcn/http';
+import { commandContext, queryOf } from '@pcn/http';
 import type { Vacancies } from '../../application/vacancies';
-import { queryOf, sendCreated, sendVersioned, writeOptions } from './request-parts';
+import { sendCreated, sendVersioned, writeOptions } from './request-parts';
 
 const VACANCY_FILTERS = ['departement', 'region', 'profession', 'status', 'pageSize', 'pageToken'] as const;
 

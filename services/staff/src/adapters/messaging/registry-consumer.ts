@@ -1,6 +1,6 @@
 import { registryEventsV1 as ev, registryV1 as pb } from '@pcn/contracts';
 import { fromProtoEnum } from '@pcn/grpc';
-import type { ReceivedMessage } from '@pcn/messaging';
+import { UnreadableMessageError, type ReceivedMessage } from '@pcn/messaging';
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import type { CentreInfo, CentreStatus } from '../../application/ports';
 import type { CentreClosures } from '../../application/centre-closures';
@@ -18,10 +18,9 @@ const SNAPSHOT_DECODERS: Record<string, (data: Uint8Array) => { centre?: ev.Cent
   'pcn.events.v1.CentreReinstated': (d) => ev.CentreReinstated.decode(d),
 };
 
-export class UnreadableRegistryMessageError extends Error {
+export class UnreadableRegistryMessageError extends UnreadableMessageError {
   constructor(message: ReceivedMessage, why: string) {
-    super(`registry message ${message.id} (${message.type}) at ${message.topic}/${message.partition}@${message.offset}: ${why}`);
-    this.name = 'UnreadableRegistryMessageError';
+    super('registry', message, why);
   }
 }
 
