@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the local infrastructure the distributed mode and the infra tests need:
 #   - Kafka: single-node KRaft broker from scripts/kafka/kafka.sh (started if not running);
-#   - PostgreSQL: the machine's own cluster, checked at PG_URL and started if it is local and down.
+#   - PostgreSQL: the machine's own cluster, checked at PG_URL and started if it is local and down;
+#   - kcat: the Debian package the integration suite reads topics with, installed if missing.
 #
 # Progress goes to stderr; stdout carries only KEY=value lines, so a shell can load them with
 #   set -a; eval "$(bash scripts/infra/up.sh)"; set +a
@@ -20,6 +21,18 @@ die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
 PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 PG_START_TIMEOUT="${PG_START_TIMEOUT:-30}"
 [[ "$PG_START_TIMEOUT" =~ ^[0-9]+$ ]] || die "PG_START_TIMEOUT must be a positive integer, got '$PG_START_TIMEOUT'"
+
+# --- kcat ------------------------------------------------------------------------------------
+# The integration suite checks with kcat (Debian package) that a plain Kafka client reads what we
+# publish. Installed when missing and we are root; otherwise say how.
+if ! command -v kcat >/dev/null 2>&1; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "kcat not found; installing the Debian package"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat; } >&2 || die "could not install kcat (apt-get install kcat)"
+  else
+    die "kcat not found: install it (Debian: sudo apt-get install kcat), the integration suite uses it"
+  fi
+fi
 
 # --- Kafka -----------------------------------------------------------------------------------
 bash "$REPO_ROOT/scripts/kafka/kafka.sh" start >&2 || die "Kafka did not start (see 'bash scripts/kafka/kafka.sh logs')"
