@@ -51,11 +51,15 @@ function timelineOf(history: readonly DatedCentreEvent[]): Timeline {
  * the accreditation counts from its accreditation date and the closure from its effective date,
  * even when recorded later or in advance; a suspension runs from the day it was recorded to the
  * day of the reinstatement (excluded), as neither carries a date of its own. Undefined for a day
- * before the centre was registered: the registry knew nothing of it then.
+ * before the centre was registered (or accredited, when the accreditation is dated earlier): the
+ * registry has nothing to say of it then.
  */
 export function statusOnDay(history: readonly DatedCentreEvent[], day: string): DayStatus | undefined {
   const t = timelineOf(history);
-  if (t.registeredOn === undefined || day < t.registeredOn) return undefined;
+  if (t.registeredOn === undefined) return undefined;
+  // An accreditation may be dated before the registration was recorded; it vouches for those days.
+  const knownFrom = t.accreditedOn !== undefined && t.accreditedOn < t.registeredOn ? t.accreditedOn : t.registeredOn;
+  if (day < knownFrom) return undefined;
   if (t.closedFrom !== undefined && t.closedFrom <= day) return { status: 'closed' };
   const suspension = t.suspensions.find((s) => s.from <= day && (s.until === undefined || day < s.until));
   if (suspension) return { status: 'suspended', suspensionReason: suspension.reason };

@@ -24,6 +24,12 @@ describe('the status of a centre on a business day', () => {
     expect(statusOnDay(history, '2026-03-01')).toEqual({ status: 'member' });
   });
 
+  it('vouches for the days between an accreditation date and a later registration', () => {
+    const history = [registered, accredited('2026-01-12', '2026-01-01')];
+    expect(statusOnDay(history, '2025-12-31')).toBeUndefined();
+    expect(statusOnDay(history, '2026-01-01')).toEqual({ status: 'member' });
+  });
+
   it('leaves a centre accredited in advance a candidate until that day', () => {
     const history = [registered, accredited('2026-12-06', '2027-01-05')];
     expect(statusOnDay(history, '2026-12-06')).toEqual({ status: 'candidate' });
