@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { nir, patientInput, startAttribution, type AttributionFixture, type TestGp } from '../../testing';
+import { finessCheckDigit } from '@pcn/referential';
+import { freshRpps, nir, patientInput, startAttribution, type AttributionFixture, type TestGp } from '../../testing';
+
+const finessOf = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
 
 let sql: PgliteSqlClient;
 beforeAll(async () => {
@@ -162,6 +165,26 @@ describe('REST /v1/attribution: declarations and panels', () => {
     const elsewhere = await api().post(`/v1/attribution/patients/${patientId}/declarations`).send(declaration({ ...fx().gp3, centreFiness: fx().centre }));
     expect(elsewhere.status).toBe(409);
     expect(elsewhere.body.violations[0]).toMatchObject({ type: 'PRACTITIONER', subject: 'rpps' });
+  });
+
+  it('refuses a declaration dated before the centre became a member, even when the accreditation was recorded in advance', async () => {
+    // Accredited today (2026-03-02): a declaration dated ten days ago is before membership.
+    const today = finessOf('75000029');
+    await fx().knowCentre({ finess: today, status: 'member', memberSince: '2026-03-02' });
+    const atToday = await fx().assign({ rpps: freshRpps(), centreFiness: today, startOn: '2026-01-05' });
+    const backdated = await api().post(`/v1/attribution/patients/${await register(21)}/declarations`).send(declaration(atToday, '2026-02-20'));
+    expect(backdated.status).toBe(409);
+    expect(backdated.body.detail).toBe(`centre ${today} is a member of the network only from 2026-03-02, after the declaration's date 2026-02-20`);
+    expect(backdated.body.violations).toEqual([expect.objectContaining({ type: 'CENTRE', subject: 'effectiveDate' })]);
+    expect((await api().post(`/v1/attribution/patients/${await register(22)}/declarations`).send(declaration(atToday, '2026-03-02'))).status).toBe(201);
+
+    // Accredited in advance from 2027-01-05: a candidate today, whatever the registry recorded.
+    const later = finessOf('75000037');
+    await fx().knowCentre({ finess: later, status: 'candidate', memberSince: '2027-01-05' });
+    const atLater = await fx().assign({ rpps: freshRpps(), centreFiness: later, startOn: '2026-01-05' });
+    const early = await api().post(`/v1/attribution/patients/${await register(23)}/declarations`).send(declaration(atLater, '2026-03-02'));
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toContain('only from 2027-01-05');
   });
 
   it('refuses a declaration beyond the capacity a coordinator set, with the count and the capacity', async () => {
