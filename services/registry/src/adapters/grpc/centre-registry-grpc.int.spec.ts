@@ -92,6 +92,9 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
 
     const missing = await failure(callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93099999') })));
     expect(missing.code).toBe(status.NOT_FOUND);
+    // A write to a FINESS never registered: NOT_FOUND naming it, whatever the expected version.
+    const neverRegistered = await failure(callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: finess('93099999'), expectedVersion: 0, reason: 'x' })));
+    expect(neverRegistered).toMatchObject({ code: status.NOT_FOUND, message: `centre ${finess('93099999')} not found`, resourceInfo: { resourceType: 'centre', resourceName: finess('93099999') } });
 
     await callUnary(client, 'registerCentre', registration());
     const twice = await failure(callUnary(client, 'registerCentre', registration()));
