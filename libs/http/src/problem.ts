@@ -73,7 +73,7 @@ export function toProblem(error: unknown): Problem {
 /** Last middleware: every error becomes problem+json; unexpected ones are logged in full. */
 export function problemHandler(logger: ProblemLogger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const problem = { ...toProblem(error), instance: req.originalUrl };
+    const problem: Problem = { ...toProblem(error), instance: req.originalUrl };
     if (problem.status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     else logger.warn({ status: problem.status, method: req.method, url: req.originalUrl, detail: problem.detail }, 'request refused');
     if (typeof problem.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(problem.retryAfterSeconds));

@@ -1,5 +1,5 @@
 import { deciderSpec } from '@pcn/eventsourcing/testing';
-import { AlreadyExistsError, NotFoundError, PreconditionFailedError, ValidationError } from '@pcn/eventsourcing';
+import { AlreadyExistsError, PreconditionFailedError, ValidationError } from '@pcn/eventsourcing';
 import { centreDecider } from './centre-decider';
 import type { CentreEvent } from './events';
 import { statusOn, type ExistingCentre } from './centre-state';
