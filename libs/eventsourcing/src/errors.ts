@@ -69,12 +69,17 @@ export class AlreadyExistsError extends DomainError {
   }
 }
 
-/** The request is well-formed but the current state forbids it. */
+/**
+ * The request is well-formed but the current state forbids it. `info` carries the figures a
+ * caller acts on (e.g. a panel's `count` and `capacity`) as data, not only in the message: the
+ * adapters send them as gRPC ErrorInfo metadata and problem+json extension members.
+ */
 export class PreconditionFailedError extends DomainError {
   readonly kind = 'failed_precondition';
   constructor(
     message: string,
     readonly violations: readonly PreconditionViolation[] = [],
+    readonly info: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
   }

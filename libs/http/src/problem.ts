@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { isDomainError, type DomainError } from '@pcn/eventsourcing';
+import { isDomainError, PreconditionFailedError, ProjectionTimeoutError, type DomainError } from '@pcn/eventsourcing';
 import { HttpError } from './http-errors';
 
 /** RFC 9457 problem details, with `errors` (field violations) or `violations` as extensions. */
@@ -19,6 +19,12 @@ export interface ProblemLogger {
 
 const TYPE = (slug: string): string => `urn:pcn:problem:${slug}`;
 
+/**
+ * Seconds a caller should wait before retrying a read refused because a read model lags (sent
+ * as `Retry-After` and `retryAfterSeconds`): a projection catches up within a second or two.
+ */
+export const READ_MODEL_RETRY_AFTER_SECONDS = 1;
+
 const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; title: string }> = {
   invalid_argument: { status: 400, title: 'Invalid request' },
   not_found: { status: 404, title: 'Not found' },
@@ -29,10 +35,22 @@ const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; title: string
 };
 
 export function toProblem(error: unknown): Problem {
+  if (error instanceof ProjectionTimeoutError) {
+    // Nothing is wrong with the request: the same one succeeds once the read model has caught up.
+    return {
+      type: TYPE('read-model-behind'),
+      title: 'Read model behind, retry shortly',
+      status: 503,
+      detail: error.message,
+      retryAfterSeconds: READ_MODEL_RETRY_AFTER_SECONDS,
+    };
+  }
   if (isDomainError(error)) {
     const { status, title } = DOMAIN_STATUS[error.kind];
     const base = { type: TYPE(error.kind.replace(/_/g, '-')), title, status, detail: error.message };
     if (error.kind === 'invalid_argument') return { ...base, errors: (error as unknown as { violations: unknown }).violations };
+    // The figures of a refusal (e.g. `count`, `capacity`) as extension members; the standard members win a clash.
+    if (error instanceof PreconditionFailedError) return { ...error.info, ...base, violations: error.violations };
     if (error.kind === 'failed_precondition') return { ...base, violations: (error as unknown as { violations: unknown }).violations };
     return base;
   }
@@ -55,9 +73,10 @@ export function toProblem(error: unknown): Problem {
 /** Last middleware: every error becomes problem+json; unexpected ones are logged in full. */
 export function problemHandler(logger: ProblemLogger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const problem = { ...toProblem(error), instance: req.originalUrl };
+    const problem: Problem = { ...toProblem(error), instance: req.originalUrl };
     if (problem.status >= 500) logger.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
     else logger.warn({ status: problem.status, method: req.method, url: req.originalUrl, detail: problem.detail }, 'request refused');
+    if (typeof problem.retryAfterSeconds === 'number') res.setHeader('Retry-After', String(problem.retryAfterSeconds));
     res.status(problem.status).type('application/problem+json').json(problem);
   };
 }

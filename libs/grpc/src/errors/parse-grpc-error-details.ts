@@ -24,6 +24,8 @@ export interface GrpcErrorDetails {
   readonly preconditionViolations: readonly PreconditionViolation[];
   readonly errorInfo: ErrorInfoDetail | undefined;
   readonly resourceInfo: ResourceInfoDetail | undefined;
+  /** From google.rpc.RetryInfo: how long to wait before retrying, in milliseconds. */
+  readonly retryDelayMs: number | undefined;
 }
 
 /** The parts of a grpc-js ServiceError this needs (also what `toGrpcError` returns). */
@@ -33,7 +35,7 @@ export interface GrpcErrorLike {
   readonly metadata: Metadata;
 }
 
-const { BadRequest, ErrorInfo, PreconditionFailure, ResourceInfo } = googleRpcErrorDetails;
+const { BadRequest, ErrorInfo, PreconditionFailure, ResourceInfo, RetryInfo } = googleRpcErrorDetails;
 
 /**
  * Decodes `grpc-status-details-bin`. Errors without it (from servers that do not send details,
@@ -44,6 +46,7 @@ export function parseGrpcErrorDetails(error: GrpcErrorLike): GrpcErrorDetails {
   const preconditionViolations: PreconditionViolation[] = [];
   let errorInfo: ErrorInfoDetail | undefined;
   let resourceInfo: ResourceInfoDetail | undefined;
+  let retryDelayMs: number | undefined;
   let message = error.details;
 
   const raw = error.metadata.get(STATUS_DETAILS_KEY)[0];
@@ -57,7 +60,9 @@ export function parseGrpcErrorDetails(error: GrpcErrorLike): GrpcErrorDetails {
       if (failure) preconditionViolations.push(...failure.violations);
       errorInfo ??= unpackAny(any, 'google.rpc.ErrorInfo', ErrorInfo);
       resourceInfo ??= unpackAny(any, 'google.rpc.ResourceInfo', ResourceInfo);
+      const delay = unpackAny(any, 'google.rpc.RetryInfo', RetryInfo)?.retryDelay;
+      if (delay) retryDelayMs ??= delay.seconds * 1000 + Math.round(delay.nanos / 1e6);
     }
   }
-  return { code: error.code, message, fieldViolations, preconditionViolations, errorInfo, resourceInfo };
+  return { code: error.code, message, fieldViolations, preconditionViolations, errorInfo, resourceInfo, retryDelayMs };
 }

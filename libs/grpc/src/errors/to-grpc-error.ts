@@ -7,6 +7,7 @@ import {
   isDomainError,
   NotFoundError,
   PreconditionFailedError,
+  ProjectionTimeoutError,
   ValidationError,
 } from '@pcn/eventsourcing';
 import { encodeStatus, packAny, STATUS_DETAILS_KEY } from './status-details';
@@ -24,7 +25,13 @@ export interface GrpcErrorStatus {
   readonly metadata: Metadata;
 }
 
-const { BadRequest, ErrorInfo, PreconditionFailure, ResourceInfo } = googleRpcErrorDetails;
+const { BadRequest, ErrorInfo, PreconditionFailure, ResourceInfo, RetryInfo } = googleRpcErrorDetails;
+
+/**
+ * How long a caller should wait before retrying a read refused because a read model lags: a
+ * projection catches up within a second or two under normal load.
+ */
+export const READ_MODEL_RETRY_DELAY_SECONDS = 1;
 
 /**
  * Maps an error thrown by a handler to a gRPC status with typed details in
@@ -33,6 +40,7 @@ const { BadRequest, ErrorInfo, PreconditionFailure, ResourceInfo } = googleRpcEr
  * responsible for logging the original (the unary adapter does).
  */
 export function toGrpcError(error: unknown): GrpcErrorStatus {
+  if (error instanceof ProjectionTimeoutError) return readModelBehind(error);
   if (!isDomainError(error)) return withDetails(Status.INTERNAL, INTERNAL_ERROR_MESSAGE, []);
   const code = codeOf(error);
   if (code === undefined) return withDetails(Status.INTERNAL, INTERNAL_ERROR_MESSAGE, []);
@@ -60,8 +68,24 @@ function codeOf(error: DomainError): Status | undefined {
   }
 }
 
+/**
+ * A read model that has not caught up with a write in time: nothing is wrong with the request,
+ * the same call succeeds shortly. UNAVAILABLE (retryable by gRPC's conventions) with a RetryInfo.
+ */
+function readModelBehind(error: ProjectionTimeoutError): GrpcErrorStatus {
+  return withDetails(Status.UNAVAILABLE, error.message, [
+    packAny('google.rpc.ErrorInfo', ErrorInfo, {
+      reason: 'READ_MODEL_BEHIND',
+      domain: ERROR_DOMAIN,
+      metadata: { projection: error.projection, wanted_position: String(error.wanted), reached_position: String(error.reached) },
+    }),
+    packAny('google.rpc.RetryInfo', RetryInfo, { retryDelay: { seconds: READ_MODEL_RETRY_DELAY_SECONDS, nanos: 0 } }),
+  ]);
+}
+
 function errorInfo(error: DomainError): googleProtobufAny.Any {
   const metadata: Record<string, string> = {};
+  if (error instanceof PreconditionFailedError) for (const [key, value] of Object.entries(error.info)) metadata[key] = String(value);
   if (error instanceof ConcurrencyError) {
     metadata.stream_id = error.streamId;
     metadata.expected_revision = error.expected;

@@ -1,6 +1,6 @@
 import { Metadata, status as Status } from '@grpc/grpc-js';
 import { googleRpcStatus } from '@pcn/contracts';
-import { DomainError, NotFoundError, ValidationError } from '@pcn/eventsourcing';
+import { DomainError, NotFoundError, PreconditionFailedError, ProjectionTimeoutError, ValidationError } from '@pcn/eventsourcing';
 import { parseGrpcErrorDetails } from './parse-grpc-error-details';
 import { STATUS_DETAILS_KEY } from './status-details';
 import { toGrpcError } from './to-grpc-error';
@@ -36,6 +36,24 @@ describe('toGrpcError', () => {
     expect(toGrpcError(new FutureError('slow down')).code).toBe(Status.INTERNAL);
   });
 
+  it('maps a read model that lags to UNAVAILABLE with a RetryInfo and the positions, not to INTERNAL', () => {
+    const details = parseGrpcErrorDetails(toGrpcError(new ProjectionTimeoutError('attribution', 42, 40)));
+    expect(details).toMatchObject({
+      code: Status.UNAVAILABLE,
+      message: 'projection attribution reached position 40, not 42, in time',
+      retryDelayMs: 1000,
+      errorInfo: { reason: 'READ_MODEL_BEHIND', domain: 'pcn', metadata: { projection: 'attribution', wanted_position: '42', reached_position: '40' } },
+    });
+  });
+
+  it('carries the figures of a refused precondition in the ErrorInfo metadata', () => {
+    const refusal = new PreconditionFailedError('the panel is full', [{ type: 'PANEL_CAPACITY', subject: 'rpps', description: 'count 3, capacity 3' }], { count: 3, capacity: 3 });
+    const details = parseGrpcErrorDetails(toGrpcError(refusal));
+    expect(details.code).toBe(Status.FAILED_PRECONDITION);
+    expect(details.errorInfo).toEqual({ reason: 'FAILED_PRECONDITION', domain: 'pcn', metadata: { count: '3', capacity: '3' } });
+    expect(details.preconditionViolations).toEqual([{ type: 'PANEL_CAPACITY', subject: 'rpps', description: 'count 3, capacity 3' }]);
+  });
+
   it('round-trips through parseGrpcErrorDetails', () => {
     const details = parseGrpcErrorDetails(toGrpcError(new NotFoundError('centre', '750000001')));
     expect(details).toMatchObject({
@@ -59,6 +77,7 @@ describe('parseGrpcErrorDetails', () => {
       preconditionViolations: [],
       errorInfo: undefined,
       resourceInfo: undefined,
+      retryDelayMs: undefined,
     });
   });
 });

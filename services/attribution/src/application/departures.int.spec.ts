@@ -67,6 +67,8 @@ describe('when a GP leaves a centre', () => {
     const waiting = await fx.module.patients.get({ patientId: ids[0]! });
     expect(waiting.waitlist).toMatchObject({ topPriority: true, waitingSince: '2026-03-01', enrolledBy: { kind: 'departure' } });
     expect((await fx.module.patients.get({ patientId: ids[3]! })).current).toMatchObject({ rpps: fx.gp2.rpps, channel: 'reattribution', start: '2026-03-01' });
+    // The attribution the colleague took over ended because the GP left, not as a plain replacement.
+    expect((await fx.module.attributions.history({ patientId: ids[3]! })).history[0]).toMatchObject({ rpps: fx.gp1.rpps, end: '2026-03-01', endReason: 'practitioner_departed' });
 
     const handled = (await fx.module.store.readStream(stream))[1]!.data as { reattributed: number; waitlisted: number; alreadyHandled: number };
     // The crash struck after two patients were handled (the two ALD patients, re-attributed): the

@@ -13,6 +13,7 @@ import { today, type Causation, type Clock, type DepartureRecorder, type GpAssig
 import type { AffectedPatient, AttributionReadModel } from './read-model';
 import { attributionEventSchemas } from './event-schemas';
 import { departureStream } from './stream-ids';
+import { centreStatusOn } from '../domain/centre/centre-membership';
 
 /** Records the departures the consumers learn of, once each (the id is the departure's). */
 export class DepartureBook implements DepartureRecorder {
@@ -110,7 +111,7 @@ export class DepartureProcess {
     if (departure.kind === 'centre_closed' || departure.reason === 'centre_closed') return [];
     const centre = await this.deps.directory.centre(departure.centreFiness);
     const day = today(this.deps.clock);
-    if (!centre || centre.status !== 'member' || (centre.closedOn !== undefined && centre.closedOn <= departure.endDate)) return [];
+    if (!centre || centre.closedOn !== undefined || centreStatusOn(centre, departure.endDate) !== 'member') return [];
     const there = await this.deps.directory.assignmentsAt(departure.centreFiness, departure.endDate);
     return there.filter((a) => a.rpps !== departure.rpps && (a.endOn === undefined || day < a.endOn));
   }

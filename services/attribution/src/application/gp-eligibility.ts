@@ -2,6 +2,7 @@ import { PreconditionFailedError } from '@pcn/eventsourcing';
 import type { IsoDate } from '../domain/iso-date';
 import { panelCapacity, type PanelNorms } from '../domain/panel/panel-capacity';
 import type { CentreInfo, GpAssignment, PractitionerDirectory } from './ports';
+import { centreStatusOn } from '../domain/centre/centre-membership';
 
 /**
  * The checks a declaration makes outside the patient's and the panel's streams: the centre is a
@@ -16,15 +17,20 @@ export async function requireMemberCentre(directory: PractitionerDirectory, fine
       { type: 'CENTRE', subject: 'centreFiness', description: `no registry event about centre ${finess} has been received` },
     ]);
   }
-  if (centre.closedOn !== undefined && centre.closedOn <= on) {
+  const status = centreStatusOn(centre, on);
+  if (status === 'closed') {
     throw new PreconditionFailedError(`centre ${finess} is closed from ${centre.closedOn}`, [{ type: 'CENTRE', subject: 'centreFiness', description: `the centre closed on ${centre.closedOn}` }]);
   }
-  if (centre.status !== 'member' && centre.status !== 'closed') {
-    throw new PreconditionFailedError(`centre ${finess} is not a member of the network (${centre.status})`, [
-      { type: 'CENTRE', subject: 'centreFiness', description: `the centre is ${centre.status}: only an accredited member centre takes declarations` },
+  if (status === 'member') return centre;
+  // Billing pays on rosters: a declaration dated before membership, even one recorded in advance, is refused.
+  if (centre.memberSince !== undefined && on < centre.memberSince) {
+    throw new PreconditionFailedError(`centre ${finess} is a member of the network only from ${centre.memberSince}, after the declaration's date ${on}`, [
+      { type: 'CENTRE', subject: 'effectiveDate', description: `the centre's membership starts on ${centre.memberSince}: a declaration must be dated on or after it` },
     ]);
   }
-  return centre;
+  throw new PreconditionFailedError(`centre ${finess} is not a member of the network (${status})`, [
+    { type: 'CENTRE', subject: 'centreFiness', description: `the centre is ${status}: only an accredited member centre takes declarations` },
+  ]);
 }
 
 export async function requireAssignedGp(directory: PractitionerDirectory, rpps: string, finess: string, on: IsoDate, today: IsoDate): Promise<GpAssignment> {

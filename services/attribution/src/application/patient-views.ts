@@ -3,6 +3,7 @@ import type { PatientState } from '../domain/patient/patient-state';
 import { requireRegistered } from '../domain/patient/patient-decisions';
 import type { AttributionHistoryView, AttributionView, PatientView } from './views';
 import type { LoadedPatient } from './patient-writer';
+import { replacedEndReason } from '../domain/patient/replaced-end-reason';
 
 export function patientView(loaded: LoadedPatient, patientId: string): PatientView {
   const state = requireRegistered(loaded.state, patientId);
@@ -35,7 +36,7 @@ export function attributionHistory(loaded: LoadedPatient, patientId: string): At
     const e = { type: event.type, data: event.data } as PatientEvent;
     if (e.type === 'MedecinTraitantDeclared') {
       const d = (e as MedecinTraitantDeclared).data;
-      if (d.replaces) close(d.replaces.attributionId, d.effectiveDate, 'replaced');
+      if (d.replaces) close(d.replaces.attributionId, d.effectiveDate, replacedEndReason(d));
       byId.set(d.attributionId, all.length);
       all.push({ attributionId: d.attributionId, rpps: d.rpps, professionalId: d.professionalId, centreFiness: d.centreFiness, start: d.effectiveDate, channel: d.channel });
     } else if (e.type === 'AttributionEnded') {

@@ -1,4 +1,5 @@
 import type { IsoDate } from '../domain/iso-date';
+import type { CentreStatus } from '../domain/centre/centre-membership';
 
 export interface Clock {
   now(): Date;
@@ -9,8 +10,7 @@ export const systemClock: Clock = { now: () => new Date() };
 /** The day a clock is on, in UTC. */
 export const today = (clock: Clock): IsoDate => clock.now().toISOString().slice(0, 10);
 
-export const CENTRE_STATUSES = ['candidate', 'member', 'suspended', 'closed'] as const;
-export type CentreStatus = (typeof CENTRE_STATUSES)[number];
+export { CENTRE_STATUSES, type CentreStatus } from '../domain/centre/centre-membership';
 
 export const CENTRE_TYPES = ['polyvalent', 'medical', 'community_participatory', 'dental', 'nursing', 'unspecified'] as const;
 export type CentreType = (typeof CENTRE_TYPES)[number];
@@ -29,7 +29,10 @@ export interface CentreInfo {
   /** WGS-84, from the registry's snapshot; absent when the registry has none. */
   readonly latitude?: number;
   readonly longitude?: number;
+  /** The status on the day of the registry's last message; `centreStatusOn` gives it on any day. */
   readonly status: CentreStatus;
+  /** First day of membership (the accreditation date, possibly announced in advance). */
+  readonly memberSince?: IsoDate;
   /** The first day the centre is closed, once a closure is announced. */
   readonly closedOn?: IsoDate;
 }

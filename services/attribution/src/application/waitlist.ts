@@ -17,6 +17,7 @@ import type { AttributionReadModel } from './read-model';
 import { confirmInput, declineInput, enrolInput, matchInput } from './schemas';
 import { centreLocation, communeLocation, territoryName } from './territories';
 import type { MatchView, PatientView, ProposalView } from './views';
+import { centreStatusOn } from '../domain/centre/centre-membership';
 
 export interface WaitlistDeps {
   readonly writer: PatientWriter;
@@ -66,7 +67,8 @@ export class Waitlist {
     const homes = [...new Set(waiting.map((p) => p.communeInsee))].flatMap((c) => communeLocation(c) ?? []);
     const centres = (await this.deps.directory.centres()).flatMap((centre) => {
       const location = centreLocation(centre);
-      const open = centre.status === 'member' && (centre.closedOn === undefined || day < centre.closedOn);
+      // A centre whose closure is announced takes no new patients; one accredited in advance, none before its day.
+      const open = centre.closedOn === undefined && centreStatusOn(centre, day) === 'member';
       return open && location && homes.some((home) => haversineKm(home, location) <= maxDistanceKm) ? [{ centre, location }] : [];
     });
     const assignments = await this.deps.directory.assignmentsAtCentres(

@@ -15,11 +15,12 @@ import type { CentreDetails, CentreLocation, GeoPoint } from '../domain/centre';
 import type { CentreCommand } from '../domain/commands';
 import type { CentreEvent } from '../domain/events';
 import type { CentreState } from '../domain/centre-state';
+import { statusOnDay } from '../domain/status-on-day';
 import { parseInput } from '@pcn/validation';
 import {
   accreditCentreInput,
   amendCentreInput,
-  asOfInput,
+  getCentreInput,
   closeCentreInput,
   listCentresInput,
   registerCentreInput,
@@ -88,42 +89,59 @@ export class CentreRegistry {
   async amend(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
     const finess = this.finess(finessRaw, 'finess');
     const changes = this.amendments(parseInput(amendCentreInput, input));
-    return this.execute(finess, { type: 'AmendCentre', changes }, options.expectedVersion, options.context);
+    return this.execute(finess, { type: 'AmendCentre', finess, changes }, options.expectedVersion, options.context);
   }
 
   async accredit(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
     const { accreditedOn } = parseInput(accreditCentreInput, input);
-    return this.execute(this.finess(finessRaw, 'finess'), { type: 'AccreditCentre', accreditedOn }, options.expectedVersion, options.context);
+    const finess = this.finess(finessRaw, 'finess');
+    return this.execute(finess, { type: 'AccreditCentre', finess, accreditedOn }, options.expectedVersion, options.context);
   }
 
   async suspend(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
     const { reason } = parseInput(suspendCentreInput, input);
-    return this.execute(this.finess(finessRaw, 'finess'), { type: 'SuspendCentre', reason }, options.expectedVersion, options.context);
+    const finess = this.finess(finessRaw, 'finess');
+    return this.execute(finess, { type: 'SuspendCentre', finess, reason, today: dayOf(this.deps.clock.now()) }, options.expectedVersion, options.context);
   }
 
   async reinstate(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
     parseInput(reinstateCentreInput, input ?? {});
-    return this.execute(this.finess(finessRaw, 'finess'), { type: 'ReinstateCentre' }, options.expectedVersion, options.context);
+    const finess = this.finess(finessRaw, 'finess');
+    return this.execute(finess, { type: 'ReinstateCentre', finess }, options.expectedVersion, options.context);
   }
 
   async close(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
     const { effectiveDate, reason } = parseInput(closeCentreInput, input);
-    return this.execute(this.finess(finessRaw, 'finess'), { type: 'CloseCentre', effectiveDate, reason }, options.expectedVersion, options.context);
+    const finess = this.finess(finessRaw, 'finess');
+    return this.execute(finess, { type: 'CloseCentre', finess, effectiveDate, reason }, options.expectedVersion, options.context);
   }
 
-  /** Current state from the read model; `asOf` folds the stream up to that instant instead. */
-  async get(finessRaw: string, asOf?: string): Promise<CentreView> {
+  /**
+   * A centre, now or in the past, in two independent senses. `asOf` is an instant of the event
+   * log: what the registry had recorded by then. `on` is a business day: the status the centre
+   * has on that day by the dates of its events (accreditation, closure, suspension), as recorded
+   * by `asOf` (by now when absent). Without either, the read model answers, with today's status.
+   */
+  async get(finessRaw: string, asOf?: string, on?: string): Promise<CentreView> {
     const finess = this.finess(finessRaw, 'finess');
-    if (asOf === undefined) {
+    const query = parseInput(getCentreInput, { ...(asOf !== undefined && { asOf }), ...(on !== undefined && { on }) });
+    if (query.asOf === undefined && query.on === undefined) {
       const view = await this.deps.readModel.get(finess, dayOf(this.deps.clock.now()));
       if (!view) throw new NotFoundError('centre', finess);
       return view;
     }
-    const at = new Date(parseInput(asOfInput, { asOf }).asOf);
+    const at = query.asOf === undefined ? undefined : new Date(query.asOf);
     const { state, events } = await this.handler.load(centreStreamId(finess), at);
-    const upTo = events.filter((e) => Date.parse(e.metadata.occurredAt) <= at.getTime());
-    if (!state.exists || upTo.length === 0) throw new NotFoundError('centre', `${finess} as of ${asOf}`);
-    return toCentreView(state, times(upTo), dayOf(at));
+    const upTo = at ? events.filter((e) => Date.parse(e.metadata.occurredAt) <= at.getTime()) : events;
+    if (!state.exists || upTo.length === 0) throw new NotFoundError('centre', at ? `${finess} as of ${query.asOf}` : finess);
+    const day = query.on ?? dayOf(at ?? this.deps.clock.now());
+    const onDay = statusOnDay(
+      upTo.map((e) => ({ event: { type: e.type, data: e.data } as CentreEvent, recordedOn: e.metadata.occurredAt.slice(0, 10) })),
+      day,
+    );
+    if (!onDay) throw new NotFoundError('centre', `${finess} on ${day} (registered on ${upTo[0]!.metadata.occurredAt.slice(0, 10)})`);
+    const { suspensionReason: _current, ...view } = toCentreView(state, times(upTo), day);
+    return { ...view, status: onDay.status, ...(onDay.suspensionReason !== undefined && { suspensionReason: onDay.suspensionReason }) };
   }
 
   async list(input: unknown): Promise<CentrePage> {

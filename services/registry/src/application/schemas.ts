@@ -113,4 +113,8 @@ export const listCentresInput = z.strictObject({
 });
 export type ListCentresInput = z.output<typeof listCentresInput>;
 
-export const asOfInput = z.strictObject({ asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }) });
+/** `asOf`: an instant of the event log; `on`: a business day. See CentreRegistry.get. */
+export const getCentreInput = z.strictObject({
+  asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).optional(),
+  on: isoDate.optional(),
+});

@@ -8,8 +8,14 @@ const criterion = (subject: string, description: string): PreconditionViolation 
   description,
 });
 
-/** Every accreditation criterion the centre does not meet; empty when it may be a member. */
-export function unmetCriteria(details: CentreDetails): PreconditionViolation[] {
+/**
+ * Every accreditation criterion the centre does not meet; empty when it may be a member.
+ * `accreditedOn`, given when the centre is being accredited, dates the criteria: the health
+ * project must have been adopted on or before that day, not after it (nor in the future of it).
+ * A member that later adopts a new project meets the criterion with it, so amendments and
+ * reinstatements check the criteria without a date.
+ */
+export function unmetCriteria(details: CentreDetails, accreditedOn?: string): PreconditionViolation[] {
   const unmet: PreconditionViolation[] = [];
   if (!isNonProfit(details.manager.kind)) {
     unmet.push(criterion('manager.kind', `the manager must be a non-profit body, not "${details.manager.kind}"`));
@@ -25,8 +31,16 @@ export function unmetCriteria(details: CentreDetails): PreconditionViolation[] {
   }
   if (!details.healthProject) {
     unmet.push(criterion('healthProject', 'the centre must have adopted a health project'));
-  } else if (!details.healthProject.axes.includes('prevention')) {
-    unmet.push(criterion('healthProject.axes', 'the health project must include prevention'));
+  } else {
+    if (accreditedOn !== undefined && details.healthProject.adoptedOn > accreditedOn) {
+      unmet.push(
+        criterion(
+          'healthProject.adoptedOn',
+          `the health project must be adopted on or before the accreditation date ${accreditedOn}, not on ${details.healthProject.adoptedOn}`,
+        ),
+      );
+    }
+    if (!details.healthProject.axes.includes('prevention')) unmet.push(criterion('healthProject.axes', 'the health project must include prevention'));
   }
   const { electedOfficialsSeats, usersSeats, staffSeats } = details.governance;
   if (electedOfficialsSeats < 1) unmet.push(criterion('governance.electedOfficialsSeats', 'the governing body must seat elected officials'));

@@ -2,13 +2,13 @@ import { AlreadyExistsError, NotFoundError, PreconditionFailedError, ValidationE
 import type { CentreDetails } from './centre';
 import type { CentreCommand } from './commands';
 import type { CentreEvent } from './events';
-import type { CentreState, ExistingCentre } from './centre-state';
+import { statusOn, type CentreState, type ExistingCentre } from './centre-state';
 import { unmetCriteria } from './accreditation';
 import { forProfitReason, isNonProfit } from './manager-kinds';
 import { changedFields } from './changed-fields';
 
-function existing(state: CentreState, finessHint = 'centre'): ExistingCentre {
-  if (!state.exists) throw new NotFoundError('centre', finessHint);
+function existing(state: CentreState, finess: string): ExistingCentre {
+  if (!state.exists) throw new NotFoundError('centre', finess);
   if (state.closure) {
     throw new PreconditionFailedError(`centre ${state.finess} is closed (effective ${state.closure.effectiveDate}): no further change is possible`, [
       { type: 'LIFECYCLE', subject: 'status', description: 'closed is a terminal status' },
@@ -17,9 +17,16 @@ function existing(state: CentreState, finessHint = 'centre'): ExistingCentre {
   return state;
 }
 
-function lifecycle(centre: ExistingCentre, action: string, required: string): PreconditionFailedError {
-  return new PreconditionFailedError(`cannot ${action} centre ${centre.finess}: it is ${centre.status}, it must be ${required}`, [
-    { type: 'LIFECYCLE', subject: 'status', description: `${action} requires status ${required}, found ${centre.status}` },
+function lifecycle(centre: ExistingCentre, action: string, required: string, found: string = centre.status): PreconditionFailedError {
+  return new PreconditionFailedError(`cannot ${action} centre ${centre.finess}: it is ${found}, it must be ${required}`, [
+    { type: 'LIFECYCLE', subject: 'status', description: `${action} requires status ${required}, found ${found}` },
+  ]);
+}
+
+/** An accreditation recorded in advance: the centre stays a candidate until its date. */
+function accreditedInAdvance(centre: ExistingCentre, action: string, today: string): PreconditionFailedError {
+  return new PreconditionFailedError(`cannot ${action} centre ${centre.finess}: it is a candidate until its accreditation takes effect on ${centre.accreditedOn}`, [
+    { type: 'LIFECYCLE', subject: 'status', description: `${action} requires status member on ${today}; membership starts on ${centre.accreditedOn}` },
   ]);
 }
 
@@ -27,8 +34,8 @@ function requireNonProfit(details: Pick<CentreDetails, 'manager'>): void {
   if (!isNonProfit(details.manager.kind)) throw ValidationError.field('manager.kind', forProfitReason(details.manager.kind));
 }
 
-function requireCriteria(finess: string, details: CentreDetails, action: string): void {
-  const unmet = unmetCriteria(details);
+function requireCriteria(finess: string, details: CentreDetails, action: string, accreditedOn?: string): void {
+  const unmet = unmetCriteria(details, accreditedOn);
   if (unmet.length > 0) {
     throw new PreconditionFailedError(
       `cannot ${action} centre ${finess}: ${unmet.length} accreditation criteria unmet (${unmet.map((u) => u.subject).join(', ')})`,
@@ -46,7 +53,7 @@ export const centreDecider: Decider<CentreCommand, CentreState, CentreEvent> = {
       requireNonProfit(command.details);
       return [{ type: 'CentreRegistered', data: { finess: command.finess, details: command.details } }];
     }
-    const centre = existing(state);
+    const centre = existing(state, command.finess);
     const finess = centre.finess;
     switch (command.type) {
       case 'AmendCentre': {
@@ -59,11 +66,13 @@ export const centreDecider: Decider<CentreCommand, CentreState, CentreEvent> = {
         return [{ type: 'CentreAmended', data: { finess, changes } }];
       }
       case 'AccreditCentre':
-        if (centre.status !== 'candidate') throw lifecycle(centre, 'accredit', 'candidate');
-        requireCriteria(finess, centre.details, 'accredit');
+        // A recorded accreditation, even one that has not yet taken effect, is not repeated.
+        if (centre.status !== 'candidate') throw lifecycle(centre, 'accredit', 'candidate', centre.accreditedOn ? `${centre.status} from ${centre.accreditedOn}` : centre.status);
+        requireCriteria(finess, centre.details, 'accredit', command.accreditedOn);
         return [{ type: 'CentreAccredited', data: { finess, accreditedOn: command.accreditedOn } }];
       case 'SuspendCentre':
         if (centre.status !== 'member') throw lifecycle(centre, 'suspend', 'member');
+        if (statusOn(centre, command.today) === 'candidate') throw accreditedInAdvance(centre, 'suspend', command.today);
         return [{ type: 'CentreSuspended', data: { finess, reason: command.reason } }];
       case 'ReinstateCentre':
         if (centre.status !== 'suspended') throw lifecycle(centre, 'reinstate', 'suspended');

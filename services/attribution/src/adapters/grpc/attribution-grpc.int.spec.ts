@@ -176,6 +176,7 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
     expect(full.code).toBe(status.FAILED_PRECONDITION);
     expect(full.message).toContain('full');
     expect(full.preconditionViolations).toEqual([{ type: 'PANEL_CAPACITY', subject: 'rpps', description: expect.stringContaining('count 1, capacity 1') }]);
+    expect(full.errorInfo?.metadata).toEqual({ rpps: fx.gp1.rpps, count: '1', capacity: '1' });
 
     const panel = await callUnary(client, 'getPanel', pb.GetPanelRequest.fromPartial({ rpps: fx.gp1.rpps }));
     expect(panel).toMatchObject({ count: 1, capacity: 1, capacityOverride: 1, nextPageToken: '' });

@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { nir, patientInput, startAttribution, type AttributionFixture, type TestGp } from '../../testing';
+import { finessCheckDigit } from '@pcn/referential';
+import { freshRpps, nir, patientInput, startAttribution, type AttributionFixture, type TestGp } from '../../testing';
+
+const finessOf = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
 
 let sql: PgliteSqlClient;
 beforeAll(async () => {
@@ -164,6 +167,26 @@ describe('REST /v1/attribution: declarations and panels', () => {
     expect(elsewhere.body.violations[0]).toMatchObject({ type: 'PRACTITIONER', subject: 'rpps' });
   });
 
+  it('refuses a declaration dated before the centre became a member, even when the accreditation was recorded in advance', async () => {
+    // Accredited today (2026-03-02): a declaration dated ten days ago is before membership.
+    const today = finessOf('75000029');
+    await fx().knowCentre({ finess: today, status: 'member', memberSince: '2026-03-02' });
+    const atToday = await fx().assign({ rpps: freshRpps(), centreFiness: today, startOn: '2026-01-05' });
+    const backdated = await api().post(`/v1/attribution/patients/${await register(21)}/declarations`).send(declaration(atToday, '2026-02-20'));
+    expect(backdated.status).toBe(409);
+    expect(backdated.body.detail).toBe(`centre ${today} is a member of the network only from 2026-03-02, after the declaration's date 2026-02-20`);
+    expect(backdated.body.violations).toEqual([expect.objectContaining({ type: 'CENTRE', subject: 'effectiveDate' })]);
+    expect((await api().post(`/v1/attribution/patients/${await register(22)}/declarations`).send(declaration(atToday, '2026-03-02'))).status).toBe(201);
+
+    // Accredited in advance from 2027-01-05: a candidate today, whatever the registry recorded.
+    const later = finessOf('75000037');
+    await fx().knowCentre({ finess: later, status: 'candidate', memberSince: '2027-01-05' });
+    const atLater = await fx().assign({ rpps: freshRpps(), centreFiness: later, startOn: '2026-01-05' });
+    const early = await api().post(`/v1/attribution/patients/${await register(23)}/declarations`).send(declaration(atLater, '2026-03-02'));
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toContain('only from 2027-01-05');
+  });
+
   it('refuses a declaration beyond the capacity a coordinator set, with the count and the capacity', async () => {
     const gp = fx().gp1;
     const set = await api().put(`/v1/attribution/practitioners/${gp.rpps}/panel/capacity`).set('X-PCN-Actor', 'coordinator:zoe').send({ capacity: 1, reason: 'part-time this year' });
@@ -175,7 +198,7 @@ describe('REST /v1/attribution: declarations and panels', () => {
     const second = await register(12);
     const full = await api().post(`/v1/attribution/patients/${second}/declarations`).send(declaration(gp));
     expect(full.status).toBe(409);
-    expect(full.body).toMatchObject({ type: 'urn:pcn:problem:failed-precondition', detail: `the panel of GP ${gp.rpps} is full: 1 patients for a capacity of 1` });
+    expect(full.body).toMatchObject({ type: 'urn:pcn:problem:failed-precondition', detail: `the panel of GP ${gp.rpps} is full: 1 patients for a capacity of 1`, rpps: gp.rpps, count: 1, capacity: 1 });
     expect(full.body.violations).toEqual([{ type: 'PANEL_CAPACITY', subject: 'rpps', description: expect.stringMatching(/^count 1, capacity 1:/) }]);
     expect((await api().get(`/v1/attribution/patients/${second}/attribution`)).body).toEqual({ patientId: second, history: [] });
 
@@ -319,21 +342,26 @@ describe('REST /v1/attribution: coverage', () => {
   it('counts the patients of a territory, with and without a médecin traitant, beside its inhabitants, and one level down', async () => {
     const paris = await coverage({ commune: '75056' });
     expect(paris.status).toBe(200);
-    expect(paris.body).toMatchObject({ territory: { kind: 'commune', code: '75056', name: 'Paris' }, asOf: '2026-03-02', patients: 2, withMedecinTraitant: 1, withoutMedecinTraitant: 1, chronicWithout: 1, parts: [] });
-    expect(paris.body.inhabitants).toBeGreaterThan(2_000_000);
+    expect(paris.body).toEqual({
+      territory: { kind: 'commune', code: '75056', name: 'Paris' },
+      asOf: '2026-03-02',
+      totals: { inhabitants: expect.any(Number), patients: 2, withMedecinTraitant: 1, withoutMedecinTraitant: 1, chronicWithout: 1 },
+      parts: [],
+    });
+    expect(paris.body.totals.inhabitants).toBeGreaterThan(2_000_000);
 
     const departement = await coverage({ departement: '75' });
-    expect(departement.body).toMatchObject({ territory: { kind: 'departement', code: '75', name: 'Paris' }, patients: 2, withMedecinTraitant: 1, chronicWithout: 1 });
-    expect(departement.body.parts.find((p: { code: string }) => p.code === '75111')).toMatchObject({ patients: 2, withMedecinTraitant: 1, withoutMedecinTraitant: 1 });
+    expect(departement.body).toMatchObject({ territory: { kind: 'departement', code: '75', name: 'Paris' }, totals: { patients: 2, withMedecinTraitant: 1, chronicWithout: 1 } });
+    expect(departement.body.parts.find((p: { code: string }) => p.code === '75111')).toMatchObject({ code: '75111', figures: { patients: 2, withMedecinTraitant: 1, withoutMedecinTraitant: 1 } });
     const region = await coverage({ region: '11' });
-    expect(region.body).toMatchObject({ territory: { kind: 'region', code: '11' }, patients: 2, withMedecinTraitant: 1 });
-    expect(region.body.parts.find((p: { code: string }) => p.code === '93')).toMatchObject({ patients: 0 });
+    expect(region.body).toMatchObject({ territory: { kind: 'region', code: '11' }, totals: { patients: 2, withMedecinTraitant: 1 } });
+    expect(region.body.parts.find((p: { code: string }) => p.code === '93')).toMatchObject({ figures: { patients: 0 } });
     // Before the ALD started, the chronic patient did not count as such.
-    expect((await coverage({ commune: '75111', asOf: '2025-05-31' })).body).toMatchObject({ asOf: '2025-05-31', chronicWithout: 0 });
+    expect((await coverage({ commune: '75111', asOf: '2025-05-31' })).body).toMatchObject({ asOf: '2025-05-31', totals: { chronicWithout: 0 } });
   });
 
   it('counts the médecins traitants in force on asOf, not today', async () => {
-    expect((await coverage({ commune: '75111', asOf: '2026-03-01' })).body).toMatchObject({ withMedecinTraitant: 0, withoutMedecinTraitant: 2 });
+    expect((await coverage({ commune: '75111', asOf: '2026-03-01' })).body.totals).toMatchObject({ withMedecinTraitant: 0, withoutMedecinTraitant: 2 });
   });
 
   it('needs exactly one of commune, departement and region', async () => {
@@ -352,8 +380,8 @@ describe('REST /v1/attribution: coverage', () => {
 
   it('counts a patient registered in Paris as a whole in the département and the région', async () => {
     expect((await api().post('/v1/attribution/patients').send(patientInput(42, { communeInsee: '75056' }))).status).toBe(201);
-    expect((await coverage({ commune: '75056' })).body.patients).toBe(3);
-    expect((await coverage({ departement: '75' })).body.patients).toBe(3);
+    expect((await coverage({ commune: '75056' })).body.totals.patients).toBe(3);
+    expect((await coverage({ departement: '75' })).body.totals.patients).toBe(3);
   });
 });
 

@@ -4,6 +4,7 @@ import { bodyWithPathField, commandContext, queryOf } from '@pcn/http';
 import { parseInput } from '@pcn/validation';
 import type { AttributionServices } from '../../application/attribution-services';
 import { TERRITORY_KINDS } from '../../application/schemas';
+import type { CoverageFigures, CoverageView } from '../../application/views';
 import {
   PATIENT_PATH_FIELDS,
   lookupInput,
@@ -107,7 +108,7 @@ export function attributionRouter(services: AttributionServices): Router {
   router.get('/coverage', async (req, res) => {
     const { asOf, ...territories } = queryOf(req, [...TERRITORY_KINDS, 'asOf']);
     const [kind, code] = oneTerritory(territories);
-    res.json(await renamingFields({ 'territory.code': kind }, () => reports.coverage({ territory: { kind, code }, ...(asOf && { asOf }) })));
+    res.json(coverageBody(await renamingFields({ 'territory.code': kind }, () => reports.coverage({ territory: { kind, code }, ...(asOf && { asOf }) }))));
   });
 
   return router;
@@ -123,4 +124,25 @@ function oneTerritory(given: Record<string, string>): [kind: (typeof TERRITORY_K
       ? [{ field: 'territory', description: `name the territory with exactly one query parameter among ${TERRITORY_KINDS.join(', ')}` }]
       : named.map(([kind]) => ({ field: kind, description: `only one of ${TERRITORY_KINDS.join(', ')} may be given; got ${named.map(([k]) => k).join(' and ')}` }));
   throw new ValidationError(violations);
+}
+
+const figuresOf = (f: CoverageFigures): CoverageFigures => ({
+  inhabitants: f.inhabitants,
+  patients: f.patients,
+  withMedecinTraitant: f.withMedecinTraitant,
+  withoutMedecinTraitant: f.withoutMedecinTraitant,
+  chronicWithout: f.chronicWithout,
+});
+
+/**
+ * Coverage in the shape of the gRPC contract (pcn.attribution.v1.Coverage): the figures under
+ * `totals` and `parts[].figures`, so a client reads them the same way over both APIs.
+ */
+function coverageBody(view: CoverageView): object {
+  return {
+    territory: view.territory,
+    asOf: view.asOf,
+    totals: figuresOf(view),
+    parts: view.parts.map((p) => ({ code: p.code, name: p.name, figures: figuresOf(p) })),
+  };
 }

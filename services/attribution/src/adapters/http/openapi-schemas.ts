@@ -121,11 +121,12 @@ const views = {
     unmatched: array(object({ patientId, reason: { enum: ['no_location', 'no_gp_in_reach', 'changed_meanwhile'] } })),
     considered: { ...integer, description: 'Waiting patients considered in this run (at most the limit)' },
   }),
+  // The shape of the gRPC contract (pcn.attribution.v1.Coverage): figures under `totals` and `parts[].figures`.
   Coverage: object({
     territory: object({ kind: { enum: TERRITORY_KINDS }, code: text, name: text }),
     asOf: date,
-    ...figures,
-    parts: { ...array(object({ code: text, name: text, ...figures })), description: 'One level down: départements of a région, communes of a département; empty for a commune' },
+    totals: object(figures),
+    parts: { ...array(object({ code: text, name: text, figures: object(figures) })), description: 'One level down: départements of a région, communes of a département; empty for a commune' },
   }),
   // The same as the registry's and staff's, so the documents merge.
   Problem: {

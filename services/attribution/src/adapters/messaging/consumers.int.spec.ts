@@ -114,6 +114,16 @@ describe('the registry consumer', () => {
     expect(await directory.centre(finess('13000009'))).toBeUndefined();
   });
 
+  it('learns when membership starts, also from an accreditation recorded in advance, and keeps it', async () => {
+    const { directory, registry } = await setUp();
+    const accredited = snapshot({ version: 1, status: rpb.CentreStatus.CENTRE_STATUS_CANDIDATE, memberSince: '2027-01-05' });
+    await registry(received(REGISTRY_TOPIC, 'CentreAccredited', CENTRE_A, rev.CentreAccredited.encode(rev.CentreAccredited.fromPartial({ centre: accredited, accreditedOn: '2027-01-05' })).finish()));
+    expect(await directory.centre(CENTRE_A)).toMatchObject({ status: 'candidate', memberSince: '2027-01-05' });
+    // A message from a registry that predates the field says nothing of it: the date is kept.
+    await registry(amended(snapshot({ version: 2, memberSince: '' })));
+    expect(await directory.centre(CENTRE_A)).toMatchObject({ memberSince: '2027-01-05' });
+  });
+
   it('ignores a message older than what it knows', async () => {
     const { directory, registry } = await setUp();
     await registry(registered(snapshot()));

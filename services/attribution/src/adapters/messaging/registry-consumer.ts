@@ -49,13 +49,15 @@ function info(message: ReceivedMessage, snapshot: ev.CentreSnapshot, closedOn?: 
     region: snapshot.region,
     ...(snapshot.coordinates && { latitude: snapshot.coordinates.latitude, longitude: snapshot.coordinates.longitude }),
     status: closedOn ? 'closed' : isCentreStatus(status) ? status : 'candidate',
+    // Empty from a registry that predates the field, or for a centre never accredited.
+    ...(ISO_DATE.test(snapshot.memberSince) && { memberSince: snapshot.memberSince }),
     ...(closedOn && { closedOn }),
   };
 }
 
 /**
  * What attribution does with `pcn.registry.v1`: keeps its directory of centres (type, commune,
- * coordinates for matching by distance, status, closure date) and, on a closure, hands the
+ * coordinates for matching by distance, status, membership and closure dates) and, on a closure, hands the
  * departure over so the patients whose médecin traitant practised there are taken care of.
  *
  * Every effect is idempotent on its own (a version guard on the directory, a departure recorded

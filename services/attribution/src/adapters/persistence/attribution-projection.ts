@@ -3,9 +3,7 @@ import { CommuneDirectory } from '@pcn/referential';
 import { PATIENT_PREFIX } from '../../application/stream-ids';
 import type { PatientEvent } from '../../domain/patient/patient-events';
 import type { PatientProfile } from '../../domain/patient/patient-profile';
-
-/** End reason of an attribution closed by a later declaration (not an `EndReason` of the domain). */
-export const REPLACED = 'replaced';
+import { replacedEndReason } from '../../domain/patient/replaced-end-reason';
 
 /**
  * The attribution read model: one row per patient, per attribution and per proposal, fed by the
@@ -153,7 +151,7 @@ async function applyPatientEvent(tx: SqlExecutor, s: string, recorded: RecordedE
       const row = res.rows[0];
       if (!row) return;
       if (d.replaces) {
-        await tx.query(`UPDATE ${s}.attributions SET end_date = $2, end_reason = $3 WHERE attribution_id = $1 AND end_date IS NULL`, [d.replaces.attributionId, d.effectiveDate, REPLACED]);
+        await tx.query(`UPDATE ${s}.attributions SET end_date = $2, end_reason = $3 WHERE attribution_id = $1 AND end_date IS NULL`, [d.replaces.attributionId, d.effectiveDate, replacedEndReason(d)]);
       }
       await tx.query(
         `INSERT INTO ${s}.attributions (attribution_id, patient_id, rpps, professional_id, centre_finess, start_date, channel)

@@ -28,6 +28,9 @@ export async function migrateDirectoryTables(sql: SqlClient, schema: string): Pr
       status text NOT NULL,
       closed_on date,
       version bigint NOT NULL)`,
+    // The first day of membership (pcn.registry.v1 `member_since`), added after the table: null
+    // for centres whose last message predates it.
+    `ALTER TABLE ${schema}.centres ADD COLUMN IF NOT EXISTS member_since date`,
     `CREATE TABLE IF NOT EXISTS ${schema}.gp_assignments (
       assignment_id text PRIMARY KEY,
       professional_id text NOT NULL,

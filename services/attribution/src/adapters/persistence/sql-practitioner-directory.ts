@@ -12,6 +12,7 @@ interface CentreRow {
   latitude: number | null;
   longitude: number | null;
   status: CentreStatus;
+  member_since: string | null;
   closed_on: string | null;
 }
 
@@ -35,6 +36,7 @@ const centreOf = (row: CentreRow): CentreInfo => ({
   region: row.region,
   ...(row.latitude !== null && row.longitude !== null && { latitude: row.latitude, longitude: row.longitude }),
   status: row.status,
+  ...(row.member_since !== null && { memberSince: row.member_since }),
   ...(row.closed_on !== null && { closedOn: row.closed_on }),
 });
 
@@ -49,7 +51,7 @@ const assignmentOf = (row: AssignmentRow): GpAssignment => ({
   ...(row.end_reason !== null && { endReason: row.end_reason }),
 });
 
-const CENTRE_COLUMNS = 'finess, name, type, commune_insee, departement, region, latitude, longitude, status, closed_on::text AS closed_on';
+const CENTRE_COLUMNS = 'finess, name, type, commune_insee, departement, region, latitude, longitude, status, member_since::text AS member_since, closed_on::text AS closed_on';
 /** Dates as YYYY-MM-DD text, the FTE as a JS number (numeric would come back as a string). */
 const ASSIGNMENT_COLUMNS = 'assignment_id, professional_id, rpps, centre_finess, fte::float8 AS fte, start_on::text AS start_on, end_on::text AS end_on, end_reason';
 
@@ -126,15 +128,16 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
     return rows.map(assignmentOf);
   }
 
-  /** Records what a registry event says, unless a later version is already known. A closure, once announced, stays. */
+  /** Records what a registry event says, unless a later version is already known. A closure, once announced, stays; so does a membership date. */
   async recordCentre(tx: SqlExecutor, centre: CentreInfo, version: number): Promise<void> {
     const t = `${this.schema}.centres`;
     await tx.query(
-      `INSERT INTO ${t} (finess, name, type, commune_insee, departement, region, latitude, longitude, status, closed_on, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+      `INSERT INTO ${t} (finess, name, type, commune_insee, departement, region, latitude, longitude, status, closed_on, version, member_since)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
        ON CONFLICT (finess) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type, commune_insee = EXCLUDED.commune_insee,
          departement = EXCLUDED.departement, region = EXCLUDED.region, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,
-         status = EXCLUDED.status, closed_on = COALESCE(EXCLUDED.closed_on, ${t}.closed_on), version = EXCLUDED.version
+         status = EXCLUDED.status, closed_on = COALESCE(EXCLUDED.closed_on, ${t}.closed_on), version = EXCLUDED.version,
+         member_since = COALESCE(EXCLUDED.member_since, ${t}.member_since)
        WHERE ${t}.version < EXCLUDED.version`,
       [
         centre.finess,
@@ -148,6 +151,7 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
         centre.status,
         centre.closedOn ?? null,
         version,
+        centre.memberSince ?? null,
       ],
     );
   }

@@ -13,7 +13,7 @@ export class PanelFullError extends PreconditionFailedError {
   ) {
     super(`the panel of GP ${rpps} is full: ${count} patients for a capacity of ${capacity}`, [
       { type: 'PANEL_CAPACITY', subject: 'rpps', description: `count ${count}, capacity ${capacity}: the GP's panel has no room for another patient` },
-    ]);
+    ], { rpps, count, capacity });
   }
 }
 

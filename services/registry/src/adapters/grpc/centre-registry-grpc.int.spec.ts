@@ -92,6 +92,9 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
 
     const missing = await failure(callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93099999') })));
     expect(missing.code).toBe(status.NOT_FOUND);
+    // A write to a FINESS never registered: NOT_FOUND naming it, whatever the expected version.
+    const neverRegistered = await failure(callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: finess('93099999'), expectedVersion: 0, reason: 'x' })));
+    expect(neverRegistered).toMatchObject({ code: status.NOT_FOUND, message: `centre ${finess('93099999')} not found`, resourceInfo: { resourceType: 'centre', resourceName: finess('93099999') } });
 
     await callUnary(client, 'registerCentre', registration());
     const twice = await failure(callUnary(client, 'registerCentre', registration()));
@@ -136,6 +139,12 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
 
     const asOf = await callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93000001'), asOf: new Date('2026-03-03T00:00:00Z') }));
     expect(asOf.status).toBe(pb.CentreStatus.CENTRE_STATUS_CANDIDATE);
+    // A business day: the accreditation counts from its date (2026-03-01), though recorded on 03-05.
+    const onDay = await callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93000001'), on: '2026-03-01' }));
+    expect(onDay.status).toBe(pb.CentreStatus.CENTRE_STATUS_MEMBER);
+    // Both senses at once: on 2026-03-04 by what was recorded on 2026-03-03 (before the accreditation).
+    const known = await callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93000001'), asOf: new Date('2026-03-03T00:00:00Z'), on: '2026-03-04' }));
+    expect(known.status).toBe(pb.CentreStatus.CENTRE_STATUS_CANDIDATE);
   });
 
   it('answers DEADLINE_EXCEEDED rather than working past the caller’s deadline', async () => {

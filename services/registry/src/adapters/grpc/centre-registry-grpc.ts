@@ -20,7 +20,7 @@ export function centreRegistryGrpc(registry: CentreRegistry, options: UnaryOptio
     pb.CentreRegistryService,
     {
       registerCentre: async (req, ctx) => toCentreMessage(await registry.register(registerInput(req), commandContext(ctx))),
-      getCentre: async (req) => toCentreMessage(await registry.get(req.finess, req.asOf?.toISOString())),
+      getCentre: async (req) => toCentreMessage(await registry.get(req.finess, req.asOf?.toISOString(), req.on === '' ? undefined : req.on)),
       listCentres: async (req) => {
         const page = await registry.list(listInput(req));
         return pb.ListCentresResponse.fromPartial({

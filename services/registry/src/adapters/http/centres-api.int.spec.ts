@@ -143,6 +143,49 @@ describe('REST /v1/centres', () => {
     expect(history.body.entries[1].data.changes).toEqual({ name: 'Centre Louise-Michel', services: ['general_medicine', 'psychology'] });
   });
 
+  it('keeps a centre accredited in advance a candidate until its accreditation date, in reads and lists', async () => {
+    const id = finess('93000001');
+    fx.clock.set('2026-12-06T09:00:00Z');
+    await register();
+    const accredited = await api().post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2027-01-05' });
+    expect(accredited.status).toBe(200);
+    expect(accredited.body).toMatchObject({ status: 'candidate', accreditedOn: '2027-01-05' });
+    expect((await api().get('/v1/centres').query({ status: 'member' })).body.totalSize).toBe(0);
+    expect((await api().get('/v1/centres').query({ status: 'candidate' })).body.totalSize).toBe(1);
+    const suspend = await api().post(`/v1/centres/${id}/suspension`).set('If-Match', '"1"').send({ reason: 'board not convened' });
+    expect(suspend.status).toBe(409);
+    expect(suspend.body.detail).toContain('candidate until its accreditation takes effect on 2027-01-05');
+
+    // The status on a business day, from the centre's dates.
+    expect((await api().get(`/v1/centres/${id}`).query({ on: '2027-01-04' })).body.status).toBe('candidate');
+    expect((await api().get(`/v1/centres/${id}`).query({ on: '2027-01-05' })).body).toMatchObject({ status: 'member', version: 1 });
+    const beforeRegistration = await api().get(`/v1/centres/${id}`).query({ on: '2026-12-05' });
+    expect(beforeRegistration.status).toBe(404);
+    expect(beforeRegistration.body.detail).toBe(`centre ${id} on 2026-12-05 (registered on 2026-12-06) not found`);
+    const badDay = await api().get(`/v1/centres/${id}`).query({ on: '2027-02-30' });
+    expect(badDay.status).toBe(400);
+    expect(badDay.body.errors[0].field).toBe('on');
+
+    fx.clock.set('2027-01-05T00:00:00Z');
+    expect((await api().get(`/v1/centres/${id}`)).body.status).toBe('member');
+    expect((await api().get('/v1/centres').query({ status: 'member' })).body.totalSize).toBe(1);
+  });
+
+  it('refuses a health project adopted after the accreditation date', async () => {
+    const id = finess('93000001');
+    await register(registration('93000001', { healthProject: { adoptedOn: '2026-03-15', axes: ['prevention'] } }));
+    const res = await api().post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2026-03-01' });
+    expect(res.status).toBe(409);
+    expect(res.body.violations).toEqual([expect.objectContaining({ type: 'ACCREDITATION_CRITERION', subject: 'healthProject.adoptedOn' })]);
+  });
+
+  it('names the FINESS of a centre never registered when refusing a write to it', async () => {
+    const id = finess('93000009');
+    const res = await api().post(`/v1/centres/${id}/suspension`).set('If-Match', '"0"').send({ reason: 'x' });
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ type: 'urn:pcn:problem:not-found', detail: `centre ${id} not found` });
+  });
+
   it('makes a retried registration with the same Idempotency-Key a no-op', async () => {
     const first = await register().set('Idempotency-Key', 'import-2026-03-batch-7');
     const again = await api().post('/v1/centres').set('Idempotency-Key', 'import-2026-03-batch-7').send(registration());

@@ -35,7 +35,7 @@ export function centresRouter(registry: CentreRegistry): Router {
   });
 
   router.get('/:finess', async (req, res) => {
-    send(res, await registry.get(req.params.finess, one(req.query.asOf)));
+    send(res, await registry.get(req.params.finess, one(req.query.asOf), one(req.query.on)));
   });
 
   router.patch('/:finess', async (req, res) => {

@@ -106,9 +106,13 @@ export function registryOpenApi(): object {
       },
       '/v1/centres/{finess}': {
         get: {
-          summary: 'Get a centre, now or as of a past instant',
-          parameters: [finessParam, { name: 'asOf', in: 'query', schema: { type: 'string', format: 'date-time' } }],
-          responses: { 200: centreResponse('The centre'), 400: problem('Invalid FINESS or asOf'), 404: problem('No such centre') },
+          summary: 'Get a centre: now, as recorded by an instant of the log (asOf), with its status on a business day (on)',
+          parameters: [
+            finessParam,
+            { name: 'asOf', in: 'query', description: 'An instant of the event log: the centre as recorded by then', schema: { type: 'string', format: 'date-time' } },
+            { name: 'on', in: 'query', description: 'A business day: the status the centre has on that day by the dates of its events', schema: { type: 'string', format: 'date' } },
+          ],
+          responses: { 200: centreResponse('The centre'), 400: problem('Invalid FINESS, asOf or on'), 404: problem('No such centre, or not yet registered at asOf or on') },
         },
         patch: {
           summary: 'Amend the details of a centre (fields present replace the current ones)',
@@ -117,7 +121,7 @@ export function registryOpenApi(): object {
           responses: { 200: centreResponse('The amended centre'), ...writeErrors },
         },
       },
-      '/v1/centres/{finess}/accreditation': action('Accredit a candidate: it becomes a member', 'AccreditCentre'),
+      '/v1/centres/{finess}/accreditation': action('Accredit a candidate: it becomes a member from accreditedOn', 'AccreditCentre'),
       '/v1/centres/{finess}/suspension': action('Suspend a member', 'SuspendCentre'),
       '/v1/centres/{finess}/reinstatement': action('Reinstate a suspended centre', undefined),
       '/v1/centres/{finess}/closure': action('Close a centre from an effective date (terminal)', 'CloseCentre'),

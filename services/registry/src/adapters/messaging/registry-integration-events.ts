@@ -32,6 +32,7 @@ function snapshot(centre: ExistingCentre, event: RecordedEvent): ev.CentreSnapsh
     coordinates: d.coordinates,
     status: toProtoEnum(pb.CentreStatus, 'CENTRE_STATUS_', statusOn(centre, event.metadata.occurredAt.slice(0, 10))),
     version: event.revision,
+    memberSince: centre.accreditedOn ?? '',
   });
 }
 

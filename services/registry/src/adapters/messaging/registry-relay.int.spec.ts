@@ -56,9 +56,20 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
     const amended = ev.CentreAmended.decode(received[2]!.data);
     expect(amended.amendedFields.sort()).toEqual(['commune_insee', 'coordinates', 'name', 'secpa_participation']);
     expect(amended.centre?.communeInsee).toBe('93070');
-    expect(amended.centre).toMatchObject({ name: 'Centre Louise-Michel', status: pb.CentreStatus.CENTRE_STATUS_MEMBER, version: 2 });
+    expect(amended.centre).toMatchObject({ name: 'Centre Louise-Michel', status: pb.CentreStatus.CENTRE_STATUS_MEMBER, version: 2, memberSince: '2026-03-01' });
+    expect(registered.centre?.memberSince).toBe('');
     const closed = ev.CentreClosed.decode(received[3]!.data);
     expect(closed).toMatchObject({ effectiveDate: '2026-06-30', reason: 'merged', centre: { version: 3 } });
+  });
+
+  it('tells consumers of an accreditation recorded in advance when membership starts: candidate today, member_since its date', async () => {
+    const id = finess('93000001');
+    fx.clock.set('2026-12-06T09:00:00Z');
+    await request(fx.app).post('/v1/centres').send(registration('93000001'));
+    await request(fx.app).post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2027-01-05' });
+    await eventually(() => expect(received).toHaveLength(2));
+    const accredited = ev.CentreAccredited.decode(received[1]!.data);
+    expect(accredited).toMatchObject({ accreditedOn: '2027-01-05', centre: { status: pb.CentreStatus.CENTRE_STATUS_CANDIDATE, memberSince: '2027-01-05', version: 1 } });
   });
 
   it('resumes from its checkpoint after a restart, without publishing again what was published', async () => {

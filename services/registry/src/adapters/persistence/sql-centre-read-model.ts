@@ -11,8 +11,12 @@ interface Row {
 }
 
 const iso = (d: Date | string): string => (d instanceof Date ? d : new Date(d)).toISOString();
-// The status a row has on a given day: an announced closure takes effect on its date.
-const effectiveStatus = (day: string): string => `CASE WHEN closure_date IS NOT NULL AND closure_date <= ${day}::date THEN 'closed' ELSE status END`;
+// The status a row has on a given day, as statusOn (domain/centre-state.ts) decides it: an
+// announced closure takes effect on its date, an accreditation recorded in advance on its own.
+const effectiveStatus = (day: string): string =>
+  `CASE WHEN closure_date IS NOT NULL AND closure_date <= ${day}::date THEN 'closed'
+        WHEN status <> 'candidate' AND (state->>'accreditedOn')::date > ${day}::date THEN 'candidate'
+        ELSE status END`;
 
 export class SqlCentreReadModel implements CentreReadModel {
   constructor(

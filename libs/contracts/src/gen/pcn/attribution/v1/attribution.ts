@@ -136,11 +136,14 @@ export enum EndReason {
   END_REASON_PATIENT_REQUEST = 1,
   END_REASON_DEATH = 2,
   END_REASON_MOVED_AWAY = 3,
-  /** END_REASON_PRACTITIONER_DEPARTED - The service's own (the GP's assignment ended). Refused in a request. */
+  /**
+   * END_REASON_PRACTITIONER_DEPARTED - The service's own (the GP's assignment ended), also when the patient was handed to a
+   * colleague of the same centre. Refused in a request.
+   */
   END_REASON_PRACTITIONER_DEPARTED = 4,
   /** END_REASON_CENTRE_CLOSED - The service's own (the centre closed). Refused in a request. */
   END_REASON_CENTRE_CLOSED = 5,
-  /** END_REASON_REPLACED - In responses only: a later declaration took its place. */
+  /** END_REASON_REPLACED - In responses only: a later declaration of the patient's choice took its place. */
   END_REASON_REPLACED = 6,
   UNRECOGNIZED = -1,
 }

@@ -41,10 +41,21 @@ export interface CentreSnapshot {
   departement: string;
   region: string;
   /** Given at registration, or the centroid of the commune. */
-  coordinates: GeoPoint | undefined;
+  coordinates:
+    | GeoPoint
+    | undefined;
+  /**
+   * Status on the day the event was recorded. It does not change by itself when a date recorded
+   * in advance arrives: use `member_since` and the closure's `effective_date` for other days.
+   */
   status: CentreStatus;
   /** Revision of the centre's stream after this event; consumers drop anything older. */
   version: number;
+  /**
+   * First day of membership (the accreditation date, YYYY-MM-DD), possibly later than the event:
+   * the centre is a candidate until then. Empty while the centre was never accredited.
+   */
+  memberSince: string;
 }
 
 /** A centre was registered as a candidate. */
@@ -54,13 +65,16 @@ export interface CentreRegistered {
   managerKind: ManagerKind;
 }
 
-/** A candidate became a member of the network. */
+/**
+ * A candidate was accredited: it is a member of the network from `accredited_on`, which may be
+ * later than `occurred_at` (then the snapshot's status is still CANDIDATE).
+ */
 export interface CentreAccredited {
   centre: CentreSnapshot | undefined;
   occurredAt:
     | Date
     | undefined;
-  /** YYYY-MM-DD. */
+  /** First day of membership, YYYY-MM-DD. */
   accreditedOn: string;
 }
 
@@ -109,6 +123,7 @@ function createBaseCentreSnapshot(): CentreSnapshot {
     coordinates: undefined,
     status: 0,
     version: 0,
+    memberSince: "",
   };
 }
 
@@ -140,6 +155,9 @@ export const CentreSnapshot: MessageFns<CentreSnapshot> = {
     }
     if (message.version !== 0) {
       writer.uint32(72).uint64(message.version);
+    }
+    if (message.memberSince !== "") {
+      writer.uint32(82).string(message.memberSince);
     }
     return writer;
   },
@@ -229,6 +247,14 @@ export const CentreSnapshot: MessageFns<CentreSnapshot> = {
             message.version = longToNumber(reader.uint64());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.memberSince = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -256,6 +282,11 @@ export const CentreSnapshot: MessageFns<CentreSnapshot> = {
       coordinates: isSet(object.coordinates) ? GeoPoint.fromJSON(object.coordinates) : undefined,
       status: isSet(object.status) ? centreStatusFromJSON(object.status) : 0,
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      memberSince: isSet(object.memberSince)
+        ? globalThis.String(object.memberSince)
+        : isSet(object.member_since)
+        ? globalThis.String(object.member_since)
+        : "",
     };
   },
 
@@ -288,6 +319,9 @@ export const CentreSnapshot: MessageFns<CentreSnapshot> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.memberSince !== "") {
+      obj.memberSince = message.memberSince;
+    }
     return obj;
   },
 
@@ -307,6 +341,7 @@ export const CentreSnapshot: MessageFns<CentreSnapshot> = {
       : undefined;
     message.status = object.status ?? 0;
     message.version = object.version ?? 0;
+    message.memberSince = object.memberSince ?? "";
     return message;
   },
 };

@@ -513,7 +513,10 @@ export interface Centre {
   status: CentreStatus;
   /** Set while the centre is SUSPENDED. */
   suspensionReason: string;
-  /** Accreditation date, YYYY-MM-DD; empty while CANDIDATE. */
+  /**
+   * Accreditation date, YYYY-MM-DD: the first day of membership. Empty until accredited; when it
+   * is later than today the centre is still CANDIDATE.
+   */
   accreditedOn: string;
   /** Set once the centre is CLOSED. */
   closure:
@@ -549,8 +552,19 @@ export interface RegisterCentreRequest {
 
 export interface GetCentreRequest {
   finess: string;
-  /** When set, the centre as it was at that instant, rebuilt from its events. */
-  asOf: Date | undefined;
+  /**
+   * An instant of the event log: when set, the centre as the registry had recorded it by then,
+   * rebuilt from its events (status on that instant's UTC day unless `on` is set).
+   */
+  asOf:
+    | Date
+    | undefined;
+  /**
+   * A business day, YYYY-MM-DD: when set, `status` (and `suspension_reason`) are those of that
+   * day by the dates of the centre's events (accreditation date, closure effective date,
+   * suspension and reinstatement on the day recorded). NOT_FOUND before the registration.
+   */
+  on: string;
 }
 
 /** Every filter that is set must match; unset (empty or UNSPECIFIED) filters match all. */
@@ -2256,7 +2270,7 @@ export const RegisterCentreRequest: MessageFns<RegisterCentreRequest> = {
 };
 
 function createBaseGetCentreRequest(): GetCentreRequest {
-  return { finess: "", asOf: undefined };
+  return { finess: "", asOf: undefined, on: "" };
 }
 
 export const GetCentreRequest: MessageFns<GetCentreRequest> = {
@@ -2266,6 +2280,9 @@ export const GetCentreRequest: MessageFns<GetCentreRequest> = {
     }
     if (message.asOf !== undefined) {
       Timestamp.encode(toTimestamp(message.asOf), writer.uint32(18).fork()).join();
+    }
+    if (message.on !== "") {
+      writer.uint32(26).string(message.on);
     }
     return writer;
   },
@@ -2299,6 +2316,14 @@ export const GetCentreRequest: MessageFns<GetCentreRequest> = {
             message.asOf = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.on = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2319,6 +2344,7 @@ export const GetCentreRequest: MessageFns<GetCentreRequest> = {
         : isSet(object.as_of)
         ? fromJsonTimestamp(object.as_of)
         : undefined,
+      on: isSet(object.on) ? globalThis.String(object.on) : "",
     };
   },
 
@@ -2330,6 +2356,9 @@ export const GetCentreRequest: MessageFns<GetCentreRequest> = {
     if (message.asOf !== undefined) {
       obj.asOf = message.asOf.toISOString();
     }
+    if (message.on !== "") {
+      obj.on = message.on;
+    }
     return obj;
   },
 
@@ -2340,6 +2369,7 @@ export const GetCentreRequest: MessageFns<GetCentreRequest> = {
     const message = createBaseGetCentreRequest();
     message.finess = object.finess ?? "";
     message.asOf = object.asOf ?? undefined;
+    message.on = object.on ?? "";
     return message;
   },
 };
@@ -3662,7 +3692,7 @@ export const CentreRegistryService = {
     responseSerialize: (value: Centre): Buffer => Buffer.from(Centre.encode(value).finish()),
     responseDeserialize: (value: Buffer): Centre => Centre.decode(value),
   },
-  /** Reads a centre, now or as it was at `as_of`. */
+  /** Reads a centre: now, as recorded by the instant `as_of`, and/or with its status on the day `on`. */
   getCentre: {
     path: "/pcn.registry.v1.CentreRegistry/GetCentre" as const,
     requestStream: false as const,
@@ -3692,7 +3722,10 @@ export const CentreRegistryService = {
     responseSerialize: (value: Centre): Buffer => Buffer.from(Centre.encode(value).finish()),
     responseDeserialize: (value: Buffer): Centre => Centre.decode(value),
   },
-  /** Makes a CANDIDATE a MEMBER of the network. FAILED_PRECONDITION lists unmet criteria. */
+  /**
+   * Makes a CANDIDATE a MEMBER of the network from `accredited_on` (a CANDIDATE until then when
+   * the date is later than today). FAILED_PRECONDITION lists unmet criteria.
+   */
   accreditCentre: {
     path: "/pcn.registry.v1.CentreRegistry/AccreditCentre" as const,
     requestStream: false as const,
@@ -3754,13 +3787,16 @@ export interface CentreRegistryServer extends UntypedServiceImplementation {
    * INVALID_ARGUMENT (with field violations) for a for-profit manager or a malformed field.
    */
   registerCentre: handleUnaryCall<RegisterCentreRequest, Centre>;
-  /** Reads a centre, now or as it was at `as_of`. */
+  /** Reads a centre: now, as recorded by the instant `as_of`, and/or with its status on the day `on`. */
   getCentre: handleUnaryCall<GetCentreRequest, Centre>;
   /** Lists centres matching every filter that is set, ordered by FINESS. */
   listCentres: handleUnaryCall<ListCentresRequest, ListCentresResponse>;
   /** Changes the descriptive fields that are present in the request; absent fields are kept. */
   amendCentre: handleUnaryCall<AmendCentreRequest, Centre>;
-  /** Makes a CANDIDATE a MEMBER of the network. FAILED_PRECONDITION lists unmet criteria. */
+  /**
+   * Makes a CANDIDATE a MEMBER of the network from `accredited_on` (a CANDIDATE until then when
+   * the date is later than today). FAILED_PRECONDITION lists unmet criteria.
+   */
   accreditCentre: handleUnaryCall<AccreditCentreRequest, Centre>;
   /** Suspends a MEMBER. */
   suspendCentre: handleUnaryCall<SuspendCentreRequest, Centre>;
@@ -3792,7 +3828,7 @@ export interface CentreRegistryClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Centre) => void,
   ): ClientUnaryCall;
-  /** Reads a centre, now or as it was at `as_of`. */
+  /** Reads a centre: now, as recorded by the instant `as_of`, and/or with its status on the day `on`. */
   getCentre(
     request: GetCentreRequest,
     callback: (error: ServiceError | null, response: Centre) => void,
@@ -3840,7 +3876,10 @@ export interface CentreRegistryClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Centre) => void,
   ): ClientUnaryCall;
-  /** Makes a CANDIDATE a MEMBER of the network. FAILED_PRECONDITION lists unmet criteria. */
+  /**
+   * Makes a CANDIDATE a MEMBER of the network from `accredited_on` (a CANDIDATE until then when
+   * the date is later than today). FAILED_PRECONDITION lists unmet criteria.
+   */
   accreditCentre(
     request: AccreditCentreRequest,
     callback: (error: ServiceError | null, response: Centre) => void,
