@@ -49,10 +49,14 @@ export class StatuteBook {
     return published;
   }
 
+  /** Publishes a version; returns it as recorded, with the grades it carried forward. */
   async publishGrid(input: unknown, context: CommandContext = {}): Promise<PayGridVersion> {
     const version = parseInput(publishPayGridInput, input) as PayGridVersion;
-    await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' }, { retryOnConflict: true, context, occurredAt: this.clock.now() });
-    return version;
+    const result = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' }, { retryOnConflict: true, context, occurredAt: this.clock.now() });
+    // The statute after the command holds the version as recorded (or as it already stood).
+    const published = result.state.gridVersions.find((v) => v.id === version.id);
+    if (!published) throw new NotFoundError('pay grid version', version.id);
+    return published;
   }
 
   async publishIndexPointValue(input: unknown, context: CommandContext = {}): Promise<IndexPointValue> {

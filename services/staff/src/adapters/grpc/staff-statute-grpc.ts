@@ -49,7 +49,7 @@ export function staffStatuteGrpc(services: StaffServices, options: UnaryOptions)
       hireProfessional: async (req, ctx) => toProfessionalMessage(await careers.hire(hireInput(req), commandContext(ctx))),
       getProfessional: async (req) => toProfessionalMessage(await careers.get(req.professionalId, text(req.asOf))),
       computePay: async (req) => toPayMessage(await careers.computePay(req.professionalId, text(req.on))),
-      assignToCentre: async (req, ctx) => toProfessionalMessage(await careers.assign(req.professionalId, assignInput(req), writeOptions(req, ctx))),
+      assignToCentre: async (req, ctx) => toProfessionalMessage((await careers.assign(req.professionalId, assignInput(req), writeOptions(req, ctx))).professional),
       endAssignment: async (req, ctx) => toProfessionalMessage(await careers.endAssignment(req.professionalId, endAssignmentInput(req), writeOptions(req, ctx))),
       promoteProfessional: async (req, ctx) => toProfessionalMessage(await careers.promote(req.professionalId, promoteInput(req), writeOptions(req, ctx))),
       recordExit: async (req, ctx) => toProfessionalMessage(await careers.recordExit(req.professionalId, recordExitInput(req), writeOptions(req, ctx))),
