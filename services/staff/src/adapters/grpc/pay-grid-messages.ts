@@ -37,6 +37,21 @@ export function payGridInput(grid: pb.PayGrid | undefined): Record<string, unkno
   });
 }
 
+/**
+ * The contract spells the value `annual_cents_per_hundred_points` (REST and the data files say
+ * `annualCentsPer100Points`): a violation of it names the field the gRPC caller sent.
+ */
+export async function asIndexPointCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ValidationError && error.violations.some((v) => v.field === 'annualCentsPer100Points')) {
+      throw new ValidationError(error.violations.map((v) => (v.field === 'annualCentsPer100Points' ? { ...v, field: 'annualCentsPerHundredPoints' } : v)));
+    }
+    throw error;
+  }
+}
+
 export function indexPointInput(value: pb.IndexPointValue | undefined): Record<string, unknown> {
   if (!value) return {};
   return compact({
