@@ -1,3 +1,6 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { staffEventsV1 as ev, staffV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
@@ -7,6 +10,7 @@ import { startRegistry, registration, finess as registryFiness, type RegistryFix
 import { CENTRE_A, CENTRE_B, CENTRE_C, gpHire, nurseHire, startStaff, type StaffFixture } from './testing';
 import { STAFF_TOPIC } from './adapters/messaging/staff-integration-events';
 import { STATUTE_STREAM } from './domain/statute/statute-decider';
+import { DEFAULT_STATUTE_DIRECTORY, loadPublishedStatute } from './adapters/statute-files';
 
 let sql: PgliteSqlClient;
 let n = 0;
@@ -29,6 +33,46 @@ describe('the statute shipped with the service', () => {
     const second = await startStaff(sql, schema);
     expect(await second.module.store.readStream(STATUTE_STREAM)).toHaveLength(5);
     await second.stop();
+  });
+
+  it("leaves out a shipped version that a coordinator's publication rules out, and starts", async () => {
+    const schema = `staff_statute_${++n}`;
+    // An earlier release shipped only fph-2024-01-01 and the index point.
+    const earlier = mkdtempSync(join(tmpdir(), 'pcn-shipped-'));
+    try {
+      for (const dir of ['fph', 'index-point']) mkdirSync(join(earlier, dir));
+      copyFileSync(join(DEFAULT_STATUTE_DIRECTORY, 'fph', '2024-01-01.json'), join(earlier, 'fph', '2024-01-01.json'));
+      for (const file of readdirSync(join(DEFAULT_STATUTE_DIRECTORY, 'index-point'))) copyFileSync(join(DEFAULT_STATUTE_DIRECTORY, 'index-point', file), join(earlier, 'index-point', file));
+      const before = await startStaff(sql, schema, { statuteDirectory: earlier });
+      // A coordinator restated the whole FPH grid from 2026-01-01, the date fph-2026-01-01 now ships with.
+      const fph = await before.module.statute.gridOn('fph', '2025-01-01');
+      await before.module.statute.publishGrid({ ...fph, id: 'fph-network-2026-01-01', effectiveFrom: '2026-01-01' }, { actor: 'coordinator:zoe' });
+      await before.stop();
+    } finally {
+      rmSync(earlier, { recursive: true, force: true });
+    }
+
+    const after = await startStaff(sql, schema);
+    expect((await after.module.statute.gridOn('fph', '2026-03-01')).id).toBe('fph-network-2026-01-01');
+    expect((await after.module.statute.gridOn('ph', '2026-03-01')).id).toBe('ph-2023-07-01');
+    const shipped = await after.module.statute.publishShipped(loadPublishedStatute());
+    expect(shipped).toEqual({ recorded: 0, skipped: [{ id: 'fph-2026-01-01', reason: 'effectiveFrom: version fph-network-2026-01-01 already takes effect on 2026-01-01' }] });
+    await after.stop();
+  });
+
+  it('stops the start when a shipped file changed under an id the shipped data already published', async () => {
+    const schema = `staff_statute_${++n}`;
+    await (await startStaff(sql, schema)).stop();
+    const changed = mkdtempSync(join(tmpdir(), 'pcn-shipped-'));
+    try {
+      mkdirSync(join(changed, 'fph'));
+      const fph = loadPublishedStatute().gridVersions.find((v) => v.id === 'fph-2024-01-01')!;
+      const relabelled = { ...fph, grades: { ...fph.grades, mk_cs: { ...fph.grades['mk_cs']!, label: 'Another label' } } };
+      writeFileSync(join(changed, 'fph', '2024-01-01.json'), JSON.stringify(relabelled));
+      await expect(startStaff(sql, schema, { statuteDirectory: changed })).rejects.toThrow(/published with different content at grades\.mk_cs\.label/);
+    } finally {
+      rmSync(changed, { recursive: true, force: true });
+    }
   });
 });
 

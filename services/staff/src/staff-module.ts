@@ -129,7 +129,10 @@ export async function createStaffModule(options: StaffModuleOptions): Promise<St
     httpRouter: staffRouter(services),
     openApi: staffOpenApi(),
     async start() {
-      await statute.publishShipped(loadPublishedStatute(options.statuteDirectory));
+      const shipped = await statute.publishShipped(loadPublishedStatute(options.statuteDirectory));
+      for (const { id, reason } of shipped.skipped) {
+        options.logger?.warn({ gridVersion: id, reason }, `shipped pay grid ${id} not published: a coordinator's publication rules it out`);
+      }
       await projection.start();
       await movements.start();
       await relay?.start();

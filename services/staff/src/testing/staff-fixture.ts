@@ -32,7 +32,11 @@ export interface StaffFixture {
  * shipped statute only (no grid published by the test) and three known centres (A in 93, B in
  * 75, C in 69).
  */
-export async function startStaff(sql: PgliteSqlClient, schema: string, options: { bus?: MessageBus; advancementIntervalMs?: number } = {}): Promise<StaffFixture> {
+export async function startStaff(
+  sql: PgliteSqlClient,
+  schema: string,
+  options: { bus?: MessageBus; advancementIntervalMs?: number; statuteDirectory?: string } = {},
+): Promise<StaffFixture> {
   const clock = new TestClock();
   const logger = createLogger({ service: 'staff-test', level: 'silent' });
   const module = await createStaffModule({
@@ -45,6 +49,7 @@ export async function startStaff(sql: PgliteSqlClient, schema: string, options: 
     readModelWaitMs: 2000,
     advancementIntervalMs: options.advancementIntervalMs ?? 0,
     ...(options.bus && { bus: options.bus }),
+    ...(options.statuteDirectory && { statuteDirectory: options.statuteDirectory }),
   });
   await module.start();
   const knowCentre = async (centre: Partial<CentreInfo> & { finess: string }, version = 1): Promise<void> => {
