@@ -491,7 +491,7 @@ describe('REST /v1/staff: the OpenAPI document', () => {
     for (const ref of new Set(refs)) expect(res.body.components.schemas).toHaveProperty(ref.split('/').pop()!);
 
     const operations = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((method) => [method, path.replace(/\{[^}]+\}/g, 'x')] as const));
-    expect(operations.length).toBe(25);
+    expect(operations.length).toBe(26);
     for (const [method, path] of operations) {
       const answer = await (method === 'get' ? api().get(path) : api().post(path).send({}));
       expect([method, path, answer.body.detail]).not.toEqual([method, path, expect.stringMatching(/^no route/)]);
