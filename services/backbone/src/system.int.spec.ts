@@ -5,7 +5,7 @@ import { registryV1 as pb, staffV1 as staffPb } from '@pcn/contracts';
 import { callUnary, createClient } from '@pcn/grpc';
 import { createLogger } from '@pcn/observability';
 import { registration } from '@pcn/registry/testing';
-import { gpHire, rpps, TEST_PH_GRID } from '@pcn/staff/testing';
+import { gpHire, rpps } from '@pcn/staff/testing';
 import { patientInput } from '@pcn/attribution/testing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { loadConfig } from './config';
@@ -80,8 +80,25 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     const staffGrpc = createClient(staffPb.StaffStatuteClient, `127.0.0.1:${system.grpcPort}`);
     try {
       const pay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId, on: '2026-03-01' }));
-      expect(pay).toMatchObject({ fte: '0.8', gridVersion: 'fph-2024-01-01' });
+      expect(pay).toMatchObject({ fte: '0.8', gridVersion: 'fph-2026-01-01' });
       expect(pay.annualGrossCents).toBeGreaterThan(0);
+      // A general-practice doctor is hired on the shipped PH grid, out of the box.
+      const gp = await callUnary(
+        staffGrpc,
+        'hireProfessional',
+        staffPb.HireProfessionalRequest.fromPartial({
+          lastName: 'Nguyen',
+          firstName: 'Camille',
+          rpps: GP_RPPS,
+          profession: staffPb.Profession.PROFESSION_DOCTOR,
+          specialty: staffPb.Specialty.SPECIALTY_GENERAL_PRACTICE,
+          grade: 'ph',
+          echelon: 1,
+          hiredOn: '2026-01-05',
+        }),
+      );
+      const gpPay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId: gp.professionalId, on: '2026-03-01' }));
+      expect(gpPay).toMatchObject({ gridVersion: 'ph-2023-07-01', fullTimeAnnualGrossCents: 5_560_779 }); // 55 607,79 €, ph-2023-07.csv
     } finally {
       staffGrpc.close();
     }
@@ -96,7 +113,7 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
       fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const { finess } = (await (await post('/v1/centres', registration('93000001'))).json()) as { finess: string };
     expect((await post(`/v1/centres/${finess}/accreditation`, { accreditedOn: '2026-01-02' }, { 'if-match': '"0"' })).status).toBe(200);
-    await system.staff!.statute.publishGrid(TEST_PH_GRID, { actor: 'system-test' });
+    // No grid is published by the test: the PH grid ships with the service.
     const { professionalId } = (await (await post('/v1/staff/professionals', gpHire({ rpps: GP_RPPS }))).json()) as { professionalId: string };
     await eventually(async () => expect((await post(`/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: finess, fte: '1', startOn: '2026-01-05' })).status).toBe(201), 10_000);
 

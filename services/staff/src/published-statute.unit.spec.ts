@@ -8,6 +8,7 @@ import {
   echelonOn,
   NoGridInForceError,
   publishValidation,
+  UnknownGradeError,
   reclassify,
   ReclassificationLowersPayError,
   type FphGridVersion,
@@ -28,7 +29,7 @@ describe('the shipped statute (services/staff/data)', () => {
       }
     });
     expect(files.length).toBe(statute.gridVersions.length + statute.indexPointValues.length);
-    expect(statute.gridVersions.map((v) => v.id)).toEqual(['fph-2024-01-01']);
+    expect(statute.gridVersions.map((v) => v.id)).toEqual(['ph-2023-07-01', 'fph-2024-01-01', 'fph-2026-01-01']);
     expect(statute.indexPointValues.map((v) => [v.effectiveFrom, v.annualCentsPer100Points])).toEqual([
       ['2022-07-01', 582_004],
       ['2023-07-01', 590_734],
@@ -41,9 +42,139 @@ describe('the shipped statute (services/staff/data)', () => {
   });
 
   it('cites a source for every grade', () => {
-    for (const [code, grade] of Object.entries(fph.grades)) {
-      expect({ code, sources: (grade.sources ?? []).length > 0 }).toEqual({ code, sources: true });
+    for (const version of statute.gridVersions) {
+      for (const [code, grade] of Object.entries(version.grades)) {
+        expect({ code, sources: (grade.sources ?? []).length > 0 }).toEqual({ code, sources: true });
+      }
     }
+  });
+
+  it('fph-2026-01-01 adds ide_a_g1, restates ide_b_cn with a corrected note and carries mk_cs forward', () => {
+    const next = statute.gridVersions.find((v) => v.id === 'fph-2026-01-01') as FphGridVersion;
+    expect(next.carriedForwardFrom).toBe('fph-2024-01-01');
+    expect(Object.keys(next.grades).sort()).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs']);
+    expect({ ...next.grades['ide_b_cn'], notes: undefined }).toEqual({ ...fph.grades['ide_b_cn'], notes: undefined });
+    expect(next.grades['ide_b_cn']!.notes).toContain('ide_a_g1');
+    expect(next.grades['mk_cs']).toEqual(fph.grades['mk_cs']);
+    // Unconfirmed figures say so where a reader of the grid sees them.
+    expect(next.grades['ide_a_g1']!.notes).toMatch(/^UNCONFIRMED for the FPH/);
+    expect(next.grades['ide_a_g1']!.echelons.every((e) => e.indiceBrut === undefined)).toBe(true);
+  });
+});
+
+/*
+ * services/staff/data/ph/2023-07-01.json against its source table, copied verbatim from
+ * ph-2023-07.csv (docs/statute/sources.md): the expected cents come from the euro strings, never
+ * from the data file, and pay from the rule of docs/statute/rounding.md.
+ */
+const PH_2023_07_CSV = `echelon,annual_gross_eur,duration_months
+1,55607.79,24
+2,58082.41,24
+3,62148.06,24
+4,66567.10,24
+5,68688.20,24
+6,71162.82,24
+7,76465.74,24
+8,79647.56,24
+9,90549.14,48
+10,94557.64,48
+11,99810.26,48
+12,105062.90,48
+13,112416.56,`;
+
+const PH_ROWS = PH_2023_07_CSV.split('\n')
+  .slice(1)
+  .map((line) => {
+    const [echelon, euros, months] = line.split(',') as [string, string, string];
+    const [whole, cents] = euros.split('.') as [string, string];
+    return { echelon: Number(echelon), annualCents: Number(whole) * 100 + Number(cents), months: months === '' ? undefined : Number(months) };
+  });
+
+/** Half up on non-negative integers, independently of the code's own helper. */
+const halfUp = (numerator: number, denominator: number): number => Math.floor((2 * numerator + denominator) / (2 * denominator));
+
+describe('the shipped PH grid (ph-2023-07-01) against its source table', () => {
+  const ph = statute.gridVersions.find((v) => v.id === 'ph-2023-07-01')!;
+
+  it('has every échelon, amount and duration of the table, from 2023-07-01', () => {
+    expect(ph).toMatchObject({ kind: 'ph', effectiveFrom: '2023-07-01' });
+    expect(Object.keys(ph.grades)).toEqual(['ph']);
+    expect(ph.grades['ph']!.echelons).toEqual(PH_ROWS.map((r) => ({ echelon: r.echelon, annualGrossCents: r.annualCents, ...(r.months !== undefined && { durationMonths: r.months }) })));
+  });
+
+  it('pays every échelon to the cent, full time and part time', () => {
+    for (const row of PH_ROWS) {
+      for (const [fte, tenThousandths] of [
+        [1, 10_000],
+        [0.8, 8_000],
+        [0.5, 5_000],
+        [0.3333, 3_333],
+      ] as const) {
+        const pay = computePay({ statute, grade: 'ph', echelon: row.echelon, fte, date: '2026-03-01' });
+        const monthly = halfUp(row.annualCents, 12);
+        expect({ echelon: row.echelon, fte, annual: pay.annualGrossCents, monthly: pay.monthlyGrossCents, fullTime: pay.fullTimeAnnualGrossCents }).toEqual({
+          echelon: row.echelon,
+          fte,
+          annual: halfUp(row.annualCents * tenThousandths, 10_000),
+          monthly: halfUp(monthly * tenThousandths, 10_000),
+          fullTime: row.annualCents,
+        });
+      }
+    }
+    // Échelon 1 at full time: 55 607,79 € a year, 4 633,98 € a month (4 633,9825 → half up).
+    expect(computePay({ statute, grade: 'ph', echelon: 1, fte: 1, date: '2023-07-01' })).toMatchObject({ annualGrossCents: 5_560_779, monthlyGrossCents: 463_398 });
+  });
+
+  it('is not in force before 2023-07-01 (the 2022 amounts were not shipped)', () => {
+    expect(() => computePay({ statute, grade: 'ph', echelon: 1, fte: 1, date: '2023-06-30' })).toThrow(NoGridInForceError);
+  });
+
+  it('advances a doctor by the durations of CSP R. 6152-21: 2 years up to échelon 9, then 4 years', () => {
+    const due = advancementsDue({ statute, grade: 'ph', startEchelon: 7, startDate: '2026-01-05', from: '2026-01-05', to: '2040-01-01' });
+    expect(due.map((a) => [a.echelon, a.effectiveOn])).toEqual([
+      [8, '2028-01-05'],
+      [9, '2030-01-05'],
+      [10, '2034-01-05'],
+      [11, '2038-01-05'],
+    ]);
+  });
+});
+
+describe('the shipped IDE catégorie A 1st grade (ide_a_g1, fph-2026-01-01)', () => {
+  // Indices majorés and durations of docs/statute/sources.md (unconfirmed for the FPH).
+  const IM = [395, 424, 447, 468, 491, 518, 550, 580, 610, 645, 678];
+  const MONTHS = [12, 18, 24, 24, 30, 36, 36, 36, 48, 48];
+  const INDEX_POINT_IM100_CENTS = 590_734; // 5 907,34 € a year for IM 100 since 2023-07-01
+
+  it('pays IM × index point to the cent, and échelon 1 is the 1 944,50 € a month the FPH spot check found', () => {
+    IM.forEach((im, i) => {
+      const annual = halfUp(im * INDEX_POINT_IM100_CENTS, 100);
+      const pay = computePay({ statute, grade: 'ide_a_g1', echelon: i + 1, fte: 0.8, date: '2026-03-01' });
+      expect({ echelon: i + 1, im: pay.indiceMajore, fullTime: pay.fullTimeAnnualGrossCents, annual: pay.annualGrossCents, monthly: pay.monthlyGrossCents }).toEqual({
+        echelon: i + 1,
+        im,
+        fullTime: annual,
+        annual: halfUp(annual * 8_000, 10_000),
+        monthly: halfUp(halfUp(annual, 12) * 8_000, 10_000),
+      });
+    });
+    expect(computePay({ statute, grade: 'ide_a_g1', echelon: 1, fte: 1, date: '2026-03-01' }).monthlyGrossCents).toBe(194_450);
+  });
+
+  it('advances by the durations shipped', () => {
+    const due = advancementsDue({ statute, grade: 'ide_a_g1', startEchelon: 1, startDate: '2026-01-05', from: '2026-01-05', to: '2070-01-01' });
+    let months = 0;
+    expect(due.map((a) => a.echelon)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    due.forEach((a, i) => {
+      months += MONTHS[i]!;
+      const years = 2026 + Math.floor(months / 12);
+      const month = 1 + (months % 12);
+      expect(a.effectiveOn).toBe(`${years}-${String(month).padStart(2, '0')}-05`);
+    });
+  });
+
+  it('exists from 2026-01-01 only: fph-2024-01-01 was published without it and is never edited', () => {
+    expect(() => computePay({ statute, grade: 'ide_a_g1', echelon: 1, fte: 1, date: '2025-12-31' })).toThrow(UnknownGradeError);
   });
 });
 

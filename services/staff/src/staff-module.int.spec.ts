@@ -1,3 +1,6 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { staffEventsV1 as ev, staffV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
@@ -7,6 +10,7 @@ import { startRegistry, registration, finess as registryFiness, type RegistryFix
 import { CENTRE_A, CENTRE_B, CENTRE_C, gpHire, nurseHire, startStaff, type StaffFixture } from './testing';
 import { STAFF_TOPIC } from './adapters/messaging/staff-integration-events';
 import { STATUTE_STREAM } from './domain/statute/statute-decider';
+import { DEFAULT_STATUTE_DIRECTORY, loadPublishedStatute } from './adapters/statute-files';
 
 let sql: PgliteSqlClient;
 let n = 0;
@@ -20,13 +24,55 @@ const ctx = { actor: 'coordinator-1' };
 describe('the statute shipped with the service', () => {
   it('is published once: a restart on the same database records nothing more', async () => {
     const schema = `staff_statute_${++n}`;
-    const first = await startStaff(sql, schema, { withPhGrid: false });
+    const first = await startStaff(sql, schema);
     const published = await first.module.store.readStream(STATUTE_STREAM);
-    expect(published.map((e) => e.type)).toEqual(['PayGridPublished', 'IndexPointValuePublished', 'IndexPointValuePublished']);
+    expect(published.map((e) => e.type)).toEqual(['PayGridPublished', 'PayGridPublished', 'PayGridPublished', 'IndexPointValuePublished', 'IndexPointValuePublished']);
+    // fph-2026-01-01 is recorded whole: the grades it carries forward and the one it adds.
+    expect(Object.keys((published[2]!.data as { version: { grades: object } }).version.grades).sort()).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs']);
     await first.stop();
-    const second = await startStaff(sql, schema, { withPhGrid: false });
-    expect(await second.module.store.readStream(STATUTE_STREAM)).toHaveLength(3);
+    const second = await startStaff(sql, schema);
+    expect(await second.module.store.readStream(STATUTE_STREAM)).toHaveLength(5);
     await second.stop();
+  });
+
+  it("leaves out a shipped version that a coordinator's publication rules out, and starts", async () => {
+    const schema = `staff_statute_${++n}`;
+    // An earlier release shipped only fph-2024-01-01 and the index point.
+    const earlier = mkdtempSync(join(tmpdir(), 'pcn-shipped-'));
+    try {
+      for (const dir of ['fph', 'index-point']) mkdirSync(join(earlier, dir));
+      copyFileSync(join(DEFAULT_STATUTE_DIRECTORY, 'fph', '2024-01-01.json'), join(earlier, 'fph', '2024-01-01.json'));
+      for (const file of readdirSync(join(DEFAULT_STATUTE_DIRECTORY, 'index-point'))) copyFileSync(join(DEFAULT_STATUTE_DIRECTORY, 'index-point', file), join(earlier, 'index-point', file));
+      const before = await startStaff(sql, schema, { statuteDirectory: earlier });
+      // A coordinator restated the whole FPH grid from 2026-01-01, the date fph-2026-01-01 now ships with.
+      const fph = await before.module.statute.gridOn('fph', '2025-01-01');
+      await before.module.statute.publishGrid({ ...fph, id: 'fph-network-2026-01-01', effectiveFrom: '2026-01-01' }, { actor: 'coordinator:zoe' });
+      await before.stop();
+    } finally {
+      rmSync(earlier, { recursive: true, force: true });
+    }
+
+    const after = await startStaff(sql, schema);
+    expect((await after.module.statute.gridOn('fph', '2026-03-01')).id).toBe('fph-network-2026-01-01');
+    expect((await after.module.statute.gridOn('ph', '2026-03-01')).id).toBe('ph-2023-07-01');
+    const shipped = await after.module.statute.publishShipped(loadPublishedStatute());
+    expect(shipped).toEqual({ recorded: 0, skipped: [{ id: 'fph-2026-01-01', reason: 'effectiveFrom: version fph-network-2026-01-01 already takes effect on 2026-01-01' }] });
+    await after.stop();
+  });
+
+  it('stops the start when a shipped file changed under an id the shipped data already published', async () => {
+    const schema = `staff_statute_${++n}`;
+    await (await startStaff(sql, schema)).stop();
+    const changed = mkdtempSync(join(tmpdir(), 'pcn-shipped-'));
+    try {
+      mkdirSync(join(changed, 'fph'));
+      const fph = loadPublishedStatute().gridVersions.find((v) => v.id === 'fph-2024-01-01')!;
+      const relabelled = { ...fph, grades: { ...fph.grades, mk_cs: { ...fph.grades['mk_cs']!, label: 'Another label' } } };
+      writeFileSync(join(changed, 'fph', '2024-01-01.json'), JSON.stringify(relabelled));
+      await expect(startStaff(sql, schema, { statuteDirectory: changed })).rejects.toThrow(/published with different content at grades\.mk_cs\.label/);
+    } finally {
+      rmSync(changed, { recursive: true, force: true });
+    }
   });
 });
 
@@ -129,7 +175,7 @@ describe('with the registry on the same bus', () => {
     await request(registry.app).post(`/v1/centres/${centre}/closure`).set('If-Match', '"0"').send({ effectiveDate: '2026-06-30', reason: 'merged' }).expect(200);
     await eventually(async () => {
       const after = await staff.module.careers.get(nurse.professionalId, '2026-06-01');
-      expect(after.allAssignments).toEqual([expect.objectContaining({ assignmentId: assigned.allAssignments[0]!.assignmentId, endOn: '2026-06-30' })]);
+      expect(after.allAssignments).toEqual([expect.objectContaining({ assignmentId: assigned.assignmentId, endOn: '2026-06-30' })]);
     }, 10_000);
     await eventually(async () => expect((await staff.module.vacancies.get(vacancy.vacancyId)).status).toBe('cancelled'), 10_000);
     const ended = (await staff.module.careers.history(nurse.professionalId)).filter((e) => e.type === 'AssignmentEnded');
@@ -140,14 +186,15 @@ describe('with the registry on the same bus', () => {
     // Running the closure again (a redelivery) changes nothing.
     const replay = await staff.module.closures.centreClosed(centre, '2026-06-30');
     expect(replay).toMatchObject({ assignmentsEnded: 0, vacanciesCancelled: 0 });
-  });
+    // Three waits of up to 10 s on the bus: the default 5 s budget is too short on a loaded machine.
+  }, 40_000);
 
   it('publishes hires, assignments with FTE, transfers and exits on pcn.staff.v1, and nothing of pay', async () => {
     published.length = 0;
     const gp = await staff.module.careers.hire(gpHire(), ctx);
     const origin = await staff.module.careers.assign(gp.professionalId, { centreFiness: CENTRE_A, fte: '0.6', startOn: '2026-01-05' }, { context: ctx });
     const vacancy = await staff.module.vacancies.post({ centreFiness: CENTRE_B, profession: 'doctor', fte: '0.6', startOn: '2026-04-01' }, ctx);
-    const mobility = await staff.module.mobilities.request({ professionalId: gp.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.allAssignments[0]!.assignmentId }, ctx);
+    const mobility = await staff.module.mobilities.request({ professionalId: gp.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId }, ctx);
     await staff.module.mobilities.giveOpinion(mobility.mobilityId, { side: 'origin', opinion: 'favourable' }, { context: { actor: 'centre-a' } });
     await staff.module.mobilities.giveOpinion(mobility.mobilityId, { side: 'destination', opinion: 'favourable' }, { context: { actor: 'centre-b' } });
     await staff.module.mobilities.decide(mobility.mobilityId, { decision: 'approved', effectiveOn: '2026-04-01' }, { context: ctx });
@@ -190,7 +237,7 @@ describe('the movement process', () => {
     const nurse = await fx.module.careers.hire(nurseHire({ lastName }), ctx);
     const origin = await fx.module.careers.assign(nurse.professionalId, { centreFiness: CENTRE_A, fte: '0.5', startOn: '2026-01-05' }, { context: ctx });
     const vacancy = await fx.module.vacancies.post({ centreFiness: CENTRE_B, profession: 'nurse', fte: '0.5', startOn: '2026-05-01' }, ctx);
-    const m = await fx.module.mobilities.request({ professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.allAssignments[0]!.assignmentId }, ctx);
+    const m = await fx.module.mobilities.request({ professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId }, ctx);
     await fx.module.mobilities.giveOpinion(m.mobilityId, { side: 'origin', opinion: 'favourable' }, { context: ctx });
     await fx.module.mobilities.giveOpinion(m.mobilityId, { side: 'destination', opinion: 'favourable' }, { context: ctx });
     await fx.module.mobilities.decide(m.mobilityId, { decision: 'approved', effectiveOn: '2026-05-01' }, { context: ctx });
@@ -217,13 +264,13 @@ describe('the movement process', () => {
     const nurse = await fx.module.careers.hire(nurseHire({ lastName: 'Late' }), ctx);
     const origin = await fx.module.careers.assign(nurse.professionalId, { centreFiness: CENTRE_A, fte: '0.5', startOn: '2026-01-05' }, { context: ctx });
     const vacancy = await fx.module.vacancies.post({ centreFiness: CENTRE_C, profession: 'nurse', fte: '0.5', startOn: '2026-05-01' }, ctx);
-    const m = await fx.module.mobilities.request({ professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.allAssignments[0]!.assignmentId }, ctx);
+    const m = await fx.module.mobilities.request({ professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId }, ctx);
     await fx.module.mobilities.giveOpinion(m.mobilityId, { side: 'origin', opinion: 'favourable' }, { context: ctx });
     await fx.module.mobilities.giveOpinion(m.mobilityId, { side: 'destination', opinion: 'favourable' }, { context: ctx });
     await fx.module.movements.stop();
     await fx.module.mobilities.decide(m.mobilityId, { decision: 'approved', effectiveOn: '2026-05-01' }, { context: ctx });
     // Between the approval and the process: the professional leaves that post and takes a full-time one elsewhere.
-    await fx.module.careers.endAssignment(nurse.professionalId, { assignmentId: origin.allAssignments[0]!.assignmentId, endOn: '2026-04-01' }, { context: ctx });
+    await fx.module.careers.endAssignment(nurse.professionalId, { assignmentId: origin.assignmentId, endOn: '2026-04-01' }, { context: ctx });
     await fx.module.careers.assign(nurse.professionalId, { centreFiness: CENTRE_B, fte: '1', startOn: '2026-04-01' }, { context: ctx });
     const next = await approvedTransfer('Next');
     await fx.module.movements.start();

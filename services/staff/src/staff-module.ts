@@ -91,7 +91,7 @@ export async function createStaffModule(options: StaffModuleOptions): Promise<St
   const careers = new Careers({ ...common, statute, centres, checkRpps: options.checkRpps, checkFiness: options.checkFiness, ...(options.onAdvancementRun && { onAdvancementRun: options.onAdvancementRun }) });
   const vacancies = new Vacancies({ ...common, centres, checkFiness: options.checkFiness });
   const mobilities = new Mobilities({ ...common, careers, vacancies });
-  const teams = new Teams({ readModel, statute, checkFiness: options.checkFiness, clock });
+  const teams = new Teams({ readModel, statute, centres, checkFiness: options.checkFiness, clock });
   // The projection's own head: the last event it will ever see (statute events are not its business).
   const closures = new CentreClosures(careers, vacancies, readModel, () => store.headPosition({ streamPrefixes: [PROFESSIONAL_PREFIX, VACANCY_PREFIX, MOBILITY_PREFIX] }), options.logger);
   const movementProcess = new MovementProcess(store, vacancies, new SqlMovementOutcomes(options.sql, schema));
@@ -129,7 +129,10 @@ export async function createStaffModule(options: StaffModuleOptions): Promise<St
     httpRouter: staffRouter(services),
     openApi: staffOpenApi(),
     async start() {
-      await statute.publishShipped(loadPublishedStatute(options.statuteDirectory));
+      const shipped = await statute.publishShipped(loadPublishedStatute(options.statuteDirectory));
+      for (const { id, reason } of shipped.skipped) {
+        options.logger?.warn({ gridVersion: id, reason }, `shipped pay grid ${id} not published: a coordinator's publication rules it out`);
+      }
       await projection.start();
       await movements.start();
       await relay?.start();

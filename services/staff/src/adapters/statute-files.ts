@@ -5,6 +5,7 @@ import {
   assertPublishable,
   indexPointValueValidation,
   UnpublishableGridError,
+  withCarriedGrades,
   type IndexPointValue,
   type PayGridVersion,
   type Statute,
@@ -14,6 +15,8 @@ import {
  * The published statute shipped with the service: one JSON file per grid version
  * (`data/ph/<effectiveFrom>.json`, `data/fph/<effectiveFrom>.json`) and one per index-point value
  * (`data/index-point/<effectiveFrom>.json`). Sources of every figure: docs/statute/sources.md.
+ * A version file may name `carriedForwardFrom` and give only the grades it adds or changes: the
+ * version loaded, and published, is the whole grid.
  * Files are checked twice: their shape here (unknown fields refused, so a typo cannot hide a
  * figure), then the publication rules of the domain, against the versions already loaded.
  */
@@ -37,7 +40,7 @@ const fphEchelon = z.strictObject({
 });
 const grade = <E extends z.ZodType>(echelon: E) =>
   z.strictObject({ label: z.string(), echelons: z.array(echelon), sources: z.array(source).optional(), notes: z.string().optional() });
-const base = { id: z.string(), effectiveFrom: isoDate, sources: z.array(source) };
+const base = { id: z.string(), effectiveFrom: isoDate, sources: z.array(source), carriedForwardFrom: z.string().optional() };
 const gridVersion = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('ph'), grades: z.record(z.string(), grade(phEchelon)) }),
   z.strictObject({ ...base, kind: z.literal('fph'), grades: z.record(z.string(), grade(fphEchelon)) }),
@@ -86,10 +89,13 @@ export function loadPublishedStatute(directory: string = DEFAULT_STATUTE_DIRECTO
   const indexPointValues: IndexPointValue[] = [];
   for (const kind of ['ph', 'fph'] as const) {
     for (const file of jsonFiles(join(directory, kind))) {
-      const version = parse(file, gridVersion) as PayGridVersion;
-      if (version.kind !== kind) throw new StatuteFileError(file, `a ${version.kind} version in the ${kind} directory`);
-      requireNamedByDate(file, version.effectiveFrom);
+      const written = parse(file, gridVersion) as PayGridVersion;
+      if (written.kind !== kind) throw new StatuteFileError(file, `a ${written.kind} version in the ${kind} directory`);
+      requireNamedByDate(file, written.effectiveFrom);
+      let version: PayGridVersion;
       try {
+        // A file may give only the grades it adds or changes and carry the others forward.
+        version = withCarriedGrades(written, { gridVersions, indexPointValues });
         assertPublishable(version, { gridVersions, indexPointValues });
       } catch (error) {
         if (error instanceof UnpublishableGridError) {

@@ -30,7 +30,7 @@ import { everyProfessional, type StaffReadModel } from './read-model';
 import { assignToCentreInput, endAssignmentInput, hireProfessionalInput, promoteInput, recordExitInput } from './schemas';
 import type { StatuteBook } from './statute-book';
 import { professionalStreamId } from './stream-ids';
-import { fteText, identityView, toAssignmentView, type PayView, type ProfessionalView } from './views';
+import { fteText, identityView, toAssignmentView, type AssignmentView, type PayView, type ProfessionalView } from './views';
 import { writeStream, type WriteOptions } from './write-options';
 
 export interface CareersDeps {
@@ -129,7 +129,8 @@ export class Careers {
     };
   }
 
-  async assign(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
+  /** The assignment made, and the professional after it (`assignmentId`: where to read it). */
+  async assign(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<{ readonly assignmentId: string; readonly professional: ProfessionalView }> {
     const parsed = parseInput(assignToCentreInput, input);
     const centreFiness = this.identifier(this.deps.checkFiness, parsed.centreFiness, 'centreFiness');
     await requireOpenCentre(this.deps.centres, centreFiness, parsed.startOn, parsed.endOn);
@@ -144,7 +145,15 @@ export class Careers {
       ...(parsed.endOn && { endOn: parsed.endOn }),
       kind: 'regular',
     };
-    return this.execute(professionalId, command, options);
+    return { assignmentId, professional: await this.execute(professionalId, command, options) };
+  }
+
+  /** One assignment of a professional, past, running or future, with the professional's version. */
+  async assignment(professionalId: string, assignmentId: string): Promise<AssignmentView & { readonly professionalId: string; readonly version: number }> {
+    const { state, revision } = await this.load(professionalId);
+    const found = Object.prototype.hasOwnProperty.call(state.assignments, assignmentId) ? state.assignments[assignmentId] : undefined;
+    if (!found) throw new NotFoundError('assignment', `${assignmentId} of professional ${professionalId}`);
+    return { professionalId, ...toAssignmentView(found), version: revision };
   }
 
   async endAssignment(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {

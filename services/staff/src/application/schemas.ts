@@ -132,6 +132,7 @@ export const publishPayGridInput = z.strictObject({
   kind: z.enum(GRID_KINDS),
   effectiveFrom: isoDate,
   sources: z.array(sourceInput).min(1, 'at least one source: the text that sets the grid'),
+  carriedForwardFrom: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'the id of a published version, e.g. fph-2024-01-01').optional(),
   grades: z.record(
     z.string().regex(/^[a-z][a-z0-9_]*$/, 'grade codes are lower-case snake case'),
     z.strictObject({ label: text(200), echelons: z.array(echelonInput).min(1).max(30), sources: z.array(sourceInput).optional(), notes: text(2000).optional() }),

@@ -1,13 +1,19 @@
-import { CommandHandler, NotFoundError, type CommandContext, type CommandObserver, type EventStore } from '@pcn/eventsourcing';
+import { AlreadyExistsError, CommandHandler, NotFoundError, type CommandContext, type CommandObserver, type EventStore } from '@pcn/eventsourcing';
 import { parseInput } from '@pcn/validation';
 import { statuteDecider, STATUTE_STREAM, type StatuteCommand, type StatuteEvent } from '../domain/statute/statute-decider';
 import { indexPointValueOn, versionInForce, type Statute } from '../domain/statute/statute';
 import type { IndexPointValue } from '../domain/statute/index-point';
 import type { PayGridVersion } from '../domain/statute/pay-grid';
-import { NoGridInForceError, NoIndexPointValueError } from '../domain/statute/statute-errors';
+import { NoGridInForceError, NoIndexPointValueError, UnpublishableGridError } from '../domain/statute/statute-errors';
 import { staffEventSchemas } from './event-schemas';
 import { gridKindInput, onDateInput, publishIndexPointInput, publishPayGridInput } from './schemas';
 import { today, type Clock } from './ports';
+
+/** What the shipped data recorded at a start, and the shipped versions left out. */
+export interface ShippedPublication {
+  readonly recorded: number;
+  readonly skipped: readonly { readonly id: string; readonly reason: string }[];
+}
 
 /** Who publishes the grids the service ships (data/), in the events' `publishedBy`. */
 export const SHIPPED_DATA = 'shipped-data';
@@ -33,26 +39,57 @@ export class StatuteBook {
   /**
    * Publishes the grids shipped with the service. Idempotent: what is already published with
    * the same figures records nothing, so it runs at every start; a shipped file that disagrees
-   * with what was published under the same id stops the start-up (AlreadyExistsError).
+   * with what the shipped data published under the same id stops the start-up
+   * (AlreadyExistsError). A shipped version that a coordinator's publication rules out (its date
+   * or id already taken by a coordinator, the grid in force before it now another one) is left
+   * out and reported in `skipped`: what a coordinator published stands, and the service starts.
    */
-  async publishShipped(shipped: Statute): Promise<number> {
-    let published = 0;
+  async publishShipped(shipped: Statute): Promise<ShippedPublication> {
+    let recorded = 0;
+    const skipped: { id: string; reason: string }[] = [];
     const context: CommandContext = { actor: SHIPPED_DATA };
     for (const version of shipped.gridVersions) {
-      const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA }, { retryOnConflict: true, context });
-      published += r.events.length;
+      try {
+        const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA }, { retryOnConflict: true, context });
+        recorded += r.events.length;
+      } catch (error) {
+        const reason = await this.coordinatorConflict(version.id, error);
+        if (reason === undefined) throw error;
+        skipped.push({ id: version.id, reason });
+      }
     }
     for (const value of shipped.indexPointValues) {
       const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA }, { retryOnConflict: true, context });
-      published += r.events.length;
+      recorded += r.events.length;
     }
-    return published;
+    return { recorded, skipped };
   }
 
+  /**
+   * Why a shipped version may not be published because of what coordinators published, or
+   * undefined when the refusal is the shipped data's own (the files are checked together when
+   * loaded, so only a coordinator's version can make a valid file unpublishable, except a file
+   * changed under an id the shipped data already published).
+   */
+  private async coordinatorConflict(id: string, error: unknown): Promise<string | undefined> {
+    if (error instanceof UnpublishableGridError) return error.violations.map((v) => `${v.field}: ${v.description}`).join('; ');
+    if (!(error instanceof AlreadyExistsError)) return undefined;
+    const events = await this.store.readStream(STATUTE_STREAM);
+    const first = events
+      .map((e) => staffEventSchemas.upcast(e))
+      .find((e) => e.type === 'PayGridPublished' && (e.data as { version: PayGridVersion }).version.id === id);
+    const by = (first?.data as { publishedBy?: string } | undefined)?.publishedBy;
+    return by !== undefined && by !== SHIPPED_DATA ? `${error.message} (published by ${by})` : undefined;
+  }
+
+  /** Publishes a version; returns it as recorded, with the grades it carried forward. */
   async publishGrid(input: unknown, context: CommandContext = {}): Promise<PayGridVersion> {
     const version = parseInput(publishPayGridInput, input) as PayGridVersion;
-    await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' }, { retryOnConflict: true, context, occurredAt: this.clock.now() });
-    return version;
+    const result = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' }, { retryOnConflict: true, context, occurredAt: this.clock.now() });
+    // The statute after the command holds the version as recorded (or as it already stood).
+    const published = result.state.gridVersions.find((v) => v.id === version.id);
+    if (!published) throw new NotFoundError('pay grid version', version.id);
+    return published;
   }
 
   async publishIndexPointValue(input: unknown, context: CommandContext = {}): Promise<IndexPointValue> {

@@ -1,11 +1,11 @@
-import { ValidationError } from '@pcn/eventsourcing';
+import { NotFoundError, ValidationError } from '@pcn/eventsourcing';
 import { parseInput } from '@pcn/validation';
 import { positionOn } from '../domain/professional/career';
 import { computePay, type Pay } from '../domain/statute/compute-pay';
 import { assignmentsOn } from '../domain/professional/professional-state';
 import type { Profession } from '../domain/professional/profession';
 import type { IsoDate } from '../domain/statute/iso-date';
-import { today, type Clock, type IdentifierCheck } from './ports';
+import { today, type CentreDirectory, type Clock, type IdentifierCheck } from './ports';
 import { everyProfessional, type StaffReadModel } from './read-model';
 import { onDateInput, teamInput } from './schemas';
 import type { StatuteBook } from './statute-book';
@@ -40,13 +40,23 @@ export interface PayEquityReport {
 /** Queries across professionals: a centre's team on a day, and the pay equity report. */
 export class Teams {
   constructor(
-    private readonly deps: { readonly readModel: StaffReadModel; readonly statute: StatuteBook; readonly checkFiness: IdentifierCheck; readonly clock: Clock },
+    private readonly deps: {
+      readonly readModel: StaffReadModel;
+      readonly statute: StatuteBook;
+      readonly centres: CentreDirectory;
+      readonly checkFiness: IdentifierCheck;
+      readonly clock: Clock;
+    },
   ) {}
 
   async team(centreFinessRaw: string, input: unknown): Promise<TeamPage> {
     const checked = this.deps.checkFiness(centreFinessRaw ?? '');
     if (!checked.ok) throw ValidationError.field('centreFiness', checked.reason);
     const parsed = parseInput(teamInput, input ?? {});
+    // A centre no registry event named has no team to list: an empty one would read as "nobody works there".
+    if (!(await this.deps.centres.get(checked.value))) {
+      throw new NotFoundError('centre', `${checked.value} (no registry event about it has reached the staff service)`);
+    }
     const on = parsed.on ?? today(this.deps.clock);
     const [slice, statute] = await Promise.all([
       this.deps.readModel.team(checked.value, on, { size: parsed.pageSize, ...(parsed.pageToken && { token: parsed.pageToken }) }),

@@ -7,7 +7,6 @@ import { finessCheckDigit, rppsCheckDigit, validateFiness, validateRpps } from '
 import type { MessageBus } from '@pcn/messaging';
 import { createStaffModule, type StaffModule } from '../staff-module';
 import type { CentreInfo } from '../application/ports';
-import { PH_FIXTURE } from '../domain/statute/statute.fixtures';
 
 
 /** A valid FINESS: 8 digits followed by their check digit. */
@@ -18,12 +17,6 @@ export const rpps = (first10: string): string => `${first10}${rppsCheckDigit(fir
 export const CENTRE_A = finess('93000001');
 export const CENTRE_B = finess('75000002');
 export const CENTRE_C = finess('69000003');
-
-/**
- * The PH grid of the tests: superseded official amounts (see statute.fixtures.ts), published
- * through the API as a coordinator would, because no current PH grid ships with the service.
- */
-export const TEST_PH_GRID = PH_FIXTURE;
 
 export interface StaffFixture {
   readonly module: StaffModule;
@@ -36,9 +29,14 @@ export interface StaffFixture {
 
 /**
  * The staff service on its own schema of an embedded database shared by the test file, with the
- * shipped statute, the test PH grid, and three known centres (A in 93, B in 75, C in 69).
+ * shipped statute only (no grid published by the test) and three known centres (A in 93, B in
+ * 75, C in 69).
  */
-export async function startStaff(sql: PgliteSqlClient, schema: string, options: { bus?: MessageBus; withPhGrid?: boolean; advancementIntervalMs?: number } = {}): Promise<StaffFixture> {
+export async function startStaff(
+  sql: PgliteSqlClient,
+  schema: string,
+  options: { bus?: MessageBus; advancementIntervalMs?: number; statuteDirectory?: string } = {},
+): Promise<StaffFixture> {
   const clock = new TestClock();
   const logger = createLogger({ service: 'staff-test', level: 'silent' });
   const module = await createStaffModule({
@@ -51,9 +49,9 @@ export async function startStaff(sql: PgliteSqlClient, schema: string, options: 
     readModelWaitMs: 2000,
     advancementIntervalMs: options.advancementIntervalMs ?? 0,
     ...(options.bus && { bus: options.bus }),
+    ...(options.statuteDirectory && { statuteDirectory: options.statuteDirectory }),
   });
   await module.start();
-  if (options.withPhGrid !== false) await module.statute.publishGrid(TEST_PH_GRID, { actor: 'test-coordinator' });
   const knowCentre = async (centre: Partial<CentreInfo> & { finess: string }, version = 1): Promise<void> => {
     await module.centres.record(sql, { name: `Centre ${centre.finess}`, departement: '93', region: '11', status: 'member', ...centre }, version);
   };
@@ -69,7 +67,7 @@ export function nurseHire(overrides: Record<string, unknown> = {}): Record<strin
   return { lastName: 'Martin', firstName: 'Inès', profession: 'nurse', grade: 'ide_b_cn', echelon: 3, retainedSeniorityMonths: 6, hiredOn: '2026-01-05', ...overrides };
 }
 
-/** A GP's hire (REST shape), on the test PH grid. */
+/** A GP's hire (REST shape), on the shipped PH grid (grade `ph`, ph-2023-07-01). */
 export function gpHire(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { lastName: 'Nguyen', firstName: 'Camille', rpps: rpps('1000345678'), profession: 'doctor', specialty: 'general_practice', grade: 'ph', echelon: 4, hiredOn: '2026-01-05', ...overrides };
 }

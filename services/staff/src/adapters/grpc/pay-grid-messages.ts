@@ -5,14 +5,19 @@ import type { AnyEchelon, Grade, PayGridVersion, SourceRef } from '../../domain/
 import type { IndexPointValue } from '../../domain/statute/index-point';
 import { compact, gridKind, positive, text } from './proto-mapping';
 
-const sourceInput = (s: pb.Source) => compact({ title: text(s.title), reference: text(s.reference), url: text(s.url) });
+const sourceInput = (s: pb.Source) => compact({ title: text(s.title), reference: text(s.reference), date: text(s.date), url: text(s.url), covers: text(s.covers) });
 
 const echelonInput = (e: pb.Echelon) =>
-  compact({ echelon: positive(e.echelon), annualGrossCents: e.annualGrossCents, indiceMajore: e.indiceMajore, durationMonths: e.durationMonths });
+  compact({ echelon: positive(e.echelon), annualGrossCents: e.annualGrossCents, indiceMajore: e.indiceMajore, indiceBrut: e.indiceBrut, durationMonths: e.durationMonths });
+
+/** A grade's own sources are optional: none given is none recorded, not an empty list. */
+const gradeInput = (g: pb.Grade) =>
+  compact({ label: text(g.label), echelons: g.echelons.map(echelonInput), sources: g.sources.length > 0 ? g.sources.map(sourceInput) : undefined, notes: text(g.notes) });
 
 /**
  * A PayGrid message becomes the application's publish input: grades keyed by code. Two grades
- * with one code would silently lose one in the record, so that is refused here.
+ * with one code would silently lose one in the record, so that is refused here. `index_point`
+ * is what GetPayGrid adds to an FPH grid; it is not part of the version and is ignored.
  */
 export function payGridInput(grid: pb.PayGrid | undefined): Record<string, unknown> {
   if (!grid) return {};
@@ -26,34 +31,59 @@ export function payGridInput(grid: pb.PayGrid | undefined): Record<string, unkno
     kind: gridKind(grid.kind),
     effectiveFrom: text(grid.effectiveFrom),
     sources: grid.sources.map(sourceInput),
+    carriedForwardFrom: text(grid.carriedForwardFrom),
     // fromEntries defines own properties, so no code (say `__proto__`) can reach a prototype.
-    grades: Object.fromEntries(grid.grades.map((g) => [g.code, compact({ label: text(g.label), echelons: g.echelons.map(echelonInput) })])),
+    grades: Object.fromEntries(grid.grades.map((g) => [g.code, gradeInput(g)])),
   });
+}
+
+/**
+ * The contract spells the value `annual_cents_per_hundred_points` (REST and the data files say
+ * `annualCentsPer100Points`): a violation of it names the field the gRPC caller sent.
+ */
+export async function asIndexPointCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ValidationError && error.violations.some((v) => v.field === 'annualCentsPer100Points')) {
+      throw new ValidationError(error.violations.map((v) => (v.field === 'annualCentsPer100Points' ? { ...v, field: 'annualCentsPerHundredPoints' } : v)));
+    }
+    throw error;
+  }
 }
 
 export function indexPointInput(value: pb.IndexPointValue | undefined): Record<string, unknown> {
   if (!value) return {};
   return compact({
     effectiveFrom: text(value.effectiveFrom),
-    annualCentsPer100Points: positive(value.annualCentsPer100Points),
+    annualCentsPer100Points: positive(value.annualCentsPerHundredPoints),
     source: value.source && sourceInput(value.source),
   });
 }
 
-/** The contract's Source has no `date` or `covers`: those stay in the published data. */
-const toSource = (s: SourceRef): pb.Source => ({ title: s.title, reference: s.reference, url: s.url });
+/** Every field of a source: what GetPayGrid answers can be published again unchanged. */
+const toSource = (s: SourceRef): pb.Source => ({ title: s.title, reference: s.reference, url: s.url, date: s.date ?? '', covers: s.covers ?? '' });
 
 function toEchelon(e: AnyEchelon): pb.Echelon {
   return {
     echelon: e.echelon,
     ...('annualGrossCents' in e && { annualGrossCents: e.annualGrossCents }),
     ...('indiceMajore' in e && { indiceMajore: e.indiceMajore }),
+    ...('indiceBrut' in e && e.indiceBrut !== undefined && { indiceBrut: e.indiceBrut }),
     ...(e.durationMonths !== undefined && { durationMonths: e.durationMonths }),
   };
 }
 
+const toGrade = (code: string, g: Grade<AnyEchelon>): pb.Grade => ({
+  code,
+  label: g.label,
+  echelons: g.echelons.map(toEchelon),
+  notes: g.notes ?? '',
+  sources: (g.sources ?? []).map(toSource),
+});
+
 export function toIndexPointMessage(value: IndexPointValue): pb.IndexPointValue {
-  return pb.IndexPointValue.fromPartial({ effectiveFrom: value.effectiveFrom, annualCentsPer100Points: value.annualCentsPer100Points, source: toSource(value.source) });
+  return pb.IndexPointValue.fromPartial({ effectiveFrom: value.effectiveFrom, annualCentsPerHundredPoints: value.annualCentsPer100Points, source: toSource(value.source) });
 }
 
 /** `indexPoint`: for an FPH grid read on a date, the value of the point in force then. */
@@ -64,8 +94,9 @@ export function toPayGridMessage(version: PayGridVersion, indexPoint?: IndexPoin
     id: version.id,
     kind: toProtoEnum(pb.GridKind, 'GRID_KIND_', version.kind),
     effectiveFrom: version.effectiveFrom,
-    grades: grades.map(([code, g]) => ({ code, label: g.label, echelons: g.echelons.map(toEchelon) })),
+    grades: grades.map(([code, g]) => toGrade(code, g)),
     sources: version.sources.map(toSource),
+    carriedForwardFrom: version.carriedForwardFrom ?? '',
     ...(indexPoint && { indexPoint: toIndexPointMessage(indexPoint) }),
   });
 }

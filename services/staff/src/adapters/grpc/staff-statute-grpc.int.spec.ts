@@ -3,7 +3,7 @@ import { staffV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
 import { createLogger, createMetrics } from '@pcn/observability';
-import { CENTRE_A, CENTRE_B, CENTRE_C, rpps, startStaff, type StaffFixture } from '../../testing';
+import { CENTRE_A, CENTRE_B, CENTRE_C, finess, rpps, startStaff, type StaffFixture } from '../../testing';
 import { staffStatuteGrpc } from './staff-statute-grpc';
 
 let sql: PgliteSqlClient;
@@ -185,7 +185,8 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       echelon: 3,
       fte: '0.8',
       indiceMajore: 408,
-      gridVersion: 'fph-2024-01-01',
+      // the network's version from 2026-01-01, which carries ide_b_cn forward unchanged
+      gridVersion: 'fph-2026-01-01',
       // 408 × 5 907,34 € / 100, half up; monthly from the full-time monthly; then × 0.8.
       fullTimeAnnualGrossCents: 2_410_195,
       fullTimeMonthlyGrossCents: 200_850,
@@ -198,7 +199,8 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     expect(b.byAssignment[0]?.centreFiness).toBe(CENTRE_B);
 
     const doctorPay = await callUnary(client, 'computePay', { professionalId: (await hire(gp())).professionalId, on: '2026-04-01' });
-    expect(doctorPay).toMatchObject({ fte: '0', annualGrossCents: 0, fullTimeAnnualGrossCents: 6_336_555, gridVersion: 'ph-fixture-2020-10-01' });
+    // shipped PH grid, échelon 4: 66 567,10 € a year (ph-2023-07.csv); 6 656 710 / 12 = 554 725,83 → 554 726
+    expect(doctorPay).toMatchObject({ fte: '0', annualGrossCents: 0, fullTimeAnnualGrossCents: 6_656_710, fullTimeMonthlyGrossCents: 554_726, gridVersion: 'ph-2023-07-01' });
     expect(doctorPay.indiceMajore).toBeUndefined();
   });
 
@@ -315,8 +317,9 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     expect(promoted).toMatchObject({ grade: 'mk_cs', echelon: 1, echelonSince: '2026-03-02', nextAdvancementOn: '2028-03-02', version: 1 });
     expect(await getProfessional(hired.professionalId, '2026-03-01')).toMatchObject({ grade: 'ide_b_cn', echelon: 3 });
 
-    const doctor = await hire(gp());
-    const lower = await failure(callUnary(client, 'promoteProfessional', pb.PromoteProfessionalRequest.fromPartial({ professionalId: doctor.professionalId, toGrade: 'praticien_attache', effectiveOn: '2026-03-02' })));
+    // mk_cs échelon 9 (IM 769) is above the top of ide_b_cn (IM 559)
+    const senior = await hire(nurse({ lastName: 'Roux', grade: 'mk_cs', echelon: 9, retainedSeniorityMonths: 0 }));
+    const lower = await failure(callUnary(client, 'promoteProfessional', pb.PromoteProfessionalRequest.fromPartial({ professionalId: senior.professionalId, toGrade: 'ide_b_cn', effectiveOn: '2026-03-02' })));
     expect(lower.code).toBe(status.FAILED_PRECONDITION);
     expect(lower.preconditionViolations[0]?.type).toBe('RECLASSIFICATION');
 
@@ -331,7 +334,7 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
 
   it('refuses a grid whose pay decreases, listing every violation, and publishes a valid one', async () => {
     const source = { title: 'Arrêté de test', reference: 'JORF test', url: 'https://www.legifrance.gouv.fr/' };
-    const grid = (kind: pb.GridKind, grades: pb.Grade[], id = 'fph-test-2027-01-01') => pb.PayGrid.fromPartial({ id, kind, effectiveFrom: '2027-01-01', sources: [source], grades });
+    const grid = (kind: pb.GridKind, grades: Partial<pb.Grade>[], id = 'fph-test-2027-01-01') => pb.PayGrid.fromPartial({ id, kind, effectiveFrom: '2027-01-01', sources: [source], grades });
 
     const decreasing = await failure(
       callUnary(client, 'publishPayGrid', {
@@ -345,6 +348,7 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       { field: 'grades.test_grade.echelons[1].indiceMajore', description: expect.stringContaining('may not decrease') },
       { field: 'grades.test_grade.echelons[2].durationMonths', description: expect.stringContaining('last échelon') },
       // A new version restates every grade of the one before it.
+      { field: 'grades.ide_a_g1', description: expect.stringContaining('missing') },
       { field: 'grades.ide_b_cn', description: expect.stringContaining('missing') },
       { field: 'grades.mk_cs', description: expect.stringContaining('missing') },
     ]);
@@ -358,35 +362,93 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       pb.GridKind.GRID_KIND_PH,
       [
         { code: 'ph', label: 'PH 2027', echelons: [{ echelon: 1, annualGrossCents: 6_000_000, durationMonths: 24 }, { echelon: 2, annualGrossCents: 6_500_000 }] },
-        { code: 'praticien_attache', label: 'Attaché 2027', echelons: [{ echelon: 1, annualGrossCents: 3_300_000, durationMonths: 12 }, { echelon: 2, annualGrossCents: 3_400_000 }] },
+        { code: 'test_attache', label: 'Attaché 2027', echelons: [{ echelon: 1, annualGrossCents: 3_300_000, durationMonths: 12 }, { echelon: 2, annualGrossCents: 3_400_000 }] },
       ],
       'ph-test-2027-01-01',
     );
     expect(await callUnary(client, 'publishPayGrid', { grid: valid }, as('coordinator:zoe'))).toEqual(valid);
     const getPh = (on: string) => callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_PH, on });
     expect(await getPh('2027-02-01')).toEqual(valid);
-    expect((await getPh('2026-12-31')).id).toBe('ph-fixture-2020-10-01');
+    expect((await getPh('2026-12-31')).id).toBe('ph-2023-07-01');
   });
 
   it('gets the FPH grid in force with the index point of that date, and publishes a new point value', async () => {
     const getFph = (on: string) => callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_FPH, on });
-    const fph = await getFph('2026-03-01');
-    expect(fph).toMatchObject({ id: 'fph-2024-01-01', kind: pb.GridKind.GRID_KIND_FPH, effectiveFrom: '2024-01-01', indexPoint: { effectiveFrom: '2023-07-01', annualCentsPer100Points: 590_734 } });
+    const fph = await getFph('2025-03-01');
+    expect(fph).toMatchObject({ id: 'fph-2024-01-01', kind: pb.GridKind.GRID_KIND_FPH, effectiveFrom: '2024-01-01', indexPoint: { effectiveFrom: '2023-07-01', annualCentsPerHundredPoints: 590_734 } });
     expect(fph.grades.map((g) => g.code)).toEqual(['ide_b_cn', 'mk_cs']);
     const ide = fph.grades[0]!.echelons;
-    expect(ide[2]).toEqual({ echelon: 3, indiceMajore: 408, durationMonths: 36 });
-    expect(ide[ide.length - 1]).toEqual({ echelon: 8, indiceMajore: 559 });
-    expect(await getFph('')).toMatchObject({ id: 'fph-2024-01-01' });
+    expect(ide[2]).toEqual({ echelon: 3, indiceMajore: 408, indiceBrut: 460, durationMonths: 36 });
+    expect(ide[ide.length - 1]).toEqual({ echelon: 8, indiceMajore: 559, indiceBrut: 664 });
+    expect(await getFph('')).toMatchObject({ id: 'fph-2026-01-01', carriedForwardFrom: 'fph-2024-01-01' });
+    expect((await getFph('')).grades.map((g) => g.code)).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs']);
     expect((await failure(getFph('2023-12-31'))).code).toBe(status.NOT_FOUND);
 
-    const value = pb.IndexPointValue.fromPartial({ effectiveFrom: '2026-07-01', annualCentsPer100Points: 600_000, source: { title: 'Décret de test', reference: 'JORF test', url: 'https://www.legifrance.gouv.fr/' } });
+    const value = pb.IndexPointValue.fromPartial({ effectiveFrom: '2026-07-01', annualCentsPerHundredPoints: 600_000, source: { title: 'Décret de test', reference: 'JORF test', url: 'https://www.legifrance.gouv.fr/' } });
     expect(await callUnary(client, 'publishIndexPointValue', { value }, as('coordinator:zoe'))).toEqual(value);
-    expect((await getFph('2026-06-30')).indexPoint?.annualCentsPer100Points).toBe(590_734);
+    expect((await getFph('2026-06-30')).indexPoint?.annualCentsPerHundredPoints).toBe(590_734);
     expect((await getFph('2026-08-01')).indexPoint).toEqual(value);
     const nursePay = await callUnary(client, 'computePay', { professionalId: (await hire(nurse())).professionalId, on: '2026-08-01' });
     expect(nursePay.fullTimeAnnualGrossCents).toBe(2_448_000);
 
-    const incomplete = await failure(callUnary(client, 'publishIndexPointValue', { value: { ...value, annualCentsPer100Points: 0 } }));
-    expect(incomplete.fieldViolations).toEqual([{ field: 'annualCentsPer100Points', description: 'is required' }]);
+    const incomplete = await failure(callUnary(client, 'publishIndexPointValue', { value: { ...value, annualCentsPerHundredPoints: 0 } }));
+    expect(incomplete.fieldViolations).toEqual([{ field: 'annualCentsPerHundredPoints', description: 'is required' }]);
+  });
+  it('hires a general-practice doctor on the shipped PH grid with no grid published by the test', async () => {
+    const doctor = await hire(gp({ echelon: 1 }));
+    expect(doctor).toMatchObject({ grade: 'ph', echelon: 1, nextAdvancementOn: '2028-01-05' });
+    const assigned = await assign(doctor, CENTRE_A, '0.8');
+    const pay = await callUnary(client, 'computePay', { professionalId: assigned.professionalId, on: '2026-04-01' });
+    // 55 607,79 € a year at échelon 1 (ph-2023-07.csv); × 0.8 = 44 486,232 → 44 486,23 €;
+    // monthly 463 398 (55 607,79 / 12 = 4 633,98 €) × 0.8 = 370 718,4 → 370 718
+    expect(pay).toMatchObject({ gridVersion: 'ph-2023-07-01', fullTimeAnnualGrossCents: 5_560_779, fullTimeMonthlyGrossCents: 463_398, annualGrossCents: 4_448_623, monthlyGrossCents: 370_718 });
+  });
+
+  it('reads every shipped grid and publishes it again unchanged: nothing is lost on the way', async () => {
+    const shipped = await fx.module.statute.current();
+    for (const version of shipped.gridVersions) {
+      const kind = version.kind === 'ph' ? pb.GridKind.GRID_KIND_PH : pb.GridKind.GRID_KIND_FPH;
+      const read = await callUnary(client, 'getPayGrid', { kind, on: version.effectiveFrom });
+      expect(read.id).toBe(version.id);
+      // The same version again records nothing and answers it as published.
+      const again = await callUnary(client, 'publishPayGrid', { grid: read }, as('coordinator:zoe'));
+      expect(again).toEqual({ ...read, indexPoint: undefined });
+    }
+    expect((await fx.module.statute.current()).gridVersions).toEqual(shipped.gridVersions);
+    const ph = await callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_PH, on: '2026-03-01' });
+    expect(ph.sources.map((s) => s.date)).toEqual(['2023-06-29', '2025-01-20']);
+    expect(ph.grades[0]).toMatchObject({ code: 'ph', notes: expect.stringContaining('corroborated'), sources: [expect.objectContaining({ covers: expect.stringContaining('échelon 1') }), expect.anything()] });
+
+    // Another label under the same id is refused, saying what differs (not "other figures").
+    const relabelled = { ...ph, grades: [{ ...ph.grades[0]!, label: 'Praticien hospitalier' }] };
+    const refused = await failure(callUnary(client, 'publishPayGrid', { grid: relabelled }));
+    expect(refused.code).toBe(status.ALREADY_EXISTS);
+    expect(refused.message).toContain('published with different content at grades.ph.label');
+  });
+
+  it('publishes a new version with one grade added, carrying the others forward', async () => {
+    const read = await callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_FPH, on: '2026-03-01' });
+    const added = pb.Grade.fromPartial({ code: 'test_grade', label: 'Grade de test', echelons: [{ echelon: 1, indiceMajore: 600 }] });
+    const published = await callUnary(
+      client,
+      'publishPayGrid',
+      { grid: pb.PayGrid.fromPartial({ id: 'fph-test-2027-01-01', kind: pb.GridKind.GRID_KIND_FPH, effectiveFrom: '2027-01-01', sources: read.sources, carriedForwardFrom: read.id, grades: [added] }) },
+      as('coordinator:zoe'),
+    );
+    expect(published.grades.map((g) => g.code)).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs', 'test_grade']);
+    expect(published.grades.filter((g) => g.code !== 'test_grade')).toEqual(read.grades);
+    expect(await callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_FPH, on: '2027-01-01' })).toMatchObject({ id: 'fph-test-2027-01-01', carriedForwardFrom: 'fph-2026-01-01' });
+
+    const stale = await failure(
+      callUnary(client, 'publishPayGrid', { grid: pb.PayGrid.fromPartial({ id: 'fph-test-2028-01-01', kind: pb.GridKind.GRID_KIND_FPH, effectiveFrom: '2028-01-01', sources: read.sources, carriedForwardFrom: read.id, grades: [added] }) }),
+    );
+    expect(stale.fieldViolations).toEqual([{ field: 'carriedForwardFrom', description: 'grades are carried forward from the version in force before 2028-01-01: fph-test-2027-01-01, not fph-2026-01-01' }]);
+  });
+
+  it('answers NOT_FOUND for the team of a centre it never learnt of', async () => {
+    const unknown = finess('13000000');
+    const missing = await failure(callUnary(client, 'listCentreTeam', pb.ListCentreTeamRequest.fromPartial({ centreFiness: unknown })));
+    expect(missing.code).toBe(status.NOT_FOUND);
+    expect(missing.message).toContain(unknown);
   });
 });

@@ -3,7 +3,7 @@ import { commandContextOf as commandContext, unaryService, type CallContext, typ
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { StaffServices } from '../../application/staff-services';
 import type { WriteOptions } from '../../application/write-options';
-import { indexPointInput, payGridInput, toIndexPointMessage, toPayGridMessage } from './pay-grid-messages';
+import { asIndexPointCall, indexPointInput, payGridInput, toIndexPointMessage, toPayGridMessage } from './pay-grid-messages';
 import { gridKind, text } from './proto-mapping';
 import {
   assignInput,
@@ -44,12 +44,12 @@ export function staffStatuteGrpc(services: StaffServices, options: UnaryOptions)
         const grid = await statute.gridOn(gridKind(req.kind), on);
         return toPayGridMessage(grid, grid.kind === 'fph' ? await statute.indexPointOn(on) : undefined);
       },
-      publishIndexPointValue: async (req, ctx) => toIndexPointMessage(await statute.publishIndexPointValue(indexPointInput(req.value), commandContext(ctx))),
+      publishIndexPointValue: async (req, ctx) => toIndexPointMessage(await asIndexPointCall(() => statute.publishIndexPointValue(indexPointInput(req.value), commandContext(ctx)))),
 
       hireProfessional: async (req, ctx) => toProfessionalMessage(await careers.hire(hireInput(req), commandContext(ctx))),
       getProfessional: async (req) => toProfessionalMessage(await careers.get(req.professionalId, text(req.asOf))),
       computePay: async (req) => toPayMessage(await careers.computePay(req.professionalId, text(req.on))),
-      assignToCentre: async (req, ctx) => toProfessionalMessage(await careers.assign(req.professionalId, assignInput(req), writeOptions(req, ctx))),
+      assignToCentre: async (req, ctx) => toProfessionalMessage((await careers.assign(req.professionalId, assignInput(req), writeOptions(req, ctx))).professional),
       endAssignment: async (req, ctx) => toProfessionalMessage(await careers.endAssignment(req.professionalId, endAssignmentInput(req), writeOptions(req, ctx))),
       promoteProfessional: async (req, ctx) => toProfessionalMessage(await careers.promote(req.professionalId, promoteInput(req), writeOptions(req, ctx))),
       recordExit: async (req, ctx) => toProfessionalMessage(await careers.recordExit(req.professionalId, recordExitInput(req), writeOptions(req, ctx))),

@@ -163,6 +163,12 @@ const views = {
   IndexPointValue: indexPointValue,
   Statute: object({ gridVersions: array(ref('PayGrid')), indexPointValues: array(ref('IndexPointValue')) }),
   Assignment: assignment,
+  AssignmentRead: {
+    allOf: [
+      ref('Assignment'),
+      object({ professionalId: text, version: { ...integer, description: "The professional's stream revision (the ETag): what If-Match on the assignment's end expects" } }),
+    ],
+  },
   Professional: professional,
   Pay: pay,
   History: object({

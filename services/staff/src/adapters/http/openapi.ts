@@ -96,7 +96,23 @@ const professionalPaths = {
       responses: { 200: ok('The history', 'History'), 404: problem('No such professional') },
     },
   },
-  '/professionals/{professionalId}/assignments': write('professionals', 'Assign to a centre (the total FTE may not exceed 1 on any day)', [professionalId], 'AssignToCentre', 'Professional', 'professional', 201),
+  '/professionals/{professionalId}/assignments': {
+    post: {
+      tags: ['professionals'],
+      summary: 'Assign to a centre (the total FTE may not exceed 1 on any day); Location is where the assignment is read',
+      parameters: [professionalId, ...writeHeaders],
+      ...body('AssignToCentre'),
+      responses: { 201: created('The professional after the change', 'Professional'), ...writeErrors('professional') },
+    },
+  },
+  '/professionals/{professionalId}/assignments/{assignmentId}': {
+    get: {
+      tags: ['professionals'],
+      summary: 'One assignment of a professional, past, running or future',
+      parameters: [professionalId, pathParam('assignmentId', 'Id of the assignment')],
+      responses: { 200: versioned('The assignment, with the professional and its version', 'AssignmentRead'), ...readErrors('professional or assignment') },
+    },
+  },
   '/professionals/{professionalId}/assignments/{assignmentId}/end': write(
     'professionals',
     'End an assignment: endOn is the first day no longer worked',
@@ -168,7 +184,7 @@ const reportPaths = {
       tags: ['reports'],
       summary: "A centre's team on a day: every post worked there and who holds it",
       parameters: [pathParam('finess', 'FINESS géographique of the centre'), onQuery('the team'), ...pageQueries(100, 1000)],
-      responses: { 200: ok('A page of the team', 'TeamPage'), 400: problem('Invalid FINESS or parameter') },
+      responses: { 200: ok('A page of the team', 'TeamPage'), 400: problem('Invalid FINESS or parameter'), 404: problem('No registry event about this centre has reached the staff service') },
     },
   },
   '/reports/vacancies': {

@@ -29,7 +29,13 @@ export function professionalRoutes(careers: Careers): Router {
   });
 
   router.post('/professionals/:id/assignments', async (req, res) => {
-    sendVersioned(res, await careers.assign(req.params.id, req.body, writeOptions(req)), 201);
+    const { assignmentId, professional } = await careers.assign(req.params.id, req.body, writeOptions(req));
+    sendCreated(req, res, `/professionals/${professional.professionalId}/assignments/${assignmentId}`, professional);
+  });
+
+  router.get('/professionals/:id/assignments/:assignmentId', async (req, res) => {
+    queryOf(req, []);
+    sendVersioned(res, await careers.assignment(req.params.id, req.params.assignmentId));
   });
 
   router.post('/professionals/:id/assignments/:assignmentId/end', async (req, res) => {

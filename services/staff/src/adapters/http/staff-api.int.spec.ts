@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
-import { CENTRE_A, CENTRE_B, CENTRE_C, TEST_PH_GRID, finess, nurseHire, startStaff, type StaffFixture } from '../../testing';
+import { CENTRE_A, CENTRE_B, CENTRE_C, finess, nurseHire, rpps, startStaff, type StaffFixture } from '../../testing';
 import { addMonths } from '../../domain/statute/iso-date';
 
 let sql: PgliteSqlClient;
@@ -45,7 +45,8 @@ describe('REST /v1/staff: the statute', () => {
     expect(res.body.indexPoint).toMatchObject({ effectiveFrom: '2023-07-01', annualCentsPer100Points: 590734 });
 
     const ph = await api().get('/v1/staff/pay-grids/ph').query({ on: '2026-03-01' });
-    expect(ph.body).toMatchObject({ id: TEST_PH_GRID.id, kind: 'ph' });
+    expect(ph.body).toMatchObject({ id: 'ph-2023-07-01', kind: 'ph', effectiveFrom: '2023-07-01' });
+    expect(ph.body.grades.ph.echelons[0]).toEqual({ echelon: 1, annualGrossCents: 5560779, durationMonths: 24 });
     expect(ph.body.indexPoint).toBeUndefined();
 
     expect((await api().get('/v1/staff/pay-grids/fph').query({ on: '2023-12-31' })).status).toBe(404);
@@ -67,20 +68,38 @@ describe('REST /v1/staff: the statute', () => {
     const fph = await api().get('/v1/staff/pay-grids/fph').query({ on: '2027-02-01' });
     expect(fph.body.indexPoint.annualCentsPer100Points).toBe(600000);
 
-    const grid = { ...TEST_PH_GRID, id: 'ph-test-2027-01-01', effectiveFrom: '2027-01-01' };
+    // The grid read is published again as a new version (a restatement of every grade).
+    const shipped = (await api().get('/v1/staff/pay-grids/ph').query({ on: '2026-03-01' })).body;
+    const grid = { ...shipped, id: 'ph-test-2027-01-01', effectiveFrom: '2027-01-01' };
     const posted = await api().post('/v1/staff/pay-grids').send(grid);
     expect(posted.status).toBe(201);
     expect(posted.headers.location).toBe('/v1/staff/pay-grids/ph?on=2027-01-01');
     expect((await api().get('/v1/staff/pay-grids/ph').query({ on: '2027-01-01' })).body.id).toBe('ph-test-2027-01-01');
-    expect((await api().get('/v1/staff/pay-grids/ph').query({ on: '2026-12-31' })).body.id).toBe(TEST_PH_GRID.id);
+    expect((await api().get('/v1/staff/pay-grids/ph').query({ on: '2026-12-31' })).body.id).toBe('ph-2023-07-01');
 
     const badGrid = await api().post('/v1/staff/pay-grids').send({ ...grid, id: 'Not An Id', sources: [] });
     expect(badGrid.status).toBe(400);
     expect(fields(badGrid)).toEqual(['id', 'sources']);
 
     const statute = await api().get('/v1/staff/statute');
-    expect(statute.body.gridVersions.map((v: { id: string }) => v.id).sort()).toEqual(['fph-2024-01-01', TEST_PH_GRID.id, 'ph-test-2027-01-01'].sort());
+    expect(statute.body.gridVersions.map((v: { id: string }) => v.id).sort()).toEqual(['fph-2024-01-01', 'fph-2026-01-01', 'ph-2023-07-01', 'ph-test-2027-01-01']);
     expect(statute.body.indexPointValues.map((v: { effectiveFrom: string }) => v.effectiveFrom)).toEqual(['2022-07-01', '2023-07-01', '2027-01-01']);
+  });
+
+  it('publishes only the grades a version adds, carrying the others forward, and names what differs under a taken id', async () => {
+    const current = (await api().get('/v1/staff/pay-grids/fph').query({ on: '2026-03-01' })).body;
+    const added = { label: 'Grade de test', echelons: [{ echelon: 1, indiceMajore: 600 }] };
+    const posted = await api()
+      .post('/v1/staff/pay-grids')
+      .send({ id: 'fph-test-2028-01-01', kind: 'fph', effectiveFrom: '2028-01-01', carriedForwardFrom: current.id, sources: current.sources, grades: { test_grade: added } });
+    expect(posted.status).toBe(201);
+    expect(Object.keys(posted.body.grades).sort()).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs', 'test_grade']);
+    expect(posted.body.grades.ide_a_g1).toEqual(current.grades.ide_a_g1);
+
+    const relabelled = { ...posted.body, grades: { ...posted.body.grades, test_grade: { ...added, label: 'Autre libellé' } } };
+    const taken = await api().post('/v1/staff/pay-grids').send(relabelled);
+    expect(taken.status).toBe(409);
+    expect(taken.body.detail).toContain('published with different content at grades.test_grade.label');
   });
 });
 
@@ -89,6 +108,31 @@ describe('REST /v1/staff: professionals', () => {
   const api = () => request(fx().app);
   const hire = (body = nurseHire()) => api().post('/v1/staff/professionals').set('X-PCN-Actor', 'coordinator:alice').send(body);
   const teamOf = async (centre: string) => (await api().get(`/v1/staff/centres/${centre}/team`).query({ on: '2026-03-02' })).body;
+
+  it('hires a general-practice doctor on the shipped PH grid, no grid published by the test (the README body)', async () => {
+    const res = await api()
+      .post('/v1/staff/professionals')
+      .send({ lastName: 'Nguyen', firstName: 'Camille', rpps: '10003456786', profession: 'doctor', specialty: 'general_practice', grade: 'ph', echelon: 1, hiredOn: '2026-01-05' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ profession: 'doctor', specialty: 'general_practice', grade: 'ph', echelon: 1, nextAdvancementOn: '2028-01-05' });
+    const id = res.body.professionalId as string;
+    // A centre of its own: the other tests count the teams of A, B and C.
+    const centre = finess('33000004');
+    await fx().knowCentre({ finess: centre, departement: '33', region: '75' });
+    expect((await api().post(`/v1/staff/professionals/${id}/assignments`).send({ centreFiness: centre, fte: '1', startOn: '2026-02-01' })).status).toBe(201);
+    const pay = (await api().get(`/v1/staff/professionals/${id}/pay`).query({ on: '2026-03-01' })).body;
+    // ph-2023-07.csv, échelon 1: 55 607,79 € a year; / 12 = 4 633,9825 → 4 633,98 €
+    expect(pay).toMatchObject({ gridVersion: 'ph-2023-07-01', fte: '1', annualGrossCents: 5560779, monthlyGrossCents: 463398 });
+    expect(rpps('1000345678')).toBe('10003456786');
+  });
+
+  it('answers 404 problem+json naming the FINESS for the team of a centre it never learnt of', async () => {
+    const unknown = finess('13000000');
+    const res = await api().get(`/v1/staff/centres/${unknown}/team`);
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: 'urn:pcn:problem:not-found', status: 404, detail: expect.stringContaining(unknown) });
+  });
 
   it('hires with Location and ETag, and answers the same professional on a read', async () => {
     const res = await hire();
@@ -170,7 +214,7 @@ describe('REST /v1/staff: professionals', () => {
     const payA = (await api().get(`/v1/staff/professionals/${a}/pay`).query({ on: '2026-03-01' })).body;
     const payB = (await api().get(`/v1/staff/professionals/${b}/pay`).query({ on: '2026-03-01' })).body;
     expect(payA.annualGrossCents).toBeGreaterThan(0);
-    expect(payA).toMatchObject({ grade: 'ide_b_cn', echelon: 3, fte: '0.8', indiceMajore: 408, gridVersion: 'fph-2024-01-01' });
+    expect(payA).toMatchObject({ grade: 'ide_b_cn', echelon: 3, fte: '0.8', indiceMajore: 408, gridVersion: 'fph-2026-01-01' });
     expect(payB).toMatchObject({ annualGrossCents: payA.annualGrossCents, monthlyGrossCents: payA.monthlyGrossCents, fullTimeAnnualGrossCents: payA.fullTimeAnnualGrossCents });
     expect(payA.byAssignment.map((x: { centreFiness: string }) => x.centreFiness)).toEqual([CENTRE_A]);
     expect(payB.byAssignment.map((x: { centreFiness: string }) => x.centreFiness)).toEqual([CENTRE_C]);
@@ -191,6 +235,13 @@ describe('REST /v1/staff: professionals', () => {
     const assigned = await api().post(`/v1/staff/professionals/${id}/assignments`).set('If-Match', '"0"').send({ centreFiness: CENTRE_B, fte: '1', startOn: '2026-01-05' });
     expect(assigned.status).toBe(201);
     const assignmentId = assigned.body.allAssignments[0].assignmentId as string;
+    // Where the assignment can be read, with the professional's version to write against.
+    expect(assigned.headers.location).toBe(`/v1/staff/professionals/${id}/assignments/${assignmentId}`);
+    const read = await api().get(assigned.headers.location!);
+    expect(read.status).toBe(200);
+    expect(read.headers.etag).toBe('"1"');
+    expect(read.body).toEqual({ professionalId: id, assignmentId, centreFiness: CENTRE_B, fte: '1', startOn: '2026-01-05', kind: 'regular', version: 1 });
+    expect((await api().get(`/v1/staff/professionals/${id}/assignments/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
 
     const stale = await api().post(`/v1/staff/professionals/${id}/assignments/${assignmentId}/end`).set('If-Match', '"0"').send({ endOn: '2026-06-30' });
     expect(stale.status).toBe(412);
@@ -440,7 +491,7 @@ describe('REST /v1/staff: the OpenAPI document', () => {
     for (const ref of new Set(refs)) expect(res.body.components.schemas).toHaveProperty(ref.split('/').pop()!);
 
     const operations = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((method) => [method, path.replace(/\{[^}]+\}/g, 'x')] as const));
-    expect(operations.length).toBe(25);
+    expect(operations.length).toBe(26);
     for (const [method, path] of operations) {
       const answer = await (method === 'get' ? api().get(path) : api().post(path).send({}));
       expect([method, path, answer.body.detail]).not.toEqual([method, path, expect.stringMatching(/^no route/)]);

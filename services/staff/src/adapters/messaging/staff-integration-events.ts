@@ -7,8 +7,7 @@ import type { ProfessionalEvent } from '../../domain/professional/professional-e
 import type { Professional } from '../../domain/professional/professional-state';
 import type { MobilityEvent } from '../../domain/mobility/mobility-events';
 import type { StatuteEvent } from '../../domain/statute/statute-decider';
-import type { IndexPointValue } from '../../domain/statute/index-point';
-import type { AnyEchelon, PayGridVersion } from '../../domain/statute/pay-grid';
+import { toIndexPointMessage, toPayGridMessage } from '../grpc/pay-grid-messages';
 import { staffEventSchemas } from '../../application/event-schemas';
 import { fteText } from '../../application/views';
 import { MOBILITY_PREFIX, PROFESSIONAL_PREFIX } from '../../application/stream-ids';
@@ -38,29 +37,6 @@ function member(p: Pick<Professional, 'professionalId' | 'identity' | 'professio
     profession: enumOf(pb.Profession, 'PROFESSION_', p.profession),
     specialty: enumOf(pb.Specialty, 'SPECIALTY_', p.specialty),
   };
-}
-
-export function payGridMessage(version: PayGridVersion): pb.PayGrid {
-  return pb.PayGrid.fromPartial({
-    id: version.id,
-    kind: enumOf(pb.GridKind, 'GRID_KIND_', version.kind),
-    effectiveFrom: version.effectiveFrom,
-    sources: version.sources.map((s) => ({ title: s.title, reference: s.reference, url: s.url })),
-    grades: Object.entries(version.grades).map(([code, grade]) => ({
-      code,
-      label: grade.label,
-      echelons: (grade.echelons as readonly AnyEchelon[]).map((e) => ({
-        echelon: e.echelon,
-        ...('annualGrossCents' in e && { annualGrossCents: e.annualGrossCents }),
-        ...('indiceMajore' in e && { indiceMajore: e.indiceMajore }),
-        ...(e.durationMonths !== undefined && { durationMonths: e.durationMonths }),
-      })),
-    })),
-  });
-}
-
-export function indexPointMessage(value: IndexPointValue): pb.IndexPointValue {
-  return { effectiveFrom: value.effectiveFrom, annualCentsPer100Points: value.annualCentsPer100Points, source: { title: value.source.title, reference: value.source.reference, url: value.source.url } };
 }
 
 type Payload = { readonly type: string; readonly key: string; readonly data: Uint8Array };
@@ -137,9 +113,9 @@ async function mobilityPayload(store: EventStore, event: MobilityEvent, occurred
 function statutePayload(event: StatuteEvent, occurredAt: Date): Payload {
   switch (event.type) {
     case 'PayGridPublished':
-      return { type: 'PayGridPublished', key: STATUTE_KEY, data: ev.PayGridPublished.encode({ grid: payGridMessage(event.data.version), occurredAt }).finish() };
+      return { type: 'PayGridPublished', key: STATUTE_KEY, data: ev.PayGridPublished.encode({ grid: toPayGridMessage(event.data.version), occurredAt }).finish() };
     case 'IndexPointValuePublished':
-      return { type: 'IndexPointValuePublished', key: STATUTE_KEY, data: ev.IndexPointValuePublished.encode({ value: indexPointMessage(event.data.value), occurredAt }).finish() };
+      return { type: 'IndexPointValuePublished', key: STATUTE_KEY, data: ev.IndexPointValuePublished.encode({ value: toIndexPointMessage(event.data.value), occurredAt }).finish() };
   }
 }
 

@@ -10,3 +10,5 @@ export * from './echelon-progression';
 export * from './reclassify';
 export * from './publish-validation';
 export * from './statute-decider';
+export * from './carry-forward';
+export * from './version-differences';

@@ -55,6 +55,11 @@ interface GridVersionBase {
   readonly id: string;
   readonly effectiveFrom: IsoDate;
   readonly sources: readonly SourceRef[];
+  /**
+   * The earlier version of the same kind whose grades this one repeats unchanged (a coordinator
+   * who adds or changes a few grades publishes only those; see carry-forward.ts).
+   */
+  readonly carriedForwardFrom?: string;
 }
 
 export interface PhGridVersion extends GridVersionBase {

@@ -104,6 +104,9 @@ export function publishValidation(version: PayGridVersion, statute?: Statute): F
   if (!GRID_KINDS.includes(kind as never)) out.push({ field: 'kind', description: `must be one of ${GRID_KINDS.join(', ')}` });
   if (!isIsoDate(v['effectiveFrom'])) out.push({ field: 'effectiveFrom', description: 'must be a calendar date written YYYY-MM-DD' });
   checkSources(v['sources'], 'sources', true, out);
+  if (v['carriedForwardFrom'] !== undefined && (typeof v['carriedForwardFrom'] !== 'string' || !VERSION_ID.test(v['carriedForwardFrom']))) {
+    out.push({ field: 'carriedForwardFrom', description: 'the id of a published version, e.g. fph-2024-01-01' });
+  }
   const grades = v['grades'];
   if (!isObj(grades) || Object.keys(grades).length === 0) {
     out.push({ field: 'grades', description: 'a grid version defines at least one grade' });
@@ -119,6 +122,17 @@ export function publishValidation(version: PayGridVersion, statute?: Statute): F
       for (const code of Object.keys(before.grades).sort()) {
         if (!Object.prototype.hasOwnProperty.call(grades, code)) out.push({ field: `grades.${code}`, description: `grade ${code} of version ${before.id} is missing: a new version restates every grade` });
       }
+    }
+    // Carried grades come from the grid in force just before, or a change made in between would
+    // be silently undone from this date.
+    const carried = v['carriedForwardFrom'];
+    if (carried !== undefined && (!before || before.id !== carried)) {
+      out.push({
+        field: 'carriedForwardFrom',
+        description: before
+          ? `grades are carried forward from the version in force before ${String(v['effectiveFrom'])}: ${before.id}, not ${String(carried)}`
+          : `no ${String(kind)} version takes effect before ${String(v['effectiveFrom'])}: there is nothing to carry forward`,
+      });
     }
     for (const other of statute.gridVersions) {
       if (other.id === v['id']) out.push({ field: 'id', description: `a version ${other.id} is already published` });

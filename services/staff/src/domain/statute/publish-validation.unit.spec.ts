@@ -123,9 +123,21 @@ describe('indexPointValueValidation', () => {
 describe('a new version restates every grade', () => {
   it('refuses a version that drops a grade of the version before it', () => {
     const statute = loadPublishedStatute();
-    const fph = statute.gridVersions.find((v) => v.kind === 'fph')!;
+    const fph = statute.gridVersions.filter((v) => v.kind === 'fph').sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0]!;
     const { mk_cs: _dropped, ...rest } = fph.grades as Record<string, (typeof fph.grades)[string]>;
-    const next = { ...fph, id: 'fph-2030-01-01', effectiveFrom: '2030-01-01', grades: rest } as typeof fph;
-    expect(publishValidation(next, statute)).toEqual([expect.objectContaining({ field: 'grades.mk_cs', description: expect.stringContaining('missing') })]);
+    const next = { id: 'fph-2030-01-01', kind: 'fph', effectiveFrom: '2030-01-01', sources: fph.sources, grades: rest } as typeof fph;
+    expect(publishValidation(next, statute)).toEqual([
+      { field: 'grades.mk_cs', description: `grade mk_cs of version ${fph.id} is missing: a new version restates every grade` },
+    ]);
+  });
+
+  it('carries grades forward only from the version in force just before', () => {
+    const statute = loadPublishedStatute();
+    const next = { id: 'fph-2030-01-01', kind: 'fph', effectiveFrom: '2030-01-01', sources: FPH.sources, carriedForwardFrom: 'fph-2026-01-01', grades: {} } as FphGridVersion;
+    expect(fields(publishValidation({ ...next, grades: FPH.grades }, statute))).toEqual(['grades.ide_a_g1', 'grades.ide_b_cn', 'grades.mk_cs']);
+    expect(publishValidation({ ...next, carriedForwardFrom: 'fph-2024-01-01', grades: statute.gridVersions.find((v) => v.id === 'fph-2026-01-01')!.grades } as FphGridVersion, statute)).toEqual([
+      { field: 'carriedForwardFrom', description: 'grades are carried forward from the version in force before 2030-01-01: fph-2026-01-01, not fph-2024-01-01' },
+    ]);
+    expect(fields(publishValidation({ ...FPH, carriedForwardFrom: 'Not An Id' }))).toEqual(['carriedForwardFrom']);
   });
 });

@@ -1,10 +1,12 @@
 import { AlreadyExistsError, type Decider } from '@pcn/eventsourcing';
 import { isDeepStrictEqual } from 'node:util';
+import { withCarriedGrades } from './carry-forward';
 import type { IndexPointValue } from './index-point';
 import type { PayGridVersion } from './pay-grid';
 import { assertPublishable, indexPointValueValidation } from './publish-validation';
 import { EMPTY_STATUTE, type Statute } from './statute';
 import { UnpublishableGridError } from './statute-errors';
+import { versionDifferences } from './version-differences';
 
 /**
  * The statute as an aggregate (one stream): every grid version and index-point value ever
@@ -26,19 +28,27 @@ export type StatuteEvent =
 
 export const STATUTE_STREAM = 'statute';
 
+/** "content at grades.ph.label, sources[0].url": at most five paths, then how many more. */
+function describe(differences: readonly string[]): string {
+  const shown = differences.slice(0, 5).join(', ');
+  return `content at ${shown}${differences.length > 5 ? ` and ${differences.length - 5} more` : ''}`;
+}
+
 export const statuteDecider: Decider<StatuteCommand, Statute, StatuteEvent> = {
   initialState: () => EMPTY_STATUTE,
 
   decide(command, statute): StatuteEvent[] {
     switch (command.type) {
       case 'PublishGridVersion': {
-        const same = statute.gridVersions.find((v) => v.id === command.version.id);
+        const version = withCarriedGrades(command.version, statute);
+        const same = statute.gridVersions.find((v) => v.id === version.id);
         if (same) {
-          if (isDeepStrictEqual(same, command.version)) return [];
-          throw new AlreadyExistsError('pay grid version', `${command.version.id} (published with other figures: publish a new version instead)`);
+          const differences = versionDifferences(same, version);
+          if (differences.length === 0) return [];
+          throw new AlreadyExistsError('pay grid version', `${version.id} (published with different ${describe(differences)}: publish a new version instead)`);
         }
-        assertPublishable(command.version, statute);
-        return [{ type: 'PayGridPublished', data: { version: command.version, publishedBy: command.publishedBy } }];
+        assertPublishable(version, statute);
+        return [{ type: 'PayGridPublished', data: { version, publishedBy: command.publishedBy } }];
       }
       case 'PublishIndexPointValue': {
         const same = statute.indexPointValues.find((v) => v.effectiveFrom === command.value.effectiveFrom);

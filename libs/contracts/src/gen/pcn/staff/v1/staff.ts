@@ -633,6 +633,10 @@ export interface Source {
   title: string;
   reference: string;
   url: string;
+  /** Date of the text, or of the page consulted, YYYY-MM-DD; empty when not known. */
+  date: string;
+  /** What this source gives (e.g. "IM and durations", "IB cross-check"). */
+  covers: string;
 }
 
 export interface Echelon {
@@ -646,7 +650,11 @@ export interface Echelon {
     | number
     | undefined;
   /** Time in this échelon before the next; absent on the last échelon. */
-  durationMonths?: number | undefined;
+  durationMonths?:
+    | number
+    | undefined;
+  /** FPH grids: indice brut, for reference and cross-checks (pay uses the indice majoré only). */
+  indiceBrut?: number | undefined;
 }
 
 export interface Grade {
@@ -654,22 +662,44 @@ export interface Grade {
   code: string;
   label: string;
   echelons: Echelon[];
+  /** How sure the figures are, and anything a reader of the grade must know. */
+  notes: string;
+  /** Sources of this grade's figures, beside the version's. */
+  sources: Source[];
 }
 
+/**
+ * A pay grid version. What GetPayGrid returns can be published again as is (PublishPayGrid):
+ * nothing of the version is left out.
+ */
 export interface PayGrid {
   id: string;
   kind: GridKind;
   effectiveFrom: string;
   grades: Grade[];
   sources: Source[];
-  /** GetPayGrid on an FPH grid: the index-point value in force on the date asked. */
-  indexPoint: IndexPointValue | undefined;
+  /**
+   * GetPayGrid on an FPH grid: the index-point value in force on the date asked. Read only:
+   * PublishPayGrid ignores it (the index point is published with PublishIndexPointValue).
+   */
+  indexPoint:
+    | IndexPointValue
+    | undefined;
+  /**
+   * Id of the earlier version of the same kind whose grades this version repeats unchanged.
+   * On PublishPayGrid: every grade of that version not given in `grades` is carried forward;
+   * it must be the version in force the day before `effective_from`.
+   */
+  carriedForwardFrom: string;
 }
 
 export interface IndexPointValue {
   effectiveFrom: string;
-  /** Annual gross traitement of indice majoré 100, in cents (5 907,34 € → 590734). */
-  annualCentsPer100Points: number;
+  /**
+   * Annual gross traitement of indice majoré 100, in cents (5 907,34 € → 590734). Spelt out so
+   * that every generator's camelCase reads the same (annualCentsPerHundredPoints).
+   */
+  annualCentsPerHundredPoints: number;
   source: Source | undefined;
 }
 
@@ -962,7 +992,7 @@ export interface ListCentreTeamResponse {
 }
 
 function createBaseSource(): Source {
-  return { title: "", reference: "", url: "" };
+  return { title: "", reference: "", url: "", date: "", covers: "" };
 }
 
 export const Source: MessageFns<Source> = {
@@ -975,6 +1005,12 @@ export const Source: MessageFns<Source> = {
     }
     if (message.url !== "") {
       writer.uint32(26).string(message.url);
+    }
+    if (message.date !== "") {
+      writer.uint32(34).string(message.date);
+    }
+    if (message.covers !== "") {
+      writer.uint32(42).string(message.covers);
     }
     return writer;
   },
@@ -1016,6 +1052,22 @@ export const Source: MessageFns<Source> = {
             message.url = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.date = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.covers = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1033,6 +1085,8 @@ export const Source: MessageFns<Source> = {
       title: isSet(object.title) ? globalThis.String(object.title) : "",
       reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
       url: isSet(object.url) ? globalThis.String(object.url) : "",
+      date: isSet(object.date) ? globalThis.String(object.date) : "",
+      covers: isSet(object.covers) ? globalThis.String(object.covers) : "",
     };
   },
 
@@ -1047,6 +1101,12 @@ export const Source: MessageFns<Source> = {
     if (message.url !== "") {
       obj.url = message.url;
     }
+    if (message.date !== "") {
+      obj.date = message.date;
+    }
+    if (message.covers !== "") {
+      obj.covers = message.covers;
+    }
     return obj;
   },
 
@@ -1058,12 +1118,20 @@ export const Source: MessageFns<Source> = {
     message.title = object.title ?? "";
     message.reference = object.reference ?? "";
     message.url = object.url ?? "";
+    message.date = object.date ?? "";
+    message.covers = object.covers ?? "";
     return message;
   },
 };
 
 function createBaseEchelon(): Echelon {
-  return { echelon: 0, annualGrossCents: undefined, indiceMajore: undefined, durationMonths: undefined };
+  return {
+    echelon: 0,
+    annualGrossCents: undefined,
+    indiceMajore: undefined,
+    durationMonths: undefined,
+    indiceBrut: undefined,
+  };
 }
 
 export const Echelon: MessageFns<Echelon> = {
@@ -1079,6 +1147,9 @@ export const Echelon: MessageFns<Echelon> = {
     }
     if (message.durationMonths !== undefined) {
       writer.uint32(32).uint32(message.durationMonths);
+    }
+    if (message.indiceBrut !== undefined) {
+      writer.uint32(40).uint32(message.indiceBrut);
     }
     return writer;
   },
@@ -1128,6 +1199,14 @@ export const Echelon: MessageFns<Echelon> = {
             message.durationMonths = reader.uint32();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.indiceBrut = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1158,6 +1237,11 @@ export const Echelon: MessageFns<Echelon> = {
         : isSet(object.duration_months)
         ? globalThis.Number(object.duration_months)
         : undefined,
+      indiceBrut: isSet(object.indiceBrut)
+        ? globalThis.Number(object.indiceBrut)
+        : isSet(object.indice_brut)
+        ? globalThis.Number(object.indice_brut)
+        : undefined,
     };
   },
 
@@ -1175,6 +1259,9 @@ export const Echelon: MessageFns<Echelon> = {
     if (message.durationMonths !== undefined) {
       obj.durationMonths = Math.round(message.durationMonths);
     }
+    if (message.indiceBrut !== undefined) {
+      obj.indiceBrut = Math.round(message.indiceBrut);
+    }
     return obj;
   },
 
@@ -1187,12 +1274,13 @@ export const Echelon: MessageFns<Echelon> = {
     message.annualGrossCents = object.annualGrossCents ?? undefined;
     message.indiceMajore = object.indiceMajore ?? undefined;
     message.durationMonths = object.durationMonths ?? undefined;
+    message.indiceBrut = object.indiceBrut ?? undefined;
     return message;
   },
 };
 
 function createBaseGrade(): Grade {
-  return { code: "", label: "", echelons: [] };
+  return { code: "", label: "", echelons: [], notes: "", sources: [] };
 }
 
 export const Grade: MessageFns<Grade> = {
@@ -1205,6 +1293,12 @@ export const Grade: MessageFns<Grade> = {
     }
     for (const v of message.echelons) {
       Echelon.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.notes !== "") {
+      writer.uint32(34).string(message.notes);
+    }
+    for (const v of message.sources) {
+      Source.encode(v!, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1246,6 +1340,22 @@ export const Grade: MessageFns<Grade> = {
             message.echelons.push(Echelon.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.notes = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sources.push(Source.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1263,6 +1373,8 @@ export const Grade: MessageFns<Grade> = {
       code: isSet(object.code) ? globalThis.String(object.code) : "",
       label: isSet(object.label) ? globalThis.String(object.label) : "",
       echelons: globalThis.Array.isArray(object?.echelons) ? object.echelons.map((e: any) => Echelon.fromJSON(e)) : [],
+      notes: isSet(object.notes) ? globalThis.String(object.notes) : "",
+      sources: globalThis.Array.isArray(object?.sources) ? object.sources.map((e: any) => Source.fromJSON(e)) : [],
     };
   },
 
@@ -1277,6 +1389,12 @@ export const Grade: MessageFns<Grade> = {
     if (message.echelons?.length) {
       obj.echelons = message.echelons.map((e) => Echelon.toJSON(e));
     }
+    if (message.notes !== "") {
+      obj.notes = message.notes;
+    }
+    if (message.sources?.length) {
+      obj.sources = message.sources.map((e) => Source.toJSON(e));
+    }
     return obj;
   },
 
@@ -1288,12 +1406,14 @@ export const Grade: MessageFns<Grade> = {
     message.code = object.code ?? "";
     message.label = object.label ?? "";
     message.echelons = object.echelons?.map((e) => Echelon.fromPartial(e)) || [];
+    message.notes = object.notes ?? "";
+    message.sources = object.sources?.map((e) => Source.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBasePayGrid(): PayGrid {
-  return { id: "", kind: 0, effectiveFrom: "", grades: [], sources: [], indexPoint: undefined };
+  return { id: "", kind: 0, effectiveFrom: "", grades: [], sources: [], indexPoint: undefined, carriedForwardFrom: "" };
 }
 
 export const PayGrid: MessageFns<PayGrid> = {
@@ -1315,6 +1435,9 @@ export const PayGrid: MessageFns<PayGrid> = {
     }
     if (message.indexPoint !== undefined) {
       IndexPointValue.encode(message.indexPoint, writer.uint32(50).fork()).join();
+    }
+    if (message.carriedForwardFrom !== "") {
+      writer.uint32(58).string(message.carriedForwardFrom);
     }
     return writer;
   },
@@ -1380,6 +1503,14 @@ export const PayGrid: MessageFns<PayGrid> = {
             message.indexPoint = IndexPointValue.decode(reader, reader.uint32());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.carriedForwardFrom = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1408,6 +1539,11 @@ export const PayGrid: MessageFns<PayGrid> = {
         : isSet(object.index_point)
         ? IndexPointValue.fromJSON(object.index_point)
         : undefined,
+      carriedForwardFrom: isSet(object.carriedForwardFrom)
+        ? globalThis.String(object.carriedForwardFrom)
+        : isSet(object.carried_forward_from)
+        ? globalThis.String(object.carried_forward_from)
+        : "",
     };
   },
 
@@ -1431,6 +1567,9 @@ export const PayGrid: MessageFns<PayGrid> = {
     if (message.indexPoint !== undefined) {
       obj.indexPoint = IndexPointValue.toJSON(message.indexPoint);
     }
+    if (message.carriedForwardFrom !== "") {
+      obj.carriedForwardFrom = message.carriedForwardFrom;
+    }
     return obj;
   },
 
@@ -1447,12 +1586,13 @@ export const PayGrid: MessageFns<PayGrid> = {
     message.indexPoint = (object.indexPoint !== undefined && object.indexPoint !== null)
       ? IndexPointValue.fromPartial(object.indexPoint)
       : undefined;
+    message.carriedForwardFrom = object.carriedForwardFrom ?? "";
     return message;
   },
 };
 
 function createBaseIndexPointValue(): IndexPointValue {
-  return { effectiveFrom: "", annualCentsPer100Points: 0, source: undefined };
+  return { effectiveFrom: "", annualCentsPerHundredPoints: 0, source: undefined };
 }
 
 export const IndexPointValue: MessageFns<IndexPointValue> = {
@@ -1460,8 +1600,8 @@ export const IndexPointValue: MessageFns<IndexPointValue> = {
     if (message.effectiveFrom !== "") {
       writer.uint32(10).string(message.effectiveFrom);
     }
-    if (message.annualCentsPer100Points !== 0) {
-      writer.uint32(16).int64(message.annualCentsPer100Points);
+    if (message.annualCentsPerHundredPoints !== 0) {
+      writer.uint32(16).int64(message.annualCentsPerHundredPoints);
     }
     if (message.source !== undefined) {
       Source.encode(message.source, writer.uint32(26).fork()).join();
@@ -1495,7 +1635,7 @@ export const IndexPointValue: MessageFns<IndexPointValue> = {
               break;
             }
 
-            message.annualCentsPer100Points = longToNumber(reader.int64());
+            message.annualCentsPerHundredPoints = longToNumber(reader.int64());
             continue;
           }
           case 3: {
@@ -1525,10 +1665,10 @@ export const IndexPointValue: MessageFns<IndexPointValue> = {
         : isSet(object.effective_from)
         ? globalThis.String(object.effective_from)
         : "",
-      annualCentsPer100Points: isSet(object.annualCentsPer100Points)
-        ? globalThis.Number(object.annualCentsPer100Points)
-        : isSet(object.annual_cents_per_100_points)
-        ? globalThis.Number(object.annual_cents_per_100_points)
+      annualCentsPerHundredPoints: isSet(object.annualCentsPerHundredPoints)
+        ? globalThis.Number(object.annualCentsPerHundredPoints)
+        : isSet(object.annual_cents_per_hundred_points)
+        ? globalThis.Number(object.annual_cents_per_hundred_points)
         : 0,
       source: isSet(object.source) ? Source.fromJSON(object.source) : undefined,
     };
@@ -1539,8 +1679,8 @@ export const IndexPointValue: MessageFns<IndexPointValue> = {
     if (message.effectiveFrom !== "") {
       obj.effectiveFrom = message.effectiveFrom;
     }
-    if (message.annualCentsPer100Points !== 0) {
-      obj.annualCentsPer100Points = Math.round(message.annualCentsPer100Points);
+    if (message.annualCentsPerHundredPoints !== 0) {
+      obj.annualCentsPerHundredPoints = Math.round(message.annualCentsPerHundredPoints);
     }
     if (message.source !== undefined) {
       obj.source = Source.toJSON(message.source);
@@ -1554,7 +1694,7 @@ export const IndexPointValue: MessageFns<IndexPointValue> = {
   fromPartial<I extends Exact<DeepPartial<IndexPointValue>, I>>(object: I): IndexPointValue {
     const message = createBaseIndexPointValue();
     message.effectiveFrom = object.effectiveFrom ?? "";
-    message.annualCentsPer100Points = object.annualCentsPer100Points ?? 0;
+    message.annualCentsPerHundredPoints = object.annualCentsPerHundredPoints ?? 0;
     message.source = (object.source !== undefined && object.source !== null)
       ? Source.fromPartial(object.source)
       : undefined;
@@ -6455,7 +6595,9 @@ export type StaffStatuteService = typeof StaffStatuteService;
 export const StaffStatuteService = {
   /**
    * Publishes a new version of a pay grid (a decree changed it). INVALID_ARGUMENT lists every
-   * inconsistency (échelons not contiguous, pay decreasing with échelon, ...).
+   * inconsistency (échelons not contiguous, pay decreasing with échelon, ...). With
+   * `carried_forward_from`, the grades not given are those of the version in force before.
+   * ALREADY_EXISTS: the id is published with other content (the message names what differs).
    */
   publishPayGrid: {
     path: "/pcn.staff.v1.StaffStatute/PublishPayGrid" as const,
@@ -6578,7 +6720,7 @@ export const StaffStatuteService = {
     responseSerialize: (value: Mobility): Buffer => Buffer.from(Mobility.encode(value).finish()),
     responseDeserialize: (value: Buffer): Mobility => Mobility.decode(value),
   },
-  /** Who works at a centre on a date, with FTE. */
+  /** Who works at a centre on a date, with FTE. NOT_FOUND: no registry event named the centre. */
   listCentreTeam: {
     path: "/pcn.staff.v1.StaffStatute/ListCentreTeam" as const,
     requestStream: false as const,
@@ -6665,7 +6807,9 @@ export const StaffStatuteService = {
 export interface StaffStatuteServer extends UntypedServiceImplementation {
   /**
    * Publishes a new version of a pay grid (a decree changed it). INVALID_ARGUMENT lists every
-   * inconsistency (échelons not contiguous, pay decreasing with échelon, ...).
+   * inconsistency (échelons not contiguous, pay decreasing with échelon, ...). With
+   * `carried_forward_from`, the grades not given are those of the version in force before.
+   * ALREADY_EXISTS: the id is published with other content (the message names what differs).
    */
   publishPayGrid: handleUnaryCall<PublishPayGridRequest, PayGrid>;
   /** The grid version in force on a date (today when absent). */
@@ -6684,7 +6828,7 @@ export interface StaffStatuteServer extends UntypedServiceImplementation {
   giveMobilityOpinion: handleUnaryCall<GiveMobilityOpinionRequest, Mobility>;
   /** A coordinator approves or rejects, once both centres have given their opinion. */
   decideMobility: handleUnaryCall<DecideMobilityRequest, Mobility>;
-  /** Who works at a centre on a date, with FTE. */
+  /** Who works at a centre on a date, with FTE. NOT_FOUND: no registry event named the centre. */
   listCentreTeam: handleUnaryCall<ListCentreTeamRequest, ListCentreTeamResponse>;
   /** Publishes a new value of the index point (a decree changed it), effective from its date. */
   publishIndexPointValue: handleUnaryCall<PublishIndexPointValueRequest, IndexPointValue>;
@@ -6702,7 +6846,9 @@ export interface StaffStatuteServer extends UntypedServiceImplementation {
 export interface StaffStatuteClient extends Client {
   /**
    * Publishes a new version of a pay grid (a decree changed it). INVALID_ARGUMENT lists every
-   * inconsistency (échelons not contiguous, pay decreasing with échelon, ...).
+   * inconsistency (échelons not contiguous, pay decreasing with échelon, ...). With
+   * `carried_forward_from`, the grades not given are those of the version in force before.
+   * ALREADY_EXISTS: the id is published with other content (the message names what differs).
    */
   publishPayGrid(
     request: PublishPayGridRequest,
@@ -6889,7 +7035,7 @@ export interface StaffStatuteClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Mobility) => void,
   ): ClientUnaryCall;
-  /** Who works at a centre on a date, with FTE. */
+  /** Who works at a centre on a date, with FTE. NOT_FOUND: no registry event named the centre. */
   listCentreTeam(
     request: ListCentreTeamRequest,
     callback: (error: ServiceError | null, response: ListCentreTeamResponse) => void,
