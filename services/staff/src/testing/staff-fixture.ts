@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { PgliteSqlClient } from '@pcn/eventsourcing';
+import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
 import { createApiApp } from '@pcn/http';
 import { createLogger } from '@pcn/observability';
@@ -36,9 +36,10 @@ export interface StaffFixture {
 
 /**
  * The staff service on its own schema of an embedded database shared by the test file, with the
- * shipped statute, the test PH grid, and three known centres (A in 93, B in 75, C in 69).
+ * shipped statute, the test PH grid, and three known centres (A in 93, B in 75, C in 69). The
+ * event store is the SQL one in that schema unless `store` is given (e.g. the in-memory one).
  */
-export async function startStaff(sql: PgliteSqlClient, schema: string, options: { bus?: MessageBus; withPhGrid?: boolean; advancementIntervalMs?: number } = {}): Promise<StaffFixture> {
+export async function startStaff(sql: PgliteSqlClient, schema: string, options: { bus?: MessageBus; withPhGrid?: boolean; advancementIntervalMs?: number; store?: EventStore } = {}): Promise<StaffFixture> {
   const clock = new TestClock();
   const logger = createLogger({ service: 'staff-test', level: 'silent' });
   const module = await createStaffModule({
@@ -51,6 +52,7 @@ export async function startStaff(sql: PgliteSqlClient, schema: string, options: 
     readModelWaitMs: 2000,
     advancementIntervalMs: options.advancementIntervalMs ?? 0,
     ...(options.bus && { bus: options.bus }),
+    ...(options.store && { store: options.store }),
   });
   await module.start();
   if (options.withPhGrid !== false) await module.statute.publishGrid(TEST_PH_GRID, { actor: 'test-coordinator' });

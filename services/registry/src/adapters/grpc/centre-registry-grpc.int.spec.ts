@@ -93,8 +93,10 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
     const missing = await failure(callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93099999') })));
     expect(missing.code).toBe(status.NOT_FOUND);
 
-    await callUnary(client, 'registerCentre', registration());
-    const twice = await failure(callUnary(client, 'registerCentre', registration()));
+    const registered = await callUnary(client, 'registerCentre', registration());
+    // The same registration again is a retry: it answers the centre; another one is refused.
+    expect(await callUnary(client, 'registerCentre', registration())).toEqual(registered);
+    const twice = await failure(callUnary(client, 'registerCentre', { ...registration(), name: 'Another centre' }));
     expect(twice.code).toBe(status.ALREADY_EXISTS);
 
     const noVersion = await failure(callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), accreditedOn: '2026-03-01' })));
