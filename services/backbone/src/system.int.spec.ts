@@ -1,3 +1,4 @@
+import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +18,9 @@ const GP_RPPS = rpps('1000345678');
 let dataDir: string;
 const running: RunningSystem[] = [];
 
-const start = async (): Promise<RunningSystem> => {
-  const system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0' }), logger);
+const start = async (env: Record<string, string> = {}): Promise<RunningSystem> => {
+  // No grace period unless a test asks: nothing sits in front of these instances.
+  const system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_SHUTDOWN_GRACE_MS: '0', ...env }), logger);
   running.push(system);
   return system;
 };
@@ -121,5 +123,71 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
   it('refuses a second instance on the same data directory', async () => {
     await start();
     await expect(start()).rejects.toBeInstanceOf(DataDirLockedError);
+  }, 60_000);
+});
+
+describe('shutdown', () => {
+  interface Answer {
+    readonly status: number;
+    readonly headers: IncomingHttpHeaders;
+    readonly body: string;
+  }
+  const post = (agent: Agent, port: number, path: string, body: unknown): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+
+  it('answers every write accepted while it drains (Connection: close), then refuses connections; every answered write, and only those, is stored', async () => {
+    const system = await start({ PCN_SHUTDOWN_GRACE_MS: '300' });
+    const port = system.httpPort;
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+    const answered: Answer[] = [];
+    const failures: string[] = [];
+    let sent = 0;
+    let stopping: Promise<void> | undefined;
+    let readiness: { status: number; body: unknown } | undefined;
+
+    // Two clients registering centres one after another on keep-alive connections; SIGTERM (stop)
+    // arrives while they are at it.
+    const client = async (): Promise<void> => {
+      for (;;) {
+        const finess8 = `9300${String(++sent).padStart(4, '0')}`;
+        try {
+          answered.push(await post(agent, port, '/v1/centres', registration(finess8)));
+        } catch (error) {
+          failures.push((error as NodeJS.ErrnoException).code ?? String(error));
+          return;
+        }
+        if (answered.length === 6 && !stopping) {
+          stopping = system.stop();
+          const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+          readiness = { status: ready.status, body: await ready.json() };
+        }
+      }
+    };
+    await Promise.all([client(), client()]);
+    await stopping;
+    running.pop();
+    agent.destroy();
+
+    expect(readiness).toEqual({ status: 503, body: { status: 'draining' } });
+    expect(failures).toHaveLength(2);
+    for (const code of failures) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(code);
+    expect(answered.every((a) => a.status === 201)).toBe(true);
+    expect(answered.filter((a) => a.headers.connection === 'close').length).toBeGreaterThan(0);
+    const answeredFiness = answered.map((a) => (JSON.parse(a.body) as { finess: string }).finess).sort();
+
+    // What the store holds is exactly what was answered: no write was lost to a reset.
+    const after = await start();
+    const stored = (await after.registry!.store.readAll()).filter((e) => e.type === 'CentreRegistered').map((e) => (e.data as { finess: string }).finess).sort();
+    expect(stored).toEqual(answeredFiness);
   }, 60_000);
 });
