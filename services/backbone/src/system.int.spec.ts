@@ -1,4 +1,3 @@
-import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { eventually } from '@pcn/eventsourcing/testing';
 import { loadConfig } from './config';
 import { DataDirLockedError } from './data-dir-lock';
 import { startSystem, type RunningSystem } from './system';
+import { writeUntilRefused } from './testing-keep-alive';
 
 const logger = createLogger({ service: 'system-test', level: 'silent' });
 const GP_RPPS = rpps('1000345678');
@@ -127,58 +127,31 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
 });
 
 describe('shutdown', () => {
-  interface Answer {
-    readonly status: number;
-    readonly headers: IncomingHttpHeaders;
-    readonly body: string;
-  }
-  const post = (agent: Agent, port: number, path: string, body: unknown): Promise<Answer> =>
-    new Promise((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(JSON.stringify(body));
-    });
-
   it('answers every write accepted while it drains (Connection: close), then refuses connections; every answered write, and only those, is stored', async () => {
     const system = await start({ PCN_SHUTDOWN_GRACE_MS: '300' });
     const port = system.httpPort;
-    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
-    const answered: Answer[] = [];
-    const failures: string[] = [];
-    let sent = 0;
     let stopping: Promise<void> | undefined;
     let readiness: { status: number; body: unknown } | undefined;
-
-    // Two clients registering centres one after another on keep-alive connections; SIGTERM (stop)
-    // arrives while they are at it.
-    const client = async (): Promise<void> => {
-      for (;;) {
-        const finess8 = `9300${String(++sent).padStart(4, '0')}`;
-        try {
-          answered.push(await post(agent, port, '/v1/centres', registration(finess8)));
-        } catch (error) {
-          failures.push((error as NodeJS.ErrnoException).code ?? String(error));
-          return;
-        }
-        if (answered.length === 6 && !stopping) {
-          stopping = system.stop();
-          const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-          readiness = { status: ready.status, body: await ready.json() };
-        }
-      }
-    };
-    await Promise.all([client(), client()]);
+    // Two clients registering centres one after another on keep-alive connections; the stop
+    // (what SIGTERM runs) arrives while they are at it.
+    const { answered, failures } = await writeUntilRefused({
+      port,
+      path: '/v1/centres',
+      clients: 2,
+      body: (n) => registration(`9300${String(n).padStart(4, '0')}`),
+      stopAfter: 6,
+      stop: async () => {
+        stopping = system.stop();
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        readiness = { status: ready.status, body: await ready.json() };
+      },
+    });
     await stopping;
     running.pop();
-    agent.destroy();
 
     expect(readiness).toEqual({ status: 503, body: { status: 'draining' } });
+    // Each client ended when the listener closed: refused, or reset while its connection still
+    // waited in the kernel's accept queue, before any request on it was read.
     expect(failures).toHaveLength(2);
     for (const code of failures) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(code);
     expect(answered.every((a) => a.status === 201)).toBe(true);
