@@ -17,6 +17,8 @@ export interface ApiAppOptions {
   readonly metrics?: RequestHandler;
   /** GET /readyz answers 503 until this returns true. */
   readonly ready?: () => boolean;
+  /** True from the start of a shutdown: /readyz then says "draining" rather than "starting". */
+  readonly draining?: () => boolean;
   /** Largest accepted JSON body. */
   readonly bodyLimit?: string;
 }
@@ -37,7 +39,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const ready = options.ready?.() ?? true;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : options.draining?.() ? 'draining' : 'starting' });
   });
   if (options.metrics) app.get('/metrics', options.metrics);
   const openApi = options.openApi;

@@ -5,3 +5,4 @@ export * from './command-context';
 export * from './api-app';
 export * from './tracing-middleware';
 export * from './request-fields';
+export * from './graceful-server';

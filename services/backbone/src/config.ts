@@ -40,6 +40,7 @@ const schema = z
     LOG_PRETTY: bool.default(false),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     PCN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    PCN_SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be a whole number of milliseconds from 0 to 60000' }).int('must be a whole number of milliseconds from 0 to 60000').min(0, 'must be a whole number of milliseconds from 0 to 60000').max(60_000, 'must be a whole number of milliseconds from 0 to 60000').optional(),
     PCN_STAFF_ADVANCEMENT_INTERVAL_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(86_400_000).default(3_600_000),
     PCN_ATTRIBUTION_NIR_KEY: z.string().min(32, 'must be at least 32 characters (a secret: e.g. openssl rand -hex 32)').optional(),
     PCN_ATTRIBUTION_PANEL_NORM: z.coerce.number().int('must be a whole number of patients per full-time GP').min(1).max(10_000).default(1200),
@@ -67,7 +68,21 @@ const schema = z
     }
   });
 
-export type Config = z.output<typeof schema>;
+/**
+ * How long a stopping process stays reachable but not ready by default. Distributed: a load
+ * balancer or health-checking client needs a few probe periods to take an instance out of
+ * rotation (5 s). Embedded: nothing sits in front of the one process; half a second lets a
+ * client busy on a keep-alive connection get one answer saying `Connection: close` and go,
+ * while Ctrl-C stays quick.
+ */
+export const DEFAULT_GRACE_MS = { embedded: 500, distributed: 5000 } as const;
+
+const withDefaults = schema.transform((c) => ({
+  ...c,
+  PCN_SHUTDOWN_GRACE_MS: c.PCN_SHUTDOWN_GRACE_MS ?? (c.PCN_TARGET === 'all' ? DEFAULT_GRACE_MS.embedded : DEFAULT_GRACE_MS.distributed),
+}));
+
+export type Config = z.output<typeof withDefaults>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -79,7 +94,7 @@ export class ConfigError extends Error {
 /** Reads the environment; `--target=<name>` on the command line overrides PCN_TARGET. */
 export function loadConfig(env: NodeJS.ProcessEnv, target?: string): Config {
   const input = { ...env, ...(target !== undefined && { PCN_TARGET: target }) };
-  const result = schema.safeParse(input);
+  const result = withDefaults.safeParse(input);
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => {

@@ -39,4 +39,14 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ PCN_STORE: 'postgres' })).toThrow('PG_URL=: is required when PCN_STORE=postgres');
     expect(() => loadConfig({ PCN_STORE: 'postgres', PG_URL: 'http://x' })).toThrow(/PG_URL=http:\/\/x: must be a postgres/);
   });
+
+  it('keeps a stopping process reachable but not ready for a grace period: 500 ms embedded, 5 s for one service, or PCN_SHUTDOWN_GRACE_MS', () => {
+    expect(loadConfig({}).PCN_SHUTDOWN_GRACE_MS).toBe(500);
+    expect(loadConfig({}, 'staff').PCN_SHUTDOWN_GRACE_MS).toBe(5000);
+    expect(loadConfig({ PCN_SHUTDOWN_GRACE_MS: '0' }, 'staff').PCN_SHUTDOWN_GRACE_MS).toBe(0);
+    expect(loadConfig({ PCN_SHUTDOWN_GRACE_MS: '15000' }).PCN_SHUTDOWN_GRACE_MS).toBe(15_000);
+    for (const wrong of ['soon', '-1', '1.5', '60001']) {
+      expect(() => loadConfig({ PCN_SHUTDOWN_GRACE_MS: wrong })).toThrow(`PCN_SHUTDOWN_GRACE_MS=${wrong}: must be a whole number of milliseconds from 0 to 60000`);
+    }
+  });
 });

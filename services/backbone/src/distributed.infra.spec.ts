@@ -6,7 +6,7 @@ import { registryV1 as pb } from '@pcn/contracts';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { callUnary, createClient } from '@pcn/grpc';
 import { finess } from '@pcn/registry/testing';
-import { KAFKA_BROKERS, randomPort, runNode, scratchDatabase } from './testing-processes';
+import { ANY_PORTS, KAFKA_BROKERS, runNode, scratchDatabase, startedPorts } from './testing-processes';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const WATCH = join(__dirname, '..', 'dist', 'watch.js');
@@ -15,19 +15,11 @@ describe('distributed mode: the registry in its own process, Kafka, a consumer i
   const { url: dbUrl, procs } = scratchDatabase('pcn_dist');
 
   it('carries one trace id from a gRPC call through the event store, the relay and Kafka to the consumer', async () => {
-    const grpcPort = randomPort();
-    const registry = runNode(MAIN, ['--target=registry'], {
-      PCN_STORE: 'postgres',
-      PG_URL: dbUrl,
-      PCN_BUS: 'kafka',
-      KAFKA_BROKERS,
-      PCN_HTTP_PORT: String(randomPort()),
-      PCN_GRPC_PORT: String(grpcPort),
-    });
+    const registry = runNode(MAIN, ['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, PCN_BUS: 'kafka', KAFKA_BROKERS, ...ANY_PORTS });
     procs.push(registry);
     const watcher = runNode(WATCH, ['pcn.registry.v1', '--brokers', KAFKA_BROKERS, '--group', `dist-test-${randomBytes(4).toString('hex')}`], {});
     procs.push(watcher);
-    await eventually(() => expect(registry.output()).toContain('pcn started'), 60_000, 100);
+    const { grpcPort } = await startedPorts(registry);
     await eventually(() => expect(watcher.output()).toContain('watching'), 60_000, 100);
 
     // A FINESS of this run only: the topic is shared with earlier runs on the same broker.

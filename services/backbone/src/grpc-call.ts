@@ -5,7 +5,7 @@ import * as contracts from '@pcn/contracts';
 import { codecOf, type MessageCodec } from './contract-codecs';
 import { parseGrpcErrorDetails, statusName } from '@pcn/grpc';
 
-const USAGE = `usage: pcn-grpc <Service>/<Method> ['<request JSON>'] [--addr host:port] [--actor who] [--deadline ms] [--list]
+const USAGE = `usage: pcn-grpc <Service>/<Method> ['<request JSON>'] [--addr host:port] [--actor who] [--idempotency-key key] [--deadline ms] [--list]
   e.g. pcn-grpc CentreRegistry/GetCentre '{"finess":"930000013"}'
   Requests and responses use the proto3 JSON mapping: camelCase fields, enum names, RFC 3339 timestamps.`;
 
@@ -26,6 +26,7 @@ async function main(): Promise<number> {
     options: {
       addr: { type: 'string', default: process.env.PCN_GRPC_ADDR ?? '127.0.0.1:50051' },
       actor: { type: 'string' },
+      'idempotency-key': { type: 'string' },
       deadline: { type: 'string', default: '10000' },
       list: { type: 'boolean', default: false },
     },
@@ -60,6 +61,8 @@ async function main(): Promise<number> {
   const client = new Client(values.addr!, credentials.createInsecure());
   const metadata = new Metadata();
   if (values.actor) metadata.set('x-pcn-actor', values.actor);
+  // A retry of a write with the same key answers the first result instead of writing again.
+  if (values['idempotency-key']) metadata.set('idempotency-key', values['idempotency-key']);
   return new Promise((resolve) => {
     client.makeUnaryRequest(
       method.path,

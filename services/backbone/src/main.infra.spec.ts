@@ -3,26 +3,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PgSqlClient } from '@pcn/eventsourcing';
-import { eventually } from '@pcn/eventsourcing/testing';
 import { registration } from '@pcn/registry/testing';
-import { randomPort, runNode, scratchDatabase, type Proc } from './testing-processes';
+import { writeUntilRefused } from './testing-keep-alive';
+import { ANY_PORTS, runNode, scratchDatabase, startedPorts, type Proc } from './testing-processes';
 
 // The compiled binary, as operators run it (npm run test:integration builds it first).
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const GRPC_CLI = join(__dirname, '..', 'dist', 'grpc-call.js');
 
 const run = (args: string[], env: Record<string, string>): Proc => runNode(MAIN, args, env);
-const port = randomPort;
 
 describe('the pcn binary', () => {
   const { url: dbUrl } = scratchDatabase('pcn_main');
 
   it('runs the registry alone on PostgreSQL, answers REST and gRPC, and stops cleanly on SIGTERM', async () => {
-    const http = port();
-    const grpc = port();
-    const proc = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, PCN_HTTP_PORT: String(http), PCN_GRPC_PORT: String(grpc) });
+    const proc = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, ...ANY_PORTS });
     try {
-      await eventually(() => expect(proc.output()).toContain('pcn started'), 30_000, 100);
+      const { httpPort: http, grpcPort: grpc } = await startedPorts(proc, 30_000);
       const created = await fetch(`http://127.0.0.1:${http}/v1/centres`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-pcn-actor': 'coordinator:ci' },
@@ -55,10 +52,10 @@ describe('the pcn binary', () => {
 
   it('refuses a second embedded instance on the same data directory, and exits 2 on bad configuration', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pcn-main-'));
-    const first = run([], { PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: String(port()), PCN_GRPC_PORT: String(port()) });
+    const first = run([], { PCN_DATA_DIR: dataDir, ...ANY_PORTS });
     try {
-      await eventually(() => expect(first.output()).toContain('pcn started'), 30_000, 100);
-      const second = run([], { PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: String(port()), PCN_GRPC_PORT: String(port()) });
+      await startedPorts(first, 30_000);
+      const second = run([], { PCN_DATA_DIR: dataDir, ...ANY_PORTS });
       expect(await second.exit).toBe(1);
       expect(second.output()).toContain('is in use by another running instance');
 
@@ -71,5 +68,42 @@ describe('the pcn binary', () => {
       expect(await first.exit).toBe(0);
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('on SIGTERM, answers every write accepted on keep-alive connections (Connection: close once draining), then refuses connections, and exits 0', async () => {
+    const proc = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, ...ANY_PORTS, PCN_SHUTDOWN_GRACE_MS: '500' });
+    let signalled = false;
+    try {
+      const { httpPort } = await startedPorts(proc, 30_000);
+      const { answered, failures } = await writeUntilRefused({
+        port: httpPort,
+        path: '/v1/centres',
+        clients: 2,
+        body: (n) => registration(`9310${String(n).padStart(4, '0')}`),
+        stopAfter: 6,
+        stop: () => {
+          signalled = proc.child.kill('SIGTERM');
+        },
+      });
+      expect(failures).toHaveLength(2);
+      for (const code of failures) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(code);
+      expect(answered.every((a) => a.status === 201)).toBe(true);
+      expect(answered.filter((a) => a.headers.connection === 'close').length).toBeGreaterThan(0);
+
+      // Every answered registration is stored, and nothing else: no write was lost to a reset.
+      const answeredFiness = answered.map((a) => (JSON.parse(a.body) as { finess: string }).finess).sort();
+      const events = new PgSqlClient(dbUrl);
+      try {
+        const rows = await events.query<{ finess: string }>(`SELECT data->>'finess' AS finess FROM registry.events WHERE type = 'CentreRegistered' AND stream_id LIKE 'centre-9310%'`);
+        expect(rows.rows.map((r) => r.finess).sort()).toEqual(answeredFiness);
+      } finally {
+        await events.close();
+      }
+    } finally {
+      // One signal only: a second one landing while Node tears the process down would kill it.
+      if (!signalled) proc.child.kill('SIGTERM');
+    }
+    expect(await proc.exit).toBe(0);
+    expect(proc.output()).toContain('draining');
   }, 60_000);
 });

@@ -24,11 +24,13 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, graceMs: config.PCN_SHUTDOWN_GRACE_MS }, 'shutting down');
+    // The grace period, then the drain and the stops, which PCN_SHUTDOWN_TIMEOUT_MS bounds.
+    const limitMs = config.PCN_SHUTDOWN_GRACE_MS + config.PCN_SHUTDOWN_TIMEOUT_MS + 2000;
     const force = setTimeout(() => {
-      logger.error({ timeoutMs: config.PCN_SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out: exiting');
+      logger.error({ timeoutMs: limitMs }, 'shutdown timed out: exiting');
       process.exit(1);
-    }, config.PCN_SHUTDOWN_TIMEOUT_MS + 2000);
+    }, limitMs);
     force.unref();
     system
       .stop()

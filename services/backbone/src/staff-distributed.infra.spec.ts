@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { finess, registration } from '@pcn/registry/testing';
-import { KAFKA_BROKERS, randomPort, runNode, scratchDatabase } from './testing-processes';
+import { ANY_PORTS, KAFKA_BROKERS, runNode, scratchDatabase, startedPorts } from './testing-processes';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
@@ -10,13 +10,11 @@ describe('distributed mode: registry and staff in their own processes, over Kafk
 
   it('staff learns a centre from pcn.registry.v1 on Kafka, takes staff there, and ends their assignments when it closes', async () => {
     const env = { PCN_STORE: 'postgres', PG_URL: dbUrl, PCN_BUS: 'kafka', KAFKA_BROKERS };
-    const registryHttp = randomPort();
-    const staffHttp = randomPort();
-    const registry = runNode(MAIN, ['--target=registry'], { ...env, PCN_HTTP_PORT: String(registryHttp), PCN_GRPC_PORT: String(randomPort()) });
-    const staff = runNode(MAIN, ['--target=staff'], { ...env, PCN_HTTP_PORT: String(staffHttp), PCN_GRPC_PORT: String(randomPort()) });
+    const registry = runNode(MAIN, ['--target=registry'], { ...env, ...ANY_PORTS });
+    const staff = runNode(MAIN, ['--target=staff'], { ...env, ...ANY_PORTS });
     procs.push(registry, staff);
-    await eventually(() => expect(registry.output()).toContain('pcn started'), 60_000, 100);
-    await eventually(() => expect(staff.output()).toContain('pcn started'), 60_000, 100);
+    const { httpPort: registryHttp } = await startedPorts(registry);
+    const { httpPort: staffHttp } = await startedPorts(staff);
     const post = (port: number, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
       fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 

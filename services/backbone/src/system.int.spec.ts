@@ -11,14 +11,16 @@ import { eventually } from '@pcn/eventsourcing/testing';
 import { loadConfig } from './config';
 import { DataDirLockedError } from './data-dir-lock';
 import { startSystem, type RunningSystem } from './system';
+import { writeUntilRefused } from './testing-keep-alive';
 
 const logger = createLogger({ service: 'system-test', level: 'silent' });
 const GP_RPPS = rpps('1000345678');
 let dataDir: string;
 const running: RunningSystem[] = [];
 
-const start = async (): Promise<RunningSystem> => {
-  const system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0' }), logger);
+const start = async (env: Record<string, string> = {}): Promise<RunningSystem> => {
+  // No grace period unless a test asks: nothing sits in front of these instances.
+  const system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_SHUTDOWN_GRACE_MS: '0', ...env }), logger);
   running.push(system);
   return system;
 };
@@ -138,5 +140,44 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
   it('refuses a second instance on the same data directory', async () => {
     await start();
     await expect(start()).rejects.toBeInstanceOf(DataDirLockedError);
+  }, 60_000);
+});
+
+describe('shutdown', () => {
+  it('answers every write accepted while it drains (Connection: close), then refuses connections; every answered write, and only those, is stored', async () => {
+    const system = await start({ PCN_SHUTDOWN_GRACE_MS: '300' });
+    const port = system.httpPort;
+    let stopping: Promise<void> | undefined;
+    let readiness: { status: number; body: unknown } | undefined;
+    // Two clients registering centres one after another on keep-alive connections; the stop
+    // (what SIGTERM runs) arrives while they are at it.
+    const { answered, failures } = await writeUntilRefused({
+      port,
+      path: '/v1/centres',
+      clients: 2,
+      body: (n) => registration(`9300${String(n).padStart(4, '0')}`),
+      stopAfter: 6,
+      stop: async () => {
+        stopping = system.stop();
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+        readiness = { status: ready.status, body: await ready.json() };
+      },
+    });
+    await stopping;
+    running.pop();
+
+    expect(readiness).toEqual({ status: 503, body: { status: 'draining' } });
+    // Each client ended when the listener closed: refused, or reset while its connection still
+    // waited in the kernel's accept queue, before any request on it was read.
+    expect(failures).toHaveLength(2);
+    for (const code of failures) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(code);
+    expect(answered.every((a) => a.status === 201)).toBe(true);
+    expect(answered.filter((a) => a.headers.connection === 'close').length).toBeGreaterThan(0);
+    const answeredFiness = answered.map((a) => (JSON.parse(a.body) as { finess: string }).finess).sort();
+
+    // What the store holds is exactly what was answered: no write was lost to a reset.
+    const after = await start();
+    const stored = (await after.registry!.store.readAll()).filter((e) => e.type === 'CentreRegistered').map((e) => (e.data as { finess: string }).finess).sort();
+    expect(stored).toEqual(answeredFiness);
   }, 60_000);
 });

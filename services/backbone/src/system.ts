@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createApiApp } from '@pcn/http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createApiApp, GracefulHttpServer } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
 import { KafkaBus, SqlBus, type MessageBus } from '@pcn/messaging';
@@ -41,10 +40,9 @@ export class PortInUseError extends Error {
   }
 }
 
-function listen(server: Server, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port, 'HTTP (PCN_HTTP_PORT)') : error));
-    server.listen(port, host, () => resolve(server));
+async function listen(server: GracefulHttpServer, port: number, host: string): Promise<number> {
+  return server.listen(port, host).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new PortInUseError(host, port, 'HTTP (PCN_HTTP_PORT)') : error;
   });
 }
 
@@ -56,6 +54,12 @@ export interface RunningSystem {
   readonly staff?: StaffModule;
   readonly attribution?: AttributionModule;
   readonly bus: MessageBus;
+  /**
+   * Drains, then stops: readiness down and gRPC NOT_SERVING at once, REST answers carry
+   * `Connection: close`; both keep serving for PCN_SHUTDOWN_GRACE_MS, then refuse new
+   * connections and let calls in flight finish (PCN_SHUTDOWN_TIMEOUT_MS at most); then the
+   * services, the bus and the database stop.
+   */
   stop(): Promise<void>;
 }
 
@@ -108,30 +112,45 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     stops.push(async () => unwatch());
 
     let ready = false;
+    let draining = false;
     const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
-    const app = createApiApp({ mounts: ctx.mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready });
-    const http = await listen(createServer(app), config.PCN_HTTP_PORT, config.PCN_HOST);
-    stops.push(() => new Promise<void>((resolve) => http.close(() => resolve())));
+    const app = createApiApp({ mounts: ctx.mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready, draining: () => draining });
+    const http = new GracefulHttpServer(app, logger.child({ module: 'http' }));
+    const httpPort = await listen(http, config.PCN_HTTP_PORT, config.PCN_HOST);
+    // On a failed start, or after `drain` below (then the same promise): closes at once.
+    stops.push(async () => void (await http.drain({ graceMs: 0, timeoutMs: config.PCN_SHUTDOWN_TIMEOUT_MS })));
     const grpcPort = await grpc.start(config.PCN_HOST, config.PCN_GRPC_PORT).catch((error: Error) => {
       // grpc-js reports a taken port only as "No address added out of total 1 resolved".
       throw /No address added/.test(error.message) ? new PortInUseError(config.PCN_HOST, config.PCN_GRPC_PORT, 'gRPC (PCN_GRPC_PORT)') : error;
     });
     stops.push(() => grpc.shutdown(config.PCN_SHUTDOWN_TIMEOUT_MS));
     ready = true;
-    // Not ready from the first step of a shutdown, so load balancers stop sending requests.
-    stops.push(async () => {
+
+    const drain = async (): Promise<void> => {
+      // Not ready from the first step of a shutdown, so load balancers stop sending requests;
+      // both servers go on serving what still comes for the grace period, then drain.
       ready = false;
-    });
+      draining = true;
+      for (const name of ['', ...grpc.serviceNames]) grpc.setServingStatus(name, 'NOT_SERVING');
+      const graceMs = config.PCN_SHUTDOWN_GRACE_MS;
+      logger.info({ graceMs }, 'draining: not ready, gRPC NOT_SERVING, REST answers with Connection: close');
+      const [httpOutcome] = await Promise.all([
+        http.drain({ graceMs, timeoutMs: config.PCN_SHUTDOWN_TIMEOUT_MS }),
+        sleep(graceMs).then(() => grpc.shutdown(config.PCN_SHUTDOWN_TIMEOUT_MS)),
+      ]);
+      logger.info(httpOutcome, 'HTTP server stopped');
+    };
+    let stopped: Promise<void> | undefined;
 
     return {
-      httpPort: (http.address() as AddressInfo).port,
+      httpPort,
       grpcPort,
       database: database.description,
       ...(registry && { registry }),
       ...(staff && { staff }),
       ...(attribution && { attribution }),
       bus,
-      stop: stopAll,
+      stop: () => (stopped ??= drain().finally(stopAll)),
     };
   } catch (error) {
     await stopAll();

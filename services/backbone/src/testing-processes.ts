@@ -35,7 +35,34 @@ export function runNode(script: string, args: string[], env: Record<string, stri
   };
 }
 
-export const randomPort = (): number => 20000 + Math.floor(Math.random() * 20000);
+/**
+ * The binary binds ports the system chooses and tells which in its "pcn started" line: a port
+ * a test picked as free could be taken by something else before the child binds it.
+ */
+export const ANY_PORTS = { PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0' } as const;
+
+export interface StartedPorts {
+  readonly httpPort: number;
+  readonly grpcPort: number;
+}
+
+/** Waits for the child's "pcn started" line and reads the HTTP and gRPC ports it bound; fails with its output if it exits first. */
+export async function startedPorts(proc: Proc, timeoutMs = 60_000): Promise<StartedPorts> {
+  let exited = false;
+  void proc.exit.then(() => (exited = true));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const line = proc.lines().find((l) => l.msg === 'pcn started');
+    if (line) {
+      const http = /:(\d+)$/.exec(String(line.http));
+      const grpc = /:(\d+)$/.exec(String(line.grpc));
+      if (!http || !grpc) throw new Error(`the "pcn started" line carries no ports: ${JSON.stringify(line)}`);
+      return { httpPort: Number(http[1]), grpcPort: Number(grpc[1]) };
+    }
+    if (exited || Date.now() > deadline) throw new Error(`the process ${exited ? 'exited' : 'did not start'} before "pcn started":\n${proc.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';

@@ -12,4 +12,4 @@ export { STAFF_TOPIC, STAFF_SOURCE, staffEventMapper } from './adapters/messagin
 export { REGISTRY_TOPIC as STAFF_CONSUMED_REGISTRY_TOPIC, STAFF_REGISTRY_GROUP } from './adapters/messaging/registry-consumer';
 
 /** The streams of the staff service's event store (KurrentDB reads its log filtered on them). */
-export const STAFF_STREAM_PREFIXES = ['professional-', 'vacancy-', 'mobility-', 'statute'] as const;
+export const STAFF_STREAM_PREFIXES = ['professional-', 'vacancy-', 'mobility-', 'statute', 'rpps-claim-'] as const;

@@ -1,8 +1,10 @@
-import { ValidationError, type CommandContext, type FieldViolation } from '@pcn/eventsourcing';
+import { isDeepStrictEqual } from 'node:util';
+import { AlreadyExistsError, ValidationError, type CommandContext, type FieldViolation } from '@pcn/eventsourcing';
 import { validateNir } from '@pcn/referential';
 import { parseInput } from '@pcn/validation';
 import { registerPatient, requireRegistered, updatePatient } from '../domain/patient/patient-decisions';
 import type { PatientProfile } from '../domain/patient/patient-profile';
+import { initialPatientState } from '../domain/patient/patient-state';
 import type { NirPseudonymiser } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { patientView } from './patient-views';
@@ -24,8 +26,19 @@ export class Patients {
     this.checkProfile(profile);
     checkAgainstNir(nir, profile);
     const patientId = this.identity.patientIdOf(nir);
-    const outcome = await this.writer.write(patientId, ({ patient }) => ({ patient: registerPatient(patient.state, patientId, profile) }), { ...(context && { context }), command: { patientId, ...profile } });
-    return patientView(outcome.patient, patientId);
+    try {
+      const outcome = await this.writer.write(patientId, ({ patient }) => ({ patient: registerPatient(patient.state, patientId, profile) }), { ...(context && { context }), command: { patientId, ...profile } });
+      return patientView(outcome.patient, patientId);
+    } catch (error) {
+      // The NIR is the natural key: the same registration again (a retry after a lost answer,
+      // key or no key) answers the patient it registered; any other is ALREADY_EXISTS.
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      const registered = await this.writer.load(patientId);
+      const [asked] = registerPatient(initialPatientState(), patientId, profile);
+      const first = registered.events[0];
+      if (!first || !asked || first.type !== asked.type || !isDeepStrictEqual(viaJson(first.data), viaJson(asked.data))) throw error;
+      return patientView(registered, patientId);
+    }
   }
 
   /** Changes the fields given; the others stay. `expectedVersion` (ETag) refuses a stale update. */
@@ -78,3 +91,6 @@ function checkAgainstNir(nir: string, profile: Pick<PatientProfile, 'sex' | 'bir
   else if (p.birthMonth !== null && p.birthMonth !== Number(profile.birthDate.slice(5, 7))) violations.push({ field: 'birthDate', description: `the month does not match the NIR (month ${String(p.birthMonth).padStart(2, '0')})` });
   if (violations.length > 0) throw new ValidationError(violations);
 }
+
+/** Data as stored: absent and undefined fields are the same thing. */
+const viaJson = (data: unknown): unknown => JSON.parse(JSON.stringify(data));

@@ -1,4 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
+  AlreadyExistsError,
   CommandHandler,
   NotFoundError,
   ValidationError,
@@ -83,7 +85,15 @@ export class CentreRegistry {
     };
     // No expected version: a concurrent registration of the same FINESS is decided again, and
     // the decider answers ALREADY_EXISTS rather than a version mismatch.
-    return this.execute(finess, { type: 'RegisterCentre', finess, details }, undefined, context);
+    const command: CentreCommand = { type: 'RegisterCentre', finess, details };
+    try {
+      return await this.execute(finess, command, undefined, context);
+    } catch (error) {
+      // The FINESS is the natural key: the same registration again (a retry after a lost
+      // answer, key or no key) answers the centre it registered; any other is ALREADY_EXISTS.
+      if (error instanceof AlreadyExistsError && (await this.registeredBy(finess, command))) return this.current(finess);
+      throw error;
+    }
   }
 
   async amend(finessRaw: string, input: unknown, options: WriteOptions): Promise<CentreView> {
@@ -170,6 +180,20 @@ export class CentreRegistry {
     const caughtUp = result.lastPosition === undefined || (await this.deps.readModel.waitFor(result.lastPosition, this.deps.readModelWaitMs ?? 5000).then(() => true, () => false));
     const view = caughtUp ? await this.deps.readModel.get(finess, dayOf(this.deps.clock.now())) : undefined;
     return view ?? this.viewFromStream(finess);
+  }
+
+  /** Whether the centre's registration recorded exactly what this command asks. */
+  private async registeredBy(finess: string, command: CentreCommand): Promise<boolean> {
+    const [first] = await this.deps.store.readStream(centreStreamId(finess), { maxCount: 1 });
+    const [asked] = centreDecider.decide(command, centreDecider.initialState());
+    if (!first || !asked || first.type !== asked.type) return false;
+    // Through JSON, as stored: absent and undefined fields are the same thing.
+    const comparable = (data: unknown): unknown => JSON.parse(JSON.stringify(data));
+    return isDeepStrictEqual(comparable(centreEventSchemas.upcast(first).data), comparable(asked.data));
+  }
+
+  private async current(finess: string): Promise<CentreView> {
+    return (await this.deps.readModel.get(finess, dayOf(this.deps.clock.now()))) ?? this.viewFromStream(finess);
   }
 
   private async viewFromStream(finess: string): Promise<CentreView> {

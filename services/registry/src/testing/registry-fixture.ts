@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { PgliteSqlClient } from '@pcn/eventsourcing';
+import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
 import { createApiApp } from '@pcn/http';
 import { createLogger } from '@pcn/observability';
@@ -15,11 +15,11 @@ export interface RegistryFixture {
   stop(): Promise<void>;
 }
 
-/** The registry on its own schema of an embedded database shared by the test file. */
-export async function startRegistry(sql: PgliteSqlClient, schema: string, bus?: MessageBus): Promise<RegistryFixture> {
+/** The registry on its own schema of an embedded database shared by the test file (events there too, unless `store` is given). */
+export async function startRegistry(sql: PgliteSqlClient, schema: string, bus?: MessageBus, store?: EventStore): Promise<RegistryFixture> {
   const clock = new TestClock();
   const logger = createLogger({ service: 'registry-test', level: 'silent' });
-  const module = await createRegistryModule({ sql, schema, communes: CommuneDirectory.shared(), checkFiness: validateFiness, clock, logger, readModelWaitMs: 300, ...(bus && { bus }) });
+  const module = await createRegistryModule({ sql, schema, communes: CommuneDirectory.shared(), checkFiness: validateFiness, clock, logger, readModelWaitMs: 300, ...(bus && { bus }), ...(store && { store }) });
   await module.start();
   const app = createApiApp({ mounts: [{ path: '/v1/centres', router: module.httpRouter }], logger, openApi: module.openApi });
   return { module, app, clock, stop: () => module.stop() };

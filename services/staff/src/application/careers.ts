@@ -29,6 +29,7 @@ import { today, type CentreDirectory, type Clock, type IdentifierCheck } from '.
 import { everyProfessional, type StaffReadModel } from './read-model';
 import { assignToCentreInput, endAssignmentInput, hireProfessionalInput, promoteInput, recordExitInput } from './schemas';
 import type { StatuteBook } from './statute-book';
+import { hireClaimingRpps } from './rpps-hiring';
 import { professionalStreamId } from './stream-ids';
 import { fteText, identityView, toAssignmentView, type AssignmentView, type PayView, type ProfessionalView } from './views';
 import { writeStream, type WriteOptions } from './write-options';
@@ -75,7 +76,8 @@ export class Careers {
     // The position must exist in the grid in force on the hiring date, with less retained
     // seniority than the échelon lasts: checked before anything is written.
     echelonOn({ statute, grade: parsed.grade, startEchelon: parsed.echelon, startDate: parsed.hiredOn, retainedSeniorityMonths: parsed.retainedSeniorityMonths, date: parsed.hiredOn });
-    // A retried hire with the same idempotency key finds the same professional.
+    // A retried hire with the same idempotency key finds the same professional; one with an RPPS
+    // finds the professional holding that number.
     const professionalId = context.idempotencyKey ? nameBasedUuid(`professional:${context.idempotencyKey}`) : randomUUID();
     const command: ProfessionalCommand = {
       type: 'HireProfessional',
@@ -90,7 +92,11 @@ export class Careers {
       retainedSeniorityMonths: parsed.retainedSeniorityMonths,
       hiredOn: parsed.hiredOn,
     };
-    return this.execute(professionalId, command, { context });
+    if (!rpps) return this.execute(professionalId, command, { context });
+    const hired = await hireClaimingRpps(this.deps.store, this.handler, command, rpps, context, this.deps.clock.now());
+    if (hired.lastPosition !== undefined) await this.deps.readModel.waitFor(hired.lastPosition, this.deps.readModelWaitMs ?? 5000).catch(() => undefined);
+    if (!hired.state.exists) throw new NotFoundError('professional', professionalId);
+    return this.answer(hired.state, hired.revision);
   }
 
   /** As of `asOf`; by default today, or the hiring date for someone hired later. */
@@ -270,10 +276,13 @@ export class Careers {
   private async execute(professionalId: string, command: ProfessionalCommand, options: WriteOptions): Promise<ProfessionalView> {
     const result = await writeStream(this.handler, professionalStreamId(professionalId), command, options, this.deps);
     if (!result.state.exists) throw new NotFoundError('professional', professionalId);
-    // Answer as of today (or the hiring date, for a hire yet to start); `allAssignments` shows
-    // what starts later.
+    return this.answer(result.state, result.revision);
+  }
+
+  /** Answers a write as of today (or the hiring date, for a hire yet to start); `allAssignments` shows what starts later. */
+  private async answer(state: Professional, revision: number): Promise<ProfessionalView> {
     const now = today(this.deps.clock);
-    return this.view(result.state, result.revision, await this.deps.statute.current(), result.state.hiredOn > now ? result.state.hiredOn : now);
+    return this.view(state, revision, await this.deps.statute.current(), state.hiredOn > now ? state.hiredOn : now);
   }
 
   private day(raw: string | undefined, field: 'asOf' | 'on', professional?: Professional): IsoDate {

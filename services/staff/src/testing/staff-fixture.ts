@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { PgliteSqlClient } from '@pcn/eventsourcing';
+import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
 import { createApiApp } from '@pcn/http';
 import { createLogger } from '@pcn/observability';
@@ -30,12 +30,13 @@ export interface StaffFixture {
 /**
  * The staff service on its own schema of an embedded database shared by the test file, with the
  * shipped statute only (no grid published by the test) and three known centres (A in 93, B in
- * 75, C in 69).
+ * 75, C in 69). The event store is the SQL one in that schema unless `store` is given (e.g. the
+ * in-memory one).
  */
 export async function startStaff(
   sql: PgliteSqlClient,
   schema: string,
-  options: { bus?: MessageBus; advancementIntervalMs?: number; statuteDirectory?: string } = {},
+  options: { bus?: MessageBus; advancementIntervalMs?: number; statuteDirectory?: string; store?: EventStore } = {},
 ): Promise<StaffFixture> {
   const clock = new TestClock();
   const logger = createLogger({ service: 'staff-test', level: 'silent' });
@@ -50,6 +51,7 @@ export async function startStaff(
     advancementIntervalMs: options.advancementIntervalMs ?? 0,
     ...(options.bus && { bus: options.bus }),
     ...(options.statuteDirectory && { statuteDirectory: options.statuteDirectory }),
+    ...(options.store && { store: options.store }),
   });
   await module.start();
   const knowCentre = async (centre: Partial<CentreInfo> & { finess: string }, version = 1): Promise<void> => {

@@ -47,7 +47,11 @@ describe('REST /v1/attribution: patients', () => {
     expect(got.headers.etag).toBe('"0"');
     expect(got.body).toEqual(res.body);
 
-    const again = await api().post('/v1/attribution/patients').send(input);
+    // The same registration again is a retry: it answers the patient; another one is refused.
+    const retried = await api().post('/v1/attribution/patients').send(input);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual(res.body);
+    const again = await api().post('/v1/attribution/patients').send({ ...input, communeInsee: '75112' });
     expect(again.status).toBe(409);
     expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
   });

@@ -96,8 +96,10 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
     const neverRegistered = await failure(callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: finess('93099999'), expectedVersion: 0, reason: 'x' })));
     expect(neverRegistered).toMatchObject({ code: status.NOT_FOUND, message: `centre ${finess('93099999')} not found`, resourceInfo: { resourceType: 'centre', resourceName: finess('93099999') } });
 
-    await callUnary(client, 'registerCentre', registration());
-    const twice = await failure(callUnary(client, 'registerCentre', registration()));
+    const registered = await callUnary(client, 'registerCentre', registration());
+    // The same registration again is a retry: it answers the centre; another one is refused.
+    expect(await callUnary(client, 'registerCentre', registration())).toEqual(registered);
+    const twice = await failure(callUnary(client, 'registerCentre', { ...registration(), name: 'Another centre' }));
     expect(twice.code).toBe(status.ALREADY_EXISTS);
 
     const noVersion = await failure(callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), accreditedOn: '2026-03-01' })));

@@ -39,9 +39,12 @@ describe('REST /v1/centres', () => {
     expect(got.body).toEqual(res.body);
   });
 
-  it('refuses a FINESS registered twice', async () => {
-    await register();
-    const res = await register();
+  it('answers the same registration again with the centre it registered (a retry), and refuses another registration of the FINESS', async () => {
+    const first = await register();
+    const retried = await register();
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual(first.body);
+    const res = await register({ ...registration(), name: 'Another centre' });
     expect(res.status).toBe(409);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body).toMatchObject({ type: 'urn:pcn:problem:already-exists', status: 409 });
@@ -266,9 +269,16 @@ describe('REST /v1/centres', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
   });
 
-  it('registers a FINESS once when registrations race: the others are told it already exists', async () => {
-    const results = await Promise.all(Array.from({ length: 5 }, () => register()));
+  it('registers a FINESS once when different registrations race: the others are told it already exists', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => register({ ...registration(), name: `Centre ${i}` })));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    expect((await api().get(`/v1/centres/${finess('93000001')}/history`)).body.entries).toHaveLength(1);
+  });
+
+  it('registers a FINESS once when the same registration is sent several times at once, and answers each with that centre', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => register()));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(results.map((r) => r.body.finess))).toEqual(new Set([finess('93000001')]));
     expect((await api().get(`/v1/centres/${finess('93000001')}/history`)).body.entries).toHaveLength(1);
   });
 

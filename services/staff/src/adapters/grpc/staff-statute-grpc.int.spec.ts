@@ -144,6 +144,16 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     expect(retried.version).toBe(0);
   });
 
+  it('hires one professional per RPPS: the same hire again answers it, another is ALREADY_EXISTS naming the number', async () => {
+    const number = rpps('1000777001');
+    const first = await hire(gp({ rpps: number }));
+    expect((await hire(gp({ rpps: number }))).professionalId).toBe(first.professionalId);
+    const other = await failure(hire(gp({ rpps: number, firstName: 'Someone-else' })));
+    expect(other.code).toBe(status.ALREADY_EXISTS);
+    expect(other.resourceInfo).toMatchObject({ resourceType: 'professional with RPPS', resourceName: number });
+    expect(other.message).toContain(first.professionalId);
+  });
+
   it('answers INVALID_ARGUMENT with field violations, and NOT_FOUND', async () => {
     const badRpps = await failure(hire(gp({ rpps: `${GP_RPPS.slice(0, 10)}${(Number(GP_RPPS[10]) + 1) % 10}` })));
     expect(badRpps.code).toBe(status.INVALID_ARGUMENT);

@@ -4,3 +4,4 @@ export * from './professional-commands';
 export * from './professional-state';
 export * from './professional-decider';
 export * from './career';
+export * from './rpps-claim';
