@@ -6,6 +6,7 @@ import { lockDataDir } from './data-dir-lock';
 import { secureDataDir } from './data-dir-permissions';
 import { FencedSqlClient } from './fenced-sql-client';
 import { initialisePglite } from './pglite-init';
+import { NIR_KEY_FILE } from './targets/nir-key';
 
 export interface Database {
   readonly sql: SqlClient;
@@ -35,7 +36,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     return { sql, description: `postgresql ${redact(config.PG_URL!)}`, close: () => sql.close() };
   }
   const dir = resolve(config.PCN_DATA_DIR);
-  const tightened = secureDataDir(dir);
+  const tightened = secureDataDir(dir, [NIR_KEY_FILE]);
   if (tightened > 0) options.logger.warn({ dataDir: dir, entries: tightened }, 'took group and other permissions away from the data directory (it holds patient data)');
   let fenced: FencedSqlClient | undefined;
   let lost: string | undefined;
@@ -55,7 +56,7 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
     if (lost !== undefined) sql.fence(lost);
     // PostgreSQL rewrites its relation-cache files (pg_internal.init) at every start, and PGlite
     // creates them readable by all whatever the umask.
-    secureDataDir(dir);
+    secureDataDir(dir, [NIR_KEY_FILE]);
     fenced = sql;
     return {
       sql,
