@@ -9,6 +9,8 @@ import { attributionEventSchemas } from './application/event-schemas';
 import { PanelBook } from './application/panel-book';
 import { Panels } from './application/panels';
 import { NirPseudonymiser } from './application/patient-identity';
+import { resolveNirKey, type NirKeyGuardLogger, type NirKeySource } from './application/nir-key-guard';
+import { SqlNirKeyFingerprints } from './adapters/persistence/sql-nir-key-fingerprints';
 import { PatientWriter } from './application/patient-writer';
 import { Patients } from './application/patients';
 import { systemClock, type Clock } from './application/ports';
@@ -41,12 +43,15 @@ export interface AttributionModuleOptions {
   readonly schema?: string;
   /** Event store; defaults to the SQL store in `schema`. */
   readonly store?: EventStore;
-  /** Secret key of the NIR pseudonymisation (HMAC-SHA-256), at least 32 bytes. */
-  readonly nirKey: string | Buffer;
+  /**
+   * Secret key of the NIR pseudonymisation (HMAC-SHA-256), at least 32 bytes, or where to load
+   * (and on an empty store create) it. Checked against the fingerprint stored with the data.
+   */
+  readonly nirKey: string | Buffer | NirKeySource;
   readonly norms?: PanelNorms;
   readonly matchDistanceKm?: number;
   readonly clock?: Clock;
-  readonly logger?: RunnerLogger & RelayLogger;
+  readonly logger?: RunnerLogger & RelayLogger & Partial<NirKeyGuardLogger>;
   /**
    * The bus: attribution publishes `pcn.attribution.v1` and learns centres and GPs from
    * `pcn.registry.v1` and `pcn.staff.v1`. Without it, nothing is published and nothing learnt
@@ -80,8 +85,17 @@ export async function createAttributionModule(options: AttributionModuleOptions)
   const schema = options.schema ?? 'attribution';
   const clock = options.clock ?? systemClock;
   const norms = options.norms ?? DEFAULT_PANEL_NORMS;
-  const identity = new NirPseudonymiser(options.nirKey);
   const store = options.store ?? (await SqlEventStore.open(options.sql, schema));
+  const given = options.nirKey;
+  const source: NirKeySource = typeof given === 'string' || Buffer.isBuffer(given) ? { description: 'the configured key', load: async () => given } : given;
+  const identity = new NirPseudonymiser(
+    await resolveNirKey({
+      source,
+      fingerprints: await SqlNirKeyFingerprints.open(options.sql, schema),
+      holdsPatients: async () => (await store.headPosition({ streamPrefixes: [PATIENT_PREFIX] })) > 0,
+      ...(options.logger && { logger: { warn: (obj, msg) => (options.logger!.warn ?? options.logger!.info).call(options.logger, obj, msg) } }),
+    }),
+  );
   await migrateDirectoryTables(options.sql, schema);
   const projection = new ProjectionRunner(store, options.sql, attributionProjection(schema), {
     schema,

@@ -1,6 +1,7 @@
 export * from './attribution-module';
 export type { AttributionServices } from './application/attribution-services';
 export { NirPseudonymiser, MIN_NIR_KEY_BYTES, WeakNirKeyError } from './application/patient-identity';
+export { NirKeyError, NirKeyMismatchError, NirKeyMissingError, nirKeyFingerprint, type NirKeySource } from './application/nir-key-guard';
 export type { PanelNorms } from './domain/panel/panel-capacity';
 export { CENTRE_TYPES } from './application/ports';
 export { STAFF_TOPIC } from './adapters/messaging/staff-consumer';

@@ -3,12 +3,16 @@ import { createLogger, startTracing } from '@pcn/observability';
 import { ConfigError, loadConfig, TARGETS } from './config';
 import { DataDirLockedError } from './data-dir-lock';
 import { PortInUseError, startSystem } from './system';
+import { NirKeyError } from './targets/nir-key';
 
 /**
  * `node services/backbone/dist/main.js [--target=all|registry|staff|attribution]`: the one binary of the network.
  * Exit codes: 0 after a clean shutdown, 2 for a configuration error, 1 for anything else.
  */
 async function main(): Promise<void> {
+  // Everything this process creates (the embedded database, the NIR key, the lock) is for its
+  // owner only: the data directory holds patient data.
+  process.umask(0o077);
   const { values } = parseArgs({ options: { target: { type: 'string' } }, strict: true });
   const config = loadConfig(process.env, values.target);
   const tracing = startTracing({ serviceName: `pcn-${config.PCN_TARGET === 'all' ? 'backbone' : config.PCN_TARGET}`, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT && { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }) });
@@ -21,6 +25,7 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
+  let failure: Error | undefined;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
@@ -36,6 +41,11 @@ async function main(): Promise<void> {
       .stop()
       .then(() => tracing.shutdown())
       .then(() => {
+        if (failure) {
+          logger.fatal({ err: failure }, 'stopped after a failure');
+          process.exitCode = 1;
+          return;
+        }
         logger.info('stopped cleanly');
         process.exitCode = 0;
       })
@@ -46,6 +56,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  void system.failed.then((error) => {
+    failure = error;
+    logger.fatal({ err: error }, 'cannot go on: refusing every request and shutting down');
+    shutdown('failure');
+  });
 }
 
 main().catch((error: unknown) => {
@@ -53,7 +68,7 @@ main().catch((error: unknown) => {
     process.stderr.write(`${error.message}\nValid targets: ${TARGETS.join(', ')}. See README.md, "Configuration".\n`);
     process.exit(2);
   }
-  if (error instanceof DataDirLockedError || error instanceof PortInUseError) {
+  if (error instanceof DataDirLockedError || error instanceof PortInUseError || error instanceof NirKeyError) {
     process.stderr.write(`pcn: ${error.message}\n`);
     process.exit(1);
   }

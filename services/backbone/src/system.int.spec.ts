@@ -1,5 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { status } from '@grpc/grpc-js';
 import { join } from 'node:path';
 import { registryV1 as pb, staffV1 as staffPb } from '@pcn/contracts';
 import { callUnary, createClient } from '@pcn/grpc';
@@ -9,8 +10,9 @@ import { gpHire, rpps } from '@pcn/staff/testing';
 import { patientInput } from '@pcn/attribution/testing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { loadConfig } from './config';
-import { DataDirLockedError } from './data-dir-lock';
-import { startSystem, type RunningSystem } from './system';
+import { DataDirLockedError, LOCK_FILE } from './data-dir-lock';
+import { DatabaseFencedError } from './fenced-sql-client';
+import { DataDirLostError, startSystem, type RunningSystem } from './system';
 import { writeUntilRefused } from './testing-keep-alive';
 
 const logger = createLogger({ service: 'system-test', level: 'silent' });
@@ -18,9 +20,9 @@ const GP_RPPS = rpps('1000345678');
 let dataDir: string;
 const running: RunningSystem[] = [];
 
-const start = async (env: Record<string, string> = {}): Promise<RunningSystem> => {
+const start = async (env: Record<string, string> = {}, options: { lockCheckIntervalMs?: number } = {}): Promise<RunningSystem> => {
   // No grace period unless a test asks: nothing sits in front of these instances.
-  const system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_SHUTDOWN_GRACE_MS: '0', ...env }), logger);
+  const system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_SHUTDOWN_GRACE_MS: '0', ...env }), logger, options);
   running.push(system);
   return system;
 };
@@ -140,6 +142,27 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
   it('refuses a second instance on the same data directory', async () => {
     await start();
     await expect(start()).rejects.toBeInstanceOf(DataDirLockedError);
+  }, 60_000);
+
+  it('refuses every request (503, UNAVAILABLE) and is not ready once its lock file names another holder', async () => {
+    const system = await start({}, { lockCheckIntervalMs: 50 });
+    const base = `http://127.0.0.1:${system.httpPort}`;
+    writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), token: '0'.repeat(32), since: new Date().toISOString() }));
+    expect(await system.failed).toBeInstanceOf(DataDirLostError);
+
+    const refused = await fetch(`${base}/v1/centres`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(registration('93000001')) });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(await refused.json()).toMatchObject({ status: 503, detail: expect.stringContaining('now names another holder') });
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    const client = createClient(pb.CentreRegistryClient, `127.0.0.1:${system.grpcPort}`);
+    try {
+      await expect(callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: '930000011' }))).rejects.toMatchObject({ code: status.UNAVAILABLE });
+    } finally {
+      client.close();
+    }
+    // Nothing reaches the database any more.
+    await expect(system.registry!.registry.register(registration('93000002'), { actor: 'system-test' })).rejects.toBeInstanceOf(DatabaseFencedError);
   }, 60_000);
 });
 

@@ -14,6 +14,7 @@ import { startAttributionTarget } from './targets/attribution-target';
 import type { TargetContext } from './targets/target-context';
 import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
+import { Fence } from './fence';
 
 /**
  * Kafka in the distributed mode. Embedded: a durable log in the same database (schema
@@ -61,6 +62,18 @@ export interface RunningSystem {
    * services, the bus and the database stop.
    */
   stop(): Promise<void>;
+  /**
+   * Resolves if the system fails for good while running (its data-directory lock was lost): by
+   * then it refuses every request and is not ready; the caller stops it and exits non-zero.
+   */
+  readonly failed: Promise<Error>;
+}
+
+export class DataDirLostError extends Error {
+  constructor(readonly reason: string) {
+    super(`lost the data directory: ${reason}. Another instance may be using it; this one stopped writing and shuts down`);
+    this.name = 'DataDirLostError';
+  }
 }
 
 /**
@@ -68,8 +81,14 @@ export interface RunningSystem {
  * mode, a service name runs that service alone. Whatever was started is stopped again if a
  * later step fails, so a failed start leaves no port or lock behind.
  */
-export async function startSystem(config: Config, logger: Logger): Promise<RunningSystem> {
+export async function startSystem(config: Config, logger: Logger, options: { lockCheckIntervalMs?: number } = {}): Promise<RunningSystem> {
+  const fence = new Fence();
+  let ready = false;
+  let fail!: (error: Error) => void;
+  const failed = new Promise<Error>((resolve) => (fail = resolve));
   const stops: (() => Promise<void>)[] = [];
+  // Created before the database, so that a lock lost during the start can already report NOT_SERVING.
+  const grpc: GrpcServer = createGrpcServer({ logger });
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) {
       try {
@@ -81,21 +100,29 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
   };
   try {
     const metrics = createMetrics({ defaultLabels: { target: config.PCN_TARGET } });
-    const database: Database = await openDatabase(config);
+    const database: Database = await openDatabase(config, {
+      logger,
+      ...(options.lockCheckIntervalMs !== undefined && { lockCheckIntervalMs: options.lockCheckIntervalMs }),
+      onLockLost: (reason) => {
+        fence.close(reason);
+        ready = false;
+        grpc.setServingStatus('', 'NOT_SERVING');
+        fail(new DataDirLostError(reason));
+      },
+    });
     stops.push(() => database.close());
     logger.info({ database: database.description }, 'database open');
 
     const bus = await openBus(config, database, logger, metrics.registry);
     stops.push(() => bus.close());
 
-    const grpc: GrpcServer = createGrpcServer({ logger });
     const ctx: TargetContext = {
       config,
       database,
       bus,
       logger,
       metrics,
-      grpc,
+      grpc: { addService: (definition, implementation) => grpc.addService(definition, fence.grpc(implementation)) },
       unaryOptions: { logger, registry: metrics.registry },
       mounts: [],
       openApis: [],
@@ -111,11 +138,10 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     const unwatch = watchProjections(ctx.projections, metrics);
     stops.push(async () => unwatch());
 
-    let ready = false;
     let draining = false;
     const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
     const app = createApiApp({ mounts: ctx.mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready, draining: () => draining });
-    const http = new GracefulHttpServer(app, logger.child({ module: 'http' }));
+    const http = new GracefulHttpServer(fence.http(app), logger.child({ module: 'http' }));
     const httpPort = await listen(http, config.PCN_HTTP_PORT, config.PCN_HOST);
     // On a failed start, or after `drain` below (then the same promise): closes at once.
     stops.push(async () => void (await http.drain({ graceMs: 0, timeoutMs: config.PCN_SHUTDOWN_TIMEOUT_MS })));
@@ -124,7 +150,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       throw /No address added/.test(error.message) ? new PortInUseError(config.PCN_HOST, config.PCN_GRPC_PORT, 'gRPC (PCN_GRPC_PORT)') : error;
     });
     stops.push(() => grpc.shutdown(config.PCN_SHUTDOWN_TIMEOUT_MS));
-    ready = true;
+    ready = !fence.closed;
 
     const drain = async (): Promise<void> => {
       // Not ready from the first step of a shutdown, so load balancers stop sending requests;
@@ -150,6 +176,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       ...(staff && { staff }),
       ...(attribution && { attribution }),
       bus,
+      failed,
       stop: () => (stopped ??= drain().finally(stopAll)),
     };
   } catch (error) {

@@ -1,7 +1,7 @@
 import { attributionV1 } from '@pcn/contracts';
 import { KurrentDbEventStore } from '@pcn/eventsourcing';
 import { ATTRIBUTION_STREAM_PREFIXES, attributionGrpcService, createAttributionModule, type AttributionModule } from '@pcn/attribution';
-import { nirKey } from './nir-key';
+import { nirKeySource } from './nir-key';
 import type { TargetContext } from './target-context';
 
 /** Attribution: REST `/v1/attribution`, gRPC `pcn.attribution.v1.Attribution`, topic `pcn.attribution.v1`. */
@@ -14,7 +14,7 @@ export async function startAttributionTarget(ctx: TargetContext): Promise<Attrib
     sql: ctx.database.sql,
     schema: 'attribution',
     ...(store && { store }),
-    nirKey: await nirKey(config, logger),
+    nirKey: nirKeySource(config, logger),
     norms: { national: config.PCN_ATTRIBUTION_PANEL_NORM, byCentreType: config.PCN_ATTRIBUTION_PANEL_NORMS_BY_TYPE ?? {} },
     matchDistanceKm: config.PCN_ATTRIBUTION_MATCH_DISTANCE_KM,
     logger,

@@ -13,7 +13,8 @@ export interface TargetContext {
   readonly bus: MessageBus;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly grpc: GrpcServer;
+  /** Where a target adds its gRPC service (behind the system's fence). */
+  readonly grpc: Pick<GrpcServer, 'addService'>;
   readonly unaryOptions: UnaryOptions;
   readonly mounts: ApiMount[];
   readonly openApis: object[];
