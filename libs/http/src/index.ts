@@ -5,3 +5,5 @@ export * from './command-context';
 export * from './api-app';
 export * from './tracing-middleware';
 export * from './request-fields';
+export * from './path-segments';
+export * from './client-errors';
