@@ -34,6 +34,10 @@ describe('unsafeTextViolations', () => {
     ]);
   });
 
+  it('names the field of a generated oneof union by its case', () => {
+    expect(unsafeTextViolations({ patient: { ref: { $case: 'patientId', value: 'a\u0000' } } })).toEqual([{ field: 'patient.patientId', description: expect.stringMatching(/NUL/) }]);
+  });
+
   it('refuses __proto__ as a key, which an object would silently drop', () => {
     expect(unsafeTextViolations(JSON.parse('{"grades":{"__proto__":{"label":"x"}}}'))).toEqual([{ field: 'grades.__proto__', description: expect.stringMatching(/reserved/) }]);
   });

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { textDefect } from './safe-text';
 
+import { MAX_INPUT_STRING } from './field-guard';
+
 /** Longest string any field takes unless its own helper says less: ids, codes and tokens are far shorter. */
-export const MAX_STRING = 10_000;
+export const MAX_STRING = MAX_INPUT_STRING;
 
 /**
  * A string of at most `max` characters that the stores can keep (no NUL, no lone surrogate).

@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApiApp } from '@pcn/http';
+import { createApiApp, createApiServer, type ApiMount } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
+import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
 import { KafkaBus, SqlBus, type MessageBus } from '@pcn/messaging';
 import type { RegistryModule } from '@pcn/registry';
@@ -56,6 +57,9 @@ export interface RunningSystem {
   readonly staff?: StaffModule;
   readonly attribution?: AttributionModule;
   readonly bus: MessageBus;
+  /** The REST routers and where they are mounted, and the gRPC services served (as the fuzz suite walks them). */
+  readonly mounts: readonly ApiMount[];
+  readonly grpcServices: readonly ServiceDefinition[];
   stop(): Promise<void>;
 }
 
@@ -110,7 +114,7 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
     let ready = false;
     const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
     const app = createApiApp({ mounts: ctx.mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready });
-    const http = await listen(createServer(app), config.PCN_HTTP_PORT, config.PCN_HOST);
+    const http = await listen(createApiServer(app), config.PCN_HTTP_PORT, config.PCN_HOST);
     stops.push(() => new Promise<void>((resolve) => http.close(() => resolve())));
     const grpcPort = await grpc.start(config.PCN_HOST, config.PCN_GRPC_PORT).catch((error: Error) => {
       // grpc-js reports a taken port only as "No address added out of total 1 resolved".
@@ -131,6 +135,8 @@ export async function startSystem(config: Config, logger: Logger): Promise<Runni
       ...(staff && { staff }),
       ...(attribution && { attribution }),
       bus,
+      mounts: ctx.mounts,
+      grpcServices: grpc.definitions,
       stop: stopAll,
     };
   } catch (error) {

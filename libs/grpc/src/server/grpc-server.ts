@@ -37,6 +37,7 @@ export class GrpcServer {
   private readonly server: Server;
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
   private readonly services = new Set<string>();
+  private readonly added: ServiceDefinition[] = [];
   private state: State = 'created';
   private stopped: Promise<void> | undefined;
 
@@ -57,6 +58,7 @@ export class GrpcServer {
     const name = serviceNameOf(definition);
     this.server.addService(guardedDefinition(definition), implementation);
     this.services.add(name);
+    this.added.push(definition);
     this.health.setStatus(name, 'NOT_SERVING');
     return this;
   }
@@ -69,6 +71,11 @@ export class GrpcServer {
   /** Names of the services added so far. */
   get serviceNames(): readonly string[] {
     return [...this.services];
+  }
+
+  /** The definitions of the services added so far, as given (tests derive their calls from them). */
+  get definitions(): readonly ServiceDefinition[] {
+    return [...this.added];
   }
 
   /** Binds and starts serving; resolves with the bound port (the chosen one when `port` is 0). */

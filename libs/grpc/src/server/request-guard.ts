@@ -46,16 +46,16 @@ export function guardedDefinition<S extends ServiceDefinition>(definition: S, de
       requestDeserialize: (bytes: Buffer) => {
         let request: unknown;
         try {
+          // Decoded against the descriptor first: the generated decoder stops quietly at a length
+          // running past the end, turns Timestamps into Dates (losing the nanos), and fails on
+          // seconds beyond what a Date holds without naming the field.
+          const timestamps = input === undefined ? [] : wireViolations(input, bytes, checkTimestamps);
+          if (timestamps.length > 0) return refused(new ValidationError(timestamps.slice(0, MAX_VIOLATIONS)));
           request = method.requestDeserialize(bytes);
         } catch (error) {
           return refused(ValidationError.field(REQUEST_FIELD, `is not a valid protobuf encoding of the request message: ${(error as Error).message}`));
         }
-        let violations: FieldViolation[];
-        try {
-          violations = [...(checkTimestamps ? timestampViolations(input, bytes) : []), ...unsafeTextViolations(request)];
-        } catch (error) {
-          return refused(ValidationError.field(REQUEST_FIELD, `is not a valid protobuf encoding of the request message: ${(error as Error).message}`));
-        }
+        const violations = unsafeTextViolations(request);
         return violations.length > 0 ? refused(new ValidationError(violations.slice(0, MAX_VIOLATIONS))) : request;
       },
     };
@@ -94,10 +94,14 @@ function holdsTimestamp(message: DescMessage, seen: Set<string>): boolean {
   });
 }
 
-/** Every Timestamp of the request outside RFC 3339, read from the wire (the generated Date hides nanos). */
-function timestampViolations(input: DescMessage, bytes: Uint8Array): FieldViolation[] {
+/**
+ * Decodes the request strictly (throws on a malformed encoding) and lists every Timestamp
+ * outside RFC 3339, read from the wire (the generated Date hides the nanos).
+ */
+function wireViolations(input: DescMessage, bytes: Uint8Array, checkTimestamps: boolean): FieldViolation[] {
+  const decoded = fromBinary(input, bytes);
   const violations: FieldViolation[] = [];
-  walk(reflect(input, fromBinary(input, bytes)), '', violations);
+  if (checkTimestamps) walk(reflect(input, decoded), '', violations);
   return violations;
 }
 

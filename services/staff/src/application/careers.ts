@@ -10,7 +10,7 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '@pcn/eventsourcing';
-import { parseInput } from '@pcn/validation';
+import { checkUuid, parseInput } from '@pcn/validation';
 import { professionalDecider } from '../domain/professional/professional-decider';
 import type { ProfessionalCommand } from '../domain/professional/professional-commands';
 import type { ProfessionalEvent } from '../domain/professional/professional-events';
@@ -95,11 +95,13 @@ export class Careers {
 
   /** As of `asOf`; by default today, or the hiring date for someone hired later. */
   async get(professionalId: string, asOf?: string): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const { state, revision } = await this.load(professionalId);
     return this.view(state, revision, await this.deps.statute.current(), this.day(asOf, 'asOf', state));
   }
 
   async computePay(professionalId: string, on?: string): Promise<PayView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const { state } = await this.load(professionalId);
     const day = this.day(on, 'on', state);
     const statute = await this.deps.statute.current();
@@ -130,6 +132,7 @@ export class Careers {
   }
 
   async assign(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(assignToCentreInput, input);
     const centreFiness = this.identifier(this.deps.checkFiness, parsed.centreFiness, 'centreFiness');
     await requireOpenCentre(this.deps.centres, centreFiness, parsed.startOn, parsed.endOn);
@@ -148,12 +151,14 @@ export class Careers {
   }
 
   async endAssignment(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(endAssignmentInput, input);
     return this.execute(professionalId, { type: 'EndAssignment', assignmentId: parsed.assignmentId, endOn: parsed.endOn, reason: 'request' }, options);
   }
 
   /** Promotion to another grade, classed at equal or immediately higher pay (docs/statute/career-rules.md). */
   async promote(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(promoteInput, input);
     const { state, revision } = await this.load(professionalId);
     if (options.expectedVersion !== undefined && options.expectedVersion !== revision) {
@@ -188,6 +193,7 @@ export class Careers {
   }
 
   async recordExit(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(recordExitInput, input);
     return this.execute(professionalId, { type: 'RecordExit', exitOn: parsed.exitOn, reason: parsed.reason }, options);
   }
@@ -223,12 +229,14 @@ export class Careers {
   }
 
   async history(professionalId: string): Promise<RecordedEvent[]> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const { events } = await this.handler.load(professionalStreamId(professionalId));
     if (events.length === 0) throw new NotFoundError('professional', professionalId);
     return events;
   }
 
   async load(professionalId: string): Promise<{ state: Professional; revision: number }> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const { state, revision } = await this.handler.load(professionalStreamId(professionalId));
     if (!state.exists) throw new NotFoundError('professional', professionalId);
     return { state, revision };
