@@ -17,10 +17,10 @@ export function pathSegmentsGuard(): RequestHandler {
       try {
         decoded = decodeURIComponent(raw);
       } catch {
-        return next(ValidationError.field('(path)', `segment ${i} (${echo(raw)}) is not valid percent-encoding of UTF-8 text (RFC 3986)`));
+        return next(ValidationError.field('(path)', `path segment ${i} (${echo(raw)}) is not valid percent-encoding of UTF-8 text (RFC 3986)`));
       }
       const defect = textDefect(decoded);
-      if (defect) return next(ValidationError.field('(path)', `segment ${i} ${defect}`));
+      if (defect) return next(ValidationError.field('(path)', `path segment ${i} (${echo(raw)}): ${defect}`));
     }
     next();
   };
