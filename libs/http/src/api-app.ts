@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import { problemHandler, type ProblemLogger } from './problem';
 import { HttpError } from './http-errors';
 import { tracingMiddleware } from './tracing-middleware';
+import { pathSegmentsGuard } from './path-segments';
 
 export interface ApiMount {
   readonly path: string;
@@ -35,6 +36,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(tracingMiddleware());
+  app.use(pathSegmentsGuard());
   app.use(express.json({ limit: options.bodyLimit ?? '256kb' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {

@@ -1,7 +1,6 @@
 import type { Request } from 'express';
-import { ValidationError, type CommandContext } from '@pcn/eventsourcing';
-
-const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+import type { CommandContext } from '@pcn/eventsourcing';
+import { checkIdempotencyKey } from '@pcn/validation';
 
 /**
  * Who is calling and the causal chain, from headers. Authentication is not in place yet: the
@@ -9,9 +8,7 @@ const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
  */
 export function commandContext(req: Request): CommandContext {
   const idempotencyKey = req.get('Idempotency-Key');
-  if (idempotencyKey !== undefined && !KEY.test(idempotencyKey)) {
-    throw ValidationError.field('Idempotency-Key', 'must be 1 to 128 characters among letters, digits and . _ : -');
-  }
+  if (idempotencyKey !== undefined) checkIdempotencyKey(idempotencyKey, 'Idempotency-Key');
   const correlationId = req.get('X-Correlation-Id');
   return {
     actor: req.get('X-PCN-Actor')?.slice(0, 200) || 'anonymous',

@@ -13,7 +13,6 @@ describe('optionalIfMatch', () => {
 
   it.each([
     ['"3"', 3],
-    ['W/"12"', 12],
     ['  "0"  ', 0],
   ])('reads the version of %s', (header, version) => {
     expect(optionalIfMatch(withIfMatch(header))).toBe(version);
@@ -22,6 +21,16 @@ describe('optionalIfMatch', () => {
   it.each(['3', '"three"', '"1", "2"', '*'])('refuses the malformed %s, naming the header', (header) => {
     expect(() => optionalIfMatch(withIfMatch(header))).toThrow(ValidationError);
     expect(() => optionalIfMatch(withIfMatch(header))).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ field: 'If-Match' })] }));
+  });
+
+  it('answers 412 to a weak tag: RFC 9110 never matches one in If-Match', () => {
+    expect(() => optionalIfMatch(withIfMatch('W/"0"'))).toThrow(expect.objectContaining({ status: 412 }));
+    expect(() => requireIfMatch(withIfMatch(' W/"12" '))).toThrow(HttpError);
+  });
+
+  it('does not repeat a long malformed header in full', () => {
+    const header = `"${'x'.repeat(5000)}"`;
+    expect(() => optionalIfMatch(withIfMatch(header))).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ description: expect.stringMatching(/^.{0,200}$/) })] }));
   });
 });
 

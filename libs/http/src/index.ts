@@ -6,3 +6,5 @@ export * from './api-app';
 export * from './tracing-middleware';
 export * from './request-fields';
 export * from './graceful-server';
+export * from './path-segments';
+export * from './client-errors';

@@ -1,6 +1,15 @@
 import type { ErrorRequestHandler } from 'express';
 import { isDomainError, PreconditionFailedError, ProjectionTimeoutError, type DomainError } from '@pcn/eventsourcing';
 import { HttpError } from './http-errors';
+import { echo } from '@pcn/validation';
+
+// A detail may repeat what the caller sent (an id in a "not found"): bounded, as are the violations.
+const MAX_DETAIL = 1000;
+const MAX_VIOLATIONS = 50;
+const boundViolations = (violations: unknown): unknown =>
+  Array.isArray(violations)
+    ? violations.slice(0, MAX_VIOLATIONS).map((v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? echo(x, 500) : x])))
+    : violations;
 
 /** RFC 9457 problem details, with `errors` (field violations) or `violations` as extensions. */
 export interface Problem {
@@ -47,15 +56,15 @@ export function toProblem(error: unknown): Problem {
   }
   if (isDomainError(error)) {
     const { status, title } = DOMAIN_STATUS[error.kind];
-    const base = { type: TYPE(error.kind.replace(/_/g, '-')), title, status, detail: error.message };
-    if (error.kind === 'invalid_argument') return { ...base, errors: (error as unknown as { violations: unknown }).violations };
+    const base = { type: TYPE(error.kind.replace(/_/g, '-')), title, status, detail: echo(error.message, MAX_DETAIL) };
+    if (error.kind === 'invalid_argument') return { ...base, errors: boundViolations((error as unknown as { violations: unknown }).violations) };
     // The figures of a refusal (e.g. `count`, `capacity`) as extension members; the standard members win a clash.
-    if (error instanceof PreconditionFailedError) return { ...error.info, ...base, violations: error.violations };
-    if (error.kind === 'failed_precondition') return { ...base, violations: (error as unknown as { violations: unknown }).violations };
+    if (error instanceof PreconditionFailedError) return { ...error.info, ...base, violations: boundViolations(error.violations) };
+    if (error.kind === 'failed_precondition') return { ...base, violations: boundViolations((error as unknown as { violations: unknown }).violations) };
     return base;
   }
   if (error instanceof HttpError) {
-    return { type: TYPE(error.title.toLowerCase().replace(/\s+/g, '-')), title: error.title, status: error.status, detail: error.message };
+    return { type: TYPE(error.title.toLowerCase().replace(/\s+/g, '-')), title: error.title, status: error.status, detail: echo(error.message, MAX_DETAIL) };
   }
   const bodyError = error as { type?: string; status?: number; expose?: boolean; message?: string };
   if (bodyError?.type === 'entity.parse.failed') {
@@ -63,6 +72,10 @@ export function toProblem(error: unknown): Problem {
   }
   if (bodyError?.type === 'entity.too.large') {
     return { type: TYPE('body-too-large'), title: 'Body too large', status: 413, detail: 'the body exceeds the size limit' };
+  }
+  if (error instanceof URIError) {
+    // The router failed to decode a parameter; the path guard refuses such paths first.
+    return { type: TYPE('malformed-path'), title: 'Malformed path', status: 400, detail: 'a path segment is not valid percent-encoding of UTF-8 text (RFC 3986)' };
   }
   if (bodyError?.expose && typeof bodyError.status === 'number' && bodyError.status < 500) {
     return { type: TYPE('bad-request'), title: 'Bad request', status: bodyError.status, detail: String(bodyError.message) };

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { ValidationError, type FieldViolation } from '@pcn/eventsourcing';
+import { echo, textDefect } from '@pcn/validation';
 
 /**
  * The query parameters a route accepts, one value each (an empty one counts as absent). An
@@ -10,10 +11,13 @@ export function queryOf(req: Request, accepted: readonly string[]): Record<strin
   const values: Record<string, string> = {};
   const violations: FieldViolation[] = [];
   for (const [name, value] of Object.entries(req.query)) {
+    const defect = typeof value === 'string' ? textDefect(value) : undefined;
     if (!accepted.includes(name)) {
-      violations.push({ field: name, description: `unknown query parameter; this route accepts ${accepted.length > 0 ? accepted.join(', ') : 'none'}` });
+      violations.push({ field: echo(name), description: `unknown query parameter; this route accepts ${accepted.length > 0 ? accepted.join(', ') : 'none'}` });
     } else if (typeof value !== 'string') {
       violations.push({ field: name, description: 'must be given once' });
+    } else if (defect) {
+      violations.push({ field: name, description: defect });
     } else if (value !== '') {
       values[name] = value;
     }
@@ -31,6 +35,6 @@ export function bodyWithPathField(body: unknown, field: string, value: string): 
   const given = body ?? {};
   if (typeof given !== 'object' || Array.isArray(given)) return given;
   const current = (given as Record<string, unknown>)[field];
-  if (current !== undefined && current !== value) throw ValidationError.field(field, `is given by the path (${value}); leave it out of the body`);
+  if (current !== undefined && current !== value) throw ValidationError.field(field, `is given by the path (${echo(value)}); leave it out of the body`);
   return { ...given, [field]: value };
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApiApp, GracefulHttpServer } from '@pcn/http';
+import { answerClientErrors, createApiApp, GracefulHttpServer, type ApiMount } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
+import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
 import { KafkaBus, SqlBus, type MessageBus } from '@pcn/messaging';
 import type { RegistryModule } from '@pcn/registry';
@@ -55,6 +56,9 @@ export interface RunningSystem {
   readonly staff?: StaffModule;
   readonly attribution?: AttributionModule;
   readonly bus: MessageBus;
+  /** The REST routers and where they are mounted, and the gRPC services served (as the fuzz suite walks them). */
+  readonly mounts: readonly ApiMount[];
+  readonly grpcServices: readonly ServiceDefinition[];
   /**
    * Drains, then stops: readiness down and gRPC NOT_SERVING at once, REST answers carry
    * `Connection: close`; both keep serving for PCN_SHUTDOWN_GRACE_MS, then refuse new
@@ -142,6 +146,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
     const app = createApiApp({ mounts: ctx.mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready, draining: () => draining });
     const http = new GracefulHttpServer(fence.http(app), logger.child({ module: 'http' }));
+    answerClientErrors(http.server);
     const httpPort = await listen(http, config.PCN_HTTP_PORT, config.PCN_HOST);
     // On a failed start, or after `drain` below (then the same promise): closes at once.
     stops.push(async () => void (await http.drain({ graceMs: 0, timeoutMs: config.PCN_SHUTDOWN_TIMEOUT_MS })));
@@ -178,6 +183,8 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       bus,
       failed,
       stop: () => (stopped ??= drain().finally(stopAll)),
+      mounts: ctx.mounts,
+      grpcServices: grpc.definitions,
     };
   } catch (error) {
     await stopAll();

@@ -11,6 +11,7 @@ import {
   ValidationError,
 } from '@pcn/eventsourcing';
 import { encodeStatus, packAny, STATUS_DETAILS_KEY } from './status-details';
+import { bounded, MAX_DESCRIPTION, MAX_FIELD, MAX_MESSAGE } from './bounded-text';
 
 /** `ErrorInfo.domain` of every error the backbone raises. */
 export const ERROR_DOMAIN = 'pcn';
@@ -44,7 +45,7 @@ export function toGrpcError(error: unknown): GrpcErrorStatus {
   if (!isDomainError(error)) return withDetails(Status.INTERNAL, INTERNAL_ERROR_MESSAGE, []);
   const code = codeOf(error);
   if (code === undefined) return withDetails(Status.INTERNAL, INTERNAL_ERROR_MESSAGE, []);
-  return withDetails(code, error.message, [errorInfo(error), ...detailsOf(error)]);
+  return withDetails(code, bounded(error.message, MAX_MESSAGE), [errorInfo(error), ...detailsOf(error)]);
 }
 
 function codeOf(error: DomainError): Status | undefined {
@@ -102,14 +103,14 @@ function detailsOf(error: DomainError): googleProtobufAny.Any[] {
   if (error instanceof ValidationError) {
     return [
       packAny('google.rpc.BadRequest', BadRequest, {
-        fieldViolations: error.violations.map(({ field, description }) => ({ field, description })),
+        fieldViolations: error.violations.slice(0, 50).map(({ field, description }) => ({ field: bounded(field, MAX_FIELD), description: bounded(description, MAX_DESCRIPTION) })),
       }),
     ];
   }
   if (error instanceof PreconditionFailedError) {
     return [
       packAny('google.rpc.PreconditionFailure', PreconditionFailure, {
-        violations: error.violations.map(({ type, subject, description }) => ({ type, subject, description })),
+        violations: error.violations.map(({ type, subject, description }) => ({ type, subject: bounded(subject, MAX_FIELD), description: bounded(description, MAX_DESCRIPTION) })),
       }),
     ];
   }
@@ -117,9 +118,9 @@ function detailsOf(error: DomainError): googleProtobufAny.Any[] {
     return [
       packAny('google.rpc.ResourceInfo', ResourceInfo, {
         resourceType: error.resource,
-        resourceName: error.id,
+        resourceName: bounded(error.id, MAX_FIELD),
         owner: '',
-        description: error.message,
+        description: bounded(error.message, MAX_MESSAGE),
       }),
     ];
   }

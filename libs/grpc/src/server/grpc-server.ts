@@ -10,6 +10,7 @@ import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createReflectionService } from './reflection';
+import { guardedDefinition } from './request-guard';
 
 export interface GrpcServerOptions {
   readonly logger: Logger;
@@ -36,6 +37,7 @@ export class GrpcServer {
   private readonly server: Server;
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
   private readonly services = new Set<string>();
+  private readonly added: ServiceDefinition[] = [];
   private state: State = 'created';
   private stopped: Promise<void> | undefined;
 
@@ -44,14 +46,19 @@ export class GrpcServer {
     this.health.addToServer(this.server);
   }
 
-  /** Serves `definition` (a generated `XxxService`); call before `start`. */
+  /**
+   * Serves `definition` (a generated `XxxService`); call before `start`. Its deserializers are
+   * guarded: a request that does not decode or holds invalid values is answered INVALID_ARGUMENT
+   * by the `unary` adapter (logged and counted) instead of grpc-js's bare INTERNAL.
+   */
   addService(definition: ServiceDefinition, implementation: UntypedServiceImplementation): this {
     if (this.state !== 'created') {
       throw new Error('services must be added before the gRPC server starts (reflection lists them at start)');
     }
     const name = serviceNameOf(definition);
-    this.server.addService(definition, implementation);
+    this.server.addService(guardedDefinition(definition), implementation);
     this.services.add(name);
+    this.added.push(definition);
     this.health.setStatus(name, 'NOT_SERVING');
     return this;
   }
@@ -64,6 +71,11 @@ export class GrpcServer {
   /** Names of the services added so far. */
   get serviceNames(): readonly string[] {
     return [...this.services];
+  }
+
+  /** The definitions of the services added so far, as given (tests derive their calls from them). */
+  get definitions(): readonly ServiceDefinition[] {
+    return [...this.added];
   }
 
   /** Binds and starts serving; resolves with the bound port (the chosen one when `port` is 0). */

@@ -6,6 +6,7 @@ import { type GrpcErrorStatus, toGrpcError } from '../errors/to-grpc-error';
 import { statusName } from '../status-name';
 import { actorOf, type CallContext, deadlineOf } from './call-context';
 import { parseMethodPath } from './method-path';
+import { refusalOf } from './request-guard';
 import { grpcServerMetrics } from './metrics';
 import { endServerSpan, startServerSpan, TRACER_NAME } from './tracing';
 
@@ -108,6 +109,12 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, options: UnaryO
       method: name.method,
       logger,
     };
+    // A request the guarded deserializer refused (see request-guard.ts) never reaches the handler.
+    const refusal = refusalOf(call.request);
+    if (refusal) {
+      const error = toGrpcError(refusal);
+      return finish({ code: error.code, error, cause: refusal });
+    }
     // The executor turns a synchronous throw into a rejection; context.with makes the call's
     // span the parent of whatever the handler traces.
     new Promise<Res>((resolve) => resolve(context.with(callContext, () => handler(call.request, ctx)))).then(

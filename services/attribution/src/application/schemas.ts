@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, pageSize, text } from '@pcn/validation';
+import { isoDate, pageSize, pageToken, text, uuid } from '@pcn/validation';
 import { CommuneDirectory, validateFiness, validateInseeCode, validateNir, validateRpps, type Validation } from '@pcn/referential';
 import { SEXES } from '../domain/patient/patient-profile';
 import { CALLER_CHANNELS, CALLER_END_REASONS } from '../domain/patient/patient-events';
@@ -92,22 +92,22 @@ export const MAX_MATCH_BATCH = 1000;
 export const MAX_DISTANCE_KM = 200;
 export const matchInput = z.strictObject({
   territory: territoryInput,
-  maxDistanceKm: z.coerce.number().positive('must be greater than 0').max(MAX_DISTANCE_KM).optional(),
+  maxDistanceKm: z.number().positive('must be greater than 0').max(MAX_DISTANCE_KM).optional(),
   limit: pageSize(100, MAX_MATCH_BATCH),
 });
 
-export const proposalIdField = z.uuid('must be a proposal id (a UUID)');
+export const proposalIdField = uuid('a proposal id');
 export const declineInput = z.strictObject({ proposalId: proposalIdField, reason: text(500) });
 export const confirmInput = z.strictObject({ proposalId: proposalIdField });
 
 export const MAX_PAGE = 1000;
-export const panelQuery = z.strictObject({ rpps: rppsField, pageSize: pageSize(100, MAX_PAGE), pageToken: z.string().max(200).optional() });
+export const panelQuery = z.strictObject({ rpps: rppsField, pageSize: pageSize(100, MAX_PAGE), pageToken: pageToken.optional() });
 export const setCapacityInput = z.strictObject({
   rpps: rppsField,
   capacity: z.number().int('must be a whole number').min(0).max(MAX_CAPACITY).nullable(),
   reason: text(500),
 });
-export const rosterQuery = z.strictObject({ centreFiness: finessField, asOf: isoDate.optional(), pageSize: pageSize(500, MAX_PAGE), pageToken: z.string().max(200).optional() });
+export const rosterQuery = z.strictObject({ centreFiness: finessField, asOf: isoDate.optional(), pageSize: pageSize(500, MAX_PAGE), pageToken: pageToken.optional() });
 export const coverageQuery = z.strictObject({ territory: territoryInput, asOf: isoDate.optional() });
 
 export type RegisterPatientInput = z.input<typeof registerPatientInput>;

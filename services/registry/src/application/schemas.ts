@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, text } from '@pcn/validation';
+import { isoDate, pageSize, pageToken, str, text } from '@pcn/validation';
 import { CENTRE_SERVICES, CENTRE_STATUSES, CENTRE_TYPES, HEALTH_PROJECT_AXES, MANAGER_KINDS } from '../domain/centre';
 
 /**
@@ -18,6 +18,7 @@ export const managerInput = z.strictObject({
   name: text(200),
   siren: z
     .string()
+    .max(9, { error: 'must be 9 digits', abort: true })
     .regex(/^\d{9}$/, 'must be 9 digits')
     .optional(),
 });
@@ -25,7 +26,7 @@ export const managerInput = z.strictObject({
 export const addressInput = z.strictObject({
   line1: text(200),
   line2: text(200).optional(),
-  postalCode: z.string().regex(/^\d{5}$/, 'must be 5 digits'),
+  postalCode: str(5).regex(/^\d{5}$/, 'must be 5 digits'),
   city: text(100),
 });
 
@@ -52,7 +53,7 @@ export const healthProjectInput = z.strictObject({
   axes: uniqueList(z.enum(HEALTH_PROJECT_AXES), HEALTH_PROJECT_AXES.length),
 });
 
-const inseeCode = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'must be an INSEE commune code (5 characters, 2A/2B for Corsica)');
+const inseeCode = str(5).regex(/^(\d{5}|2[AB]\d{3})$/, 'must be an INSEE commune code (5 characters, 2A/2B for Corsica)');
 
 const detailsShape = {
   name: text(200),
@@ -70,7 +71,7 @@ const detailsShape = {
 };
 
 export const registerCentreInput = z.strictObject({
-  finess: z.string().max(20, 'must be at most 20 characters'),
+  finess: str(20),
   ...detailsShape,
 });
 export type RegisterCentreInput = z.output<typeof registerCentreInput>;
@@ -98,23 +99,21 @@ export const reinstateCentreInput = z.strictObject({});
 export const closeCentreInput = z.strictObject({ effectiveDate: isoDate, reason: text(500) });
 
 export const listCentresInput = z.strictObject({
-  departement: z
-    .string()
+  departement: str(3)
     .regex(/^(\d{2,3}|2[AB])$/, 'must be a département code')
     .optional(),
-  region: z
-    .string()
+  region: str(2)
     .regex(/^\d{2}$/, 'must be a région code (2 digits)')
     .optional(),
   status: z.enum(CENTRE_STATUSES).optional(),
   type: z.enum(CENTRE_TYPES).optional(),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
-  pageToken: z.string().max(200).optional(),
+  pageSize: pageSize(50, 500),
+  pageToken: pageToken.optional(),
 });
 export type ListCentresInput = z.output<typeof listCentresInput>;
 
 /** `asOf`: an instant of the event log; `on`: a business day. See CentreRegistry.get. */
 export const getCentreInput = z.strictObject({
-  asOf: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }).optional(),
+  asOf: str(40).pipe(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' })).optional(),
   on: isoDate.optional(),
 });

@@ -10,7 +10,7 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '@pcn/eventsourcing';
-import { parseInput } from '@pcn/validation';
+import { checkUuid, parseInput } from '@pcn/validation';
 import { professionalDecider } from '../domain/professional/professional-decider';
 import type { ProfessionalCommand } from '../domain/professional/professional-commands';
 import type { ProfessionalEvent } from '../domain/professional/professional-events';
@@ -101,11 +101,13 @@ export class Careers {
 
   /** As of `asOf`; by default today, or the hiring date for someone hired later. */
   async get(professionalId: string, asOf?: string): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const { state, revision } = await this.load(professionalId);
     return this.view(state, revision, await this.deps.statute.current(), this.day(asOf, 'asOf', state));
   }
 
   async computePay(professionalId: string, on?: string): Promise<PayView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const { state } = await this.load(professionalId);
     const day = this.day(on, 'on', state);
     const statute = await this.deps.statute.current();
@@ -137,6 +139,7 @@ export class Careers {
 
   /** The assignment made, and the professional after it (`assignmentId`: where to read it). */
   async assign(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<{ readonly assignmentId: string; readonly professional: ProfessionalView }> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(assignToCentreInput, input);
     const centreFiness = this.identifier(this.deps.checkFiness, parsed.centreFiness, 'centreFiness');
     await requireOpenCentre(this.deps.centres, centreFiness, parsed.startOn, parsed.endOn);
@@ -163,12 +166,14 @@ export class Careers {
   }
 
   async endAssignment(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(endAssignmentInput, input);
     return this.execute(professionalId, { type: 'EndAssignment', assignmentId: parsed.assignmentId, endOn: parsed.endOn, reason: 'request' }, options);
   }
 
   /** Promotion to another grade, classed at equal or immediately higher pay (docs/statute/career-rules.md). */
   async promote(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(promoteInput, input);
     const { state, revision } = await this.load(professionalId);
     if (options.expectedVersion !== undefined && options.expectedVersion !== revision) {
@@ -203,6 +208,7 @@ export class Careers {
   }
 
   async recordExit(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(recordExitInput, input);
     return this.execute(professionalId, { type: 'RecordExit', exitOn: parsed.exitOn, reason: parsed.reason }, options);
   }
@@ -238,12 +244,14 @@ export class Careers {
   }
 
   async history(professionalId: string): Promise<RecordedEvent[]> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const { events } = await this.handler.load(professionalStreamId(professionalId));
     if (events.length === 0) throw new NotFoundError('professional', professionalId);
     return events;
   }
 
   async load(professionalId: string): Promise<{ state: Professional; revision: number }> {
+    professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const { state, revision } = await this.handler.load(professionalStreamId(professionalId));
     if (!state.exists) throw new NotFoundError('professional', professionalId);
     return { state, revision };

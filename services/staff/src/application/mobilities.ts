@@ -9,7 +9,7 @@ import {
   type CommandObserver,
   type EventStore,
 } from '@pcn/eventsourcing';
-import { parseInput } from '@pcn/validation';
+import { checkUuid, parseInput } from '@pcn/validation';
 import { mobilityDecider } from '../domain/mobility/mobility-decider';
 import type { MobilityCommand } from '../domain/mobility/mobility-commands';
 import type { MobilityEvent } from '../domain/mobility/mobility-events';
@@ -102,6 +102,7 @@ export class Mobilities {
   }
 
   async giveOpinion(mobilityId: string, input: unknown, options: WriteOptions = {}): Promise<MobilityView> {
+    mobilityId = checkUuid(mobilityId, 'mobilityId', 'a mobility id');
     const parsed = parseInput(giveOpinionInput, input);
     const command: MobilityCommand = { type: 'GiveOpinion', side: parsed.side, opinion: parsed.opinion, ...(parsed.comment && { comment: parsed.comment }), by: options.context?.actor ?? 'unknown' };
     return this.execute(mobilityId, command, options);
@@ -113,6 +114,7 @@ export class Mobilities {
    * be applied is refused here rather than failing later in the process.
    */
   async decide(mobilityId: string, input: unknown, options: WriteOptions = {}): Promise<MobilityView> {
+    mobilityId = checkUuid(mobilityId, 'mobilityId', 'a mobility id');
     const parsed = parseInput(decideMobilityInput, input);
     const command: MobilityCommand = {
       type: 'DecideMobility',
@@ -131,11 +133,13 @@ export class Mobilities {
   }
 
   async withdraw(mobilityId: string, input: unknown, options: WriteOptions = {}): Promise<MobilityView> {
+    mobilityId = checkUuid(mobilityId, 'mobilityId', 'a mobility id');
     const parsed = parseInput(withdrawMobilityInput, input ?? {});
     return this.execute(mobilityId, { type: 'WithdrawMobility', by: options.context?.actor ?? 'unknown', on: parsed.on ?? today(this.deps.clock) }, options);
   }
 
   async get(mobilityId: string): Promise<MobilityView> {
+    mobilityId = checkUuid(mobilityId, 'mobilityId', 'a mobility id');
     const record = await this.deps.readModel.mobility(mobilityId);
     if (record) return toMobilityView(record);
     const { state, revision } = await this.load(mobilityId);
@@ -143,6 +147,7 @@ export class Mobilities {
   }
 
   async load(mobilityId: string): Promise<{ state: Mobility; revision: number }> {
+    mobilityId = checkUuid(mobilityId, 'mobilityId', 'a mobility id');
     const { state, revision } = await this.handler.load(mobilityStreamId(mobilityId));
     if (!state.exists) throw new NotFoundError('mobility', mobilityId);
     return { state, revision };

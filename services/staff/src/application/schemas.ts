@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, pageSize, text } from '@pcn/validation';
+import { isoDate, pageSize, pageToken, str, text, uuid } from '@pcn/validation';
 import { FTE_SCALE } from '../domain/statute/fte';
 import { GRID_KINDS } from '../domain/statute/pay-grid';
 import { PROFESSIONS, SPECIALTIES } from '../domain/professional/profession';
@@ -17,7 +17,7 @@ import { VACANCY_STATUSES } from '../domain/vacancy/vacancy-state';
  * ("0.8") or a number. Carried on as ten-thousandths so no rounding ever happens.
  */
 export const fteInput = z
-  .union([z.string().regex(/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/, 'must be a decimal in (0, 1] with at most four decimals, e.g. "0.8"'), z.number()])
+  .union([str(10).regex(/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/, 'must be a decimal in (0, 1] with at most four decimals, e.g. "0.8"'), z.number()])
   .transform((v, ctx) => {
     const scaled = Number(v) * FTE_SCALE;
     const rounded = Math.round(scaled);
@@ -33,7 +33,7 @@ const months = z.number().int('must be a whole number').min(0).max(600);
 export const hireProfessionalInput = z.strictObject({
   lastName: text(100),
   firstName: text(100),
-  rpps: z.string().optional(),
+  rpps: str(20).optional(),
   profession: z.enum(PROFESSIONS),
   specialty: z.enum(SPECIALTIES).optional(),
   grade: text(40),
@@ -44,7 +44,7 @@ export const hireProfessionalInput = z.strictObject({
 export type HireProfessionalInput = z.output<typeof hireProfessionalInput>;
 
 export const assignToCentreInput = z.strictObject({
-  centreFiness: z.string(),
+  centreFiness: str(20),
   fte: fteInput,
   startOn: isoDate,
   endOn: isoDate.optional(),
@@ -57,7 +57,7 @@ export const promoteInput = z.strictObject({ toGrade: text(40), effectiveOn: iso
 export const recordExitInput = z.strictObject({ exitOn: isoDate, reason: z.enum(EXIT_REASONS) });
 
 export const postVacancyInput = z.strictObject({
-  centreFiness: z.string(),
+  centreFiness: str(20),
   profession: z.enum(PROFESSIONS),
   fte: fteInput,
   startOn: isoDate,
@@ -66,18 +66,18 @@ export const postVacancyInput = z.strictObject({
 export const cancelVacancyInput = z.strictObject({ reason: text(500), cancelledOn: isoDate });
 
 export const listVacanciesInput = z.strictObject({
-  departement: z.string().regex(/^(\d{2}|2A|2B|\d{3})$/, 'must be a département code such as 75, 2A or 974').optional(),
-  region: z.string().regex(/^\d{2}$/, 'must be a 2-digit region code').optional(),
+  departement: str(3).regex(/^(\d{2}|2A|2B|\d{3})$/, 'must be a département code such as 75, 2A or 974').optional(),
+  region: str(2).regex(/^\d{2}$/, 'must be a 2-digit region code').optional(),
   profession: z.enum(PROFESSIONS).optional(),
   status: z.enum(VACANCY_STATUSES).optional(),
   pageSize: pageSize(50, 500),
-  pageToken: z.string().max(200).optional(),
+  pageToken: pageToken.optional(),
 });
 export type ListVacanciesInput = z.output<typeof listVacanciesInput>;
 
 export const requestMobilityInput = z.strictObject({
-  professionalId: z.string().uuid('must be a professional id (UUID)'),
-  vacancyId: z.string().uuid('must be a vacancy id (UUID)'),
+  professionalId: uuid('a professional id'),
+  vacancyId: uuid('a vacancy id'),
   kind: z.enum(MOBILITY_KINDS),
   originAssignmentId: text(120),
   /** FTE of the origin post when it differs from the vacancy's (restored after a temporary assignment). */
@@ -103,7 +103,7 @@ export const withdrawMobilityInput = z.strictObject({ on: isoDate.optional() });
 export const teamInput = z.strictObject({
   on: isoDate.optional(),
   pageSize: pageSize(100, 1000),
-  pageToken: z.string().max(200).optional(),
+  pageToken: pageToken.optional(),
 });
 
 export const onDateInput = z.strictObject({ on: isoDate.optional() });
@@ -114,7 +114,7 @@ const sourceInput = z.strictObject({
   title: text(500),
   reference: text(300),
   date: isoDate.optional(),
-  url: z.string().url('must be an address (URL)'),
+  url: str(2000).pipe(z.url('must be an address (URL)')),
   covers: text(300).optional(),
 });
 
@@ -128,13 +128,13 @@ const echelonInput = z.strictObject({
 
 /** Shape only: the publication rules (contiguous échelons, pay rising, ...) are the domain's. */
 export const publishPayGridInput = z.strictObject({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case letters, digits and hyphens, e.g. fph-2025-01-01'),
+  id: str(100).regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case letters, digits and hyphens, e.g. fph-2025-01-01'),
   kind: z.enum(GRID_KINDS),
   effectiveFrom: isoDate,
   sources: z.array(sourceInput).min(1, 'at least one source: the text that sets the grid'),
   carriedForwardFrom: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'the id of a published version, e.g. fph-2024-01-01').optional(),
   grades: z.record(
-    z.string().regex(/^[a-z][a-z0-9_]*$/, 'grade codes are lower-case snake case'),
+    str(40).regex(/^[a-z][a-z0-9_]*$/, 'grade codes are lower-case snake case'),
     z.strictObject({ label: text(200), echelons: z.array(echelonInput).min(1).max(30), sources: z.array(sourceInput).optional(), notes: text(2000).optional() }),
   ),
 });

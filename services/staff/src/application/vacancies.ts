@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandHandler, NotFoundError, ValidationError, nameBasedUuid, type CommandContext, type CommandObserver, type EventStore } from '@pcn/eventsourcing';
-import { parseInput } from '@pcn/validation';
+import { checkUuid, parseInput } from '@pcn/validation';
 import { vacancyDecider } from '../domain/vacancy/vacancy-decider';
 import type { VacancyCommand } from '../domain/vacancy/vacancy-commands';
 import type { VacancyEvent } from '../domain/vacancy/vacancy-events';
@@ -63,11 +63,13 @@ export class Vacancies {
   }
 
   async cancel(vacancyId: string, input: unknown, options: WriteOptions = {}): Promise<VacancyView> {
+    vacancyId = checkUuid(vacancyId, 'vacancyId', 'a vacancy id');
     const parsed = parseInput(cancelVacancyInput, input);
     return this.execute(vacancyId, { type: 'CancelVacancy', reason: parsed.reason, cancelledOn: parsed.cancelledOn }, options);
   }
 
   async get(vacancyId: string): Promise<VacancyView> {
+    vacancyId = checkUuid(vacancyId, 'vacancyId', 'a vacancy id');
     const record = await this.deps.readModel.vacancy(vacancyId);
     if (record) return recordView(record);
     // Not projected yet (just posted): the stream is the truth.
@@ -93,6 +95,7 @@ export class Vacancies {
   }
 
   async load(vacancyId: string): Promise<{ state: Vacancy; revision: number }> {
+    vacancyId = checkUuid(vacancyId, 'vacancyId', 'a vacancy id');
     const { state, revision } = await this.handler.load(vacancyStreamId(vacancyId));
     if (!state.exists) throw new NotFoundError('vacancy', vacancyId);
     return { state, revision };
