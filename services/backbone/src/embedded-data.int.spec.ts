@@ -102,8 +102,12 @@ describe('the embedded data directory', () => {
       const list = (await (await fetch(`${again.http}/v1/centres`)).json()) as { totalSize: number };
       expect(list.totalSize).toBe(CENTRES.length);
     }, 10_000);
-    // The same NIR finds the same patient: no second registration.
-    const duplicate = await postJson(`${again.http}/v1/attribution/patients`, patientInput(PATIENTS[0]!, { communeInsee: '93066' }));
+    // The same NIR finds the same patient: no second registration. The identical registration
+    // answers the patient registered before the backup; another profile for the NIR is refused.
+    const retried = await postJson(`${again.http}/v1/attribution/patients`, patientInput(PATIENTS[0]!, { communeInsee: '93066' }));
+    expect(retried.status).toBe(201);
+    expect(((await retried.json()) as { patientId: string }).patientId).toBe(patientIds[0]);
+    const duplicate = await postJson(`${again.http}/v1/attribution/patients`, patientInput(PATIENTS[0]!, { communeInsee: '93048' }));
     expect(duplicate.status).toBe(409);
     expect(exposed(restored)).toEqual([]);
   }, 300_000);
