@@ -14,7 +14,7 @@ import {
 } from '@pcn/eventsourcing';
 import { randomUUID } from 'node:crypto';
 import type { PanelEvent } from '../domain/panel/panel-events';
-import type { PanelState } from '../domain/panel/panel-state';
+import { evolvePanel, type PanelState } from '../domain/panel/panel-state';
 import type { PatientEvent } from '../domain/patient/patient-events';
 import { evolvePatient, initialPatientState, type PatientState } from '../domain/patient/patient-state';
 import { attributionEventSchemas } from './event-schemas';
@@ -61,6 +61,8 @@ export interface WriteOptions {
   readonly idempotencyName?: string;
   /** The command as the caller gave it: a repeat under the same idempotency key must be the same. */
   readonly command?: unknown;
+  /** Panels the decision will ask for: read alongside the patient's stream unless the panel book knows them. */
+  readonly panels?: readonly string[];
 }
 
 /** Attempts under contention: enough for dozens of declarations racing for one GP's panel. */
@@ -91,7 +93,12 @@ export class PatientWriter {
     const name = options.idempotencyName ?? (ctx.idempotencyKey && `${patientStream(patientId)}:${ctx.idempotencyKey}`);
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal?.aborted) throw new CommandAbortedError();
-      const patient = await this.load(patientId);
+      // First attempt: panels as the book last saw them (no read; a stale one fails the append and
+      // the next attempt reads its tail). With an expected version there is no next attempt.
+      const optimistic = attempt === 1 && options.expectedVersion === undefined;
+      const prefetch = new Map((options.panels ?? []).filter((rpps) => !(optimistic && this.panels.known(rpps))).map((rpps) => [rpps, this.panels.load(rpps)] as const));
+      const loading = [...prefetch.values()];
+      const patient = await this.load(patientId).finally(() => Promise.allSettled(loading));
       const fingerprint = name && options.command !== undefined ? commandFingerprint(options.command) : undefined;
       if (name) {
         const replay = findReplay(patient, patientId, name, fingerprint);
@@ -104,7 +111,7 @@ export class PatientWriter {
       const decision = await decide({
         patient,
         panel: async (rpps) => {
-          const loaded = await this.panels.load(rpps);
+          const loaded = (optimistic && this.panels.known(rpps)) || (await (prefetch.get(rpps) ?? this.panels.load(rpps)));
           read.set(rpps, loaded.revision);
           return loaded.state;
         },
@@ -123,6 +130,7 @@ export class PatientWriter {
       ];
       try {
         const result = await this.store.appendMany(appends);
+        if (!result.idempotentReplay) this.rememberPanels(panelWrites, read, result.streams.slice(1));
         const state = decision.patient.reduce(evolvePatient, patient.state);
         const revision = result.streams[0]!.nextExpectedRevision;
         // The patient's stream is always in the append, written or not, so that its revision is checked.
@@ -133,6 +141,16 @@ export class PatientWriter {
         await sleep(Math.random() * Math.min(20, attempt * 2));
       }
     }
+  }
+
+  /** The panels as this write left them, so the next decision on them needs no read. */
+  private rememberPanels(writes: readonly (readonly [string, readonly PanelEvent[]])[], read: ReadonlyMap<string, number>, revisions: readonly { nextExpectedRevision: number }[]): void {
+    writes.forEach(([rpps, events], i) => {
+      const from = read.get(rpps)!;
+      const before = this.panels.known(rpps);
+      if (!before || before.revision !== from) return;
+      this.panels.wrote(rpps, from, { state: events.reduce(evolvePanel, before.state), revision: revisions[i]!.nextExpectedRevision });
+    });
   }
 
   private toNew(streamId: string, events: readonly { type: string; data: unknown }[], ctx: CommandContext, occurredAt: Date, name: string | undefined, fingerprint: string | undefined): NewEvent[] {
