@@ -6,6 +6,7 @@ import type { AttributionServices } from './application/attribution-services';
 import { DepartureBook, DepartureProcess } from './application/departures';
 import { DueDepartures } from './application/due-departures';
 import { attributionEventSchemas } from './application/event-schemas';
+import { PatientImport } from './application/patient-import';
 import { PanelBook } from './application/panel-book';
 import { Panels } from './application/panels';
 import { NirPseudonymiser } from './application/patient-identity';
@@ -68,6 +69,8 @@ export interface AttributionModule extends AttributionServices {
   readonly dueDepartures: DueDepartures;
   readonly directory: SqlPractitionerDirectory;
   readonly readModel: SqlAttributionReadModel;
+  /** Bulk onboarding of patients with their médecin traitant (the import-patients command). */
+  readonly patientImport: PatientImport;
   readonly relay?: Relay;
   /** Mount at `/v1/attribution`. */
   readonly httpRouter: Router;
@@ -98,6 +101,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
   const panels = new Panels(store, panelBook, directory, readModel, norms, clock);
   const waitlist = new Waitlist({ writer, attributions, panels: panelBook, directory, readModel, norms, clock, identity, maxDistanceKm: options.matchDistanceKm ?? DEFAULT_MATCH_DISTANCE_KM });
   const reports = new Reports(readModel, clock);
+  const patientImport = new PatientImport({ store, writer, panels: panelBook, attributions, directory, norms, clock, identity });
   const departureBook = new DepartureBook(store, clock);
   const dueDepartures = new DueDepartures(directory, departureBook, clock, options.dueDeparturesIntervalMs ?? 3_600_000, options.logger);
   const departureProcess = new DepartureProcess({ store, writer, attributions, panels: panelBook, directory, readModel, norms, clock });
@@ -131,6 +135,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
     dueDepartures,
     directory,
     readModel,
+    patientImport,
     ...(relay && { relay }),
     httpRouter: attributionRouter(services),
     openApi: attributionOpenApi(),

@@ -7,6 +7,7 @@ import {
   eventMetadata,
   nameBasedUuid,
   type CommandContext,
+  type EventMetadata,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
@@ -154,15 +155,22 @@ export class PatientWriter {
   }
 
   private toNew(streamId: string, events: readonly { type: string; data: unknown }[], ctx: CommandContext, occurredAt: Date, name: string | undefined, fingerprint: string | undefined): NewEvent[] {
-    const metadata = eventMetadata(ctx, occurredAt, fingerprint);
-    return events.map((event, i) => ({
-      id: name ? nameBasedUuid(`${name}:${streamId}:${i}`) : randomUUID(),
-      type: event.type,
-      schemaVersion: attributionEventSchemas.versionOf(event.type),
-      data: event.data,
-      metadata,
-    }));
+    return newEvents(streamId, events, eventMetadata(ctx, occurredAt, fingerprint), name);
   }
+}
+
+/**
+ * The events of one stream of a write. Named writes (`name`) get ids derived from the name, the
+ * stream and the index, so a repeat of the write, by any path, carries the same ids.
+ */
+export function newEvents(streamId: string, events: readonly { type: string; data: unknown }[], metadata: EventMetadata, name: string | undefined): NewEvent[] {
+  return events.map((event, i) => ({
+    id: name ? nameBasedUuid(`${name}:${streamId}:${i}`) : randomUUID(),
+    type: event.type,
+    schemaVersion: attributionEventSchemas.versionOf(event.type),
+    data: event.data,
+    metadata,
+  }));
 }
 
 /** A command named like one already appended: its events are there, nothing is written again. */
