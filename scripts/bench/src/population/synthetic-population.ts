@@ -142,6 +142,9 @@ export function syntheticPopulation(options: PopulationOptions): Population {
   const asOf = Date.parse(`${options.asOf}T00:00:00Z`);
 
   function* patients(): Generator<SyntheticPatient> {
+    // Each call draws the same lines again: its own generator, its own panel counts.
+    const rng = xoroshiro128plus(options.seed ^ 0x5eed);
+    for (const list of gpsOf.values()) for (const panel of list) panel.size = 0;
     // NIR order numbers per birth place, sex, year and month: each NIR is drawn once.
     const orders = new Map<string, number>();
     for (let i = 0; i < options.patients; i++) {
