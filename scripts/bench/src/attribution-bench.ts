@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { attributionV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient, PgSqlClient, updateRows, upsertRows, type NewEvent, type SqlClient } from '@pcn/eventsourcing';
 import { ACTOR_METADATA_KEY, callUnary, createClient, createGrpcServer } from '@pcn/grpc';
-import { attributionGrpcService, createAttributionModule, DEFAULT_PANEL_NORMS, DEPARTURE_PREFIX, PATIENT_PREFIX, type AttributionModule } from '@pcn/attribution';
+import { attributionGrpcService, createAttributionModule, DEFAULT_PANEL_NORMS, DEFAULT_PROJECTION_PAGE, DEPARTURE_PREFIX, PATIENT_PREFIX, type AttributionModule } from '@pcn/attribution';
 import { createLogger, createMetrics } from '@pcn/observability';
 import { CommuneDirectory, finessCheckDigit, nirKey, rppsCheckDigit } from '@pcn/referential';
 import { summary } from './percentiles';
@@ -335,8 +335,8 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
 
 /* ---------- 2. roster projection rebuild ---------- */
 
-/** The runner's page (ProjectionRunner's default batch size, which the module keeps). */
-const RUNNER_BATCH = 500;
+/** The runner's page: the module's, so the baseline reads the same pages. */
+const RUNNER_BATCH = DEFAULT_PROJECTION_PAGE;
 
 /** Département and région of a commune, as the projection locates patients. */
 function locate(insee: string): { departement: string | null; region: string | null } {

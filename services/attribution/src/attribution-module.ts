@@ -59,7 +59,12 @@ export interface AttributionModuleOptions {
   readonly dueDeparturesIntervalMs?: number;
   readonly onRelayProgress?: (position: number) => void;
   readonly onProjectionProgress?: (p: { projection: string; position: number }) => void;
+  /** Events per page of the attribution projection (one transaction, one statement per table each). */
+  readonly projectionPageSize?: number;
 }
+
+/** A page is applied set-based: larger pages cost few more statements, and a catch-up needs fewer of them. */
+export const DEFAULT_PROJECTION_PAGE = 2000;
 
 export interface AttributionModule extends AttributionServices {
   readonly store: EventStore;
@@ -88,6 +93,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
   await migrateDirectoryTables(options.sql, schema);
   const projection = new ProjectionRunner(store, options.sql, attributionProjection(schema), {
     schema,
+    batchSize: options.projectionPageSize ?? DEFAULT_PROJECTION_PAGE,
     schemas: attributionEventSchemas,
     ...(options.logger && { logger: options.logger }),
     ...(options.onProjectionProgress && { onProgress: options.onProjectionProgress }),
