@@ -109,11 +109,13 @@ export class PatientWriter {
         throw new ConcurrencyError(patientStream(patientId), String(options.expectedVersion), patient.revision === -1 ? 'no_stream' : String(patient.revision));
       }
       const read = new Map<string, number>();
+      const readStates = new Map<string, PanelState>();
       const decision = await decide({
         patient,
         panel: async (rpps) => {
           const loaded = (optimistic && this.panels.known(rpps)) || (await (prefetch.get(rpps) ?? this.panels.load(rpps)));
           read.set(rpps, loaded.revision);
+          readStates.set(rpps, loaded.state);
           return loaded.state;
         },
       });
@@ -131,7 +133,7 @@ export class PatientWriter {
       ];
       try {
         const result = await this.store.appendMany(appends);
-        if (!result.idempotentReplay) this.rememberPanels(panelWrites, read, result.streams.slice(1));
+        if (!result.idempotentReplay) this.rememberPanels(panelWrites, read, readStates, result.streams.slice(1));
         const state = decision.patient.reduce(evolvePatient, patient.state);
         const revision = result.streams[0]!.nextExpectedRevision;
         // The patient's stream is always in the append, written or not, so that its revision is checked.
@@ -145,12 +147,9 @@ export class PatientWriter {
   }
 
   /** The panels as this write left them, so the next decision on them needs no read. */
-  private rememberPanels(writes: readonly (readonly [string, readonly PanelEvent[]])[], read: ReadonlyMap<string, number>, revisions: readonly { nextExpectedRevision: number }[]): void {
+  private rememberPanels(writes: readonly (readonly [string, readonly PanelEvent[]])[], read: ReadonlyMap<string, number>, states: ReadonlyMap<string, PanelState>, revisions: readonly { nextExpectedRevision: number }[]): void {
     writes.forEach(([rpps, events], i) => {
-      const from = read.get(rpps)!;
-      const before = this.panels.known(rpps);
-      if (!before || before.revision !== from) return;
-      this.panels.wrote(rpps, from, { state: events.reduce(evolvePanel, before.state), revision: revisions[i]!.nextExpectedRevision });
+      this.panels.wrote(rpps, read.get(rpps)!, { state: events.reduce(evolvePanel, states.get(rpps)!), revision: revisions[i]!.nextExpectedRevision });
     });
   }
 
