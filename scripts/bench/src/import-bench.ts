@@ -19,6 +19,8 @@ export interface ImportBenchOptions {
   readonly patients: number;
   /** Lines per append. */
   readonly batch: number;
+  /** Batches in flight. */
+  readonly lanes: number;
 }
 
 /** The day the population is drawn on and the service's clock stands on. */
@@ -63,7 +65,7 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     process.stdout.write(
       `\nBulk onboarding (${target}): ${n.toLocaleString('en-US')} synthetic patients (generate-population, seed 20260101) with their médecin traitant, ` +
         `${population.gps.length} GPs at ${population.centres.length} centres; import file written in ${written.seconds.toFixed(1)} s (not counted).\n` +
-        `importPatientsCsv (what npm run import-patients runs), batches of ${options.batch} lines, each one atomic append of 2 events per patient + 1 per patient on its GP's panel; ` +
+        `importPatientsCsv (what npm run import-patients runs), batches of ${options.batch} lines, ${options.lanes} in flight (lines split by GP), each one atomic append of 2 events per patient + 1 per patient on its GP's panel; ` +
         `the service's projection and departure reactor follow the log meanwhile. Timed from the first line read until the read model holds every patient.\n`,
     );
     await module.start();
@@ -73,6 +75,7 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     const imported = await importPatientsCsv(module.patientImport, {
       file,
       batchSize: options.batch,
+      lanes: options.lanes,
       context: { actor: 'import:bench' },
       onProgress: () => {
         const now = performance.now();
@@ -88,7 +91,7 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     const counts = (await sql.query<{ patients: number; attributions: number }>(`SELECT (SELECT count(*)::int FROM ${schema}.patients) AS patients, (SELECT count(*)::int FROM ${schema}.attributions WHERE end_date IS NULL) AS attributions`)).rows[0]!;
     if (counts.patients !== n || counts.attributions !== n) throw new Error(`the read model is wrong: ${JSON.stringify(counts)}`);
 
-    const rerun = await timed(() => importPatientsCsv(module!.patientImport, { file: rerunFile, batchSize: options.batch }));
+    const rerun = await timed(() => importPatientsCsv(module!.patientImport, { file: rerunFile, batchSize: options.batch, lanes: options.lanes }));
     if (rerun.result.unchanged !== Math.min(n, RERUN_LINES) || rerun.result.imported !== 0) throw new Error(`a rerun wrote again: ${JSON.stringify(rerun.result)}`);
 
     const appendSeconds = (appendedAt - started) / 1000;

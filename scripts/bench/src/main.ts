@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       'roster-patients': { type: 'string', default: process.env.PCN_BENCH_ROSTER_PATIENTS ?? '1000000' },
       'import-patients': { type: 'string', default: process.env.PCN_BENCH_IMPORT_PATIENTS ?? '1000000' },
       'import-batch': { type: 'string', default: '1000' },
+      'import-lanes': { type: 'string', default: '2' },
       rounds: { type: 'string', default: process.env.PCN_BENCH_ROUNDS ?? '3' },
     },
   });
@@ -88,7 +89,7 @@ Relay: not measured: no Kafka broker answers at ${brokers.join(',')} (start one 
     await rosterBench({ patients: integer('PCN_BENCH_ROSTER_PATIENTS / --roster-patients', values['roster-patients']), rounds: integer('--rounds', values.rounds), ...(pgUrl && { pgUrl }) });
   }
   if (selected('attribution-import')) {
-    await importBench({ patients: integer('PCN_BENCH_IMPORT_PATIENTS / --import-patients', values['import-patients']), batch: integer('--import-batch', values['import-batch']), ...(pgUrl && { pgUrl }) });
+    await importBench({ patients: integer('PCN_BENCH_IMPORT_PATIENTS / --import-patients', values['import-patients']), batch: integer('--import-batch', values['import-batch']), lanes: integer('--import-lanes', values['import-lanes']), ...(pgUrl && { pgUrl }) });
   }
 }
 

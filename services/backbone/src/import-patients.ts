@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { KurrentDbEventStore } from '@pcn/eventsourcing';
-import { ATTRIBUTION_STREAM_PREFIXES, createAttributionModule, DEFAULT_IMPORT_BATCH, ImportFileError, importPatientsCsv, IMPORT_COLUMNS } from '@pcn/attribution';
+import { ATTRIBUTION_STREAM_PREFIXES, createAttributionModule, DEFAULT_IMPORT_BATCH, DEFAULT_IMPORT_LANES, ImportFileError, importPatientsCsv, IMPORT_COLUMNS } from '@pcn/attribution';
 import { createLogger } from '@pcn/observability';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database';
@@ -27,12 +27,13 @@ async function main(argv: string[]): Promise<number> {
     .description(`Onboard patients and their médecin traitant from a CSV file (columns: ${IMPORT_COLUMNS.join(', ')})`)
     .requiredOption('-f, --file <path>', 'CSV file with a header row')
     .option('-b, --batch <lines>', 'lines per atomic append', positiveInteger, DEFAULT_IMPORT_BATCH)
+    .option('-l, --lanes <n>', 'batches in flight at once (lines split by GP: lanes never share a panel)', positiveInteger, DEFAULT_IMPORT_LANES)
     .option('-r, --rejects <path>', 'also write the rejected lines there (CSV: line,reason)')
     .option('--actor <who>', 'recorded as the actor of the events', 'import:cli')
     .option('--no-progress', 'no progress bar (e.g. in a log file)')
     .exitOverride();
   program.parse(argv);
-  const options = program.opts<{ file: string; batch: number; rejects?: string; actor: string; progress: boolean }>();
+  const options = program.opts<{ file: string; batch: number; lanes: number; rejects?: string; actor: string; progress: boolean }>();
 
   const config = loadConfig(process.env, 'attribution');
   const logger = createLogger({ service: 'import-patients', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
@@ -56,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     const summary = await importPatientsCsv(module.patientImport, {
       file: options.file,
       batchSize: options.batch,
+      lanes: options.lanes,
       context: { actor: options.actor },
       onProgress: (p) => bar?.update(p.totalBytes === 0 ? 100 : Math.floor((100 * p.bytes) / p.totalBytes), p),
       onRejected: (r) => {
