@@ -20,6 +20,7 @@ export * from './decider/command-context';
 export * from './decider/command-handler';
 export * from './projections/projection';
 export * from './projections/checkpoint-store';
+export * from './projections/set-based';
 export * from './projections/projection-runner';
 export * from './projections/event-reactor';
 export * from './store/kurrentdb/kurrentdb-event-store';

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { declarationBench, rosterBench } from './attribution-bench';
+import { importBench } from './import-bench';
 import { eventStoreBench } from './event-store-bench';
 import { relayBench } from './relay-bench';
 
@@ -17,7 +18,7 @@ async function brokerReachable(brokers: string[]): Promise<boolean> {
   }
 }
 
-const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster'] as const;
+const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster', 'attribution-import'] as const;
 
 function integer(name: string, value: string | undefined, min = 1): number {
   const n = Number(value);
@@ -29,7 +30,9 @@ function integer(name: string, value: string | undefined, min = 1): number {
  * `npm run bench [-- --events 20000 --only event-store,relay,attribution]`. `--only` (or PCN_BENCH)
  * takes a comma-separated list of benches; `attribution` selects both attribution benches.
  * PG_URL selects the PostgreSQL server, KAFKA_BROKERS the broker of the relay benchmark,
- * PCN_BENCH_ROSTER_PATIENTS (or --roster-patients) the size of the roster rebuild.
+ * PCN_BENCH_ROSTER_PATIENTS (or --roster-patients) the size of the roster rebuild,
+ * PCN_BENCH_IMPORT_PATIENTS (or --import-patients) that of the bulk onboarding, PCN_BENCH_ROUNDS
+ * (or --rounds) the rounds whose min and median are reported.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -46,6 +49,10 @@ async function main(): Promise<void> {
       'attribution-gps': { type: 'string', default: '200' },
       'attribution-background': { type: 'string', default: '100000' },
       'roster-patients': { type: 'string', default: process.env.PCN_BENCH_ROSTER_PATIENTS ?? '1000000' },
+      'import-patients': { type: 'string', default: process.env.PCN_BENCH_IMPORT_PATIENTS ?? '1000000' },
+      'import-batch': { type: 'string', default: '1000' },
+      'import-lanes': { type: 'string', default: '2' },
+      rounds: { type: 'string', default: process.env.PCN_BENCH_ROUNDS ?? '3' },
     },
   });
   const only = values.only.split(',').map((name) => name.trim()).filter((name) => name !== '');
@@ -74,11 +81,15 @@ Relay: not measured: no Kafka broker answers at ${brokers.join(',')} (start one 
       centres: integer('--attribution-centres', values['attribution-centres']),
       gps: integer('--attribution-gps', values['attribution-gps']),
       background: integer('--attribution-background', values['attribution-background'], 0),
+      rounds: integer('--rounds', values.rounds),
       ...(pgUrl && { pgUrl }),
     });
   }
   if (selected('attribution-roster')) {
-    await rosterBench({ patients: integer('PCN_BENCH_ROSTER_PATIENTS / --roster-patients', values['roster-patients']), ...(pgUrl && { pgUrl }) });
+    await rosterBench({ patients: integer('PCN_BENCH_ROSTER_PATIENTS / --roster-patients', values['roster-patients']), rounds: integer('--rounds', values.rounds), ...(pgUrl && { pgUrl }) });
+  }
+  if (selected('attribution-import')) {
+    await importBench({ patients: integer('PCN_BENCH_IMPORT_PATIENTS / --import-patients', values['import-patients']), batch: integer('--import-batch', values['import-batch']), lanes: integer('--import-lanes', values['import-lanes']), ...(pgUrl && { pgUrl }) });
   }
 }
 

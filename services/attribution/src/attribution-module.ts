@@ -6,6 +6,7 @@ import type { AttributionServices } from './application/attribution-services';
 import { DepartureBook, DepartureProcess } from './application/departures';
 import { DueDepartures } from './application/due-departures';
 import { attributionEventSchemas } from './application/event-schemas';
+import { PatientImport } from './application/patient-import';
 import { PanelBook } from './application/panel-book';
 import { Panels } from './application/panels';
 import { NirPseudonymiser } from './application/patient-identity';
@@ -63,7 +64,12 @@ export interface AttributionModuleOptions {
   readonly dueDeparturesIntervalMs?: number;
   readonly onRelayProgress?: (position: number) => void;
   readonly onProjectionProgress?: (p: { projection: string; position: number }) => void;
+  /** Events per page of the attribution projection (one transaction, one statement per table each). */
+  readonly projectionPageSize?: number;
 }
+
+/** A page is applied set-based: larger pages cost few more statements, and a catch-up needs fewer of them. */
+export const DEFAULT_PROJECTION_PAGE = 2000;
 
 export interface AttributionModule extends AttributionServices {
   readonly store: EventStore;
@@ -73,6 +79,8 @@ export interface AttributionModule extends AttributionServices {
   readonly dueDepartures: DueDepartures;
   readonly directory: SqlPractitionerDirectory;
   readonly readModel: SqlAttributionReadModel;
+  /** Bulk onboarding of patients with their médecin traitant (the import-patients command). */
+  readonly patientImport: PatientImport;
   readonly relay?: Relay;
   /** Mount at `/v1/attribution`. */
   readonly httpRouter: Router;
@@ -99,6 +107,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
   await migrateDirectoryTables(options.sql, schema);
   const projection = new ProjectionRunner(store, options.sql, attributionProjection(schema), {
     schema,
+    batchSize: options.projectionPageSize ?? DEFAULT_PROJECTION_PAGE,
     schemas: attributionEventSchemas,
     ...(options.logger && { logger: options.logger }),
     ...(options.onProjectionProgress && { onProgress: options.onProjectionProgress }),
@@ -112,6 +121,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
   const panels = new Panels(store, panelBook, directory, readModel, norms, clock);
   const waitlist = new Waitlist({ writer, attributions, panels: panelBook, directory, readModel, norms, clock, identity, maxDistanceKm: options.matchDistanceKm ?? DEFAULT_MATCH_DISTANCE_KM });
   const reports = new Reports(readModel, clock);
+  const patientImport = new PatientImport({ store, writer, panels: panelBook, attributions, directory, norms, clock, identity });
   const departureBook = new DepartureBook(store, clock);
   const dueDepartures = new DueDepartures(directory, departureBook, clock, options.dueDeparturesIntervalMs ?? 3_600_000, options.logger);
   const departureProcess = new DepartureProcess({ store, writer, attributions, panels: panelBook, directory, readModel, norms, clock });
@@ -145,6 +155,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
     dueDepartures,
     directory,
     readModel,
+    patientImport,
     ...(relay && { relay }),
     httpRouter: attributionRouter(services),
     openApi: attributionOpenApi(),

@@ -16,6 +16,11 @@ export interface Projection {
   setup(tx: SqlExecutor): Promise<void>;
   /** Empties the read model before a rebuild. */
   reset(tx: SqlExecutor): Promise<void>;
+  /**
+   * Applies one page of the log (in position order). Best applied set-based: read the rows the
+   * page touches once, fold the events onto them, write each table in one statement
+   * (`upsertRows`, `updateRows`; docs/adr/0017). Must be idempotent: a page may come again.
+   */
   apply(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import type { PanelEvent } from '../domain/panel/panel-events';
 import { evolvePanel } from '../domain/panel/panel-state';
 import type { EndReason } from '../domain/patient/patient-events';
 import { declare, endAttribution, type Declaration } from '../domain/patient/patient-decisions';
+import { DirectorySnapshot } from './directory-snapshot';
 import { capacityOf, requireAssignedGp, requireMemberCentre } from './gp-eligibility';
 import type { NirPseudonymiser } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
@@ -35,12 +36,16 @@ export class Attributions {
       const command = parseInput(declareInput, input);
       const day = today(this.deps.clock);
       if (command.effectiveDate > day) throw ValidationError.field('effectiveDate', `must not be after today (${day}): a declaration takes effect once signed`);
-      const centre = await requireMemberCentre(this.deps.directory, command.centreFiness, command.effectiveDate);
-      const assignment = await requireAssignedGp(this.deps.directory, command.rpps, centre.finess, command.effectiveDate, day);
+      // One round trip for the directory, one for the patient's stream (the panel comes from the
+      // panel book when it knows it), one for the append.
+      const directory = await DirectorySnapshot.read(this.deps.directory, command.centreFiness, command.rpps);
+      const centre = await requireMemberCentre(directory, command.centreFiness, command.effectiveDate);
+      const assignment = await requireAssignedGp(directory, command.rpps, centre.finess, command.effectiveDate, day);
+      const normCapacity = await capacityOf(directory, this.deps.norms, command.rpps, day);
       const outcome = await this.deps.writer.write(
         patientId,
-        (scope) => this.declaration(scope, patientId, { rpps: command.rpps, professionalId: assignment.professionalId, centreFiness: centre.finess, attributionId: randomUUID(), effectiveDate: command.effectiveDate, channel: command.channel }),
-        { ...(context && { context }), command: { patientId, ...command } },
+        (scope) => this.declaration(scope, patientId, { rpps: command.rpps, professionalId: assignment.professionalId, centreFiness: centre.finess, attributionId: randomUUID(), effectiveDate: command.effectiveDate, channel: command.channel }, normCapacity),
+        { ...(context && { context }), command: { patientId, ...command }, panels: [command.rpps] },
       );
       return patientView(outcome.patient, patientId);
     });

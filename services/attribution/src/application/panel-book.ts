@@ -17,12 +17,27 @@ const MAX_CACHED = 200_000;
  * Panel states, folded incrementally: a panel's stream grows with every patient who joins or
  * leaves (thousands of events over a career), so each load reads only the events after the
  * revision already folded. The store stays the truth: the cache is a starting point, and an
- * append with a stale revision fails and is decided again.
+ * append with a stale revision fails and is decided again. So a writer may decide on `known`
+ * state without reading at all (one round trip less per declaration) and read the tail only
+ * when its append is refused.
  */
 export class PanelBook {
   private readonly cache = new Map<string, LoadedPanel>();
 
   constructor(private readonly store: EventStore) {}
+
+  /** The state last folded or written here, without asking the store; undefined when never loaded. */
+  known(rpps: string): LoadedPanel | undefined {
+    return this.cache.get(rpps);
+  }
+
+  /** A write appended to the panel from `from` (the revision its decision read): `to` is now the state. */
+  wrote(rpps: string, from: number, to: LoadedPanel): void {
+    const cached = this.cache.get(rpps);
+    // Only a state that follows the cached one: another path may have moved it meanwhile.
+    if ((cached?.revision ?? -1) !== from) return;
+    this.cache.set(rpps, to);
+  }
 
   async load(rpps: string): Promise<LoadedPanel> {
     const cached = this.cache.get(rpps) ?? { state: initialPanelState(), revision: -1 };

@@ -7,6 +7,7 @@ import {
   eventMetadata,
   nameBasedUuid,
   type CommandContext,
+  type EventMetadata,
   type EventStore,
   type NewEvent,
   type RecordedEvent,
@@ -14,7 +15,7 @@ import {
 } from '@pcn/eventsourcing';
 import { randomUUID } from 'node:crypto';
 import type { PanelEvent } from '../domain/panel/panel-events';
-import type { PanelState } from '../domain/panel/panel-state';
+import { evolvePanel, type PanelState } from '../domain/panel/panel-state';
 import type { PatientEvent } from '../domain/patient/patient-events';
 import { evolvePatient, initialPatientState, type PatientState } from '../domain/patient/patient-state';
 import { attributionEventSchemas } from './event-schemas';
@@ -61,6 +62,8 @@ export interface WriteOptions {
   readonly idempotencyName?: string;
   /** The command as the caller gave it: a repeat under the same idempotency key must be the same. */
   readonly command?: unknown;
+  /** Panels the decision will ask for: read alongside the patient's stream unless the panel book knows them. */
+  readonly panels?: readonly string[];
 }
 
 /** Attempts under contention: enough for dozens of declarations racing for one GP's panel. */
@@ -91,7 +94,12 @@ export class PatientWriter {
     const name = options.idempotencyName ?? (ctx.idempotencyKey && `${patientStream(patientId)}:${ctx.idempotencyKey}`);
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal?.aborted) throw new CommandAbortedError();
-      const patient = await this.load(patientId);
+      // First attempt: panels as the book last saw them (no read; a stale one fails the append and
+      // the next attempt reads its tail). With an expected version there is no next attempt.
+      const optimistic = attempt === 1 && options.expectedVersion === undefined;
+      const prefetch = new Map((options.panels ?? []).filter((rpps) => !(optimistic && this.panels.known(rpps))).map((rpps) => [rpps, this.panels.load(rpps)] as const));
+      const loading = [...prefetch.values()];
+      const patient = await this.load(patientId).finally(() => Promise.allSettled(loading));
       const fingerprint = name && options.command !== undefined ? commandFingerprint(options.command) : undefined;
       if (name) {
         const replay = findReplay(patient, patientId, name, fingerprint);
@@ -101,11 +109,13 @@ export class PatientWriter {
         throw new ConcurrencyError(patientStream(patientId), String(options.expectedVersion), patient.revision === -1 ? 'no_stream' : String(patient.revision));
       }
       const read = new Map<string, number>();
+      const readStates = new Map<string, PanelState>();
       const decision = await decide({
         patient,
         panel: async (rpps) => {
-          const loaded = await this.panels.load(rpps);
+          const loaded = (optimistic && this.panels.known(rpps)) || (await (prefetch.get(rpps) ?? this.panels.load(rpps)));
           read.set(rpps, loaded.revision);
+          readStates.set(rpps, loaded.state);
           return loaded.state;
         },
       });
@@ -123,6 +133,7 @@ export class PatientWriter {
       ];
       try {
         const result = await this.store.appendMany(appends);
+        if (!result.idempotentReplay) this.rememberPanels(panelWrites, read, readStates, result.streams.slice(1));
         const state = decision.patient.reduce(evolvePatient, patient.state);
         const revision = result.streams[0]!.nextExpectedRevision;
         // The patient's stream is always in the append, written or not, so that its revision is checked.
@@ -135,16 +146,30 @@ export class PatientWriter {
     }
   }
 
-  private toNew(streamId: string, events: readonly { type: string; data: unknown }[], ctx: CommandContext, occurredAt: Date, name: string | undefined, fingerprint: string | undefined): NewEvent[] {
-    const metadata = eventMetadata(ctx, occurredAt, fingerprint);
-    return events.map((event, i) => ({
-      id: name ? nameBasedUuid(`${name}:${streamId}:${i}`) : randomUUID(),
-      type: event.type,
-      schemaVersion: attributionEventSchemas.versionOf(event.type),
-      data: event.data,
-      metadata,
-    }));
+  /** The panels as this write left them, so the next decision on them needs no read. */
+  private rememberPanels(writes: readonly (readonly [string, readonly PanelEvent[]])[], read: ReadonlyMap<string, number>, states: ReadonlyMap<string, PanelState>, revisions: readonly { nextExpectedRevision: number }[]): void {
+    writes.forEach(([rpps, events], i) => {
+      this.panels.wrote(rpps, read.get(rpps)!, { state: events.reduce(evolvePanel, states.get(rpps)!), revision: revisions[i]!.nextExpectedRevision });
+    });
   }
+
+  private toNew(streamId: string, events: readonly { type: string; data: unknown }[], ctx: CommandContext, occurredAt: Date, name: string | undefined, fingerprint: string | undefined): NewEvent[] {
+    return newEvents(streamId, events, eventMetadata(ctx, occurredAt, fingerprint), name);
+  }
+}
+
+/**
+ * The events of one stream of a write. Named writes (`name`) get ids derived from the name, the
+ * stream and the index, so a repeat of the write, by any path, carries the same ids.
+ */
+export function newEvents(streamId: string, events: readonly { type: string; data: unknown }[], metadata: EventMetadata, name: string | undefined): NewEvent[] {
+  return events.map((event, i) => ({
+    id: name ? nameBasedUuid(`${name}:${streamId}:${i}`) : randomUUID(),
+    type: event.type,
+    schemaVersion: attributionEventSchemas.versionOf(event.type),
+    data: event.data,
+    metadata,
+  }));
 }
 
 /** A command named like one already appended: its events are there, nothing is written again. */

@@ -70,18 +70,22 @@ export class Patients {
   }
 
   private checkProfile(profile: PatientProfile): void {
-    const day = today(this.clock);
-    if (profile.birthDate > day) throw ValidationError.field('birthDate', `must not be after today (${day})`);
-    const early = [...profile.ald.map((p, i) => ['ald', i, p] as const), ...profile.c2s.map((p, i) => ['c2s', i, p] as const)].find(([, , p]) => p.start < profile.birthDate);
-    if (early) throw ValidationError.field(`${early[0]}[${early[1]}].start`, `must not be before the birth date ${profile.birthDate}`);
+    checkProfile(profile, today(this.clock));
   }
+}
+
+/** Dates of a profile that cannot be: born in the future, a period before birth. */
+export function checkProfile(profile: PatientProfile, day: string): void {
+  if (profile.birthDate > day) throw ValidationError.field('birthDate', `must not be after today (${day})`);
+  const early = [...profile.ald.map((p, i) => ['ald', i, p] as const), ...profile.c2s.map((p, i) => ['c2s', i, p] as const)].find(([, , p]) => p.start < profile.birthDate);
+  if (early) throw ValidationError.field(`${early[0]}[${early[1]}].start`, `must not be before the birth date ${profile.birthDate}`);
 }
 
 /**
  * The NIR encodes sex, birth year and month: a profile that contradicts it is a typing error in
  * one or the other, caught before anything is written. (The NIR is not echoed in the message.)
  */
-function checkAgainstNir(nir: string, profile: Pick<PatientProfile, 'sex' | 'birthDate'>): void {
+export function checkAgainstNir(nir: string, profile: Pick<PatientProfile, 'sex' | 'birthDate'>): void {
   const parsed = validateNir(nir);
   if (!parsed.ok) return;
   const p = parsed.value;

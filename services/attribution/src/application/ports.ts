@@ -67,6 +67,17 @@ export interface PractitionerDirectory {
   assignmentsAt(centreFiness: string, day: IsoDate): Promise<readonly GpAssignment[]>;
   /** GP assignments running on `day` at any of these centres. */
   assignmentsAtCentres(centres: readonly string[], day: IsoDate): Promise<readonly GpAssignment[]>;
+  /** In one round trip: the centre, the GP's assignments (any centre, any date) and the centres of those assignments. */
+  declarationFacts(centreFiness: string, rpps: string): Promise<DeclarationFacts>;
+}
+
+/** What a declaration checks outside the event streams (see DirectorySnapshot). */
+export interface DeclarationFacts {
+  readonly rpps: string;
+  readonly assignments: readonly GpAssignment[];
+  /** The centres found among those read (`centresRead`): an absent one is unknown to attribution. */
+  readonly centres: readonly CentreInfo[];
+  readonly centresRead: readonly string[];
 }
 
 /** Provenance of a message that caused a command: kept in the events' metadata. */

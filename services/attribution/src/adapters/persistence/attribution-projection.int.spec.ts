@@ -358,6 +358,21 @@ describe('attribution projection and read model', () => {
     expect(await tableRows()).toEqual(before);
   });
 
+  it('gives the same rows whether the whole log is one page or every event a page of its own', async () => {
+    await readModel.catchUp();
+    const before = await tableRows();
+    await runner.stop();
+    const all = (await store.readAll({ filter: { streamPrefixes: [PATIENT_PREFIX] } })).map((e) => attributionEventSchemas.upcast(e));
+    const projection = attributionProjection(SCHEMA);
+    await sql.transaction((tx) => projection.reset(tx));
+    await sql.transaction((tx) => projection.apply(tx, all));
+    expect(await tableRows()).toEqual(before);
+    await sql.transaction((tx) => projection.reset(tx));
+    for (const event of all) await sql.transaction((tx) => projection.apply(tx, [event]));
+    expect(await tableRows()).toEqual(before);
+    await startRunner();
+  });
+
   it('says clearly when it cannot catch up in time', async () => {
     await runner.stop();
     const lagging = new SqlAttributionReadModel(sql, SCHEMA, runner, head, 50);

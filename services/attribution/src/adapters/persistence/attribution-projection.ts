@@ -1,4 +1,4 @@
-import type { Projection, RecordedEvent, SqlExecutor } from '@pcn/eventsourcing';
+import { updateRows, upsertRows, type Projection, type RecordedEvent, type RowColumn, type SqlExecutor } from '@pcn/eventsourcing';
 import { CommuneDirectory } from '@pcn/referential';
 import { PATIENT_PREFIX } from '../../application/stream-ids';
 import type { PatientEvent } from '../../domain/patient/patient-events';
@@ -9,9 +9,11 @@ import { replacedEndReason } from '../../domain/patient/replaced-end-reason';
  * The attribution read model: one row per patient, per attribution and per proposal, fed by the
  * patient streams only (panels and departures are decided from their own streams).
  *
- * It mirrors `evolvePatient` column by column. Every event first moves the patient row's
- * `version` (the stream revision) forward, guarded by `version < revision`; when the guard
- * fails the event was already applied and nothing else is touched, so a replay is harmless.
+ * It mirrors `evolvePatient` column by column. A page of events is applied set-based
+ * (docs/adr/0017): the rows of the patients it names are read in one statement, the events are
+ * folded onto them in memory, and each table is written in one statement. An event moves the
+ * patient row's `version` (the stream revision) forward only if it is newer than the row; an
+ * older one was already applied and touches nothing, so a replay is harmless.
  *
  * No NIR, name or address: the patient id is already a keyed hash, the birth date is kept for
  * age bands and the waitlist order, the commune for territories.
@@ -69,9 +71,7 @@ export function attributionProjection(schema: string): Projection {
       for (const table of ['patients', 'attributions', 'proposals']) await tx.query(`DELETE FROM ${schema}.${table}`);
     },
     async apply(tx, events) {
-      for (const event of events) {
-        if (event.streamId.startsWith(PATIENT_PREFIX)) await applyPatientEvent(tx, schema, event);
-      }
+      await applyPage(tx, schema, events.filter((e) => e.streamId.startsWith(PATIENT_PREFIX)));
     },
   };
 }
@@ -107,94 +107,238 @@ function locate(communeInsee: string): { departement: string | null; region: str
   return { departement: commune?.departement ?? null, region: commune?.region ?? null };
 }
 
-function profileColumns(profile: PatientProfile): unknown[] {
-  const { departement, region } = locate(profile.communeInsee);
-  return [profile.birthDate, profile.sex, profile.communeInsee, departement, region, JSON.stringify(profile.ald), JSON.stringify(profile.c2s)];
+/** A `patients` row as the page folds it (dates as YYYY-MM-DD text, periods as JSON). */
+interface PatientRow {
+  patient_id: string;
+  birth_date: string;
+  sex: string;
+  commune_insee: string;
+  departement: string | null;
+  region: string | null;
+  ald: unknown;
+  c2s: unknown;
+  deceased: boolean;
+  current_attribution_id: string | null;
+  current_rpps: string | null;
+  current_centre: string | null;
+  waiting_since: string | null;
+  top_priority: boolean;
+  pending_proposal_id: string | null;
+  version: number;
 }
 
-async function applyPatientEvent(tx: SqlExecutor, s: string, recorded: RecordedEvent): Promise<void> {
+const PATIENT_COLUMNS: readonly RowColumn[] = [
+  ['patient_id', 'text'],
+  ['birth_date', 'date'],
+  ['sex', 'text'],
+  ['commune_insee', 'text'],
+  ['departement', 'text'],
+  ['region', 'text'],
+  ['ald', 'jsonb'],
+  ['c2s', 'jsonb'],
+  ['deceased', 'boolean'],
+  ['current_attribution_id', 'text'],
+  ['current_rpps', 'text'],
+  ['current_centre', 'text'],
+  ['waiting_since', 'date'],
+  ['top_priority', 'boolean'],
+  ['pending_proposal_id', 'text'],
+  ['version', 'bigint'],
+];
+
+const ATTRIBUTION_COLUMNS: readonly RowColumn[] = [
+  ['attribution_id', 'text'],
+  ['patient_id', 'text'],
+  ['rpps', 'text'],
+  ['professional_id', 'text'],
+  ['centre_finess', 'text'],
+  ['start_date', 'date'],
+  ['end_date', 'date'],
+  ['end_reason', 'text'],
+  ['channel', 'text'],
+];
+
+const PROPOSAL_COLUMNS: readonly RowColumn[] = [
+  ['proposal_id', 'text'],
+  ['patient_id', 'text'],
+  ['rpps', 'text'],
+  ['professional_id', 'text'],
+  ['centre_finess', 'text'],
+  ['distance_km', 'double precision'],
+  ['proposed_on', 'date'],
+  ['status', 'text'],
+];
+
+/**
+ * A change to a row written before this page. `conditional`: only if the row is still open
+ * (an attribution without end, a pending proposal), as a replaced attribution or a proposal
+ * settled by a declaration; otherwise unconditional, as an explicit end or decline.
+ */
+interface Patch {
+  readonly id: string;
+  readonly value: string;
+  readonly reason?: string;
+  readonly conditional: boolean;
+}
+
+/**
+ * Patches of one table in event order, merged per row as SQL would apply them one by one: an
+ * unconditional patch replaces whatever came before; a conditional one after any earlier patch
+ * changes nothing (the row is no longer open, or was not open for the first one either).
+ */
+class Patches {
+  private readonly byId = new Map<string, Patch>();
+
+  add(patch: Patch): void {
+    if (!patch.conditional || !this.byId.has(patch.id)) this.byId.set(patch.id, patch);
+  }
+
+  get rows(): Patch[] {
+    return [...this.byId.values()];
+  }
+}
+
+type AttributionRow = { attribution_id: string; patient_id: string; rpps: string; professional_id: string; centre_finess: string; start_date: string; end_date: string | null; end_reason: string | null; channel: string };
+type ProposalRow = { proposal_id: string; patient_id: string; rpps: string; professional_id: string; centre_finess: string; distance_km: number; proposed_on: string; status: string };
+
+/** What one page changes: the rows it creates, and the patches to rows of earlier pages. */
+class PageChanges {
+  readonly patients = new Map<string, PatientRow>();
+  readonly dirty = new Set<string>();
+  readonly newAttributions = new Map<string, AttributionRow>();
+  readonly newProposals = new Map<string, ProposalRow>();
+  readonly attributionPatches = new Patches();
+  readonly proposalPatches = new Patches();
+
+  endAttribution(id: string, endDate: string, reason: string, conditional: boolean): void {
+    const created = this.newAttributions.get(id);
+    if (!created) return this.attributionPatches.add({ id, value: endDate, reason, conditional });
+    if (!conditional || created.end_date === null) Object.assign(created, { end_date: endDate, end_reason: reason });
+  }
+
+  settleProposal(id: string, status: 'confirmed' | 'declined', conditional: boolean): void {
+    const created = this.newProposals.get(id);
+    if (!created) return this.proposalPatches.add({ id, value: status, conditional });
+    if (!conditional || created.status === 'pending') created.status = status;
+  }
+}
+
+function profileColumns(profile: PatientProfile): Pick<PatientRow, 'birth_date' | 'sex' | 'commune_insee' | 'departement' | 'region' | 'ald' | 'c2s'> {
+  return { birth_date: profile.birthDate, sex: profile.sex, commune_insee: profile.communeInsee, ...locate(profile.communeInsee), ald: profile.ald, c2s: profile.c2s };
+}
+
+/** Reads the page's patients, folds its events onto them, and writes each table once. */
+async function applyPage(tx: SqlExecutor, s: string, events: readonly RecordedEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const page = new PageChanges();
+  const ids = [...new Set(events.map((e) => (e.data as { patientId: string }).patientId))];
+  const { rows } = await tx.query<PatientRow>(
+    `SELECT patient_id, to_char(birth_date, 'YYYY-MM-DD') AS birth_date, sex, commune_insee, departement, region, ald, c2s, deceased,
+       current_attribution_id, current_rpps, current_centre, to_char(waiting_since, 'YYYY-MM-DD') AS waiting_since, top_priority, pending_proposal_id, version
+     FROM ${s}.patients WHERE patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+    [JSON.stringify(ids)],
+  );
+  for (const row of rows) page.patients.set(row.patient_id, { ...row, version: Number(row.version) });
+  for (const event of events) foldEvent(page, event);
+
+  await upsertRows(tx, {
+    table: `${s}.patients`,
+    columns: PATIENT_COLUMNS,
+    rows: [...page.dirty].map((id) => page.patients.get(id)!) as unknown as Record<string, unknown>[],
+    // The guard makes a page applied twice (two runners, one of them about to roll back) harmless.
+    onConflict: `(patient_id) DO UPDATE SET ${PATIENT_COLUMNS.slice(1)
+      .map(([c]) => `${c} = EXCLUDED.${c}`)
+      .join(', ')} WHERE ${s}.patients.version < EXCLUDED.version`,
+  });
+  await upsertRows(tx, { table: `${s}.attributions`, columns: ATTRIBUTION_COLUMNS, rows: [...page.newAttributions.values()], onConflict: '(attribution_id) DO NOTHING' });
+  await updateRows(tx, {
+    table: `${s}.attributions`,
+    columns: [['id', 'text'], ['value', 'date'], ['reason', 'text'], ['conditional', 'boolean']],
+    rows: page.attributionPatches.rows as unknown as Record<string, unknown>[],
+    set: 'end_date = r.value, end_reason = r.reason',
+    where: 't.attribution_id = r.id AND (NOT r.conditional OR t.end_date IS NULL)',
+  });
+  await upsertRows(tx, { table: `${s}.proposals`, columns: PROPOSAL_COLUMNS, rows: [...page.newProposals.values()], onConflict: '(proposal_id) DO NOTHING' });
+  await updateRows(tx, {
+    table: `${s}.proposals`,
+    columns: [['id', 'text'], ['value', 'text'], ['conditional', 'boolean']],
+    rows: page.proposalPatches.rows as unknown as Record<string, unknown>[],
+    set: 'status = r.value',
+    where: `t.proposal_id = r.id AND (NOT r.conditional OR t.status = 'pending')`,
+  });
+}
+
+/** One event onto the page's rows, as `evolvePatient` would move the patient. */
+function foldEvent(page: PageChanges, recorded: RecordedEvent): void {
   const event = { type: recorded.type, data: recorded.data } as PatientEvent;
   const id = event.data.patientId;
   const rev = recorded.revision;
-  /** Runs the patient row's update only if the event is new to it; true when it was. */
-  const guarded = async (set: string, params: unknown[] = []): Promise<boolean> => {
-    const res = await tx.query(`UPDATE ${s}.patients SET version = $2${set ? `, ${set}` : ''} WHERE patient_id = $1 AND version < $2 RETURNING patient_id`, [id, rev, ...params]);
-    return res.rows.length === 1;
-  };
-
+  const row = page.patients.get(id);
+  if (event.type === 'PatientRegistered') {
+    if (row && row.version >= rev) return;
+    const profile = profileColumns(event.data.profile);
+    page.patients.set(
+      id,
+      row
+        ? { ...row, ...profile, version: rev }
+        : { patient_id: id, ...profile, deceased: false, current_attribution_id: null, current_rpps: null, current_centre: null, waiting_since: null, top_priority: false, pending_proposal_id: null, version: rev },
+    );
+    page.dirty.add(id);
+    return;
+  }
+  // An event of a patient the read model does not hold, or already applied: nothing to do.
+  if (!row || row.version >= rev) return;
+  row.version = rev;
+  page.dirty.add(id);
   switch (event.type) {
-    case 'PatientRegistered': {
-      await tx.query(
-        `INSERT INTO ${s}.patients (patient_id, birth_date, sex, commune_insee, departement, region, ald, c2s, version)
-         VALUES ($1, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $2)
-         ON CONFLICT (patient_id) DO UPDATE SET birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex, commune_insee = EXCLUDED.commune_insee,
-           departement = EXCLUDED.departement, region = EXCLUDED.region, ald = EXCLUDED.ald, c2s = EXCLUDED.c2s, version = EXCLUDED.version
-         WHERE ${s}.patients.version < EXCLUDED.version`,
-        [id, rev, ...profileColumns(event.data.profile)],
-      );
+    case 'PatientUpdated':
+      Object.assign(row, profileColumns(event.data.profile));
       return;
-    }
-    case 'PatientUpdated': {
-      await guarded(`birth_date = $3, sex = $4, commune_insee = $5, departement = $6, region = $7, ald = $8::jsonb, c2s = $9::jsonb`, profileColumns(event.data.profile));
-      return;
-    }
     case 'MedecinTraitantDeclared': {
       const d = event.data;
-      // The pending proposal as it was before this event (the FROM subquery reads the old row).
-      const res = await tx.query<{ old_pending: string | null }>(
-        `UPDATE ${s}.patients p SET version = $2, current_attribution_id = $3, current_rpps = $4, current_centre = $5,
-           waiting_since = NULL, top_priority = false, pending_proposal_id = NULL
-         FROM (SELECT pending_proposal_id AS old_pending FROM ${s}.patients WHERE patient_id = $1) o
-         WHERE p.patient_id = $1 AND p.version < $2 RETURNING o.old_pending`,
-        [id, rev, d.attributionId, d.rpps, d.centreFiness],
-      );
-      const row = res.rows[0];
-      if (!row) return;
-      if (d.replaces) {
-        await tx.query(`UPDATE ${s}.attributions SET end_date = $2, end_reason = $3 WHERE attribution_id = $1 AND end_date IS NULL`, [d.replaces.attributionId, d.effectiveDate, replacedEndReason(d)]);
+      const oldPending = row.pending_proposal_id;
+      Object.assign(row, { current_attribution_id: d.attributionId, current_rpps: d.rpps, current_centre: d.centreFiness, waiting_since: null, top_priority: false, pending_proposal_id: null });
+      if (d.replaces) page.endAttribution(d.replaces.attributionId, d.effectiveDate, replacedEndReason(d), true);
+      if (!page.newAttributions.has(d.attributionId)) {
+        page.newAttributions.set(d.attributionId, {
+          attribution_id: d.attributionId,
+          patient_id: id,
+          rpps: d.rpps,
+          professional_id: d.professionalId,
+          centre_finess: d.centreFiness,
+          start_date: d.effectiveDate,
+          end_date: null,
+          end_reason: null,
+          channel: d.channel,
+        });
       }
-      await tx.query(
-        `INSERT INTO ${s}.attributions (attribution_id, patient_id, rpps, professional_id, centre_finess, start_date, channel)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (attribution_id) DO NOTHING`,
-        [d.attributionId, id, d.rpps, d.professionalId, d.centreFiness, d.effectiveDate, d.channel],
-      );
       // As `evolvePatient`: the pending proposal is confirmed by a declaration naming it, declined by any other.
-      if (row.old_pending !== null) {
-        await tx.query(`UPDATE ${s}.proposals SET status = $2 WHERE proposal_id = $1 AND status = 'pending'`, [row.old_pending, row.old_pending === d.proposalId ? 'confirmed' : 'declined']);
-      }
+      if (oldPending !== null) page.settleProposal(oldPending, oldPending === d.proposalId ? 'confirmed' : 'declined', true);
       return;
     }
     case 'AttributionEnded': {
       const d = event.data;
-      const applied = await guarded(
-        `deceased = deceased OR $4,
-         current_attribution_id = CASE WHEN current_attribution_id = $3 THEN NULL ELSE current_attribution_id END,
-         current_rpps = CASE WHEN current_attribution_id = $3 THEN NULL ELSE current_rpps END,
-         current_centre = CASE WHEN current_attribution_id = $3 THEN NULL ELSE current_centre END`,
-        [d.attributionId, d.reason === 'death'],
-      );
-      if (applied) await tx.query(`UPDATE ${s}.attributions SET end_date = $2, end_reason = $3 WHERE attribution_id = $1`, [d.attributionId, d.endDate, d.reason]);
+      row.deceased = row.deceased || d.reason === 'death';
+      if (row.current_attribution_id === d.attributionId) Object.assign(row, { current_attribution_id: null, current_rpps: null, current_centre: null });
+      page.endAttribution(d.attributionId, d.endDate, d.reason, false);
       return;
     }
-    case 'WaitlistEnrolled': {
-      await guarded(`waiting_since = $3, top_priority = $4`, [event.data.waitingSince, event.data.topPriority]);
+    case 'WaitlistEnrolled':
+      Object.assign(row, { waiting_since: event.data.waitingSince, top_priority: event.data.topPriority });
       return;
-    }
     case 'ProposalMade': {
       const d = event.data;
-      if (!(await guarded(`pending_proposal_id = $3`, [d.proposalId]))) return;
-      await tx.query(
-        `INSERT INTO ${s}.proposals (proposal_id, patient_id, rpps, professional_id, centre_finess, distance_km, proposed_on, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending') ON CONFLICT (proposal_id) DO NOTHING`,
-        [d.proposalId, id, d.rpps, d.professionalId, d.centreFiness, d.distanceKm, d.proposedOn],
-      );
+      row.pending_proposal_id = d.proposalId;
+      if (!page.newProposals.has(d.proposalId)) {
+        page.newProposals.set(d.proposalId, { proposal_id: d.proposalId, patient_id: id, rpps: d.rpps, professional_id: d.professionalId, centre_finess: d.centreFiness, distance_km: d.distanceKm, proposed_on: d.proposedOn, status: 'pending' });
+      }
       return;
     }
     case 'ProposalDeclined': {
       // The waiting date stays: a declined proposal keeps the patient's place.
       const d = event.data;
-      if (!(await guarded(`pending_proposal_id = CASE WHEN pending_proposal_id = $3 THEN NULL ELSE pending_proposal_id END`, [d.proposalId]))) return;
-      await tx.query(`UPDATE ${s}.proposals SET status = 'declined' WHERE proposal_id = $1`, [d.proposalId]);
+      if (row.pending_proposal_id === d.proposalId) row.pending_proposal_id = null;
+      page.settleProposal(d.proposalId, 'declined', false);
       return;
     }
   }

@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import type { IsoDate } from '../../domain/iso-date';
-import type { CentreInfo, CentreStatus, CentreType, GpAssignment, PractitionerDirectory } from '../../application/ports';
+import type { CentreInfo, CentreStatus, CentreType, DeclarationFacts, GpAssignment, PractitionerDirectory } from '../../application/ports';
 
 interface CentreRow {
   finess: string;
@@ -126,6 +126,24 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
       [[...new Set(centres)], day],
     );
     return rows.map(assignmentOf);
+  }
+
+  /**
+   * One statement for what a declaration checks (gp-eligibility.ts): the GP's assignments, the
+   * centre named and the centres the GP works at (their type sets the capacity norm).
+   */
+  async declarationFacts(centreFiness: string, rpps: string): Promise<DeclarationFacts> {
+    const s = this.schema;
+    const { rows } = await this.sql.query<{ assignments: AssignmentRow[]; centres: CentreRow[]; wanted: string[] }>(
+      `WITH a AS (SELECT ${ASSIGNMENT_COLUMNS} FROM ${s}.gp_assignments WHERE rpps = $2),
+            wanted AS (SELECT $1::text AS finess UNION SELECT centre_finess FROM a)
+       SELECT (SELECT coalesce(json_agg(a ORDER BY a.start_on, a.assignment_id), '[]'::json) FROM a) AS assignments,
+              (SELECT coalesce(json_agg(c), '[]'::json) FROM (SELECT ${CENTRE_COLUMNS} FROM ${s}.centres WHERE finess IN (SELECT finess FROM wanted)) c) AS centres,
+              (SELECT array_agg(finess) FROM wanted) AS wanted`,
+      [centreFiness, rpps],
+    );
+    const row = rows[0]!;
+    return { rpps, assignments: row.assignments.map(assignmentOf), centres: row.centres.map(centreOf), centresRead: row.wanted };
   }
 
   /** Records what a registry event says, unless a later version is already known. A closure, once announced, stays; so does a membership date. */

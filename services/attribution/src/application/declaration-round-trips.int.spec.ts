@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { PgliteSqlClient, type SqlClient } from '@pcn/eventsourcing';
+import { panelStream } from './stream-ids';
+import { patientInput, startAttribution, type AttributionFixture } from '../testing';
+
+/** The database as the service sees it, counting the statements sent. */
+function counting(sql: SqlClient): { sql: SqlClient; statements: string[] } {
+  const statements: string[] = [];
+  const wrapped = new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'query') {
+        return (text: string, params?: readonly unknown[]) => {
+          statements.push(text);
+          return target.query(text, params);
+        };
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { sql: wrapped, statements };
+}
+
+describe('a declaration of médecin traitant', () => {
+  let db: PgliteSqlClient;
+  let counted: ReturnType<typeof counting>;
+  let fx: AttributionFixture;
+  beforeAll(async () => {
+    db = await PgliteSqlClient.open();
+    counted = counting(db);
+    fx = await startAttribution({ sql: counted.sql });
+    // Only the request under test talks to the database from here on.
+    await fx.module.stop();
+  }, 60_000);
+  afterAll(async () => {
+    await fx.teardown();
+    await db.close();
+  });
+
+  it('costs three round trips once the GP’s panel is known: the directory, the patient’s stream, the append', async () => {
+    const declare = async (order: number): Promise<string[]> => {
+      const { patientId } = await fx.module.patients.register(patientInput(order));
+      counted.statements.length = 0;
+      const view = await fx.module.attributions.declare({ patientId }, { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-02', channel: 'paper_form' });
+      expect(view.current?.rpps).toBe(fx.gp1.rpps);
+      return [...counted.statements];
+    };
+    // The first declaration on this GP reads the panel's stream too (alongside the patient's).
+    expect(await declare(701)).toHaveLength(4);
+    const second = await declare(702);
+    expect(second).toHaveLength(3);
+    expect(second[0]).toContain('gp_assignments');
+    expect(second[1]).toContain('.events WHERE stream_id = $1');
+    expect(second[2]).toContain('append_streams');
+  });
+
+  it('reads the panel again only when its append is refused because the panel moved meanwhile', async () => {
+    // The panel moves behind this instance's back: another instance records a capacity change.
+    const rpps = fx.gp1.rpps;
+    await fx.module.store.append(panelStream(rpps), [{ id: randomUUID(), type: 'PanelCapacitySet', schemaVersion: 1, data: { rpps, capacity: 50, reason: 'temporary' }, metadata: { occurredAt: new Date().toISOString() } }], 'any');
+    const { patientId } = await fx.module.patients.register(patientInput(703));
+    counted.statements.length = 0;
+    const view = await fx.module.attributions.declare({ patientId }, { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-02', channel: 'paper_form' });
+    expect(view.current?.rpps).toBe(fx.gp1.rpps);
+    expect(counted.statements.filter((s) => s.includes('append_streams'))).toHaveLength(2);
+    const panel = await fx.module.store.readStream(panelStream(fx.gp1.rpps));
+    expect(panel.map((e) => e.type)).toEqual(['PanelPatientJoined', 'PanelPatientJoined', 'PanelCapacitySet', 'PanelPatientJoined']);
+    expect(panel[3]!.data).toMatchObject({ size: 3 });
+  });
+});
