@@ -56,12 +56,19 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
   /** Called with events in global order; the next batch waits until it resolves. */
   readonly onEvents: (events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * Called, when the adapter knows it, once the subscription has read the log up to `position`
+   * and found nothing more for its filter: a follower may store `position` as its checkpoint
+   * (events it does not match lie behind it). A failure stops the subscription like one of
+   * `onEvents`.
+   */
+  readonly onCaughtUp?: (position: number) => Promise<void>;
   /** A failure of the source or of `onEvents` stops the subscription and lands here. */
   readonly onError?: (error: Error) => void;
 }
 
 export interface Subscription {
-  /** Position of the last event handed to `onEvents` successfully. */
+  /** Position of the last event handed to `onEvents` successfully, or reported to `onCaughtUp`. */
   readonly position: number | undefined;
   stop(): Promise<void>;
 }
