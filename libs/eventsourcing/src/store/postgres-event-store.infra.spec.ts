@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PgSqlClient } from '../sql/pg-client';
 import { SqlEventStore } from './sql-event-store';
 import { eventStoreContract } from '../testing/event-store-contract';
+import { sqlEventStoreSpecifics } from '../testing/sql-event-store-specifics';
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const run = randomBytes(4).toString('hex');
@@ -25,4 +26,15 @@ describe(`SqlEventStore on PostgreSQL (${PG_URL})`, () => {
       return SqlEventStore.open(sql, schema, { pollIntervalMs: 5 });
     },
   });
+});
+
+describe(`SqlEventStore on PostgreSQL, beyond the contract`, () => {
+  sqlEventStoreSpecifics(
+    () => sql,
+    () => {
+      const schema = `es_specific_${run}_${schemas.length}`;
+      schemas.push(schema);
+      return schema;
+    },
+  );
 });

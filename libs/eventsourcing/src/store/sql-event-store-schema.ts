@@ -153,7 +153,7 @@ function expectedHolds(expected: string, revision: string): string {
 function appendFunction(s: string): string {
   return `CREATE OR REPLACE FUNCTION ${s}.append_events(p_stream text, p_expected text, p_events jsonb)
   RETURNS TABLE (outcome text, stream_revision bigint, last_position bigint, existing jsonb)
-  LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $fn$
+  LANGUAGE plpgsql VOLATILE ${settings} AS $fn$
   DECLARE
     v_revision bigint;
     v_existing jsonb;
@@ -162,9 +162,9 @@ function appendFunction(s: string): string {
     v_n integer := jsonb_array_length(p_events);
   BEGIN
     PERFORM pg_advisory_xact_lock(${streamLockKey(s)}, hashtext(p_stream));
-    v_revision := coalesce((SELECT st.revision FROM ${s}.streams st WHERE st.stream_id = p_stream), -1);
+    v_revision := coalesce((${streamRevisionSql(s, 'p_stream')}), -1);
     v_ids := ARRAY(SELECT (x.value->>'id')::uuid FROM jsonb_array_elements(p_events) AS x(value));
-    ${existingCheck(s)}
+    v_existing := (${existingEventsSql(s, 'v_ids')});
     IF v_existing IS NOT NULL THEN
       RETURN QUERY SELECT 'existing'::text, v_revision, NULL::bigint, v_existing;
       RETURN;
@@ -174,7 +174,7 @@ function appendFunction(s: string): string {
       RETURN;
     END IF;
     IF v_n = 0 THEN
-      RETURN QUERY SELECT 'ok'::text, v_revision, coalesce((SELECT max(ev.position) FROM ${s}.events ev), 0), NULL::jsonb;
+      RETURN QUERY SELECT 'ok'::text, v_revision, (${lastPositionSql(s)}), NULL::jsonb;
       RETURN;
     END IF;
     v_first := ${s}.allocate_positions(v_n);
@@ -189,11 +189,31 @@ function appendFunction(s: string): string {
   $fn$`;
 }
 
-/** The stored events among `v_ids`, as JSON, into `v_existing`: one unique-index probe per id. */
-export function existingCheck(s: string): string {
+/**
+ * The settings of the append functions: no plan they cache may scan `events` or `streams`, only
+ * probe their indexes, whatever the tables' size when the plan was made.
+ */
+export const APPEND_PLAN_SETTINGS = { enable_seqscan: 'off' } as const;
+
+/** The stored events among the ids `ids` (a uuid[]), as JSON: one unique-index probe per id. */
+export function existingEventsSql(s: string, ids: string): string {
   return `SELECT jsonb_agg(jsonb_build_object('id', ev.event_id::text, 'streamId', ev.stream_id, 'revision', ev.revision, 'position', ev.position))
-      INTO v_existing FROM ${s}.events ev WHERE ev.event_id = ANY (v_ids);`;
+      FROM ${s}.events ev WHERE ev.event_id = ANY (${ids})`;
 }
+
+/** A stream's revision (no row when it does not exist): one primary-key probe. */
+export function streamRevisionSql(s: string, stream: string): string {
+  return `SELECT st.revision FROM ${s}.streams st WHERE st.stream_id = ${stream}`;
+}
+
+/** The head of the log, for an append that writes nothing: the end of the primary key. */
+export function lastPositionSql(s: string): string {
+  return `SELECT coalesce((SELECT ev.position FROM ${s}.events ev ORDER BY ev.position DESC LIMIT 1), 0)`;
+}
+
+const settings = Object.entries(APPEND_PLAN_SETTINGS)
+  .map(([name, value]) => `SET ${name} = ${value}`)
+  .join(' ');
 
 /**
  * `append_streams(appends)` (`appendMany`), on the rules of `append_events`: the locks of all
@@ -208,7 +228,7 @@ export function existingCheck(s: string): string {
 function appendStreamsFunction(s: string): string {
   return `CREATE OR REPLACE FUNCTION ${s}.append_streams(p_appends jsonb)
   RETURNS TABLE (outcome text, revisions jsonb, last_position bigint, existing jsonb, failed integer)
-  LANGUAGE plpgsql VOLATILE SET enable_seqscan = off AS $fn$
+  LANGUAGE plpgsql VOLATILE ${settings} AS $fn$
   DECLARE
     v_key integer;
     v_revisions bigint[];
@@ -225,12 +245,12 @@ function appendStreamsFunction(s: string): string {
       PERFORM pg_advisory_xact_lock(${streamLockKey(s)}, v_key);
     END LOOP;
     v_revisions := ARRAY(
-      SELECT coalesce((SELECT st.revision FROM ${s}.streams st WHERE st.stream_id = a.value->>'stream'), -1)
+      SELECT coalesce((${streamRevisionSql(s, "a.value->>'stream'")}), -1)
       FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord) ORDER BY a.ord);
     v_ids := ARRAY(
       SELECT (x.value->>'id')::uuid
       FROM jsonb_array_elements(p_appends) AS a(value), jsonb_array_elements(a.value->'events') AS x(value));
-    ${existingCheck(s)}
+    v_existing := (${existingEventsSql(s, 'v_ids')});
     IF v_existing IS NOT NULL THEN
       RETURN QUERY SELECT 'existing'::text, to_jsonb(v_revisions), NULL::bigint, v_existing, NULL::integer;
       RETURN;
@@ -244,7 +264,7 @@ function appendStreamsFunction(s: string): string {
     END LOOP;
     v_total := cardinality(v_ids);
     IF v_total = 0 THEN
-      RETURN QUERY SELECT 'ok'::text, to_jsonb(v_revisions), coalesce((SELECT max(ev.position) FROM ${s}.events ev), 0), NULL::jsonb, NULL::integer;
+      RETURN QUERY SELECT 'ok'::text, to_jsonb(v_revisions), (${lastPositionSql(s)}), NULL::jsonb, NULL::integer;
       RETURN;
     END IF;
     v_position := ${s}.allocate_positions(v_total) - 1;

@@ -1,7 +1,7 @@
 import type { SqlClient } from '../sql/sql-client';
-import { assertSqlIdentifier, likePrefix } from '../sql/sql-identifiers';
+import { assertSqlIdentifier } from '../sql/sql-identifiers';
 import { eventStoreMigration, logFrontierSql } from './sql-event-store-schema';
-import { prefixScans } from './stream-category';
+import { EVENT_COLUMNS, headQuery, logPageQuery } from './sql-log-queries';
 import type { LogPage } from './catch-up-subscription';
 import { migrate } from '../sql/migrate';
 import type { NewEvent, RecordedEvent, EventMetadata } from './event';
@@ -127,7 +127,7 @@ export class SqlEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const res = await this.sql.query<EventRow>(
-      `SELECT ${COLUMNS} FROM ${this.s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
       [streamId, options.fromRevision ?? 0, options.maxCount ?? null],
     );
     return res.rows.map(fromRow);
@@ -143,17 +143,8 @@ export class SqlEventStore implements EventStore {
    * the frontier (the log holds nothing more for this filter up to there).
    */
   async readPage(options: ReadAllOptions = {}): Promise<LogPage> {
-    const frontier = await this.frontier();
-    const params: unknown[] = [options.after ?? 0, frontier, options.maxCount ?? null];
-    const page = this.branches(options.filter, params).map(
-      (where) => `(SELECT ${COLUMNS} FROM ${this.s}.events WHERE ${where} AND position > $1 AND transaction_id < $2::xid8 ORDER BY position LIMIT $3)`,
-    );
-    const res = await this.sql.query<EventRow>(
-      `WITH page AS (${page.join(' UNION ALL ')}),
-            reach AS (SELECT max(position) AS scanned_to FROM ${this.s}.events WHERE transaction_id < $2::xid8)
-       SELECT page.*, reach.scanned_to FROM reach LEFT JOIN page ON true ORDER BY page.position LIMIT $3`,
-      params,
-    );
+    const query = logPageQuery(this.s, options, await this.frontier());
+    const res = await this.sql.query<EventRow>(query.text, query.params);
     const events = res.rows.filter((r) => r.position !== null).map(fromRow);
     const full = options.maxCount !== undefined && events.length >= options.maxCount;
     const reach = Math.max(options.after ?? 0, res.rows[0]?.scanned_to ?? 0);
@@ -166,12 +157,8 @@ export class SqlEventStore implements EventStore {
 
   /** The position of the last event a reader can see now (below the frontier), 0 when none. */
   async headPosition(filter?: LogFilter): Promise<number> {
-    const frontier = await this.frontier();
-    const params: unknown[] = [frontier];
-    const heads = this.branches(filter, params).map(
-      (where) => `(SELECT max(position) FROM ${this.s}.events WHERE ${where} AND transaction_id < $1::xid8)`,
-    );
-    const res = await this.sql.query<{ position: number | null }>(`SELECT greatest(${heads.join(', ')}) AS position`, params);
+    const query = headQuery(this.s, filter, await this.frontier());
+    const res = await this.sql.query<{ position: number | null }>(query.text, query.params);
     return res.rows[0]?.position ?? 0;
   }
 
@@ -183,21 +170,6 @@ export class SqlEventStore implements EventStore {
   private async frontier(): Promise<string> {
     const res = await this.sql.query<{ frontier: string }>(logFrontierSql(this.s));
     return res.rows[0]!.frontier;
-  }
-
-  /** One condition per index range to read (`true`: the whole log), parameters pushed to `params`. */
-  private branches(filter: LogFilter | undefined, params: unknown[]): string[] {
-    const scans = prefixScans(filter);
-    if (!scans) return ['true'];
-    const param = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    return scans.map((scan) => {
-      if (scan.kind === 'categoryPrefix') return `category LIKE ${param(likePrefix(scan.prefix))}`;
-      const category = `category = ${param(scan.category)}`;
-      return scan.exact ? category : `${category} AND stream_id LIKE ${param(likePrefix(scan.prefix))}`;
-    });
   }
 
   /**
@@ -215,8 +187,6 @@ export class SqlEventStore implements EventStore {
     }
   }
 }
-
-const COLUMNS = 'position, stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at';
 
 function toJsonEvent(event: NewEvent): unknown {
   return { id: event.id, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata };
