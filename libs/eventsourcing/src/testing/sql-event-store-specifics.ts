@@ -4,6 +4,8 @@ import { SqlEventStore } from '../store/sql-event-store';
 import { APPEND_PLAN_SETTINGS, existingEventsSql, lastPositionSql, streamRevisionSql } from '../store/sql-event-store-schema';
 import { logPageQuery } from '../store/sql-log-queries';
 import { newEvent } from './event-store-contract';
+import { eventually } from './eventually';
+import type { RecordedEvent } from '../store/event';
 
 interface PlanNode {
   'Node Type': string;
@@ -138,5 +140,45 @@ export function sqlEventStoreSpecifics(client: () => SqlClient, schemaName: () =
     expect(page.events.map((e) => e.type)).toEqual(['DepartureStarted']);
     // Nothing else matches up to the head: a follower can checkpoint there.
     expect(page.scannedTo).toBe(20_001);
+  }, 60_000);
+
+  it('never shows a live reader, filtered or not, a gap while single and multi-stream appends commit concurrently', async () => {
+    const store = await SqlEventStore.open(client(), schemaName(), { pollIntervalMs: 2 });
+    const all: RecordedEvent[] = [];
+    const odd: RecordedEvent[] = [];
+    const subs = [
+      store.subscribe({ batchSize: 5, onEvents: async (batch) => void all.push(...batch) }),
+      store.subscribe({ batchSize: 3, filter: { streamPrefixes: ['odd-'] }, onEvents: async (batch) => void odd.push(...batch) }),
+    ];
+    const writers = 12;
+    const rounds = 20;
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        const own = `${w % 2 ? 'odd' : 'even'}-${randomUUID()}`;
+        let revision: number | 'no_stream' = 'no_stream';
+        for (let i = 0; i < rounds; i++) {
+          if (i % 3 === 2) {
+            const other = `${i % 2 ? 'odd' : 'even'}-${randomUUID()}`;
+            const result = await store.appendMany([
+              { streamId: own, events: [newEvent('Many', { w, i })], expectedRevision: revision },
+              { streamId: other, events: [newEvent('Many', { w, i }), newEvent('Many', { w, i })], expectedRevision: 'no_stream' },
+            ]);
+            revision = result.streams[0]!.nextExpectedRevision;
+          } else {
+            revision = (await store.append(own, [newEvent('Single', { w, i })], revision)).nextExpectedRevision;
+          }
+        }
+      }),
+    );
+    const stored = await store.readAll();
+    await eventually(() => expect(all).toHaveLength(stored.length), 20_000);
+    const storedOdd = stored.filter((e) => e.streamId.startsWith('odd-'));
+    await eventually(() => expect(odd).toHaveLength(storedOdd.length), 20_000);
+    for (const sub of subs) await sub.stop();
+    expect(all.map((e) => e.id)).toEqual(stored.map((e) => e.id));
+    expect(odd.map((e) => e.id)).toEqual(storedOdd.map((e) => e.id));
+    const positions = stored.map((e) => e.position);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(new Set(positions).size).toBe(positions.length);
   }, 60_000);
 }
