@@ -94,7 +94,10 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription to the global log: history from the checkpoint, then live. */
   subscribe(options: SubscribeOptions): Subscription;
-  /** Position of the last event in the global log (0 when empty). */
+  /**
+   * Position of the last event in the global log a reader can see now (0 when empty): on a SQL
+   * store, the last one below the frontier of appends still in flight (docs/adr/0003).
+   */
   headPosition(filter?: LogFilter): Promise<number>;
   close(): Promise<void>;
 }
