@@ -151,6 +151,7 @@ export class ProjectionRunner {
     await this.sql.transaction((tx) => this.checkpoints.advance(tx, this.projection.name, from, { position, version: this.projection.version }));
     this.idleCheckpointAt = Date.now();
     this.reached(position);
+    this.options.onProgress?.({ projection: this.projection.name, position });
   }
 
   /** The read model includes `position`: wakes the read-your-writes waiters it satisfies. */

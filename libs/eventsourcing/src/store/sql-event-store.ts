@@ -23,6 +23,9 @@ import { assertExpectedRevision, EventIdConflictError } from './store-errors';
 import { assertValidAppends, assertValidEvents } from './event-validation';
 import { compareParts, isSameAppend } from './in-memory-event-store';
 
+/** The largest transaction id: a frontier above every transaction. */
+const MAX_XID8 = '18446744073709551615';
+
 interface EventRow {
   position: number;
   scanned_to?: number | null;
@@ -166,8 +169,13 @@ export class SqlEventStore implements EventStore {
     this.signal.notify();
   }
 
-  /** Its own statement, before the read that uses it (see `logFrontierSql`). */
+  /**
+   * Its own statement, before the read that uses it (see `logFrontierSql`). PGlite is one
+   * connection running one statement at a time (a transaction holds it until it ends): no append
+   * is ever in flight while a read runs, so everything committed is below the frontier.
+   */
   private async frontier(): Promise<string> {
+    if (this.sql.dialect === 'pglite') return MAX_XID8;
     const res = await this.sql.query<{ frontier: string }>(logFrontierSql(this.s));
     return res.rows[0]!.frontier;
   }
