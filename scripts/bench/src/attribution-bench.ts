@@ -205,7 +205,7 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
       const bgRpps = Array.from({ length: bgGps }, (_, k) => gpRpps(run, 500_000 + k));
       const refs = { communes, rpps: bgRpps, professionals: bgRpps.map(() => randomUUID()), centres: Array.from({ length: Math.ceil(bgGps / 10) }, (_, k) => centreFiness(run, 5000 + k)) };
       for (let from = 1; from <= background; from += CHUNK) await generatePatients(sql, schema, 'bench-background', from, Math.min(background, from + CHUNK - 1), refs);
-      await sql.query(`UPDATE ${schema}.log_head SET position = $1`, [2 * background]);
+      await sql.query(`SELECT setval('${schema}.event_position', $1)`, [2 * background]);
       await sql.query(`ANALYZE ${schema}.events`);
       await sql.query(`ANALYZE ${schema}.streams`);
     });
@@ -428,7 +428,7 @@ export async function rosterBench(options: RosterBenchOptions): Promise<void> {
     );
     const generated = await timed(async () => {
       for (let from = 1; from <= n; from += CHUNK) await generatePatients(sql, schema, 'bench-patient', from, Math.min(n, from + CHUNK - 1), refs);
-      await sql.query(`UPDATE ${schema}.log_head SET position = $1`, [events]);
+      await sql.query(`SELECT setval('${schema}.event_position', $1)`, [events]);
       await sql.query(`ANALYZE ${schema}.events`);
       await sql.query(`ANALYZE ${schema}.streams`);
     });

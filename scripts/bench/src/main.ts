@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       events: { type: 'string', default: '10000' },
       batch: { type: 'string', default: '10' },
       writers: { type: 'string', default: '8' },
+      prefill: { type: 'string', default: '100000' },
       'no-postgres': { type: 'boolean', default: false },
       'latency-samples': { type: 'string', default: '500' },
       only: { type: 'string', default: process.env.PCN_BENCH ?? '' },
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(events) || events < 100) throw new Error(`--events must be an integer >= 100, got ${values.events}`);
   const pgUrl = values['no-postgres'] ? undefined : (process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   if (selected('event-store')) {
-    await eventStoreBench({ events, batch: Number(values.batch), writers: Number(values.writers), ...(pgUrl && { pgUrl }) });
+    const prefill = integer('--prefill', values.prefill, 0);
+    await eventStoreBench({ events, batch: Number(values.batch), writers: Number(values.writers), prefill, ...(pgUrl && { pgUrl }) });
   }
   if (selected('relay')) {
     const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');

@@ -2,6 +2,8 @@ import { EventReactor } from './event-reactor';
 import { InMemoryEventStore } from '../store/in-memory-event-store';
 import { PgliteSqlClient } from '../sql/pglite-client';
 import type { RecordedEvent } from '../store/event';
+import { SqlEventStore } from '../store/sql-event-store';
+import { eventually } from '../testing/eventually';
 
 let sql: PgliteSqlClient;
 beforeAll(async () => {
@@ -50,5 +52,25 @@ describe('EventReactor', () => {
     await reactor.waitForPosition(await store.headPosition(), 5000);
     await reactor.stop();
     expect(seen).toEqual(['A', 'B']);
+  });
+
+  it('moves its checkpoint past the events its filter does not match, so an idle reactor is not stuck at the start', async () => {
+    const store = await SqlEventStore.open(sql, 'reactor_c', { pollIntervalMs: 5 });
+    for (let i = 0; i < 5; i++) await store.append(`other-${i}`, [event('Ignored')], 'no_stream');
+    const seen: string[] = [];
+    const options = { name: 'idle', schema: 'reactor_c', filter: { streamPrefixes: ['departure-'] }, idleCheckpointMs: 0, react: async (e: RecordedEvent) => void seen.push(e.type) };
+    const reactor = new EventReactor(store, sql, options);
+    await reactor.start();
+    const head = await store.headPosition();
+    await reactor.waitForPosition(head);
+    const stored = async (): Promise<number | undefined> =>
+      (await sql.query<{ position: number }>(`SELECT position FROM reactor_c.checkpoints WHERE name = 'idle'`)).rows[0]?.position;
+    await eventually(async () => expect(await stored()).toBe(head));
+    await store.append('departure-1', [event('DepartureStarted')], 'no_stream');
+    await store.append('other-9', [event('Ignored')], 'no_stream');
+    await reactor.waitForPosition(await store.headPosition());
+    await reactor.stop();
+    expect(seen).toEqual(['DepartureStarted']);
+    expect(await stored()).toBe(await store.headPosition());
   });
 });

@@ -20,6 +20,12 @@ export interface EventReactorOptions {
   readonly logger?: RunnerLogger;
   readonly restartDelayMs?: number;
   /**
+   * When the reactor has read past events it does not match (its filter), how often at most it
+   * stores that position as its checkpoint (default 1000 ms): an idle follower is woken by every
+   * poll, and its checkpoint need not cost a write each time.
+   */
+  readonly idleCheckpointMs?: number;
+  /**
    * What to do about one event: typically commands to other aggregates (a process manager).
    * It runs outside any transaction and must be idempotent, because a crash after it and before
    * the checkpoint moves runs it again.
@@ -40,6 +46,7 @@ export class EventReactor {
   private follower: SupervisedSubscription | undefined;
   private current = 0;
   private readonly waiters = new PositionWaiters();
+  private idleCheckpointAt = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -66,6 +73,7 @@ export class EventReactor {
       ...(this.options.restartDelayMs !== undefined && { restartDelayMs: this.options.restartDelayMs }),
       checkpoint: () => this.current,
       onEvents: (events) => this.handle(events),
+      onCaughtUp: (position) => this.skipTo(position),
     });
     this.follower.start();
   }
@@ -88,6 +96,16 @@ export class EventReactor {
       await this.checkpoints.write(this.sql, this.options.name, { position: recorded.position, version: 1 });
       this.reached(recorded.position);
     }
+  }
+
+  /** Nothing for this reactor up to `position`: its checkpoint moves there (stored now and then). */
+  private async skipTo(position: number): Promise<void> {
+    if (position <= this.current) return;
+    if (Date.now() - this.idleCheckpointAt >= (this.options.idleCheckpointMs ?? 1000)) {
+      await this.checkpoints.write(this.sql, this.options.name, { position, version: 1 });
+      this.idleCheckpointAt = Date.now();
+    }
+    this.reached(position);
   }
 
   private reached(position: number): void {

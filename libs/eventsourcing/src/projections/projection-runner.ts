@@ -32,6 +32,9 @@ export class ProjectionTimeoutError extends Error {
   }
 }
 
+/** How often at most an idle projection stores the position it has read past. */
+const IDLE_CHECKPOINT_MS = 1000;
+
 /**
  * Feeds a projection from the global log: catch-up subscription from the stored checkpoint,
  * one transaction per batch for the read model and the checkpoint together. Rebuilding from
@@ -43,6 +46,7 @@ export class ProjectionRunner {
   private follower: SupervisedSubscription | undefined;
   private current = 0;
   private readonly waiters = new PositionWaiters();
+  private idleCheckpointAt = 0;
 
   constructor(
     private readonly store: EventStore,
@@ -117,6 +121,7 @@ export class ProjectionRunner {
         return this.current;
       },
       onEvents: (events) => this.applyBatch(events),
+      onCaughtUp: (position) => this.skipTo(position),
       ...(this.options.logger && { logger: this.options.logger }),
       ...(this.options.restartDelayMs !== undefined && { restartDelayMs: this.options.restartDelayMs }),
     });
@@ -134,6 +139,19 @@ export class ProjectionRunner {
     });
     this.reached(last);
     this.options.onProgress?.({ projection: this.projection.name, position: last });
+  }
+
+  /**
+   * Nothing for this projection up to `position` (its filter matched nothing there): the
+   * checkpoint moves past, at most once a second, since an idle follower is woken by every poll.
+   */
+  private async skipTo(position: number): Promise<void> {
+    if (position <= this.current || Date.now() - this.idleCheckpointAt < IDLE_CHECKPOINT_MS) return;
+    const from = this.current;
+    await this.sql.transaction((tx) => this.checkpoints.advance(tx, this.projection.name, from, { position, version: this.projection.version }));
+    this.idleCheckpointAt = Date.now();
+    this.reached(position);
+    this.options.onProgress?.({ projection: this.projection.name, position });
   }
 
   /** The read model includes `position`: wakes the read-your-writes waiters it satisfies. */

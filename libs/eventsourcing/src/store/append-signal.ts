@@ -1,26 +1,34 @@
+import { matchesFilter, type LogFilter } from './event-store';
+
 /**
  * Wakes catch-up subscriptions as soon as this process appends, so live delivery does not
- * wait for the next poll. Appends by other processes are found by polling.
+ * wait for the next poll. Appends by other processes are found by polling. A filtered waiter
+ * is woken only by appends to streams its filter matches: an append elsewhere in the log gives
+ * it nothing to read.
  */
 export class AppendSignal {
-  private waiters = new Set<() => void>();
+  private waiters = new Set<{ readonly filter: LogFilter | undefined; readonly wake: () => void }>();
 
-  notify(): void {
-    const waiters = this.waiters;
-    this.waiters = new Set();
-    for (const wake of waiters) wake();
+  /** `streamIds`: the streams just appended to; none given wakes every waiter. */
+  notify(streamIds?: readonly string[]): void {
+    for (const waiter of [...this.waiters]) {
+      if (!streamIds || streamIds.some((id) => matchesFilter(id, waiter.filter))) waiter.wake();
+    }
   }
 
-  /** Resolves on the next `notify()` or after `timeoutMs`, whichever comes first. */
-  wait(timeoutMs: number): Promise<void> {
+  /** Resolves on the next matching `notify()` or after `timeoutMs`, whichever comes first. */
+  wait(timeoutMs: number, filter?: LogFilter): Promise<void> {
     return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.waiters.delete(wake);
-        resolve();
+      const waiter = {
+        filter,
+        wake: (): void => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
       };
-      const timer = setTimeout(wake, timeoutMs);
-      this.waiters.add(wake);
+      const timer = setTimeout(waiter.wake, timeoutMs);
+      this.waiters.add(waiter);
     });
   }
 }

@@ -2,15 +2,27 @@ import type { RecordedEvent } from './event';
 import type { ReadAllOptions, SubscribeOptions, Subscription } from './event-store';
 import type { AppendSignal } from './append-signal';
 
+/** A page of the global log and how far the read reached (see `LogReader.readPage`). */
+export interface LogPage {
+  readonly events: RecordedEvent[];
+  /**
+   * The log holds no further event for the read's filter up to this position, now or later:
+   * the last event's position when the page is full, else how far the reader looked.
+   */
+  readonly scannedTo: number;
+}
+
 export interface LogReader {
   readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** When given, lets a filtered subscription move past the events it does not match. */
+  readPage?(options: ReadAllOptions): Promise<LogPage>;
 }
 
 /**
  * Reads the global log in batches from the checkpoint, hands each batch to `onEvents`, and
- * once caught up waits for an append signal or the poll interval. Correct only over a log
- * that is gap-free for readers (every adapter guarantees it), since the position only moves
- * forward.
+ * once caught up reports how far it has looked (`onCaughtUp`) and waits for an append signal
+ * or the poll interval. Correct only over a log that is gap-free for readers (every adapter
+ * guarantees it), since the position only moves forward.
  */
 export function startCatchUpSubscription(
   reader: LogReader,
@@ -22,16 +34,27 @@ export function startCatchUpSubscription(
   let stopped = false;
   const batchSize = options.batchSize ?? 500;
 
+  const read = async (after: number): Promise<LogPage> => {
+    const request = { after, maxCount: batchSize, ...(options.filter && { filter: options.filter }) };
+    if (reader.readPage) return reader.readPage(request);
+    const events = await reader.readAll(request);
+    return { events, scannedTo: events.length > 0 ? events[events.length - 1]!.position : after };
+  };
+
   const loop = async (): Promise<void> => {
     while (!stopped) {
-      const batch = await reader.readAll({ after: position ?? 0, maxCount: batchSize, filter: options.filter });
+      const page = await read(position ?? 0);
       if (stopped) return;
-      if (batch.length === 0) {
-        await signal.wait(pollIntervalMs);
+      if (page.events.length === 0) {
+        if (page.scannedTo > (position ?? 0)) {
+          await options.onCaughtUp?.(page.scannedTo);
+          position = page.scannedTo;
+        }
+        await signal.wait(pollIntervalMs, options.filter);
         continue;
       }
-      await options.onEvents(batch);
-      position = batch[batch.length - 1]!.position;
+      await options.onEvents(page.events);
+      position = page.events[page.events.length - 1]!.position;
     }
   };
 

@@ -56,12 +56,19 @@ export interface SubscribeOptions {
   readonly batchSize?: number;
   /** Called with events in global order; the next batch waits until it resolves. */
   readonly onEvents: (events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * Called, when the adapter knows it, once the subscription has read the log up to `position`
+   * and found nothing more for its filter: a follower may store `position` as its checkpoint
+   * (events it does not match lie behind it). A failure stops the subscription like one of
+   * `onEvents`.
+   */
+  readonly onCaughtUp?: (position: number) => Promise<void>;
   /** A failure of the source or of `onEvents` stops the subscription and lands here. */
   readonly onError?: (error: Error) => void;
 }
 
 export interface Subscription {
-  /** Position of the last event handed to `onEvents` successfully. */
+  /** Position of the last event handed to `onEvents` successfully, or reported to `onCaughtUp`. */
   readonly position: number | undefined;
   stop(): Promise<void>;
 }
@@ -87,7 +94,10 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription to the global log: history from the checkpoint, then live. */
   subscribe(options: SubscribeOptions): Subscription;
-  /** Position of the last event in the global log (0 when empty). */
+  /**
+   * Position of the last event in the global log a reader can see now (0 when empty): on a SQL
+   * store, the last one below the frontier of appends still in flight (docs/adr/0003).
+   */
   headPosition(filter?: LogFilter): Promise<number>;
   close(): Promise<void>;
 }

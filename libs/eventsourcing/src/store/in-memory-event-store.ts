@@ -13,7 +13,7 @@ import {
   type Subscription,
 } from './event-store';
 import { AppendSignal } from './append-signal';
-import { startCatchUpSubscription } from './catch-up-subscription';
+import { startCatchUpSubscription, type LogPage } from './catch-up-subscription';
 import { assertExpectedRevision, EventIdConflictError } from './store-errors';
 import { assertValidAppends, assertValidEvents } from './event-validation';
 
@@ -49,7 +49,7 @@ export class InMemoryEventStore implements EventStore {
       this.byId.set(event.id, recorded);
     }
     this.streams.set(streamId, stream);
-    this.signal.notify();
+    this.signal.notify([streamId]);
     return { nextExpectedRevision: stream.length - 1, lastPosition: this.log.length, idempotentReplay: false };
   }
 
@@ -80,7 +80,7 @@ export class InMemoryEventStore implements EventStore {
       }
       this.streams.set(streamId, stream);
     }
-    if (written > 0) this.signal.notify();
+    if (written > 0) this.signal.notify(appends.filter((a) => a.events.length > 0).map((a) => a.streamId));
     return {
       streams: appends.map(({ streamId }) => ({ streamId, nextExpectedRevision: revisionOf(streamId) })),
       lastPosition: this.log.length,
@@ -95,14 +95,25 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.page(options).events;
+  }
+
+  /** Positions are dense here: a short page has read the whole log. */
+  async readPage(options: ReadAllOptions = {}): Promise<LogPage> {
+    return this.page(options);
+  }
+
+  /** Synchronous, so how far it read is the log as the page saw it. */
+  private page(options: ReadAllOptions): LogPage {
     const out: RecordedEvent[] = [];
     const max = options.maxCount ?? Number.POSITIVE_INFINITY;
     // Positions are 1-based and dense here, so the log index is position - 1.
-    for (let i = options.after ?? 0; i < this.log.length && out.length < max; i++) {
+    let i = options.after ?? 0;
+    for (; i < this.log.length && out.length < max; i++) {
       const event = this.log[i]!;
       if (matchesFilter(event.streamId, options.filter)) out.push(event);
     }
-    return structuredClone(out);
+    return { events: structuredClone(out), scannedTo: Math.max(options.after ?? 0, i) };
   }
 
   subscribe(options: SubscribeOptions): Subscription {

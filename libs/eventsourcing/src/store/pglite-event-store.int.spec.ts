@@ -1,6 +1,7 @@
 import { PgliteSqlClient } from '../sql/pglite-client';
 import { SqlEventStore } from './sql-event-store';
 import { eventStoreContract, newEvent } from '../testing/event-store-contract';
+import { sqlEventStoreSpecifics } from '../testing/sql-event-store-specifics';
 
 // One embedded database for the file (it costs seconds and hundreds of MB); a schema per test.
 let sql: PgliteSqlClient;
@@ -14,6 +15,13 @@ afterAll(async () => {
 
 describe('SqlEventStore on PGlite', () => {
   eventStoreContract({ create: () => SqlEventStore.open(sql, `contract_${++n}`, { pollIntervalMs: 5 }) });
+});
+
+describe('SqlEventStore on PGlite, beyond the contract', () => {
+  sqlEventStoreSpecifics(
+    () => sql,
+    () => `contract_${++n}`,
+  );
 });
 
 describe('SqlEventStore migration', () => {

@@ -13,6 +13,8 @@ export interface SupervisedSubscriptionOptions {
   /** The position to resume after: read again at each (re)start, so it is the last committed one. */
   readonly checkpoint: () => number | Promise<number>;
   readonly onEvents: (events: readonly RecordedEvent[]) => Promise<void>;
+  /** See `SubscribeOptions.onCaughtUp`: nothing more for the filter up to `position`. */
+  readonly onCaughtUp?: (position: number) => Promise<void>;
   readonly logger?: SupervisedLogger;
   /** First delay before resuming after a failure; doubles up to 30 s. */
   readonly restartDelayMs?: number;
@@ -63,6 +65,7 @@ export class SupervisedSubscription {
         await this.options.onEvents(events);
         this.failures = 0;
       },
+      ...(this.options.onCaughtUp && { onCaughtUp: this.options.onCaughtUp }),
       onError: (error) => this.onFailure(error),
     });
   }

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlClient, SqlExecutor } from '../sql/sql-client';
+import { SqlEventStore } from '../store/sql-event-store';
+import { APPEND_PLAN_SETTINGS, existingEventsSql, lastPositionSql, streamRevisionSql } from '../store/sql-event-store-schema';
+import { logPageQuery } from '../store/sql-log-queries';
+import { newEvent } from './event-store-contract';
+import { eventually } from './eventually';
+import type { RecordedEvent } from '../store/event';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+/** The plan nodes of `text` that read a table, as `Node Type on relation (index)`. */
+async function scans(tx: SqlExecutor, text: string, params: readonly unknown[] = []): Promise<string[]> {
+  const res = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
+  const raw = res.rows[0]!['QUERY PLAN'];
+  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
+  return nodes(plan[0]!.Plan)
+    .filter((n) => n['Relation Name'] !== undefined || n['Index Name'] !== undefined)
+    .map((n) => `${n['Node Type']} on ${n['Relation Name'] ?? ''}${n['Index Name'] ? ` (${n['Index Name']})` : ''}`);
+}
+
+/**
+ * The plans the append functions cache: each statement prepared with parameters, planned
+ * generic (as PL/pgSQL keeps it per connection), under the functions' settings.
+ */
+async function appendPlans(sql: SqlClient, s: string): Promise<string[]> {
+  return sql.transaction(async (tx) => {
+    for (const [name, value] of Object.entries(APPEND_PLAN_SETTINGS)) await tx.query(`SET LOCAL ${name} = ${value}`);
+    await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
+    const statements: [string, string, string][] = [
+      ['ids', 'uuid[]', existingEventsSql(s, '$1')],
+      ['revision', 'text', streamRevisionSql(s, '$1')],
+    ];
+    const found: string[] = [];
+    for (const [name, type, text] of statements) {
+      const id = `pcn_plan_${name}_${randomUUID().slice(0, 8)}`;
+      await tx.query(`PREPARE ${id}(${type}) AS ${text}`);
+      const arg = type === 'uuid[]' ? `ARRAY['${randomUUID()}', '${randomUUID()}']::uuid[]` : `'centre-1'`;
+      found.push(...(await scans(tx, `EXECUTE ${id}(${arg})`)));
+      await tx.query(`DEALLOCATE ${id}`);
+    }
+    found.push(...(await scans(tx, lastPositionSql(s))));
+    return found;
+  });
+}
+
+/** `count` events in streams of 2 (`patient-…`), written directly: a large log in seconds. */
+async function fill(sql: SqlClient, s: string, count: number): Promise<void> {
+  await sql.query(
+    `INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
+     SELECT g, 'patient-' || (g / 2), g % 2, gen_random_uuid(), 'Filled', 1, jsonb_build_object('g', g), '{}'::jsonb
+     FROM generate_series(1, $1::bigint) AS g`,
+    [count],
+  );
+  await sql.query(`INSERT INTO ${s}.streams (stream_id, revision) SELECT 'patient-' || g, 1 FROM generate_series(0, $1::bigint / 2) AS g ON CONFLICT DO NOTHING`, [count]);
+  await sql.query(`SELECT setval('${s}.event_position', $1)`, [count]);
+  await sql.query(`ANALYZE ${s}.events, ${s}.streams`);
+}
+
+/**
+ * What the SQL store guarantees beyond the contract, on one SQL client (PGlite or a server):
+ * schemas of the previous release migrate forward, the append functions' plans are index
+ * probes on an empty and on a large log, and filtered reads use the category index.
+ */
+export function sqlEventStoreSpecifics(client: () => SqlClient, schemaName: () => string): void {
+  it('brings a schema of the log_head release forward on open, keeping its events and positions', async () => {
+    const sql = client();
+    const s = schemaName();
+    // The tables as the release with the log_head lock created them, with three events.
+    await sql.query(`CREATE SCHEMA ${s}`);
+    await sql.query(`CREATE TABLE ${s}.log_head (id boolean PRIMARY KEY DEFAULT true CHECK (id), position bigint NOT NULL)`);
+    await sql.query(`CREATE TABLE ${s}.streams (stream_id text PRIMARY KEY, revision bigint NOT NULL)`);
+    await sql.query(`CREATE TABLE ${s}.events (
+      position bigint PRIMARY KEY, stream_id text NOT NULL, revision bigint NOT NULL, event_id uuid NOT NULL UNIQUE,
+      type text NOT NULL, schema_version integer NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, revision))`);
+    const old = [newEvent('Opened'), newEvent('Renamed'), newEvent('DepartureStarted')];
+    await sql.query(
+      `INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
+       VALUES (1, 'centre-1', 0, $1, 'Opened', 1, '{}', '{}'), (2, 'centre-1', 1, $2, 'Renamed', 1, '{}', '{}'),
+              (3, 'departure-1', 0, $3, 'DepartureStarted', 1, '{}', '{}')`,
+      old.map((e) => e.id),
+    );
+    await sql.query(`INSERT INTO ${s}.streams VALUES ('centre-1', 1), ('departure-1', 0)`);
+    await sql.query(`INSERT INTO ${s}.log_head VALUES (true, 3)`);
+
+    const store = await SqlEventStore.open(sql, s);
+    expect((await store.readAll()).map((e) => [e.position, e.type])).toEqual([
+      [1, 'Opened'],
+      [2, 'Renamed'],
+      [3, 'DepartureStarted'],
+    ]);
+    expect((await store.readAll({ filter: { streamPrefixes: ['departure-'] } })).map((e) => e.position)).toEqual([3]);
+    expect(await store.headPosition()).toBe(3);
+    const appended = await store.append('centre-1', [newEvent('Closed')], 1);
+    expect(appended).toMatchObject({ nextExpectedRevision: 2, lastPosition: 4 });
+    expect((await sql.query<{ t: string | null }>(`SELECT to_regclass('${s}.log_head')::text AS t`)).rows[0]!.t).toBeNull();
+    // Opening again changes nothing.
+    const again = await SqlEventStore.open(sql, s);
+    expect((await again.append('departure-1', [newEvent('DepartureEnded')], 0)).lastPosition).toBe(5);
+    expect((await again.readAll({ after: 3 })).map((e) => e.type)).toEqual(['Closed', 'DepartureEnded']);
+  });
+
+  it('plans the append statements as index probes, on an empty and on a large log', async () => {
+    const sql = client();
+    const s = schemaName();
+    await SqlEventStore.open(sql, s);
+    await sql.query(`ANALYZE ${s}.events, ${s}.streams`);
+    const check = (plans: string[]): void => {
+      expect(plans.filter((p) => p.startsWith('Seq Scan'))).toEqual([]);
+      for (const index of ['events_event_id_key', 'streams_pkey', 'events_pkey']) {
+        expect(plans).toContainEqual(expect.stringMatching(new RegExp(`Index (Only )?Scan.* \\(${index}\\)$`)));
+      }
+    };
+    check(await appendPlans(sql, s));
+    await fill(sql, s, 20_000);
+    check(await appendPlans(sql, s));
+  }, 60_000);
+
+  it('reads a filtered page through the category index, not the log', async () => {
+    const sql = client();
+    const s = schemaName();
+    const store = await SqlEventStore.open(sql, s);
+    await fill(sql, s, 20_000);
+    await store.append('departure-1', [newEvent('DepartureStarted')], 'no_stream');
+    const query = logPageQuery(s, { after: 0, maxCount: 100, filter: { streamPrefixes: ['departure-'] } }, '18446744073709551615');
+    const found = await sql.transaction((tx) => scans(tx, query.text, query.params));
+    expect(found).toContainEqual(expect.stringMatching(/Index (Only )?Scan on events \(events_category_position\)/));
+    expect(found.filter((n) => n.startsWith('Seq Scan'))).toEqual([]);
+    const page = await store.readPage({ after: 0, maxCount: 100, filter: { streamPrefixes: ['departure-'] } });
+    expect(page.events.map((e) => e.type)).toEqual(['DepartureStarted']);
+    // Nothing else matches up to the head: a follower can checkpoint there.
+    expect(page.scannedTo).toBe(20_001);
+  }, 60_000);
+
+  it('never shows a live reader, filtered or not, a gap while single and multi-stream appends commit concurrently', async () => {
+    const store = await SqlEventStore.open(client(), schemaName(), { pollIntervalMs: 2 });
+    const all: RecordedEvent[] = [];
+    const odd: RecordedEvent[] = [];
+    const subs = [
+      store.subscribe({ batchSize: 5, onEvents: async (batch) => void all.push(...batch) }),
+      store.subscribe({ batchSize: 3, filter: { streamPrefixes: ['odd-'] }, onEvents: async (batch) => void odd.push(...batch) }),
+    ];
+    const writers = 12;
+    const rounds = 20;
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        const own = `${w % 2 ? 'odd' : 'even'}-${randomUUID()}`;
+        let revision: number | 'no_stream' = 'no_stream';
+        for (let i = 0; i < rounds; i++) {
+          if (i % 3 === 2) {
+            const other = `${i % 2 ? 'odd' : 'even'}-${randomUUID()}`;
+            const result = await store.appendMany([
+              { streamId: own, events: [newEvent('Many', { w, i })], expectedRevision: revision },
+              { streamId: other, events: [newEvent('Many', { w, i }), newEvent('Many', { w, i })], expectedRevision: 'no_stream' },
+            ]);
+            revision = result.streams[0]!.nextExpectedRevision;
+          } else {
+            revision = (await store.append(own, [newEvent('Single', { w, i })], revision)).nextExpectedRevision;
+          }
+        }
+      }),
+    );
+    const stored = await store.readAll();
+    await eventually(() => expect(all).toHaveLength(stored.length), 20_000);
+    const storedOdd = stored.filter((e) => e.streamId.startsWith('odd-'));
+    await eventually(() => expect(odd).toHaveLength(storedOdd.length), 20_000);
+    for (const sub of subs) await sub.stop();
+    expect(all.map((e) => e.id)).toEqual(stored.map((e) => e.id));
+    expect(odd.map((e) => e.id)).toEqual(storedOdd.map((e) => e.id));
+    const positions = stored.map((e) => e.position);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(new Set(positions).size).toBe(positions.length);
+  }, 60_000);
+}
