@@ -109,6 +109,3 @@ export const setCapacityInput = z.strictObject({
 });
 export const rosterQuery = z.strictObject({ centreFiness: finessField, asOf: isoDate.optional(), pageSize: pageSize(500, MAX_PAGE), pageToken: pageToken.optional() });
 export const coverageQuery = z.strictObject({ territory: territoryInput, asOf: isoDate.optional() });
-
-export type RegisterPatientInput = z.input<typeof registerPatientInput>;
-export type UpdatePatientInput = z.input<typeof updatePatientInput>;

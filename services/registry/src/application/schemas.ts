@@ -74,7 +74,6 @@ export const registerCentreInput = z.strictObject({
   finess: str(20),
   ...detailsShape,
 });
-export type RegisterCentreInput = z.output<typeof registerCentreInput>;
 
 export const amendCentreInput = z
   .strictObject({
@@ -110,7 +109,6 @@ export const listCentresInput = z.strictObject({
   pageSize: pageSize(50, 500),
   pageToken: pageToken.optional(),
 });
-export type ListCentresInput = z.output<typeof listCentresInput>;
 
 /** `asOf`: an instant of the event log; `on`: a business day. See CentreRegistry.get. */
 export const getCentreInput = z.strictObject({

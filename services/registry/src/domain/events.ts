@@ -8,14 +8,3 @@ export type CentreEvent =
   | { readonly type: 'CentreSuspended'; readonly data: { readonly finess: string; readonly reason: string } }
   | { readonly type: 'CentreReinstated'; readonly data: { readonly finess: string } }
   | { readonly type: 'CentreClosed'; readonly data: { readonly finess: string; readonly effectiveDate: string; readonly reason: string } };
-
-export type CentreEventType = CentreEvent['type'];
-
-export const CENTRE_EVENT_TYPES: readonly CentreEventType[] = [
-  'CentreRegistered',
-  'CentreAmended',
-  'CentreAccredited',
-  'CentreSuspended',
-  'CentreReinstated',
-  'CentreClosed',
-];

@@ -41,7 +41,6 @@ export const hireProfessionalInput = z.strictObject({
   retainedSeniorityMonths: months.default(0),
   hiredOn: isoDate,
 });
-export type HireProfessionalInput = z.output<typeof hireProfessionalInput>;
 
 export const assignToCentreInput = z.strictObject({
   centreFiness: str(20),
@@ -73,7 +72,6 @@ export const listVacanciesInput = z.strictObject({
   pageSize: pageSize(50, 500),
   pageToken: pageToken.optional(),
 });
-export type ListVacanciesInput = z.output<typeof listVacanciesInput>;
 
 export const requestMobilityInput = z.strictObject({
   professionalId: uuid('a professional id'),

@@ -19,5 +19,3 @@ export interface DepartureHandled {
   readonly type: 'DepartureHandled';
   readonly data: { readonly departureId: string; readonly reattributed: number; readonly waitlisted: number; readonly alreadyHandled: number };
 }
-
-export type DepartureEvent = DepartureRecorded | DepartureHandled;

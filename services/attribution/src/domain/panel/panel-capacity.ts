@@ -1,5 +1,3 @@
-import type { IsoDate } from '../iso-date';
-
 /**
  * Patients per full-time GP: one national figure and, where a centre type warrants it, its own
  * (a community centre with a heavier social load may take fewer). Configuration, not law.
@@ -23,11 +21,4 @@ export function panelCapacity(norms: PanelNorms, shares: readonly CapacityShare[
   const total = shares.reduce((sum, s) => sum + s.fte * (norms.byCentreType[s.centreType] ?? norms.national), 0);
   // FTE has four decimals; the epsilon keeps 0.3 × 1000 from becoming 299.
   return Math.floor(total + 1e-9);
-}
-
-export interface PanelFigures {
-  readonly rpps: string;
-  readonly size: number;
-  readonly capacity: number;
-  readonly asOf: IsoDate;
 }

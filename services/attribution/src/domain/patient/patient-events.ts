@@ -80,4 +80,3 @@ export interface ProposalDeclined {
 }
 
 export type PatientEvent = PatientRegistered | PatientUpdated | MedecinTraitantDeclared | AttributionEnded | WaitlistEnrolled | ProposalMade | ProposalDeclined;
-export type PatientEventType = PatientEvent['type'];

@@ -72,7 +72,3 @@ export type MobilityEvent =
     };
 
 export type MobilityApproved = Extract<MobilityEvent, { type: 'MobilityApproved' }>;
-
-export type MobilityEventType = MobilityEvent['type'];
-
-export const MOBILITY_EVENT_TYPES: readonly MobilityEventType[] = ['MobilityRequested', 'MobilityOpinionGiven', 'MobilityApproved', 'MobilityRejected', 'MobilityWithdrawn'];

@@ -4,8 +4,6 @@ import type { Statute } from '../statute/statute';
 import type { ProfessionalCommand } from './professional-commands';
 import { careerStepOn, type Professional } from './professional-state';
 
-export class NotYetHiredError extends Error {}
-
 /**
  * Grade and échelon of a professional on `day`, as the statute makes them: the career step in
  * effect that day, with the échelons its progression has reached by then. It does not depend

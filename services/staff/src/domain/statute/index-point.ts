@@ -13,8 +13,3 @@ export interface IndexPointValue {
   readonly annualCentsPer100Points: number;
   readonly source: SourceRef;
 }
-
-/** Annual value of one point, in cents (fractional): for display only, never for computation. */
-export function annualCentsPerPoint(value: IndexPointValue): number {
-  return value.annualCentsPer100Points / 100;
-}

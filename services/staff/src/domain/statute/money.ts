@@ -17,14 +17,3 @@ export function divideRoundHalfUp(numerator: number, denominator: number): numbe
   const remainder = numerator - quotient * denominator;
   return remainder * 2 >= denominator ? quotient + 1 : quotient;
 }
-
-export function isCents(value: unknown): value is Cents {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-/** `1 234 567` cents → `"12345.67"`, for messages and reports (never for computation). */
-export function formatEuros(cents: Cents): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}

@@ -20,7 +20,3 @@ export type VacancyEvent =
       readonly data: VacancyPost & { readonly professionalId: string; readonly mobilityId?: string; readonly filledOn: IsoDate };
     }
   | { readonly type: 'VacancyCancelled'; readonly data: VacancyPost & { readonly reason: string; readonly cancelledOn: IsoDate } };
-
-export type VacancyEventType = VacancyEvent['type'];
-
-export const VACANCY_EVENT_TYPES: readonly VacancyEventType[] = ['VacancyPosted', 'VacancyFilled', 'VacancyCancelled'];
