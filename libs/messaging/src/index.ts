@@ -12,3 +12,8 @@ export * from './dead-letters/dead-letter-log';
 export * from './relay/relay';
 export * from './relay/event-message';
 export * from './kafka';
+export * from './integration-events/topic-reader';
+export * from './integration-events/unreadable-errors';
+export * from './integration-events/registry-reader';
+export * from './integration-events/staff-reader';
+export * from './integration-events/attribution-reader';
