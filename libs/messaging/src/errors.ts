@@ -70,7 +70,7 @@ export class ConsumerGroupBusyError extends MessagingError {
  * version): it is dead-lettered at once instead of blocking its key through every retry.
  */
 export class UnprocessableMessageError extends MessagingError {
-  readonly code = 'UNPROCESSABLE_MESSAGE';
+  readonly code: string = 'UNPROCESSABLE_MESSAGE';
 }
 
 /** The bus's storage failed; `cause` holds the driver error. Nothing was acknowledged. */
@@ -91,11 +91,12 @@ function describeCause(cause: unknown): string {
 
 /**
  * A consumed message its handler cannot read (bytes that are not the expected protobuf message,
- * a required field missing), located so an operator finds it. Services name their own subclass
- * per topic (`UnreadableRegistryMessageError`); `decodeMessage` raises it for undecodable bytes.
+ * a required field missing), located so an operator finds it. Retrying cannot make such a
+ * message readable, so it is an `UnprocessableMessageError`: dead-lettered at once. The topic
+ * readers (`readRegistryEvent`...) raise it.
  */
-export class UnreadableMessageError extends MessagingError {
-  readonly code: string = 'UNREADABLE_MESSAGE';
+export class UnreadableMessageError extends UnprocessableMessageError {
+  override readonly code: string = 'UNREADABLE_MESSAGE';
   readonly messageId: string;
   readonly topic: string;
   readonly partition: number;
@@ -107,14 +108,5 @@ export class UnreadableMessageError extends MessagingError {
     this.topic = message.topic;
     this.partition = message.partition;
     this.offset = message.offset;
-  }
-}
-
-/** Decodes a message's payload, or throws what `unreadable` makes of the decoder's complaint. */
-export function decodeMessage<T>(message: ReceivedMessage, decode: (data: Uint8Array) => T, unreadable: (why: string) => Error): T {
-  try {
-    return decode(message.data);
-  } catch (error) {
-    throw unreadable(`undecodable payload: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

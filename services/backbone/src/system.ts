@@ -3,7 +3,7 @@ import { answerClientErrors, createApiApp, GracefulHttpServer, type ApiMount } f
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
-import { KafkaBus, SqlBus, type MessageBus } from '@pcn/messaging';
+import { KafkaBus, ReplayableBus, SqlBus, type MessageBus } from '@pcn/messaging';
 import type { RegistryModule } from '@pcn/registry';
 import type { StaffModule } from '@pcn/staff';
 import type { AttributionModule } from '@pcn/attribution';
@@ -16,6 +16,8 @@ import type { TargetContext } from './targets/target-context';
 import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
 import { Fence } from './fence';
+import { startDeadLetters } from './dead-letters/dead-letters';
+import { deadLetterOpenApi } from './dead-letters/dead-letter-openapi';
 
 /**
  * Kafka in the distributed mode. Embedded: a durable log in the same database (schema
@@ -117,7 +119,8 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     stops.push(() => database.close());
     logger.info({ database: database.description }, 'database open');
 
-    const bus = await openBus(config, database, logger, metrics.registry);
+    // Remembers each consumer group's handler, so a dead letter can be replayed to its group.
+    const bus = new ReplayableBus(await openBus(config, database, logger, metrics.registry));
     stops.push(() => bus.close());
 
     const ctx: TargetContext = {
@@ -139,6 +142,11 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     const staff = wanted('staff') ? await startStaffTarget(ctx) : undefined;
     // Attribution learns centres and GPs from the registry's and staff's events.
     const attribution = wanted('attribution') ? await startAttributionTarget(ctx) : undefined;
+    // Once every service has subscribed: the dead letters of their consumer groups, listed and replayed at /v1/dead-letters.
+    const deadLetters = await startDeadLetters({ bus, sql: database.sql, target: config.PCN_TARGET });
+    stops.push(() => deadLetters.stop());
+    ctx.mounts.push({ path: '/v1/dead-letters', router: deadLetters.router });
+    ctx.openApis.push(deadLetterOpenApi);
     const unwatch = watchProjections(ctx.projections, metrics);
     stops.push(async () => unwatch());
 

@@ -89,6 +89,19 @@ describe('dead letters', () => {
       const page2 = await log.list({ limit: 2, after: page1[1]!.sequence });
       expect([...page1, ...page2].map((e) => e.originalOffset)).toEqual(['1', '2', '3']);
     });
+
+    it('gives one dead letter by its sequence and notes its first replay only', async () => {
+      const log = await create();
+      await log.record(dead('pcn.registry.v1', 'attribution', '7'));
+      const [entry] = await log.list();
+      expect(await log.get(entry!.sequence)).toEqual(entry);
+      expect(entry).not.toHaveProperty('replayedAt');
+      expect(await log.get(entry!.sequence + 1000)).toBeUndefined();
+      expect(await log.markReplayed(entry!.sequence, '2026-12-06T03:00:00.000Z')).toBe(true);
+      expect(await log.markReplayed(entry!.sequence, '2026-12-06T04:00:00.000Z')).toBe(false);
+      expect(await log.get(entry!.sequence)).toMatchObject({ replayedAt: '2026-12-06T03:00:00.000Z', originalOffset: '7' });
+      expect(await log.markReplayed(entry!.sequence + 1000, '2026-12-06T04:00:00.000Z')).toBe(false);
+    });
   });
 
   it('fills the log from the dead-letter topic of a durable bus, and sends non-dead-letters aside', async () => {

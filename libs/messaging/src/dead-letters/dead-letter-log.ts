@@ -22,14 +22,19 @@ export interface DeadLetterQuery {
 }
 
 export interface DeadLetterEntry extends DeadLetter {
-  /** Order of recording, for pagination. */
+  /** Order of recording, for pagination; the dead letter's id in the API. */
   readonly sequence: number;
+  /** When it was re-delivered to its consumer group with success (RFC 3339); unset until then. */
+  readonly replayedAt?: string;
 }
 
 export interface DeadLetterLog {
   /** Records a dead letter once per (original topic, consumer, message id); repeats are ignored. */
   record(deadLetter: DeadLetter): Promise<void>;
   list(query?: DeadLetterQuery): Promise<DeadLetterEntry[]>;
+  get(sequence: number): Promise<DeadLetterEntry | undefined>;
+  /** Notes a successful replay; false when it had already been noted (the first time is kept). */
+  markReplayed(sequence: number, at: string): Promise<boolean>;
 }
 
 export interface RecordDeadLettersOptions {
@@ -38,6 +43,8 @@ export interface RecordDeadLettersOptions {
   /** Dead-letter topics to follow, e.g. `pcn.registry.v1.dlq`. */
   topics: readonly string[];
   groupId?: string;
+  /** Which dead letters this log keeps (e.g. only those of the consumer groups of this process); all by default. */
+  accept?: (deadLetter: DeadLetter) => boolean;
 }
 
 /** Subscribes the log to dead-letter topics; stop the returned subscriptions on shutdown. */
@@ -58,7 +65,7 @@ export async function recordDeadLetters(options: RecordDeadLettersOptions): Prom
             } catch (error) {
               throw new UnprocessableMessageError(`not a dead letter: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
             }
-            await options.log.record(deadLetter);
+            if (options.accept === undefined || options.accept(deadLetter)) await options.log.record(deadLetter);
           },
         }),
       );
@@ -90,6 +97,17 @@ export class InMemoryDeadLetterLog implements DeadLetterLog {
       )
       .slice(0, query.limit ?? 100);
   }
+
+  async get(sequence: number): Promise<DeadLetterEntry | undefined> {
+    return this.entries.find((e) => e.sequence === sequence);
+  }
+
+  async markReplayed(sequence: number, at: string): Promise<boolean> {
+    const index = this.entries.findIndex((e) => e.sequence === sequence);
+    if (index < 0 || this.entries[index]!.replayedAt !== undefined) return false;
+    this.entries[index] = { ...this.entries[index]!, replayedAt: at };
+    return true;
+  }
 }
 
 interface DeadLetterRow extends MessageRow {
@@ -103,6 +121,7 @@ interface DeadLetterRow extends MessageRow {
   attempts: number;
   dead_lettered_at: string;
   message_id: string;
+  replayed_at: string | null;
 }
 
 export function deadLetterLogSchema(schema = 'messaging'): string[] {
@@ -131,6 +150,7 @@ export function deadLetterLogSchema(schema = 'messaging'): string[] {
       recorded_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (original_topic, consumer, message_id)
     )`,
+    `ALTER TABLE ${s}.dead_letters ADD COLUMN IF NOT EXISTS replayed_at text`,
   ];
 }
 
@@ -184,17 +204,35 @@ export class SqlDeadLetterLog implements DeadLetterLog {
         ORDER BY sequence LIMIT $4`,
       [query.originalTopic ?? null, query.consumer ?? null, query.after ?? 0, query.limit ?? 100],
     );
-    return rows.map((r) => ({
-      sequence: Number(r.sequence),
-      deadLetterTopic: r.dead_letter_topic,
-      originalTopic: r.original_topic,
-      originalPartition: r.original_partition,
-      originalOffset: r.original_offset,
-      consumer: r.consumer,
-      reason: r.reason,
-      attempts: r.attempts,
-      deadLetteredAt: r.dead_lettered_at,
-      message: messageFromRow(r.message_id, r),
-    }));
+    return rows.map(entryFromRow);
   }
+
+  async get(sequence: number): Promise<DeadLetterEntry | undefined> {
+    const { rows } = await this.sql.query<DeadLetterRow>(`SELECT * FROM ${this.schema}.dead_letters WHERE sequence = $1`, [sequence]);
+    return rows[0] && entryFromRow(rows[0]);
+  }
+
+  async markReplayed(sequence: number, at: string): Promise<boolean> {
+    const { rows } = await this.sql.query<{ sequence: number }>(
+      `UPDATE ${this.schema}.dead_letters SET replayed_at = $2 WHERE sequence = $1 AND replayed_at IS NULL RETURNING sequence`,
+      [sequence, at],
+    );
+    return rows.length > 0;
+  }
+}
+
+function entryFromRow(r: DeadLetterRow): DeadLetterEntry {
+  return {
+    sequence: Number(r.sequence),
+    deadLetterTopic: r.dead_letter_topic,
+    originalTopic: r.original_topic,
+    originalPartition: r.original_partition,
+    originalOffset: r.original_offset,
+    consumer: r.consumer,
+    reason: r.reason,
+    attempts: r.attempts,
+    deadLetteredAt: r.dead_lettered_at,
+    ...(r.replayed_at !== null && { replayedAt: r.replayed_at }),
+    message: messageFromRow(r.message_id, r),
+  };
 }

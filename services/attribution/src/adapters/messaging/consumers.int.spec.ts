@@ -5,8 +5,9 @@ import { finessCheckDigit, rppsCheckDigit } from '@pcn/referential';
 import type { Causation, DepartureRecorder } from '../../application/ports';
 import { migrateDirectoryTables } from '../persistence/directory-tables';
 import { SqlPractitionerDirectory } from '../persistence/sql-practitioner-directory';
-import { REGISTRY_TOPIC, registryConsumer, UnreadableRegistryMessageError } from './registry-consumer';
-import { STAFF_TOPIC, staffConsumer, UnreadableStaffMessageError } from './staff-consumer';
+import { UnreadableRegistryMessageError, UnreadableStaffMessageError } from '@pcn/messaging';
+import { REGISTRY_TOPIC, registryConsumer } from './registry-consumer';
+import { STAFF_TOPIC, staffConsumer } from './staff-consumer';
 
 const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
 const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
@@ -183,7 +184,7 @@ describe('the registry consumer', () => {
     const noSnapshot = received(REGISTRY_TOPIC, 'CentreAmended', CENTRE_A, rev.CentreAmended.encode(rev.CentreAmended.fromPartial({ amendedFields: ['name'] })).finish());
     await expect(registry(noSnapshot)).rejects.toMatchObject({ name: 'UnreadableRegistryMessageError', messageId: noSnapshot.id, topic: REGISTRY_TOPIC, partition: 0, offset: noSnapshot.offset });
 
-    await expect(registry(closed(snapshot(), ''))).rejects.toThrow(/effective date/);
+    await expect(registry(closed(snapshot(), ''))).rejects.toThrow(/effective_date/);
     expect(departures.calls).toEqual([]);
   });
 });
