@@ -28,9 +28,12 @@ export interface CallContext {
   readonly logger: Logger;
 }
 
+/** Longest actor recorded, as over REST: the value is caller-written until authentication exists. */
+export const MAX_ACTOR_LENGTH = 200;
+
 export function actorOf(metadata: Metadata): string {
   const value = metadata.get(ACTOR_METADATA_KEY)[0];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : ANONYMOUS_ACTOR;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, MAX_ACTOR_LENGTH) : ANONYMOUS_ACTOR;
 }
 
 /** grpc-js reports "no deadline" as Infinity and may give a Date or epoch milliseconds. */

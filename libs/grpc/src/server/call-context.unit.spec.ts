@@ -12,6 +12,12 @@ describe('call context helpers', () => {
     expect(actorOf(metadata)).toBe('centre:750000001');
   });
 
+  it('bounds the actor as REST does (200 characters): a 24 kB header is not recorded in every event', () => {
+    const metadata = new Metadata();
+    metadata.set('x-pcn-actor', 'a'.repeat(24_000));
+    expect(actorOf(metadata)).toBe('a'.repeat(200));
+  });
+
   it('normalises grpc-js deadlines', () => {
     expect(deadlineOf(Infinity)).toBeUndefined();
     expect(deadlineOf(1_700_000_000_000)).toEqual(new Date(1_700_000_000_000));
