@@ -12,7 +12,8 @@ export interface Proc {
 }
 
 export function runNode(script: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // No shutdown grace period unless a test asks: no load balancer sits in front of these processes.
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, LOG_LEVEL: 'info', PCN_SHUTDOWN_GRACE_MS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
@@ -84,6 +85,6 @@ export function scratchDatabase(prefix: string): { readonly url: string; readonl
     await Promise.all(procs.map((p) => p.exit));
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.close();
-  });
+  }, 60_000);
   return { url: PG_URL.replace(/\/[^/]*$/, `/${name}`), procs };
 }
