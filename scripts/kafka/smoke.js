@@ -23,9 +23,11 @@ const groupId = `pcn-smoke-group-${runId}`;
 // kafkajs logs retriable errors (coordinator still loading on first use, ...) that it then
 // retries; keep them and print them only when the smoke test fails.
 const clientLog = [];
-const logCreator = () => ({ namespace, level, label, log }) => {
-  if (level <= logLevel.WARN) clientLog.push(`${label} [${namespace}] ${log.message}${log.error ? `: ${log.error}` : ''}`);
-};
+const logCreator =
+  () =>
+  ({ namespace, level, label, log }) => {
+    if (level <= logLevel.WARN) clientLog.push(`${label} [${namespace}] ${log.message}${log.error ? `: ${log.error}` : ''}`);
+  };
 const kafka = new Kafka({ clientId: 'pcn-kafka-smoke', brokers, logLevel: logLevel.WARN, logCreator });
 const admin = kafka.admin();
 const producer = kafka.producer({
@@ -116,12 +118,11 @@ const timedOut = new Promise((resolve) => {
   timer = setTimeout(() => resolve(fail(`timed out after ${timeoutMs} ms`)), timeoutMs);
 });
 
-Promise.race([run().catch((error) => fail(error && error.stack ? error.stack : String(error))), timedOut])
-  .then(async (code) => {
-    clearTimeout(timer);
-    const cleanupTimer = setTimeout(() => process.exit(code), 10000);
-    await cleanup();
-    clearTimeout(cleanupTimer);
-    if (code === 0) console.log('[smoke] OK: single-node broker serves idempotent producers and consumer groups');
-    process.exit(code);
-  });
+Promise.race([run().catch((error) => fail(error && error.stack ? error.stack : String(error))), timedOut]).then(async (code) => {
+  clearTimeout(timer);
+  const cleanupTimer = setTimeout(() => process.exit(code), 10000);
+  await cleanup();
+  clearTimeout(cleanupTimer);
+  if (code === 0) console.log('[smoke] OK: single-node broker serves idempotent producers and consumer groups');
+  process.exit(code);
+});

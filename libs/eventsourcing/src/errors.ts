@@ -18,13 +18,7 @@ export interface PreconditionViolation {
   readonly description: string;
 }
 
-export type DomainErrorKind =
-  | 'invalid_argument'
-  | 'not_found'
-  | 'already_exists'
-  | 'failed_precondition'
-  | 'concurrency_conflict'
-  | 'permission_denied';
+export type DomainErrorKind = 'invalid_argument' | 'not_found' | 'already_exists' | 'failed_precondition' | 'concurrency_conflict' | 'permission_denied';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;

@@ -3,13 +3,7 @@ export { createGrpcServer, GrpcServer, type GrpcServerOptions } from './server/g
 export { grpcServerMetrics, type GrpcServerMetrics } from './server/metrics';
 export { HEALTH_SERVICE_NAME } from './server/reflection';
 export { TRACER_NAME } from './server/tracing';
-export {
-  CANCELLED_MESSAGE,
-  DEADLINE_EXCEEDED_MESSAGE,
-  unary,
-  type UnaryHandler,
-  type UnaryOptions,
-} from './server/unary';
+export { CANCELLED_MESSAGE, DEADLINE_EXCEEDED_MESSAGE, unary, type UnaryHandler, type UnaryOptions } from './server/unary';
 export { unaryService, type UnaryHandlers } from './server/unary-service';
 export { ERROR_DOMAIN, type GrpcErrorStatus, INTERNAL_ERROR_MESSAGE, toGrpcError } from './errors/to-grpc-error';
 export {

@@ -41,7 +41,11 @@ describe('the API app refuses bad input as problem+json, never 500', () => {
       ['GET', `/v1/things/${segment}`],
       ['POST', `/v1/things/${segment}/notes`],
     ] as const) {
-      const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', 'if-match': '"0"' }, ...(method === 'POST' && { body: '{"note":"x"}' }) });
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'if-match': '"0"' },
+        ...(method === 'POST' && { body: '{"note":"x"}' }),
+      });
       expect(response.status).toBe(400);
       expect((await problemOf(response)).errors).toEqual([{ field: '(path)', description: expect.stringMatching(/^path segment 3 /) }]);
     }
@@ -50,7 +54,11 @@ describe('the API app refuses bad input as problem+json, never 500', () => {
 
   it('refuses a NUL or a lone surrogate in a body field, naming it', async () => {
     for (const note of ['a\u0000b', 'x\ud800']) {
-      const response = await fetch(`${base}/v1/things/1/notes`, { method: 'POST', headers: { 'content-type': 'application/json', 'if-match': '"0"' }, body: JSON.stringify({ note }) });
+      const response = await fetch(`${base}/v1/things/1/notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'if-match': '"0"' },
+        body: JSON.stringify({ note }),
+      });
       expect(response.status).toBe(400);
       expect((await problemOf(response)).errors).toEqual([{ field: 'note', description: expect.any(String) }]);
     }
@@ -58,7 +66,11 @@ describe('the API app refuses bad input as problem+json, never 500', () => {
   });
 
   it('answers 412 to a weak If-Match (RFC 9110 never matches one)', async () => {
-    const response = await fetch(`${base}/v1/things/1/notes`, { method: 'POST', headers: { 'content-type': 'application/json', 'if-match': 'W/"0"' }, body: '{"note":"x"}' });
+    const response = await fetch(`${base}/v1/things/1/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'if-match': 'W/"0"' },
+      body: '{"note":"x"}',
+    });
     expect(response.status).toBe(412);
     expect((await problemOf(response)).type).toBe('urn:pcn:problem:precondition-failed');
     expect(written).toEqual([]);

@@ -31,4 +31,8 @@ export function optionalIfMatch(req: Request): number | undefined {
 }
 
 const weakIfMatch = (): HttpError =>
-  new HttpError(412, 'Precondition Failed', 'If-Match never matches a weak entity tag (RFC 9110, section 13.1.1): send the strong ETag a read returned, like "3"');
+  new HttpError(
+    412,
+    'Precondition Failed',
+    'If-Match never matches a weak entity tag (RFC 9110, section 13.1.1): send the strong ETag a read returned, like "3"',
+  );

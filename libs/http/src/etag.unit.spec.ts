@@ -30,7 +30,9 @@ describe('optionalIfMatch', () => {
 
   it('does not repeat a long malformed header in full', () => {
     const header = `"${'x'.repeat(5000)}"`;
-    expect(() => optionalIfMatch(withIfMatch(header))).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ description: expect.stringMatching(/^.{0,200}$/) })] }));
+    expect(() => optionalIfMatch(withIfMatch(header))).toThrow(
+      expect.objectContaining({ violations: [expect.objectContaining({ description: expect.stringMatching(/^.{0,200}$/) })] }),
+    );
   });
 });
 

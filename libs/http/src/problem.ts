@@ -8,7 +8,9 @@ const MAX_DETAIL = 1000;
 const MAX_VIOLATIONS = 50;
 const boundViolations = (violations: unknown): unknown =>
   Array.isArray(violations)
-    ? violations.slice(0, MAX_VIOLATIONS).map((v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? echo(x, 500) : x])))
+    ? violations
+        .slice(0, MAX_VIOLATIONS)
+        .map((v: Record<string, unknown>) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? echo(x, 500) : x])))
     : violations;
 
 /** RFC 9457 problem details, with `errors` (field violations) or `violations` as extensions. */
@@ -75,7 +77,12 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof URIError) {
     // The router failed to decode a parameter; the path guard refuses such paths first.
-    return { type: TYPE('malformed-path'), title: 'Malformed path', status: 400, detail: 'a path segment is not valid percent-encoding of UTF-8 text (RFC 3986)' };
+    return {
+      type: TYPE('malformed-path'),
+      title: 'Malformed path',
+      status: 400,
+      detail: 'a path segment is not valid percent-encoding of UTF-8 text (RFC 3986)',
+    };
   }
   if (bodyError?.expose && typeof bodyError.status === 'number' && bodyError.status < 500) {
     return { type: TYPE('bad-request'), title: 'Bad request', status: bodyError.status, detail: String(bodyError.message) };

@@ -20,7 +20,11 @@ describe('problem+json', () => {
   });
 
   it('gives the figures of a refused precondition as extension members', () => {
-    const refusal = new PreconditionFailedError('the panel is full', [{ type: 'PANEL_CAPACITY', subject: 'rpps', description: 'count 3, capacity 3' }], { count: 3, capacity: 3, status: 'clash' });
+    const refusal = new PreconditionFailedError('the panel is full', [{ type: 'PANEL_CAPACITY', subject: 'rpps', description: 'count 3, capacity 3' }], {
+      count: 3,
+      capacity: 3,
+      status: 'clash',
+    });
     expect(toProblem(refusal)).toEqual({
       type: 'urn:pcn:problem:failed-precondition',
       title: 'Not allowed in the current state',

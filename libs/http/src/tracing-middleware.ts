@@ -11,7 +11,11 @@ const tracer = trace.getTracer('@pcn/http');
 export function tracingMiddleware(): RequestHandler {
   return (req, res, next) => {
     const parent = propagation.extract(context.active(), req.headers);
-    const span = tracer.startSpan(`${req.method} ${req.baseUrl}${req.path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.originalUrl } }, parent);
+    const span = tracer.startSpan(
+      `${req.method} ${req.baseUrl}${req.path}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.originalUrl } },
+      parent,
+    );
     res.on('finish', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

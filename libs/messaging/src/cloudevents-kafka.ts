@@ -80,7 +80,14 @@ export function fromKafkaHeaders(
     data: value === null ? new Uint8Array() : typeof value === 'string' ? new Uint8Array(Buffer.from(value, 'utf8')) : new Uint8Array(value),
     headers: others,
   };
-  const headerOf: Record<string, string> = { id: 'ce_id', type: 'ce_type', source: 'ce_source', time: 'ce_time', subject: 'ce_subject', contentType: 'content-type' };
+  const headerOf: Record<string, string> = {
+    id: 'ce_id',
+    type: 'ce_type',
+    source: 'ce_source',
+    time: 'ce_time',
+    subject: 'ce_subject',
+    contentType: 'content-type',
+  };
   violations.push(...messageViolations(msg).map((v) => ({ ...v, field: headerOf[v.field] ?? v.field })));
   if (violations.length > 0) throw new InvalidMessageError(violations, msg.id || undefined);
   return msg;

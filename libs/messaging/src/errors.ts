@@ -17,9 +17,7 @@ export class InvalidMessageError extends MessagingError {
     readonly violations: readonly FieldViolation[],
     readonly messageId?: string,
   ) {
-    super(
-      `invalid message${messageId ? ` ${messageId}` : ''}: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`,
-    );
+    super(`invalid message${messageId ? ` ${messageId}` : ''}: ${violations.map((v) => `${v.field} ${v.description}`).join('; ')}`);
   }
 }
 

@@ -21,7 +21,11 @@ describe('integration messages', () => {
       const stored = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
       const [fresh, relayed, traceId] = trace.getTracer('test').startActiveSpan('command', (span) => {
         const input = { type: 't', source: '/s', key: 'k', data: new Uint8Array() };
-        const result = [newIntegrationMessage(input), newIntegrationMessage({ ...input, headers: { traceparent: stored } }), span.spanContext().traceId] as const;
+        const result = [
+          newIntegrationMessage(input),
+          newIntegrationMessage({ ...input, headers: { traceparent: stored } }),
+          span.spanContext().traceId,
+        ] as const;
         span.end();
         return result;
       });

@@ -69,9 +69,7 @@ export function startTracing(options: TracingOptions): TracingHandle {
     // someone else's globals would lose the trace ids this bootstrap promises. Nothing is
     // unregistered on that path, since `disable()` would also remove the other registration.
     const registered =
-      trace.setGlobalTracerProvider(provider) &&
-      propagation.setGlobalPropagator(propagator) &&
-      context.setGlobalContextManager(contextManager);
+      trace.setGlobalTracerProvider(provider) && propagation.setGlobalPropagator(propagator) && context.setGlobalContextManager(contextManager);
     if (!registered) throw new TracingAlreadyStartedError('another OpenTelemetry bootstrap');
     stop = () => provider.shutdown();
   } else {

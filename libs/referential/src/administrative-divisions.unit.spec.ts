@@ -14,16 +14,7 @@ describe('administrative divisions (COG 2024)', () => {
   it('lists the 18 régions, 101 départements and 8 overseas collectivities', () => {
     expect(listRegions()).toHaveLength(18);
     expect(listDepartements()).toHaveLength(101);
-    expect(listOverseasCollectivities().map((collectivity) => collectivity.code)).toEqual([
-      '975',
-      '977',
-      '978',
-      '984',
-      '986',
-      '987',
-      '988',
-      '989',
-    ]);
+    expect(listOverseasCollectivities().map((collectivity) => collectivity.code)).toEqual(['975', '977', '978', '984', '986', '987', '988', '989']);
   });
 
   it('names régions and départements, Corsica and overseas included', () => {

@@ -85,9 +85,7 @@ describe('CommuneDirectory over data/communes.csv', () => {
     const unlocated = directory.all().filter((place) => place.coordinates === undefined);
     expect(unlocated.map((place) => place.insee)).toEqual(['60694', '85165', '85212']);
     for (const place of unlocated) expect(place).not.toHaveProperty('coordinates');
-    expect(
-      directory.all().some((place) => place.coordinates?.latitude === 0 && place.coordinates.longitude === 0),
-    ).toBe(false);
+    expect(directory.all().some((place) => place.coordinates?.latitude === 0 && place.coordinates.longitude === 0)).toBe(false);
   });
 
   it('has no area for the 17 communes of Mayotte, as in the source', () => {
@@ -178,10 +176,7 @@ describe('CommuneDirectory over another file', () => {
     const directory = new CommuneDirectory({ csvPath });
     expect(directory.size).toBe(2);
     expect(directory.totalPopulation()).toBe(73822 + 48503);
-    expect(directory.withinRadius({ latitude: 41.92274, longitude: 8.70583 }, 200).map((found) => found.commune.name)).toEqual([
-      'Ajaccio',
-      'Bastia',
-    ]);
+    expect(directory.withinRadius({ latitude: 41.92274, longitude: 8.70583 }, 200).map((found) => found.commune.name)).toEqual(['Ajaccio', 'Bastia']);
   });
 
   it('reads nothing until first asked, then reports a missing file with its path', () => {

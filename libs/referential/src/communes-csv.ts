@@ -93,11 +93,7 @@ export function parseCommunesCsv(text: string, source = 'communes.csv'): Commune
  * position (in the Gulf of Guinea) stands for "unknown" in many exports and is read as
  * unknown too.
  */
-function optionalCoordinates(
-  lat: string | undefined,
-  lon: string | undefined,
-  fail: (message: string) => never,
-): { coordinates?: Coordinates } {
+function optionalCoordinates(lat: string | undefined, lon: string | undefined, fail: (message: string) => never): { coordinates?: Coordinates } {
   if (!lat && !lon) return {};
   if (!lat || !lon) return fail(`lat and lon must both be present or both empty, got "${lat}", "${lon}"`);
   const latitude = Number(lat);
@@ -108,12 +104,7 @@ function optionalCoordinates(
   return { coordinates: Object.freeze({ latitude, longitude }) };
 }
 
-function nonNegative(
-  text: string | undefined,
-  column: string,
-  integer: boolean,
-  fail: (message: string) => never,
-): number {
+function nonNegative(text: string | undefined, column: string, integer: boolean, fail: (message: string) => never): number {
   const value = text === undefined || text === '' ? Number.NaN : Number(text);
   if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
     return fail(`${column} must be a ${integer ? 'whole ' : ''}number ≥ 0, got "${text}"`);

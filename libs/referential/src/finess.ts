@@ -40,17 +40,13 @@ export function validateFiness(input: unknown): Validation<Finess> {
     const char = finess[i]!;
     const corsicanLetter = i === 1 && finess[0] === '2' && (char === 'A' || char === 'B');
     if (!/\d/u.test(char) && !corsicanLetter) {
-      return invalid(
-        `FINESS may contain only digits, and A or B after a leading 2 for Corsica (2A, 2B); found '${char}' at position ${i + 1}`,
-      );
+      return invalid(`FINESS may contain only digits, and A or B after a leading 2 for Corsica (2A, 2B); found '${char}' at position ${i + 1}`);
     }
   }
 
   const prefix = finess.slice(0, 2);
   if (!PREFIX.test(prefix)) {
-    return invalid(
-      `FINESS must start with a département code (01–19, 21–95, 2A, 2B) or 97/98 for overseas, got '${prefix}'`,
-    );
+    return invalid(`FINESS must start with a département code (01–19, 21–95, 2A, 2B) or 97/98 for overseas, got '${prefix}'`);
   }
 
   const expected = finessCheckDigit(finess.slice(0, 8));

@@ -23,16 +23,12 @@ export function validateInseeCode(input: unknown): Validation<InseeCode> {
     const char = code[i]!;
     const corsica = i === 1 && code[0] === '2' && (char === 'A' || char === 'B');
     if (!/\d/u.test(char) && !corsica) {
-      return invalid(
-        `INSEE commune code may contain only digits, and A or B after a leading 2 for Corsica (2A, 2B); found '${char}' at position ${i + 1}`,
-      );
+      return invalid(`INSEE commune code may contain only digits, and A or B after a leading 2 for Corsica (2A, 2B); found '${char}' at position ${i + 1}`);
     }
   }
   if (!METROPOLITAN.test(code) && !OVERSEAS.test(code)) {
     const prefix = code.startsWith('97') || code.startsWith('98') ? code.slice(0, 3) : code.slice(0, 2);
-    return invalid(
-      `INSEE commune code must start with a département (01–19, 21–95, 2A, 2B) or an overseas code (971–978, 984, 986–989), got '${prefix}'`,
-    );
+    return invalid(`INSEE commune code must start with a département (01–19, 21–95, 2A, 2B) or an overseas code (971–978, 984, 986–989), got '${prefix}'`);
   }
   return valid(code as InseeCode);
 }

@@ -78,9 +78,7 @@ export function validateNir(input: unknown): Validation<NirParts> {
     const char = nir[i]!;
     const corsica = i === 6 && nir[5] === '2' && (char === 'A' || char === 'B');
     if (!/\d/u.test(char) && !corsica) {
-      return invalid(
-        `NIR may contain only digits, and A or B at position 7 for Corsica (2A, 2B); found '${char}' at position ${i + 1}`,
-      );
+      return invalid(`NIR may contain only digits, and A or B at position 7 for Corsica (2A, 2B); found '${char}' at position ${i + 1}`);
     }
   }
 

@@ -42,7 +42,12 @@ export function deriveParentCommunes(places: readonly Commune[]): Commune[] {
         region: first.region,
         ...(coordinates === undefined ? {} : { coordinates }),
         ...(arrondissements.every((a) => a.areaKm2 !== undefined)
-          ? { areaKm2: roundTo(sum(arrondissements, (a) => a.areaKm2!), 2) }
+          ? {
+              areaKm2: roundTo(
+                sum(arrondissements, (a) => a.areaKm2!),
+                2,
+              ),
+            }
           : {}),
         population: sum(arrondissements, (a) => a.population),
         unemployed: sum(arrondissements, (a) => a.unemployed),

@@ -29,16 +29,12 @@ export function validateRpps(input: unknown): Validation<Rpps> {
   let offset = 0;
   if (rpps.length === RPPS_LENGTH + 1) {
     if (rpps[0] !== IDNPS_RPPS_PREFIX) {
-      return invalid(
-        `A 12-character national identifier must be 8 followed by the RPPS number, got first character '${rpps[0]}'`,
-      );
+      return invalid(`A 12-character national identifier must be 8 followed by the RPPS number, got first character '${rpps[0]}'`);
     }
     rpps = rpps.slice(1);
     offset = 1;
   } else if (rpps.length === RPPS_LENGTH - 1 && rpps[0] === IDNPS_ADELI_PREFIX) {
-    return invalid(
-      `RPPS must be ${RPPS_LENGTH} digits, got ${rpps.length}; a 10-character identifier starting with 0 is ADELI-based (0 + ADELI), not an RPPS`,
-    );
+    return invalid(`RPPS must be ${RPPS_LENGTH} digits, got ${rpps.length}; a 10-character identifier starting with 0 is ADELI-based (0 + ADELI), not an RPPS`);
   } else if (rpps.length !== RPPS_LENGTH) {
     return invalid(`RPPS must be ${RPPS_LENGTH} digits (or 12 characters as 8 + RPPS), got ${rpps.length}`);
   }

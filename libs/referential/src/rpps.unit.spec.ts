@@ -31,10 +31,7 @@ describe('validateRpps', () => {
     ['810005173141', 'RPPS check digit is 1, expected 0'],
     ['1000517314', 'RPPS must be 11 digits (or 12 characters as 8 + RPPS), got 10'],
     ['1000517314000', 'RPPS must be 11 digits (or 12 characters as 8 + RPPS), got 13'],
-    [
-      '0751234567',
-      'RPPS must be 11 digits, got 10; a 10-character identifier starting with 0 is ADELI-based (0 + ADELI), not an RPPS',
-    ],
+    ['0751234567', 'RPPS must be 11 digits, got 10; a 10-character identifier starting with 0 is ADELI-based (0 + ADELI), not an RPPS'],
     ['910005173140', "A 12-character national identifier must be 8 followed by the RPPS number, got first character '9'"],
     ['1000517314A', "RPPS must contain only digits, found 'A' at position 11"],
     ['81000517314A', "RPPS must contain only digits, found 'A' at position 12"],

@@ -68,11 +68,7 @@ export class SpatialGrid<T> {
    * Same search as {@link within}, building each result with `make` (saves a copy when the caller
    * wants its own result shape). Ties in distance keep the grid's visiting order.
    */
-  search<R extends { readonly distanceKm: number }>(
-    center: Coordinates,
-    radiusKm: number,
-    make: (item: T, distanceKm: number) => R,
-  ): R[] {
+  search<R extends { readonly distanceKm: number }>(center: Coordinates, radiusKm: number, make: (item: T, distanceKm: number) => R): R[] {
     if (!isValidCoordinates(center)) {
       throw new RangeError(`Search centre must be a valid WGS-84 position, got ${center.latitude}, ${center.longitude}`);
     }

@@ -35,11 +35,15 @@ describe('unsafeTextViolations', () => {
   });
 
   it('names the field of a generated oneof union by its case', () => {
-    expect(unsafeTextViolations({ patient: { ref: { $case: 'patientId', value: 'a\u0000' } } })).toEqual([{ field: 'patient.patientId', description: expect.stringMatching(/NUL/) }]);
+    expect(unsafeTextViolations({ patient: { ref: { $case: 'patientId', value: 'a\u0000' } } })).toEqual([
+      { field: 'patient.patientId', description: expect.stringMatching(/NUL/) },
+    ]);
   });
 
   it('refuses __proto__ as a key, which an object would silently drop', () => {
-    expect(unsafeTextViolations(JSON.parse('{"grades":{"__proto__":{"label":"x"}}}'))).toEqual([{ field: 'grades.__proto__', description: expect.stringMatching(/reserved/) }]);
+    expect(unsafeTextViolations(JSON.parse('{"grades":{"__proto__":{"label":"x"}}}'))).toEqual([
+      { field: 'grades.__proto__', description: expect.stringMatching(/reserved/) },
+    ]);
   });
 });
 
@@ -47,7 +51,9 @@ describe('parseInput', () => {
   it('refuses bad text whatever the schema says of the field', () => {
     const schema = z.strictObject({ id: z.string(), grades: z.record(z.string(), z.number()) });
     expect(violationsOf(() => parseInput(schema, { id: 'a\u0000', grades: {} }))).toEqual([{ field: 'id', description: expect.stringMatching(/NUL/) }]);
-    expect(violationsOf(() => parseInput(schema, JSON.parse('{"id":"a","grades":{"__proto__":1}}')))).toEqual([{ field: 'grades.__proto__', description: expect.any(String) }]);
+    expect(violationsOf(() => parseInput(schema, JSON.parse('{"id":"a","grades":{"__proto__":1}}')))).toEqual([
+      { field: 'grades.__proto__', description: expect.any(String) },
+    ]);
   });
 
   it('bounds the number of violations and the unknown keys it repeats', () => {
@@ -60,8 +66,12 @@ describe('parseInput', () => {
 
 describe('field helpers', () => {
   it('str and text bound the length and refuse NUL', () => {
-    expect(violationsOf(() => parseInput(z.strictObject({ s: str(5) }), { s: '123456' }))).toEqual([{ field: 's', description: 'must be at most 5 characters' }]);
-    expect(violationsOf(() => parseInput(z.strictObject({ s: text(5) }), { s: ' '.repeat(100) }))).toEqual([{ field: 's', description: 'must be at most 5 characters' }]);
+    expect(violationsOf(() => parseInput(z.strictObject({ s: str(5) }), { s: '123456' }))).toEqual([
+      { field: 's', description: 'must be at most 5 characters' },
+    ]);
+    expect(violationsOf(() => parseInput(z.strictObject({ s: text(5) }), { s: ' '.repeat(100) }))).toEqual([
+      { field: 's', description: 'must be at most 5 characters' },
+    ]);
     expect(parseInput(z.strictObject({ s: text(5) }), { s: '  abc ' })).toEqual({ s: 'abc' });
     expect(str(5).safeParse('a\u0000').success).toBe(false);
   });
@@ -81,13 +91,17 @@ describe('field helpers', () => {
 
   it('checkIdempotencyKey refuses what it would otherwise cut', () => {
     expect(checkIdempotencyKey('retry-1', 'k')).toBe('retry-1');
-    expect(() => checkIdempotencyKey('k'.repeat(129), 'idempotency-key')).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ field: 'idempotency-key' })] }));
+    expect(() => checkIdempotencyKey('k'.repeat(129), 'idempotency-key')).toThrow(
+      expect.objectContaining({ violations: [expect.objectContaining({ field: 'idempotency-key' })] }),
+    );
   });
 
   it('checkUuid names the field without repeating the value', () => {
     expect(checkUuid('6f1c1f7e-3b7a-4c1e-9a55-0b8e1c1d2e3f', 'professionalId', 'a professional id')).toBe('6f1c1f7e-3b7a-4c1e-9a55-0b8e1c1d2e3f');
     for (const bad of ['', 'x'.repeat(24_000), 'a\u0000', 42]) {
-      expect(() => checkUuid(bad, 'professionalId', 'a professional id')).toThrow(expect.objectContaining({ violations: [{ field: 'professionalId', description: expect.stringMatching(/^.{0,120}$/) }] }));
+      expect(() => checkUuid(bad, 'professionalId', 'a professional id')).toThrow(
+        expect.objectContaining({ violations: [{ field: 'professionalId', description: expect.stringMatching(/^.{0,120}$/) }] }),
+      );
     }
   });
 });

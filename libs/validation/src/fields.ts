@@ -48,7 +48,9 @@ export const isoDate = z
  * string of digits is read as its number; anything else that is not a number (true, "5 ") is refused.
  */
 export const pageSize = (fallback: number, max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v), z.number().int('must be a whole number').min(1).max(max)).default(fallback);
+  z
+    .preprocess((v) => (typeof v === 'string' && /^\d{1,9}$/.test(v) ? Number(v) : v), z.number().int('must be a whole number').min(1).max(max))
+    .default(fallback);
 
 /** A page token given back by a previous page. */
 export const pageToken = str(200);

@@ -3,7 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { attributionV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient, PgSqlClient, updateRows, upsertRows, type NewEvent, type SqlClient } from '@pcn/eventsourcing';
 import { ACTOR_METADATA_KEY, callUnary, createClient, createGrpcServer } from '@pcn/grpc';
-import { attributionGrpcService, createAttributionModule, DEFAULT_PANEL_NORMS, DEFAULT_PROJECTION_PAGE, DEPARTURE_PREFIX, PATIENT_PREFIX, type AttributionModule } from '@pcn/attribution';
+import {
+  attributionGrpcService,
+  createAttributionModule,
+  DEFAULT_PANEL_NORMS,
+  DEFAULT_PROJECTION_PAGE,
+  DEPARTURE_PREFIX,
+  PATIENT_PREFIX,
+  type AttributionModule,
+} from '@pcn/attribution';
 import { createLogger, createMetrics } from '@pcn/observability';
 import { CommuneDirectory, finessCheckDigit, nirKey, rppsCheckDigit } from '@pcn/referential';
 import { summary } from './percentiles';
@@ -115,7 +123,14 @@ const CHUNK = 100_000;
  * domain/patient/patient-events.ts, with real communes, some ALD and C2S periods, GPs of real-format
  * RPPS at centres of real-format FINESS.
  */
-async function generatePatients(sql: SqlClient, s: string, idPrefix: string, from: number, to: number, refs: { communes: string[]; rpps: string[]; professionals: string[]; centres: string[] }): Promise<void> {
+async function generatePatients(
+  sql: SqlClient,
+  s: string,
+  idPrefix: string,
+  from: number,
+  to: number,
+  refs: { communes: string[]; rpps: string[]; professionals: string[]; centres: string[] },
+): Promise<void> {
   await sql.query(
     `INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
      SELECT 2 * g - 1 + r, 'patient-' || p.id, r, gen_random_uuid(),
@@ -136,7 +151,10 @@ async function generatePatients(sql: SqlClient, s: string, idPrefix: string, fro
      CROSS JOIN (VALUES (0), (1)) AS v(r)`,
     [from, to, refs.communes, refs.rpps, refs.professionals, refs.centres, `${idPrefix}-`],
   );
-  await sql.query(`INSERT INTO ${s}.streams (stream_id, revision) SELECT 'patient-' || md5($3::text || g), 1 FROM generate_series($1::bigint, $2::bigint) AS g`, [from, to, `${idPrefix}-`]);
+  await sql.query(
+    `INSERT INTO ${s}.streams (stream_id, revision) SELECT 'patient-' || md5($3::text || g), 1 FROM generate_series($1::bigint, $2::bigint) AS g`,
+    [from, to, `${idPrefix}-`],
+  );
 }
 
 /* ---------- 1. declarations per second through the gRPC API ---------- */
@@ -173,12 +191,35 @@ function rawDeclaration(i: number, run: string): { streamId: string; expectedRev
     {
       streamId: `rawbench-${run}-patient-${patientId}`,
       expectedRevision: 'no_stream',
-      events: [{ id: randomUUID(), type: 'MedecinTraitantDeclared', schemaVersion: 1, data: { patientId, attributionId, ...practitioner, effectiveDate: '2026-01-05', channel: 'centre_software' }, metadata }],
+      events: [
+        {
+          id: randomUUID(),
+          type: 'MedecinTraitantDeclared',
+          schemaVersion: 1,
+          data: { patientId, attributionId, ...practitioner, effectiveDate: '2026-01-05', channel: 'centre_software' },
+          metadata,
+        },
+      ],
     },
     {
       streamId: `rawbench-${run}-panel-${patientId}`,
       expectedRevision: 'no_stream',
-      events: [{ id: randomUUID(), type: 'PanelPatientJoined', schemaVersion: 1, data: { rpps: practitioner.rpps, patientId, attributionId, centreFiness: practitioner.centreFiness, effectiveDate: '2026-01-05', size: 1 + Math.floor(i / 200) }, metadata }],
+      events: [
+        {
+          id: randomUUID(),
+          type: 'PanelPatientJoined',
+          schemaVersion: 1,
+          data: {
+            rpps: practitioner.rpps,
+            patientId,
+            attributionId,
+            centreFiness: practitioner.centreFiness,
+            effectiveDate: '2026-01-05',
+            size: 1 + Math.floor(i / 200),
+          },
+          metadata,
+        },
+      ],
     },
   ];
 }
@@ -203,8 +244,14 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
       if (background === 0) return;
       const bgGps = Math.max(1, Math.ceil(background / 1000));
       const bgRpps = Array.from({ length: bgGps }, (_, k) => gpRpps(run, 500_000 + k));
-      const refs = { communes, rpps: bgRpps, professionals: bgRpps.map(() => randomUUID()), centres: Array.from({ length: Math.ceil(bgGps / 10) }, (_, k) => centreFiness(run, 5000 + k)) };
-      for (let from = 1; from <= background; from += CHUNK) await generatePatients(sql, schema, 'bench-background', from, Math.min(background, from + CHUNK - 1), refs);
+      const refs = {
+        communes,
+        rpps: bgRpps,
+        professionals: bgRpps.map(() => randomUUID()),
+        centres: Array.from({ length: Math.ceil(bgGps / 10) }, (_, k) => centreFiness(run, 5000 + k)),
+      };
+      for (let from = 1; from <= background; from += CHUNK)
+        await generatePatients(sql, schema, 'bench-background', from, Math.min(background, from + CHUNK - 1), refs);
       await sql.query(`SELECT setval('${schema}.event_position', $1)`, [2 * background]);
       await sql.query(`ANALYZE ${schema}.events`);
       await sql.query(`ANALYZE ${schema}.streams`);
@@ -219,11 +266,22 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     // The directory as the registry's and staff's events would fill it: member centres, full-time GPs.
     const centreIds = Array.from({ length: centres }, (_, k) => centreFiness(run, k));
     for (const [k, f] of centreIds.entries()) {
-      await module.directory.recordCentre(sql, { finess: f, name: `Centre ${k}`, type: 'polyvalent', communeInsee: '75111', departement: '75', region: '11', status: 'member' }, 1);
+      await module.directory.recordCentre(
+        sql,
+        { finess: f, name: `Centre ${k}`, type: 'polyvalent', communeInsee: '75111', departement: '75', region: '11', status: 'member' },
+        1,
+      );
     }
     const gpList = Array.from({ length: gps }, (_, k) => ({ rpps: gpRpps(run, k), centreFiness: centreIds[k % centres]! }));
     for (const [k, gp] of gpList.entries()) {
-      await module.directory.recordAssignmentStarted(sql, { assignmentId: `bench-asg-${k}`, professionalId: `pro-${run}-${k}`, rpps: gp.rpps, centreFiness: gp.centreFiness, fte: 1, startOn: '2025-01-06' });
+      await module.directory.recordAssignmentStarted(sql, {
+        assignmentId: `bench-asg-${k}`,
+        professionalId: `pro-${run}-${k}`,
+        rpps: gp.rpps,
+        centreFiness: gp.centreFiness,
+        fte: 1,
+        startOn: '2025-01-06',
+      });
     }
     const capacity = DEFAULT_PANEL_NORMS.national;
     const rounds = options.rounds;
@@ -248,7 +306,13 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     const register = (i: number): Promise<unknown> => callUnary(api, 'registerPatient', people[i]!.request, { metadata });
     const declare = async (i: number): Promise<void> => {
       const gp = gpList[i % gps]!;
-      const request = pb.DeclareMedecinTraitantRequest.fromPartial({ patient: byNir(i), rpps: gp.rpps, centreFiness: gp.centreFiness, effectiveDate: '2026-01-05', channel: pb.DeclarationChannel.DECLARATION_CHANNEL_CENTRE_SOFTWARE });
+      const request = pb.DeclareMedecinTraitantRequest.fromPartial({
+        patient: byNir(i),
+        rpps: gp.rpps,
+        centreFiness: gp.centreFiness,
+        effectiveDate: '2026-01-05',
+        channel: pb.DeclarationChannel.DECLARATION_CHANNEL_CENTRE_SOFTWARE,
+      });
       const answer = await callUnary(api, 'declareMedecinTraitant', request, { metadata });
       if (answer.current?.rpps !== gp.rpps) throw new Error(`patient ${i} was not attributed`);
     };
@@ -274,9 +338,27 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
         await load(n, c, (i) => {
           const { request } = people[offset + i]!;
           const patientId = randomBytes(16).toString('hex');
-          const profile = { birthDate: request.birthDate, sex: request.sex === pb.Sex.SEX_FEMALE ? 'female' : 'male', communeInsee: request.communeInsee, ald: [], c2s: [] };
+          const profile = {
+            birthDate: request.birthDate,
+            sex: request.sex === pb.Sex.SEX_FEMALE ? 'female' : 'male',
+            communeInsee: request.communeInsee,
+            ald: [],
+            c2s: [],
+          };
           return store.appendMany([
-            { streamId: `rawbench-${tag}-patient-${patientId}`, expectedRevision: 'no_stream', events: [{ id: randomUUID(), type: 'PatientRegistered', schemaVersion: 1, data: { patientId, profile }, metadata: { occurredAt: new Date().toISOString(), actor: 'centre:bench' } }] },
+            {
+              streamId: `rawbench-${tag}-patient-${patientId}`,
+              expectedRevision: 'no_stream',
+              events: [
+                {
+                  id: randomUUID(),
+                  type: 'PatientRegistered',
+                  schemaVersion: 1,
+                  data: { patientId, profile },
+                  metadata: { occurredAt: new Date().toISOString(), actor: 'centre:bench' },
+                },
+              ],
+            },
           ]);
         }),
       );
@@ -295,7 +377,10 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     // One poll of the departure reactor as it runs while no departure was ever recorded (its checkpoint stays at 0).
     const reactorPoll = await timed(() => store.readAll({ after: 0, maxCount: 100, filter: { streamPrefixes: [DEPARTURE_PREFIX] } }));
 
-    const merged = (results: readonly LoadResult[]): LoadResult => ({ seconds: results.reduce((t, x) => t + x.seconds, 0), latencies: results.flatMap((x) => x.latencies) });
+    const merged = (results: readonly LoadResult[]): LoadResult => ({
+      seconds: results.reduce((t, x) => t + x.seconds, 0),
+      latencies: results.flatMap((x) => x.latencies),
+    });
     const lines: [string, LoadResult][] = [
       ['DeclareMedecinTraitant over gRPC', merged(declaredRounds)],
       ['  baseline: raw appendMany, 2 streams', merged(rawRounds)],
@@ -365,34 +450,85 @@ async function fillSetBased(sql: SqlClient, store: AttributionModule['store'], s
       if (e.type === 'PatientRegistered') {
         const p = d.profile;
         patients.set(d.patientId!, {
-          patient_id: d.patientId, birth_date: p.birthDate, sex: p.sex, commune_insee: p.communeInsee, ...locate(p.communeInsee!), ald: p.ald, c2s: p.c2s,
-          deceased: false, current_attribution_id: null, current_rpps: null, current_centre: null, waiting_since: null, top_priority: false, pending_proposal_id: null, version: e.revision,
+          patient_id: d.patientId,
+          birth_date: p.birthDate,
+          sex: p.sex,
+          commune_insee: p.communeInsee,
+          ...locate(p.communeInsee!),
+          ald: p.ald,
+          c2s: p.c2s,
+          deceased: false,
+          current_attribution_id: null,
+          current_rpps: null,
+          current_centre: null,
+          waiting_since: null,
+          top_priority: false,
+          pending_proposal_id: null,
+          version: e.revision,
         });
       } else if (e.type === 'MedecinTraitantDeclared') {
         const current = { current_attribution_id: d.attributionId, current_rpps: d.rpps, current_centre: d.centreFiness, version: e.revision };
         const row = patients.get(d.patientId!);
         if (row) Object.assign(row, current);
         else declaredLater.push({ patient_id: d.patientId, ...current });
-        attributions.push({ attribution_id: d.attributionId, patient_id: d.patientId, rpps: d.rpps, professional_id: d.professionalId, centre_finess: d.centreFiness, start_date: d.effectiveDate, channel: d.channel });
+        attributions.push({
+          attribution_id: d.attributionId,
+          patient_id: d.patientId,
+          rpps: d.rpps,
+          professional_id: d.professionalId,
+          centre_finess: d.centreFiness,
+          start_date: d.effectiveDate,
+          channel: d.channel,
+        });
       }
     }
     await sql.transaction(async (tx) => {
       await upsertRows(tx, {
         table: `${s}.patients`,
-        columns: [['patient_id', 'text'], ['birth_date', 'date'], ['sex', 'text'], ['commune_insee', 'text'], ['departement', 'text'], ['region', 'text'], ['ald', 'jsonb'], ['c2s', 'jsonb'], ['deceased', 'boolean'],
-          ['current_attribution_id', 'text'], ['current_rpps', 'text'], ['current_centre', 'text'], ['waiting_since', 'date'], ['top_priority', 'boolean'], ['pending_proposal_id', 'text'], ['version', 'bigint']],
+        columns: [
+          ['patient_id', 'text'],
+          ['birth_date', 'date'],
+          ['sex', 'text'],
+          ['commune_insee', 'text'],
+          ['departement', 'text'],
+          ['region', 'text'],
+          ['ald', 'jsonb'],
+          ['c2s', 'jsonb'],
+          ['deceased', 'boolean'],
+          ['current_attribution_id', 'text'],
+          ['current_rpps', 'text'],
+          ['current_centre', 'text'],
+          ['waiting_since', 'date'],
+          ['top_priority', 'boolean'],
+          ['pending_proposal_id', 'text'],
+          ['version', 'bigint'],
+        ],
         rows: [...patients.values()],
       });
       await updateRows(tx, {
         table: `${s}.patients`,
-        columns: [['patient_id', 'text'], ['current_attribution_id', 'text'], ['current_rpps', 'text'], ['current_centre', 'text'], ['version', 'bigint']],
+        columns: [
+          ['patient_id', 'text'],
+          ['current_attribution_id', 'text'],
+          ['current_rpps', 'text'],
+          ['current_centre', 'text'],
+          ['version', 'bigint'],
+        ],
         rows: declaredLater,
         set: 'current_attribution_id = r.current_attribution_id, current_rpps = r.current_rpps, current_centre = r.current_centre, version = r.version',
         where: 't.patient_id = r.patient_id',
       });
       await upsertRows(tx, {
         table: `${s}.attributions`,
-        columns: [['attribution_id', 'text'], ['patient_id', 'text'], ['rpps', 'text'], ['professional_id', 'text'], ['centre_finess', 'text'], ['start_date', 'date'], ['channel', 'text']],
+        columns: [
+          ['attribution_id', 'text'],
+          ['patient_id', 'text'],
+          ['rpps', 'text'],
+          ['professional_id', 'text'],
+          ['centre_finess', 'text'],
+          ['start_date', 'date'],
+          ['channel', 'text'],
+        ],
         rows: attributions,
       });
     });
@@ -418,7 +554,12 @@ export async function rosterBench(options: RosterBenchOptions): Promise<void> {
     // `module.projection` is started below, nothing else.
     module = await createAttributionModule({ sql, schema, nirKey: randomBytes(32), logger: errors });
     const rppsList = Array.from({ length: gps }, (_, k) => gpRpps(run, k));
-    const refs = { communes: communeCodes(), rpps: rppsList, professionals: rppsList.map(() => randomUUID()), centres: Array.from({ length: centres }, (_, k) => centreFiness(run, k)) };
+    const refs = {
+      communes: communeCodes(),
+      rpps: rppsList,
+      professionals: rppsList.map(() => randomUUID()),
+      centres: Array.from({ length: centres }, (_, k) => centreFiness(run, k)),
+    };
     process.stdout.write(
       `\nRoster projection (${target}): ${n.toLocaleString('en-US')} generated patients = ${events.toLocaleString('en-US')} events (PatientRegistered + MedecinTraitantDeclared each, ` +
         `streams patient-<id>), written in bulk with INSERT … SELECT generate_series; ${gps} GPs at ${centres} centres, ${refs.communes.length} real communes, 1 in 6 with an ALD, 1 in 8 with C2S.\n` +
@@ -470,12 +611,17 @@ export async function rosterBench(options: RosterBenchOptions): Promise<void> {
                  WHERE (p.birth_date, p.commune_insee, p.departement, p.ald, p.c2s, p.current_attribution_id, p.version) IS NOT DISTINCT FROM (t.birth_date, t.commune_insee, t.departement, t.ald, t.c2s, t.current_attribution_id, t.version)) AS same`,
     );
     const counts = check.rows[0]!;
-    if (counts.patients !== n || counts.attributions !== n || counts.located !== n || counts.same !== n) throw new Error(`the rebuilt read model is wrong or differs from the baseline's: ${JSON.stringify(counts)}`);
+    if (counts.patients !== n || counts.attributions !== n || counts.located !== n || counts.same !== n)
+      throw new Error(`the rebuilt read model is wrong or differs from the baseline's: ${JSON.stringify(counts)}`);
 
-    await sql.query(`CREATE TABLE ${schema}.baseline_copy (position bigint PRIMARY KEY, stream_id text NOT NULL, revision bigint NOT NULL, type text NOT NULL, data jsonb NOT NULL)`);
+    await sql.query(
+      `CREATE TABLE ${schema}.baseline_copy (position bigint PRIMARY KEY, stream_id text NOT NULL, revision bigint NOT NULL, type text NOT NULL, data jsonb NOT NULL)`,
+    );
     await settle();
     const copied = await timed(() =>
-      sql.query(`INSERT INTO ${schema}.baseline_copy SELECT position, stream_id, revision, type, data FROM ${schema}.events WHERE stream_id LIKE 'patient-%' ORDER BY position`),
+      sql.query(
+        `INSERT INTO ${schema}.baseline_copy SELECT position, stream_id, revision, type, data FROM ${schema}.events WHERE stream_id LIKE 'patient-%' ORDER BY position`,
+      ),
     );
     if (copied.result.rowCount !== events) throw new Error(`the plain copy wrote ${copied.result.rowCount} events, not ${events}`);
 
@@ -483,8 +629,20 @@ export async function rosterBench(options: RosterBenchOptions): Promise<void> {
     const best = minOf(rebuilds);
     const medianRate = events / medianOf(rebuilds);
     const rows: Row[] = [
-      { target, operation: 'rebuild (median round) vs set-based fill of the same read model (median)', count: events, seconds: medianOf(rebuilds), baselinePerSecond: events / medianOf(baselines) },
-      { target, operation: 'rebuild (median round) vs one INSERT … SELECT into a plain table', count: events, seconds: medianOf(rebuilds), baselinePerSecond: events / copied.seconds },
+      {
+        target,
+        operation: 'rebuild (median round) vs set-based fill of the same read model (median)',
+        count: events,
+        seconds: medianOf(rebuilds),
+        baselinePerSecond: events / medianOf(baselines),
+      },
+      {
+        target,
+        operation: 'rebuild (median round) vs one INSERT … SELECT into a plain table',
+        count: events,
+        seconds: medianOf(rebuilds),
+        baselinePerSecond: events / copied.seconds,
+      },
     ];
     printTable(`Roster projection rebuild, ${n.toLocaleString('en-US')} patients (ratio = rebuild / baseline)`, rows);
     const hours = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${(s / 60).toFixed(0)} min`);

@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  InMemoryEventStore,
-  PgliteSqlClient,
-  PgSqlClient,
-  SqlEventStore,
-  type EventStore,
-  type NewEvent,
-  type SqlClient,
-} from '@pcn/eventsourcing';
+import { InMemoryEventStore, PgliteSqlClient, PgSqlClient, SqlEventStore, type EventStore, type NewEvent, type SqlClient } from '@pcn/eventsourcing';
 import { printTable, timed, type Row } from './report';
 import { summary } from './percentiles';
 
@@ -184,10 +176,9 @@ class RawInsertBaseline {
     const { seconds } = await timed(async () => {
       for (;;) {
         const start = process.hrtime.bigint();
-        const res = await this.sql.query<{ position: number }>(
-          `SELECT * FROM ${this.schema}.raw_events WHERE position > $1 ORDER BY position LIMIT 1000`,
-          [after],
-        );
+        const res = await this.sql.query<{ position: number }>(`SELECT * FROM ${this.schema}.raw_events WHERE position > $1 ORDER BY position LIMIT 1000`, [
+          after,
+        ]);
         latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
         if (res.rows.length === 0) break;
         count += res.rows.length;
@@ -216,13 +207,28 @@ async function benchSql(target: string, sql: SqlClient, options: EventStoreBench
     process.stdout.write(`${target}: log and baseline table prefilled with ${options.prefill} events in ${filled.seconds.toFixed(1)} s\n`);
     results.push({ operation: 'append 1 event/call', events: n, baseline: await baseline.insert(n, 1), ours: await appendSingles(store, n) });
     const batched = Math.floor(n / batch) * batch;
-    results.push({ operation: `append ${batch} events/call`, events: batched, baseline: await baseline.insert(n, batch), ours: await appendBatches(store, n, batch) });
+    results.push({
+      operation: `append ${batch} events/call`,
+      events: batched,
+      baseline: await baseline.insert(n, batch),
+      ours: await appendBatches(store, n, batch),
+    });
     if (concurrent) {
       const m = Math.floor(n / options.writers) * options.writers;
-      results.push({ operation: `append, ${options.writers} writers`, events: m, baseline: await baseline.insertConcurrent(n, options.writers), ours: await appendConcurrent(store, n, options.writers) });
+      results.push({
+        operation: `append, ${options.writers} writers`,
+        events: m,
+        baseline: await baseline.insertConcurrent(n, options.writers),
+        ours: await appendConcurrent(store, n, options.writers),
+      });
     }
     const polls = 200;
-    results.push({ operation: 'filtered poll from 0, no match', events: polls, baseline: await baseline.probes(polls), ours: await idleFilteredPolls(store, polls) });
+    results.push({
+      operation: 'filtered poll from 0, no match',
+      events: polls,
+      baseline: await baseline.probes(polls),
+      ours: await idleFilteredPolls(store, polls),
+    });
     const raw = await baseline.scan();
     const read = await readEverything(store);
     results.push({ operation: 'read global log', events: read.count, ours: read.measured, baseline: raw.measured, baselineEvents: raw.count });
@@ -240,7 +246,13 @@ async function benchMemory(options: EventStoreBenchOptions): Promise<Result[]> {
   const push = (): Promise<Measured> => measure(n, 1, async (i) => void sink.push(structuredClone(makeEvents(1, i)[0]!)));
   const results: Result[] = [
     { operation: 'append 1 event/call', events: n, baseline: await push(), ours: await appendSingles(store, n) },
-    { operation: `append ${batch} events/call`, events: Math.floor(n / batch) * batch, baseline: await push(), baselineEvents: n, ours: await appendBatches(store, n, batch) },
+    {
+      operation: `append ${batch} events/call`,
+      events: Math.floor(n / batch) * batch,
+      baseline: await push(),
+      baselineEvents: n,
+      ours: await appendBatches(store, n, batch),
+    },
   ];
   const read = await readEverything(store);
   const copy = await measure(1, 1, async () => structuredClone(sink));
@@ -268,7 +280,9 @@ function printLatencies(lines: readonly string[][]): void {
   const header = ['target', 'operation', 'calls', 'p50 ms', 'p99 ms', 'baseline p50', 'baseline p99'];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: readonly string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  process.stdout.write(`\nEvent store latency per call (baseline: the same call on the raw table)\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`);
+  process.stdout.write(
+    `\nEvent store latency per call (baseline: the same call on the raw table)\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(fmt).join('\n')}\n`,
+  );
 }
 
 export async function eventStoreBench(options: EventStoreBenchOptions): Promise<void> {

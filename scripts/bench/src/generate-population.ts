@@ -36,10 +36,17 @@ async function main(): Promise<number> {
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got ${values.seed}`);
   if (!/^\d{4}-\d{2}-\d{2}$/u.test(values['as-of'])) throw new Error(`--as-of must be a date YYYY-MM-DD, got ${values['as-of']}`);
   if (!Number.isInteger(panelNorm) || panelNorm < 100) throw new Error(`--panel-norm must be a whole number >= 100, got ${values['panel-norm']}`);
-  const departements = values.departements.split(',').map((d) => d.trim().toUpperCase()).filter((d) => d !== '');
+  const departements = values.departements
+    .split(',')
+    .map((d) => d.trim().toUpperCase())
+    .filter((d) => d !== '');
   const population = syntheticPopulation({ patients, seed, asOf: values['as-of'], panelNorm, departements });
   if (values.directory) await writeFile(values.directory, `${JSON.stringify({ centres: population.centres, gps: population.gps }, null, 1)}\n`);
-  await pipeline(Readable.from(population.patients()), stringify({ header: true, columns: [...IMPORT_COLUMNS] }), values.out ? createWriteStream(values.out) : process.stdout);
+  await pipeline(
+    Readable.from(population.patients()),
+    stringify({ header: true, columns: [...IMPORT_COLUMNS] }),
+    values.out ? createWriteStream(values.out) : process.stdout,
+  );
   if (values.out) process.stderr.write(`${patients} patients, ${population.gps.length} GPs at ${population.centres.length} centres → ${values.out}\n`);
   return 0;
 }

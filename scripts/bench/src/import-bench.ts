@@ -59,7 +59,14 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     const rerunFile = join(dir, 'rerun.csv');
     await writeCsv(rerunFile, head(population.patients(), RERUN_LINES));
     const clock = { now: () => new Date(`${AS_OF}T12:00:00Z`) };
-    module = await createAttributionModule({ sql, schema, nirKey: randomBytes(32), clock, logger: createLogger({ service: 'bench-import', level: 'error' }), dueDeparturesIntervalMs: 0 });
+    module = await createAttributionModule({
+      sql,
+      schema,
+      nirKey: randomBytes(32),
+      clock,
+      logger: createLogger({ service: 'bench-import', level: 'error' }),
+      dueDeparturesIntervalMs: 0,
+    });
     for (const c of population.centres) await module.directory.recordCentre(sql, { ...c, type: 'polyvalent', status: 'member' }, 1);
     for (const gp of population.gps) await module.directory.recordAssignmentStarted(sql, gp);
     process.stdout.write(
@@ -88,11 +95,16 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     await module.projection.waitForPosition(wanted, 3_600_000);
     const caughtUpAt = performance.now();
     if (imported.imported !== n || imported.rejected !== 0) throw new Error(`the import did not take every line: ${JSON.stringify(imported)}`);
-    const counts = (await sql.query<{ patients: number; attributions: number }>(`SELECT (SELECT count(*)::int FROM ${schema}.patients) AS patients, (SELECT count(*)::int FROM ${schema}.attributions WHERE end_date IS NULL) AS attributions`)).rows[0]!;
+    const counts = (
+      await sql.query<{ patients: number; attributions: number }>(
+        `SELECT (SELECT count(*)::int FROM ${schema}.patients) AS patients, (SELECT count(*)::int FROM ${schema}.attributions WHERE end_date IS NULL) AS attributions`,
+      )
+    ).rows[0]!;
     if (counts.patients !== n || counts.attributions !== n) throw new Error(`the read model is wrong: ${JSON.stringify(counts)}`);
 
     const rerun = await timed(() => importPatientsCsv(module!.patientImport, { file: rerunFile, batchSize: options.batch, lanes: options.lanes }));
-    if (rerun.result.unchanged !== Math.min(n, RERUN_LINES) || rerun.result.imported !== 0) throw new Error(`a rerun wrote again: ${JSON.stringify(rerun.result)}`);
+    if (rerun.result.unchanged !== Math.min(n, RERUN_LINES) || rerun.result.imported !== 0)
+      throw new Error(`a rerun wrote again: ${JSON.stringify(rerun.result)}`);
 
     const appendSeconds = (appendedAt - started) / 1000;
     const totalSeconds = (caughtUpAt - started) / 1000;

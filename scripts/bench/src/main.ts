@@ -56,10 +56,14 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: process.env.PCN_BENCH_ROUNDS ?? '3' },
     },
   });
-  const only = values.only.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const only = values.only
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = only.filter((name) => name !== 'attribution' && !(BENCHES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}: choose among ${BENCHES.join(', ')}, attribution`);
-  const selected = (name: (typeof BENCHES)[number]): boolean => only.length === 0 || only.includes(name) || (name.startsWith('attribution-') && only.includes('attribution'));
+  const selected = (name: (typeof BENCHES)[number]): boolean =>
+    only.length === 0 || only.includes(name) || (name.startsWith('attribution-') && only.includes('attribution'));
   const events = Number(values.events);
   if (!Number.isInteger(events) || events < 100) throw new Error(`--events must be an integer >= 100, got ${values.events}`);
   const pgUrl = values['no-postgres'] ? undefined : (process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -88,10 +92,19 @@ Relay: not measured: no Kafka broker answers at ${brokers.join(',')} (start one 
     });
   }
   if (selected('attribution-roster')) {
-    await rosterBench({ patients: integer('PCN_BENCH_ROSTER_PATIENTS / --roster-patients', values['roster-patients']), rounds: integer('--rounds', values.rounds), ...(pgUrl && { pgUrl }) });
+    await rosterBench({
+      patients: integer('PCN_BENCH_ROSTER_PATIENTS / --roster-patients', values['roster-patients']),
+      rounds: integer('--rounds', values.rounds),
+      ...(pgUrl && { pgUrl }),
+    });
   }
   if (selected('attribution-import')) {
-    await importBench({ patients: integer('PCN_BENCH_IMPORT_PATIENTS / --import-patients', values['import-patients']), batch: integer('--import-batch', values['import-batch']), lanes: integer('--import-lanes', values['import-lanes']), ...(pgUrl && { pgUrl }) });
+    await importBench({
+      patients: integer('PCN_BENCH_IMPORT_PATIENTS / --import-patients', values['import-patients']),
+      batch: integer('--import-batch', values['import-batch']),
+      lanes: integer('--import-lanes', values['import-lanes']),
+      ...(pgUrl && { pgUrl }),
+    });
   }
 }
 

@@ -20,7 +20,16 @@ function event(i: number): NewEvent {
 }
 
 function message(topic: string, id: string, key: string): OutgoingMessage {
-  const msg: IntegrationMessage = { id, type: 'bench.v1.Event', source: '/bench', time: new Date().toISOString(), key, contentType: PROTOBUF_CONTENT_TYPE, data: PAYLOAD, headers: {} };
+  const msg: IntegrationMessage = {
+    id,
+    type: 'bench.v1.Event',
+    source: '/bench',
+    time: new Date().toISOString(),
+    key,
+    contentType: PROTOBUF_CONTENT_TYPE,
+    data: PAYLOAD,
+    headers: {},
+  };
   return { topic, message: msg };
 }
 
@@ -61,7 +70,12 @@ export async function relayBench(options: RelayBenchOptions): Promise<void> {
       `\nRelay: ${n} events (~300-byte payload) already in the event store (${options.pgUrl ? 'PostgreSQL' : 'PGlite'}), relayed to Kafka at ${options.brokers.join(',')} in batches of 200.\n` +
         `Baseline: the raw kafkajs producer (idempotent, acks=all) sending ${n} messages of the same size in batches of 200 to the same broker.\n`,
     );
-    for (let i = 0; i < n; i += 100) await store.append(`bench-${i % 1000}-${run}`, Array.from({ length: 100 }, (_, j) => event(i + j)), 'any');
+    for (let i = 0; i < n; i += 100)
+      await store.append(
+        `bench-${i % 1000}-${run}`,
+        Array.from({ length: 100 }, (_, j) => event(i + j)),
+        'any',
+      );
 
     // Warm both paths (topic creation, metadata) outside the measurement.
     const rawTopic = `bench.raw.${run}`;
@@ -91,7 +105,12 @@ export async function relayBench(options: RelayBenchOptions): Promise<void> {
         if (t !== undefined) latencies.push(performance.now() - t);
       },
     });
-    const live = new Relay(store, bus, sql, { name: 'bench-latency', schema, filter: { streamPrefixes: [`latency-${run}`] }, map: async (e) => message(latencyTopic, e.id, e.streamId) });
+    const live = new Relay(store, bus, sql, {
+      name: 'bench-latency',
+      schema,
+      filter: { streamPrefixes: [`latency-${run}`] },
+      map: async (e) => message(latencyTopic, e.id, e.streamId),
+    });
     await live.start();
     for (let i = 0; i < options.latencySamples; i++) {
       const e = event(i);

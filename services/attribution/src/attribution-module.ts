@@ -112,14 +112,30 @@ export async function createAttributionModule(options: AttributionModuleOptions)
     ...(options.logger && { logger: options.logger }),
     ...(options.onProjectionProgress && { onProgress: options.onProjectionProgress }),
   });
-  const readModel = new SqlAttributionReadModel(options.sql, schema, projection, () => store.headPosition({ streamPrefixes: [PATIENT_PREFIX] }), options.readModelWaitMs ?? 5000);
+  const readModel = new SqlAttributionReadModel(
+    options.sql,
+    schema,
+    projection,
+    () => store.headPosition({ streamPrefixes: [PATIENT_PREFIX] }),
+    options.readModelWaitMs ?? 5000,
+  );
   const directory = new SqlPractitionerDirectory(options.sql, schema);
   const panelBook = new PanelBook(store);
   const writer = new PatientWriter(store, panelBook, clock);
   const attributions = new Attributions({ writer, directory, norms, clock, identity });
   const patients = new Patients(writer, identity, clock);
   const panels = new Panels(store, panelBook, directory, readModel, norms, clock);
-  const waitlist = new Waitlist({ writer, attributions, panels: panelBook, directory, readModel, norms, clock, identity, maxDistanceKm: options.matchDistanceKm ?? DEFAULT_MATCH_DISTANCE_KM });
+  const waitlist = new Waitlist({
+    writer,
+    attributions,
+    panels: panelBook,
+    directory,
+    readModel,
+    norms,
+    clock,
+    identity,
+    maxDistanceKm: options.matchDistanceKm ?? DEFAULT_MATCH_DISTANCE_KM,
+  });
   const reports = new Reports(readModel, clock);
   const patientImport = new PatientImport({ store, writer, panels: panelBook, attributions, directory, norms, clock, identity });
   const departureBook = new DepartureBook(store, clock);

@@ -12,5 +12,20 @@ import { DEPARTURE_PREFIX, PANEL_PREFIX, PATIENT_PREFIX } from './application/st
 /** Every stream the attribution service writes (a KurrentDB store is filtered on them). */
 export const ATTRIBUTION_STREAM_PREFIXES = [PATIENT_PREFIX, PANEL_PREFIX, DEPARTURE_PREFIX] as const;
 export { ATTRIBUTION_TOPIC } from './adapters/messaging/attribution-integration-events';
-export { PatientImport, IMPORT_COLUMNS, periodsOf, type ImportLine, type ImportColumn, type ImportBatchOutcome, type RejectedLine } from './application/patient-import';
-export { importPatientsCsv, ImportFileError, DEFAULT_IMPORT_BATCH, DEFAULT_IMPORT_LANES, type CsvImportProgress, type CsvImportSummary } from './adapters/files/patient-csv-import';
+export {
+  PatientImport,
+  IMPORT_COLUMNS,
+  periodsOf,
+  type ImportLine,
+  type ImportColumn,
+  type ImportBatchOutcome,
+  type RejectedLine,
+} from './application/patient-import';
+export {
+  importPatientsCsv,
+  ImportFileError,
+  DEFAULT_IMPORT_BATCH,
+  DEFAULT_IMPORT_LANES,
+  type CsvImportProgress,
+  type CsvImportSummary,
+} from './adapters/files/patient-csv-import';

@@ -90,18 +90,41 @@ function call(path: string, c: GrpcCase): Promise<ServiceError | undefined> {
   const metadata = new Metadata();
   if (c.idempotencyKey !== undefined) metadata.set('idempotency-key', c.idempotencyKey);
   return new Promise<ServiceError | undefined>((resolve) => {
-    client.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, c.bytes, metadata, { deadline: Date.now() + 10_000 }, (error) => resolve(error ?? undefined));
+    client.makeUnaryRequest(
+      path,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      c.bytes,
+      metadata,
+      { deadline: Date.now() + 10_000 },
+      (error) => resolve(error ?? undefined),
+    );
   }).finally(() => client.close());
 }
 
-const SERVER_FAULTS = [Status.INTERNAL, Status.UNKNOWN, Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.CANCELLED, Status.UNIMPLEMENTED, Status.DATA_LOSS, Status.RESOURCE_EXHAUSTED];
+const SERVER_FAULTS = [
+  Status.INTERNAL,
+  Status.UNKNOWN,
+  Status.UNAVAILABLE,
+  Status.DEADLINE_EXCEEDED,
+  Status.CANCELLED,
+  Status.UNIMPLEMENTED,
+  Status.DATA_LOSS,
+  Status.RESOURCE_EXHAUSTED,
+];
 
 describe('gRPC: every RPC refuses generated bad input', () => {
   let invalidArguments = 0;
 
   it('answers INVALID_ARGUMENT with a BadRequest naming the field, never INTERNAL', async () => {
     const methods = grpcMethods(system.grpcServices);
-    expect(methods.map((m) => m.path)).toEqual(expect.arrayContaining(['/pcn.registry.v1.CentreRegistry/GetCentre', '/pcn.staff.v1.StaffStatute/HireProfessional', '/pcn.attribution.v1.Attribution/MatchWaitlist']));
+    expect(methods.map((m) => m.path)).toEqual(
+      expect.arrayContaining([
+        '/pcn.registry.v1.CentreRegistry/GetCentre',
+        '/pcn.staff.v1.StaffStatute/HireProfessional',
+        '/pcn.attribution.v1.Attribution/MatchWaitlist',
+      ]),
+    );
     for (const method of methods) {
       await fc.assert(
         fc.asyncProperty(grpcCase(method), async (c) => {
@@ -127,7 +150,10 @@ describe('gRPC: every RPC refuses generated bad input', () => {
 
   it('counts every refusal in grpc_server_handled_total, the undecodable ones included', async () => {
     const metrics = await (await fetch(`http://127.0.0.1:${system.httpPort}/metrics`)).text();
-    const counted = [...metrics.matchAll(/^grpc_server_handled_total\{[^}]*grpc_code="INVALID_ARGUMENT"[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const counted = [...metrics.matchAll(/^grpc_server_handled_total\{[^}]*grpc_code="INVALID_ARGUMENT"[^}]*\} (\d+)$/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
     expect(counted).toBe(invalidArguments);
     expect(invalidArguments).toBeGreaterThan(0);
   });

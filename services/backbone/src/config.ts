@@ -40,15 +40,30 @@ const schema = z
     LOG_PRETTY: bool.default(false),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     PCN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-    PCN_SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be a whole number of milliseconds from 0 to 60000' }).int('must be a whole number of milliseconds from 0 to 60000').min(0, 'must be a whole number of milliseconds from 0 to 60000').max(60_000, 'must be a whole number of milliseconds from 0 to 60000').optional(),
+    PCN_SHUTDOWN_GRACE_MS: z.coerce
+      .number({ message: 'must be a whole number of milliseconds from 0 to 60000' })
+      .int('must be a whole number of milliseconds from 0 to 60000')
+      .min(0, 'must be a whole number of milliseconds from 0 to 60000')
+      .max(60_000, 'must be a whole number of milliseconds from 0 to 60000')
+      .optional(),
     PCN_STAFF_ADVANCEMENT_INTERVAL_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(86_400_000).default(3_600_000),
     PCN_ATTRIBUTION_NIR_KEY: z.string().min(32, 'must be at least 32 characters (a secret: e.g. openssl rand -hex 32)').optional(),
     PCN_ATTRIBUTION_PANEL_NORM: z.coerce.number().int('must be a whole number of patients per full-time GP').min(1).max(10_000).default(1200),
     PCN_ATTRIBUTION_PANEL_NORMS_BY_TYPE: z
       .string()
       .regex(/^([a-z_]+=\d{1,5})(,[a-z_]+=\d{1,5})*$/, 'must be type=patients[,type=patients...], e.g. community_participatory=900')
-      .transform((v) => Object.fromEntries(v.split(',').map((pair) => pair.split('=')).map(([type, n]) => [type!, Number(n)])))
-      .refine((norms) => Object.keys(norms).every((t) => (CENTRE_TYPES as readonly string[]).includes(t)), `names a centre type other than ${CENTRE_TYPES.join(', ')}`)
+      .transform((v) =>
+        Object.fromEntries(
+          v
+            .split(',')
+            .map((pair) => pair.split('='))
+            .map(([type, n]) => [type!, Number(n)]),
+        ),
+      )
+      .refine(
+        (norms) => Object.keys(norms).every((t) => (CENTRE_TYPES as readonly string[]).includes(t)),
+        `names a centre type other than ${CENTRE_TYPES.join(', ')}`,
+      )
       .optional(),
     PCN_ATTRIBUTION_MATCH_DISTANCE_KM: z.coerce.number().positive('must be a distance in km greater than 0').max(200).default(30),
   })
@@ -61,7 +76,11 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['KURRENTDB_URL'], message: 'is required when PCN_STORE=kurrentdb' });
     }
     if (c.PCN_STORE !== 'pglite' && !c.PCN_ATTRIBUTION_NIR_KEY && (c.PCN_TARGET === 'all' || c.PCN_TARGET === 'attribution')) {
-      ctx.addIssue({ code: 'custom', path: ['PCN_ATTRIBUTION_NIR_KEY'], message: `is required when PCN_STORE=${c.PCN_STORE}: every instance must hash NIRs with the same secret key` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PCN_ATTRIBUTION_NIR_KEY'],
+        message: `is required when PCN_STORE=${c.PCN_STORE}: every instance must hash NIRs with the same secret key`,
+      });
     }
     if (c.PCN_BUS === 'kafka' && !c.KAFKA_BROKERS) {
       ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'is required when PCN_BUS=kafka' });

@@ -2,7 +2,14 @@ import { ConfigError, loadConfig } from './config';
 
 describe('configuration from the environment', () => {
   it('defaults to the embedded mode on loopback', () => {
-    expect(loadConfig({})).toMatchObject({ PCN_TARGET: 'all', PCN_STORE: 'pglite', PCN_HOST: '127.0.0.1', PCN_HTTP_PORT: 8080, PCN_GRPC_PORT: 50051, PCN_DATA_DIR: './data' });
+    expect(loadConfig({})).toMatchObject({
+      PCN_TARGET: 'all',
+      PCN_STORE: 'pglite',
+      PCN_HOST: '127.0.0.1',
+      PCN_HTTP_PORT: 8080,
+      PCN_GRPC_PORT: 50051,
+      PCN_DATA_DIR: './data',
+    });
   });
 
   it('lets --target override PCN_TARGET', () => {
@@ -32,7 +39,9 @@ describe('configuration from the environment', () => {
 
   it('requires KurrentDB and PostgreSQL (read models) URLs with the KurrentDB store', () => {
     expect(() => loadConfig({ PCN_STORE: 'kurrentdb' })).toThrow(/KURRENTDB_URL=: is required when PCN_STORE=kurrentdb/);
-    expect(() => loadConfig({ PCN_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://k:2113?tls=false' })).toThrow(/PG_URL=: is required when PCN_STORE=kurrentdb \(read models/);
+    expect(() => loadConfig({ PCN_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://k:2113?tls=false' })).toThrow(
+      /PG_URL=: is required when PCN_STORE=kurrentdb \(read models/,
+    );
   });
 
   it('requires PG_URL with the PostgreSQL store', () => {
@@ -46,7 +55,9 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ PCN_SHUTDOWN_GRACE_MS: '0' }, 'staff').PCN_SHUTDOWN_GRACE_MS).toBe(0);
     expect(loadConfig({ PCN_SHUTDOWN_GRACE_MS: '15000' }).PCN_SHUTDOWN_GRACE_MS).toBe(15_000);
     for (const wrong of ['soon', '-1', '1.5', '60001']) {
-      expect(() => loadConfig({ PCN_SHUTDOWN_GRACE_MS: wrong })).toThrow(`PCN_SHUTDOWN_GRACE_MS=${wrong}: must be a whole number of milliseconds from 0 to 60000`);
+      expect(() => loadConfig({ PCN_SHUTDOWN_GRACE_MS: wrong })).toThrow(
+        `PCN_SHUTDOWN_GRACE_MS=${wrong}: must be a whole number of milliseconds from 0 to 60000`,
+      );
     }
   });
 });

@@ -77,7 +77,8 @@ export function lockDataDir(dataDir: string, options: LockOptions): DataDirLock 
       const found = readLock(lockPath);
       if (found === undefined) continue;
       if (found.kind === 'legacy') {
-        if (Date.now() - found.mtimeMs < LEGACY_STALE_MS) throw new DataDirLockedError(dir, 'an instance of an earlier version, which refreshes its lock directory');
+        if (Date.now() - found.mtimeMs < LEGACY_STALE_MS)
+          throw new DataDirLockedError(dir, 'an instance of an earlier version, which refreshes its lock directory');
         rmdirSync(lockPath);
         continue;
       }
@@ -150,7 +151,8 @@ function judge(holder: LockHolder): { alive: boolean; why: string } {
     return heldHere.has(holder.token) ? { alive: true, why: `${who}: this very process` } : { alive: false, why: who };
   }
   const liveness = processLiveness(holder);
-  if (liveness === 'unknown') return { alive: true, why: `${who}: another machine's process, which cannot be checked from here; remove ${LOCK_FILE} once you are sure it is stopped` };
+  if (liveness === 'unknown')
+    return { alive: true, why: `${who}: another machine's process, which cannot be checked from here; remove ${LOCK_FILE} once you are sure it is stopped` };
   return { alive: liveness === 'alive', why: who };
 }
 

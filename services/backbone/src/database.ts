@@ -37,7 +37,8 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
   }
   const dir = resolve(config.PCN_DATA_DIR);
   const tightened = secureDataDir(dir, [NIR_KEY_FILE]);
-  if (tightened > 0) options.logger.warn({ dataDir: dir, entries: tightened }, 'took group and other permissions away from the data directory (it holds patient data)');
+  if (tightened > 0)
+    options.logger.warn({ dataDir: dir, entries: tightened }, 'took group and other permissions away from the data directory (it holds patient data)');
   let fenced: FencedSqlClient | undefined;
   let lost: string | undefined;
   const lock = lockDataDir(dir, {
@@ -48,7 +49,8 @@ export async function openDatabase(config: Config, options: DatabaseOptions): Pr
       options.onLockLost(reason);
     },
   });
-  if (lock.tookOverFrom) options.logger.warn({ dataDir: dir, deadHolder: lock.tookOverFrom }, 'took over the data-directory lock of an instance that is no longer running');
+  if (lock.tookOverFrom)
+    options.logger.warn({ dataDir: dir, deadHolder: lock.tookOverFrom }, 'took over the data-directory lock of an instance that is no longer running');
   try {
     const pgliteDir = join(dir, 'pglite');
     if (await initialisePglite(pgliteDir)) options.logger.info({ dataDir: pgliteDir }, 'created a new embedded database');

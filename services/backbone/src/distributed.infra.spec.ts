@@ -47,7 +47,9 @@ describe('distributed mode: the registry in its own process, Kafka, a consumer i
         }),
         { metadata },
       );
-      await callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: id, expectedVersion: 0, accreditedOn: '2026-03-01' }), { metadata });
+      await callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: id, expectedVersion: 0, accreditedOn: '2026-03-01' }), {
+        metadata,
+      });
       await callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: id, expectedVersion: 1, reason: 'audit' }));
     } finally {
       client.close();
@@ -58,7 +60,10 @@ describe('distributed mode: the registry in its own process, Kafka, a consumer i
     await eventually(() => expect(ofThisCentre()).toHaveLength(3), 60_000, 200);
     const events = ofThisCentre();
     expect(events.map((e) => e.type)).toEqual(['pcn.events.v1.CentreRegistered', 'pcn.events.v1.CentreAccredited', 'pcn.events.v1.CentreSuspended']);
-    expect(events[0]!.data).toMatchObject({ centre: { finess: id, status: 'CENTRE_STATUS_CANDIDATE', communeInsee: '93066' }, managerKind: 'MANAGER_KIND_MUTUELLE' });
+    expect(events[0]!.data).toMatchObject({
+      centre: { finess: id, status: 'CENTRE_STATUS_CANDIDATE', communeInsee: '93066' },
+      managerKind: 'MANAGER_KIND_MUTUELLE',
+    });
     // ...and logs them under the trace id of the gRPC call that caused them.
     expect(events[0]!.trace_id).toBe(traceId);
     expect(events[1]!.trace_id).toBe(traceId);
@@ -67,7 +72,10 @@ describe('distributed mode: the registry in its own process, Kafka, a consumer i
     expect(registry.lines().some((l) => l.trace_id === traceId && l.grpc_method === 'RegisterCentre')).toBe(true);
 
     // A plain Kafka client reads the same messages and their CloudEvents headers.
-    const kcat = spawnSync('kcat', ['-b', KAFKA_BROKERS, '-C', '-t', 'pcn.registry.v1', '-o', 'beginning', '-e', '-q', '-f', '%k %h\\n'], { encoding: 'utf8', timeout: 30_000 });
+    const kcat = spawnSync('kcat', ['-b', KAFKA_BROKERS, '-C', '-t', 'pcn.registry.v1', '-o', 'beginning', '-e', '-q', '-f', '%k %h\\n'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(kcat.status).toBe(0);
     const line = kcat.stdout.split('\n').find((l) => l.startsWith(`${id} `) && l.includes('ce_type=pcn.events.v1.CentreRegistered'));
     expect(line).toBeDefined();

@@ -64,7 +64,9 @@ describe('the embedded data directory, shared by two processes', () => {
 
     const next = track(runEmbedded(dataDir));
     await started(next);
-    expect(next.lines().find((l) => l.msg === 'took over the data-directory lock of an instance that is no longer running')).toMatchObject({ deadHolder: { pid: crashed.proc.child.pid } });
+    expect(next.lines().find((l) => l.msg === 'took over the data-directory lock of an instance that is no longer running')).toMatchObject({
+      deadHolder: { pid: crashed.proc.child.pid },
+    });
     expect(lockHolder().pid).toBe(next.child.pid);
   }, 120_000);
 
@@ -74,7 +76,9 @@ describe('the embedded data directory, shared by two processes', () => {
     // Another (live) holder's lock replaces ours, as a second instance that took the directory would.
     writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ ...processIdentity(), token: '0'.repeat(32), since: new Date().toISOString() }));
     expect(await holder.proc.exit).toBe(1);
-    expect(holder.proc.lines().find((l) => l.msg === 'cannot go on: refusing every request and shutting down')).toMatchObject({ err: { type: 'DataDirLostError' } });
+    expect(holder.proc.lines().find((l) => l.msg === 'cannot go on: refusing every request and shutting down')).toMatchObject({
+      err: { type: 'DataDirLostError' },
+    });
     // It left the other holder's lock alone.
     expect(lockHolder().token).toBe('0'.repeat(32));
   }, 120_000);

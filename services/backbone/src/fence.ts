@@ -28,7 +28,10 @@ export class Fence {
     outer.use((req, res, next) => {
       if (!this.why) return next();
       const problem = toProblem(new HttpError(503, 'Service Unavailable', `this instance is shutting down: ${this.why}`));
-      res.status(503).type('application/problem+json').json({ ...problem, instance: req.originalUrl });
+      res
+        .status(503)
+        .type('application/problem+json')
+        .json({ ...problem, instance: req.originalUrl });
     });
     outer.use(app);
     return outer;
@@ -40,7 +43,11 @@ export class Fence {
     for (const [name, handler] of Object.entries(implementation)) {
       fenced[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         if (!this.why) return (handler as (c: typeof call, cb: typeof callback) => void)(call, callback);
-        const error: ServiceError = Object.assign(new Error(`this instance is shutting down: ${this.why}`), { code: status.UNAVAILABLE, details: `this instance is shutting down: ${this.why}`, metadata: new Metadata() });
+        const error: ServiceError = Object.assign(new Error(`this instance is shutting down: ${this.why}`), {
+          code: status.UNAVAILABLE,
+          details: `this instance is shutting down: ${this.why}`,
+          metadata: new Metadata(),
+        });
         callback(error, null);
       };
     }

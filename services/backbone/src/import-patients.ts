@@ -2,7 +2,15 @@ import { createWriteStream } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { KurrentDbEventStore } from '@pcn/eventsourcing';
-import { ATTRIBUTION_STREAM_PREFIXES, createAttributionModule, DEFAULT_IMPORT_BATCH, DEFAULT_IMPORT_LANES, ImportFileError, importPatientsCsv, IMPORT_COLUMNS } from '@pcn/attribution';
+import {
+  ATTRIBUTION_STREAM_PREFIXES,
+  createAttributionModule,
+  DEFAULT_IMPORT_BATCH,
+  DEFAULT_IMPORT_LANES,
+  ImportFileError,
+  importPatientsCsv,
+  IMPORT_COLUMNS,
+} from '@pcn/attribution';
 import { createLogger } from '@pcn/observability';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database';
@@ -39,11 +47,19 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ service: 'import-patients', level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
   // A lost data-directory lock makes every query fail at once (fenced): the import then stops with that error.
   const database = await openDatabase(config, { logger, onLockLost: (reason) => logger.fatal({ reason }, 'lost the data directory: stopping the import') });
-  const store = config.PCN_STORE === 'kurrentdb' ? await KurrentDbEventStore.connect(config.KURRENTDB_URL!, { streamPrefixes: [...ATTRIBUTION_STREAM_PREFIXES] }) : undefined;
+  const store =
+    config.PCN_STORE === 'kurrentdb'
+      ? await KurrentDbEventStore.connect(config.KURRENTDB_URL!, { streamPrefixes: [...ATTRIBUTION_STREAM_PREFIXES] })
+      : undefined;
   const rejects = options.rejects ? createWriteStream(options.rejects) : undefined;
   rejects?.write('line,reason\n');
   const rejected: { line: number; reason: string }[] = [];
-  const bar = options.progress ? new SingleBar({ format: '{bar} {percentage}% | {lines} lines | {imported} imported, {unchanged} unchanged, {rejected} rejected | ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
+  const bar = options.progress
+    ? new SingleBar(
+        { format: '{bar} {percentage}% | {lines} lines | {imported} imported, {unchanged} unchanged, {rejected} rejected | ETA {eta_formatted}' },
+        Presets.shades_classic,
+      )
+    : undefined;
   try {
     const module = await createAttributionModule({
       sql: database.sql,

@@ -28,11 +28,17 @@ describe('the pcn binary', () => {
       expect(created.status).toBe(201);
       const { finess } = (await created.json()) as { finess: string };
 
-      const cli = spawnSync(process.execPath, [GRPC_CLI, 'CentreRegistry/GetCentre', JSON.stringify({ finess }), '--addr', `127.0.0.1:${grpc}`], { encoding: 'utf8' });
+      const cli = spawnSync(process.execPath, [GRPC_CLI, 'CentreRegistry/GetCentre', JSON.stringify({ finess }), '--addr', `127.0.0.1:${grpc}`], {
+        encoding: 'utf8',
+      });
       expect(cli.status).toBe(0);
       expect(JSON.parse(cli.stdout)).toMatchObject({ finess, status: 'CENTRE_STATUS_CANDIDATE', communeName: 'Saint-Denis' });
 
-      const refused = spawnSync(process.execPath, [GRPC_CLI, 'CentreRegistry/SuspendCentre', JSON.stringify({ finess, reason: 'x' }), '--addr', `127.0.0.1:${grpc}`], { encoding: 'utf8' });
+      const refused = spawnSync(
+        process.execPath,
+        [GRPC_CLI, 'CentreRegistry/SuspendCentre', JSON.stringify({ finess, reason: 'x' }), '--addr', `127.0.0.1:${grpc}`],
+        { encoding: 'utf8' },
+      );
       expect(refused.status).toBe(1);
       expect(JSON.parse(refused.stderr)).toMatchObject({ status: 'INVALID_ARGUMENT', fieldViolations: [{ field: 'expectedVersion' }] });
 
@@ -94,7 +100,9 @@ describe('the pcn binary', () => {
       const answeredFiness = answered.map((a) => (JSON.parse(a.body) as { finess: string }).finess).sort();
       const events = new PgSqlClient(dbUrl);
       try {
-        const rows = await events.query<{ finess: string }>(`SELECT data->>'finess' AS finess FROM registry.events WHERE type = 'CentreRegistered' AND stream_id LIKE 'centre-9310%'`);
+        const rows = await events.query<{ finess: string }>(
+          `SELECT data->>'finess' AS finess FROM registry.events WHERE type = 'CentreRegistered' AND stream_id LIKE 'centre-9310%'`,
+        );
         expect(rows.rows.map((r) => r.finess).sort()).toEqual(answeredFiness);
       } finally {
         await events.close();

@@ -15,12 +15,21 @@ async function main(): Promise<void> {
   process.umask(0o077);
   const { values } = parseArgs({ options: { target: { type: 'string' } }, strict: true });
   const config = loadConfig(process.env, values.target);
-  const tracing = startTracing({ serviceName: `pcn-${config.PCN_TARGET === 'all' ? 'backbone' : config.PCN_TARGET}`, ...(config.OTEL_EXPORTER_OTLP_ENDPOINT && { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }) });
+  const tracing = startTracing({
+    serviceName: `pcn-${config.PCN_TARGET === 'all' ? 'backbone' : config.PCN_TARGET}`,
+    ...(config.OTEL_EXPORTER_OTLP_ENDPOINT && { otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }),
+  });
   const logger = createLogger({ service: `pcn-${config.PCN_TARGET}`, level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
 
   const system = await startSystem(config, logger);
   logger.info(
-    { target: config.PCN_TARGET, http: `http://${config.PCN_HOST}:${system.httpPort}`, grpc: `${config.PCN_HOST}:${system.grpcPort}`, database: system.database, tracing: tracing.exporting ? tracing.tracesUrl : 'off' },
+    {
+      target: config.PCN_TARGET,
+      http: `http://${config.PCN_HOST}:${system.httpPort}`,
+      grpc: `${config.PCN_HOST}:${system.grpcPort}`,
+      database: system.database,
+      tracing: tracing.exporting ? tracing.tracesUrl : 'off',
+    },
     'pcn started',
   );
 

@@ -1,4 +1,9 @@
-type Doc = { openapi?: string; info?: { title?: string; version?: string; description?: string }; paths?: Record<string, unknown>; components?: { schemas?: Record<string, unknown> } };
+type Doc = {
+  openapi?: string;
+  info?: { title?: string; version?: string; description?: string };
+  paths?: Record<string, unknown>;
+  components?: { schemas?: Record<string, unknown> };
+};
 
 /**
  * One OpenAPI document for the services this process serves: paths and component schemas
@@ -13,7 +18,8 @@ export function mergeOpenApi(documents: readonly object[]): object {
   for (const doc of docs) {
     Object.assign(paths, doc.paths);
     for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
-      if (name in schemas && JSON.stringify(schemas[name]) !== JSON.stringify(schema)) throw new Error(`OpenAPI schema ${name} is defined differently by two services`);
+      if (name in schemas && JSON.stringify(schemas[name]) !== JSON.stringify(schema))
+        throw new Error(`OpenAPI schema ${name} is defined differently by two services`);
       schemas[name] = schema;
     }
   }

@@ -11,7 +11,8 @@ import { runNode, scratchDatabase } from './testing-processes';
 
 // The runbook's PostgreSQL backup: pg_dump of the services' schemas, pg_restore into an empty database.
 const KEY = randomBytes(32).toString('hex');
-const run = (url: string, key = KEY) => runNode(MAIN, [], { PCN_STORE: 'postgres', PG_URL: url, PCN_ATTRIBUTION_NIR_KEY: key, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0' });
+const run = (url: string, key = KEY) =>
+  runNode(MAIN, [], { PCN_STORE: 'postgres', PG_URL: url, PCN_ATTRIBUTION_NIR_KEY: key, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0' });
 const tool = (command: string, args: string[]): void => {
   const done = spawnSync(command, args, { encoding: 'utf8' });
   expect(`${done.stderr}${done.status === 0 ? '' : `exit ${done.status}`}`).toBe('');
@@ -59,4 +60,3 @@ describe('a backup of the PostgreSQL schemas', () => {
     }
   }, 180_000);
 });
-

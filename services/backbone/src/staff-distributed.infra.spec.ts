@@ -23,18 +23,42 @@ describe('distributed mode: registry and staff in their own processes, over Kafk
     const centre = finess(first8);
     expect((await post(registryHttp, '/v1/centres', registration(first8))).status).toBe(201);
 
-    const hired = await post(staffHttp, '/v1/staff/professionals', { lastName: 'Martin', firstName: 'Inès', profession: 'nurse', grade: 'ide_b_cn', echelon: 3, hiredOn: '2026-01-05' });
+    const hired = await post(staffHttp, '/v1/staff/professionals', {
+      lastName: 'Martin',
+      firstName: 'Inès',
+      profession: 'nurse',
+      grade: 'ide_b_cn',
+      echelon: 3,
+      hiredOn: '2026-01-05',
+    });
     expect(hired.status).toBe(201);
     const { professionalId } = (await hired.json()) as { professionalId: string };
     // The staff process has no access to the registry's tables: it learns the centre from Kafka.
-    await eventually(async () => expect((await post(staffHttp, `/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: centre, fte: '0.5', startOn: '2026-02-01' })).status).toBe(201), 60_000, 500);
+    await eventually(
+      async () =>
+        expect(
+          (await post(staffHttp, `/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: centre, fte: '0.5', startOn: '2026-02-01' })).status,
+        ).toBe(201),
+      60_000,
+      500,
+    );
 
-    expect((await post(registryHttp, `/v1/centres/${centre}/closure`, { effectiveDate: '2026-09-30', reason: 'merged' }, { 'If-Match': '"0"' })).status).toBe(200);
-    await eventually(async () => {
-      const professional = (await (await fetch(`http://127.0.0.1:${staffHttp}/v1/staff/professionals/${professionalId}?asOf=2026-03-01`)).json()) as { allAssignments: { endOn?: string }[] };
-      expect(professional.allAssignments).toEqual([expect.objectContaining({ centreFiness: centre, endOn: '2026-09-30' })]);
-    }, 60_000, 500);
-    const history = (await (await fetch(`http://127.0.0.1:${staffHttp}/v1/staff/professionals/${professionalId}/history`)).json()) as { entries: { type: string; data: { reason?: string } }[] };
+    expect((await post(registryHttp, `/v1/centres/${centre}/closure`, { effectiveDate: '2026-09-30', reason: 'merged' }, { 'If-Match': '"0"' })).status).toBe(
+      200,
+    );
+    await eventually(
+      async () => {
+        const professional = (await (await fetch(`http://127.0.0.1:${staffHttp}/v1/staff/professionals/${professionalId}?asOf=2026-03-01`)).json()) as {
+          allAssignments: { endOn?: string }[];
+        };
+        expect(professional.allAssignments).toEqual([expect.objectContaining({ centreFiness: centre, endOn: '2026-09-30' })]);
+      },
+      60_000,
+      500,
+    );
+    const history = (await (await fetch(`http://127.0.0.1:${staffHttp}/v1/staff/professionals/${professionalId}/history`)).json()) as {
+      entries: { type: string; data: { reason?: string } }[];
+    };
     expect(history.entries.filter((e) => e.type === 'AssignmentEnded').map((e) => e.data.reason)).toEqual(['centre_closed']);
   }, 180_000);
 });

@@ -22,7 +22,11 @@ const running: RunningSystem[] = [];
 
 const start = async (env: Record<string, string> = {}, options: { lockCheckIntervalMs?: number } = {}): Promise<RunningSystem> => {
   // No grace period unless a test asks: nothing sits in front of these instances.
-  const system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_SHUTDOWN_GRACE_MS: '0', ...env }), logger, options);
+  const system = await startSystem(
+    loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_SHUTDOWN_GRACE_MS: '0', ...env }),
+    logger,
+    options,
+  );
   running.push(system);
   return system;
 };
@@ -72,13 +76,27 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
   it('runs the staff service beside the registry: a centre registered in one takes staff in the other', async () => {
     const system = await start();
     const base = `http://127.0.0.1:${system.httpPort}`;
-    const post = (path: string, body: unknown): Promise<Response> => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path: string, body: unknown): Promise<Response> =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const { finess } = (await (await post('/v1/centres', registration('93000001'))).json()) as { finess: string };
-    const hired = await post('/v1/staff/professionals', { lastName: 'Martin', firstName: 'Inès', profession: 'nurse', grade: 'ide_b_cn', echelon: 3, hiredOn: '2026-01-05' });
+    const hired = await post('/v1/staff/professionals', {
+      lastName: 'Martin',
+      firstName: 'Inès',
+      profession: 'nurse',
+      grade: 'ide_b_cn',
+      echelon: 3,
+      hiredOn: '2026-01-05',
+    });
     expect(hired.status).toBe(201);
     const { professionalId } = (await hired.json()) as { professionalId: string };
     // Staff learns the centre from the registry's events on the embedded bus: a moment later.
-    await eventually(async () => expect((await post(`/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: finess, fte: '0.8', startOn: '2026-02-01' })).status).toBe(201), 10_000);
+    await eventually(
+      async () =>
+        expect((await post(`/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: finess, fte: '0.8', startOn: '2026-02-01' })).status).toBe(
+          201,
+        ),
+      10_000,
+    );
     const team = (await (await fetch(`${base}/v1/staff/centres/${finess}/team?on=2026-03-01`)).json()) as { totalFte: string; members: unknown[] };
     expect(team).toMatchObject({ totalFte: '0.8', members: [expect.objectContaining({ professionalId, grade: 'ide_b_cn' })] });
     const staffGrpc = createClient(staffPb.StaffStatuteClient, `127.0.0.1:${system.grpcPort}`);
@@ -119,22 +137,44 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     expect((await post(`/v1/centres/${finess}/accreditation`, { accreditedOn: '2026-01-02' }, { 'if-match': '"0"' })).status).toBe(200);
     // No grid is published by the test: the PH grid ships with the service.
     const { professionalId } = (await (await post('/v1/staff/professionals', gpHire({ rpps: GP_RPPS }))).json()) as { professionalId: string };
-    await eventually(async () => expect((await post(`/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: finess, fte: '1', startOn: '2026-01-05' })).status).toBe(201), 10_000);
+    await eventually(
+      async () =>
+        expect((await post(`/v1/staff/professionals/${professionalId}/assignments`, { centreFiness: finess, fte: '1', startOn: '2026-01-05' })).status).toBe(
+          201,
+        ),
+      10_000,
+    );
 
     const registered = await post('/v1/attribution/patients', patientInput(123, { communeInsee: '93066' }));
     expect(registered.status).toBe(201);
     const { patientId } = (await registered.json()) as { patientId: string };
     // Attribution learns the centre and the GP from the registry's and staff's events: a moment later.
     await eventually(async () => {
-      const declared = await post(`/v1/attribution/patients/${patientId}/declarations`, { rpps: GP_RPPS, centreFiness: finess, effectiveDate: '2026-02-01', channel: 'paper_form' });
+      const declared = await post(`/v1/attribution/patients/${patientId}/declarations`, {
+        rpps: GP_RPPS,
+        centreFiness: finess,
+        effectiveDate: '2026-02-01',
+        channel: 'paper_form',
+      });
       expect(declared.status).toBe(201);
     }, 10_000);
     const attribution = (await (await fetch(`${base}/v1/attribution/patients/${patientId}/attribution`)).json()) as { current: unknown };
     expect(attribution.current).toMatchObject({ rpps: GP_RPPS, professionalId, centreFiness: finess });
     // What it publishes carries the pseudonymous id, never the NIR.
     const seen: string[] = [];
-    const sub = await system.bus.subscribe({ topic: 'pcn.attribution.v1', groupId: 'system-test', handler: async (m) => void seen.push(`${m.type} ${m.key} ${Buffer.from(m.data).toString('latin1')}`) });
-    await eventually(() => expect(seen.map((m) => m.split(' ').slice(0, 2).join(' '))).toEqual([`pcn.events.v1.PatientRegistered ${patientId}`, `pcn.events.v1.MedecinTraitantDeclared ${patientId}`]), 10_000);
+    const sub = await system.bus.subscribe({
+      topic: 'pcn.attribution.v1',
+      groupId: 'system-test',
+      handler: async (m) => void seen.push(`${m.type} ${m.key} ${Buffer.from(m.data).toString('latin1')}`),
+    });
+    await eventually(
+      () =>
+        expect(seen.map((m) => m.split(' ').slice(0, 2).join(' '))).toEqual([
+          `pcn.events.v1.PatientRegistered ${patientId}`,
+          `pcn.events.v1.MedecinTraitantDeclared ${patientId}`,
+        ]),
+      10_000,
+    );
     await sub.stop();
     expect(seen.join('\n')).not.toContain(String(patientInput(123).nir));
   }, 60_000);
@@ -150,14 +190,20 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     writeFileSync(join(dataDir, LOCK_FILE), JSON.stringify({ pid: process.pid, host: hostname(), token: '0'.repeat(32), since: new Date().toISOString() }));
     expect(await system.failed).toBeInstanceOf(DataDirLostError);
 
-    const refused = await fetch(`${base}/v1/centres`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(registration('93000001')) });
+    const refused = await fetch(`${base}/v1/centres`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(registration('93000001')),
+    });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(await refused.json()).toMatchObject({ status: 503, detail: expect.stringContaining('now names another holder') });
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
     const client = createClient(pb.CentreRegistryClient, `127.0.0.1:${system.grpcPort}`);
     try {
-      await expect(callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: '930000011' }))).rejects.toMatchObject({ code: status.UNAVAILABLE });
+      await expect(callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: '930000011' }))).rejects.toMatchObject({
+        code: status.UNAVAILABLE,
+      });
     } finally {
       client.close();
     }
@@ -200,7 +246,10 @@ describe('shutdown', () => {
 
     // What the store holds is exactly what was answered: no write was lost to a reset.
     const after = await start();
-    const stored = (await after.registry!.store.readAll()).filter((e) => e.type === 'CentreRegistered').map((e) => (e.data as { finess: string }).finess).sort();
+    const stored = (await after.registry!.store.readAll())
+      .filter((e) => e.type === 'CentreRegistered')
+      .map((e) => (e.data as { finess: string }).finess)
+      .sort();
     expect(stored).toEqual(answeredFiness);
   }, 60_000);
 });

@@ -152,7 +152,14 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
 
     let draining = false;
     const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
-    const app = createApiApp({ mounts: ctx.mounts, logger, ...(openApi && { openApi }), metrics: metricsHandler(metrics.registry), ready: () => ready, draining: () => draining });
+    const app = createApiApp({
+      mounts: ctx.mounts,
+      logger,
+      ...(openApi && { openApi }),
+      metrics: metricsHandler(metrics.registry),
+      ready: () => ready,
+      draining: () => draining,
+    });
     const http = new GracefulHttpServer(fence.http(app), logger.child({ module: 'http' }));
     answerClientErrors(http.server);
     const httpPort = await listen(http, config.PCN_HTTP_PORT, config.PCN_HOST);

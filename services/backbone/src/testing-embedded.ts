@@ -20,10 +20,14 @@ export function runEmbedded(dataDir: string, env: Record<string, string> = {}): 
 /** Waits for the "pcn started" line and reads the addresses it gives. */
 export async function started(proc: Proc): Promise<Started> {
   let line: Record<string, unknown> | undefined;
-  await eventually(() => {
-    line = proc.lines().find((l) => l.msg === 'pcn started');
-    expect(line ?? proc.output().slice(-2000)).toMatchObject({ msg: 'pcn started' });
-  }, 60_000, 100);
+  await eventually(
+    () => {
+      line = proc.lines().find((l) => l.msg === 'pcn started');
+      expect(line ?? proc.output().slice(-2000)).toMatchObject({ msg: 'pcn started' });
+    },
+    60_000,
+    100,
+  );
   return { proc, http: String(line!.http), grpc: String(line!.grpc) };
 }
 

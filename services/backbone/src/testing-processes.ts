@@ -13,7 +13,10 @@ export interface Proc {
 
 export function runNode(script: string, args: string[], env: Record<string, string>): Proc {
   // No shutdown grace period unless a test asks: no load balancer sits in front of these processes.
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, LOG_LEVEL: 'info', PCN_SHUTDOWN_GRACE_MS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'info', PCN_SHUTDOWN_GRACE_MS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));

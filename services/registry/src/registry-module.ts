@@ -1,12 +1,5 @@
 import { Router } from 'express';
-import {
-  ProjectionRunner,
-  SqlEventStore,
-  type CommandObserver,
-  type EventStore,
-  type RunnerLogger,
-  type SqlClient,
-} from '@pcn/eventsourcing';
+import { ProjectionRunner, SqlEventStore, type CommandObserver, type EventStore, type RunnerLogger, type SqlClient } from '@pcn/eventsourcing';
 import { CentreRegistry } from './application/centre-registry';
 import { systemClock, type Clock, type CommuneLookup, type IdentifierCheck } from './application/ports';
 import { centreEventSchemas } from './application/event-schemas';

@@ -25,7 +25,8 @@ describe.each([
   }, 60_000);
   afterAll(() => fx.stop());
 
-  const eventsOf = async (first8: string): Promise<string[]> => (await fx.module.store.readStream(`centre-${registration(first8).finess as string}`)).map((e) => e.type);
+  const eventsOf = async (first8: string): Promise<string[]> =>
+    (await fx.module.store.readStream(`centre-${registration(first8).finess as string}`)).map((e) => e.type);
 
   it('answers the same registration again with the centre it registered', async () => {
     const first = await fx.module.registry.register(registration('93000101'), ctx);

@@ -99,7 +99,9 @@ describe('the shipped PH grid (ph-2023-07-01) against its source table', () => {
   it('has every échelon, amount and duration of the table, from 2023-07-01', () => {
     expect(ph).toMatchObject({ kind: 'ph', effectiveFrom: '2023-07-01' });
     expect(Object.keys(ph.grades)).toEqual(['ph']);
-    expect(ph.grades['ph']!.echelons).toEqual(PH_ROWS.map((r) => ({ echelon: r.echelon, annualGrossCents: r.annualCents, ...(r.months !== undefined && { durationMonths: r.months }) })));
+    expect(ph.grades['ph']!.echelons).toEqual(
+      PH_ROWS.map((r) => ({ echelon: r.echelon, annualGrossCents: r.annualCents, ...(r.months !== undefined && { durationMonths: r.months }) })),
+    );
   });
 
   it('pays every échelon to the cent, full time and part time', () => {
@@ -122,7 +124,10 @@ describe('the shipped PH grid (ph-2023-07-01) against its source table', () => {
       }
     }
     // Échelon 1 at full time: 55 607,79 € a year, 4 633,98 € a month (4 633,9825 → half up).
-    expect(computePay({ statute, grade: 'ph', echelon: 1, fte: 1, date: '2023-07-01' })).toMatchObject({ annualGrossCents: 5_560_779, monthlyGrossCents: 463_398 });
+    expect(computePay({ statute, grade: 'ph', echelon: 1, fte: 1, date: '2023-07-01' })).toMatchObject({
+      annualGrossCents: 5_560_779,
+      monthlyGrossCents: 463_398,
+    });
   });
 
   it('is not in force before 2023-07-01 (the 2022 amounts were not shipped)', () => {
@@ -150,7 +155,13 @@ describe('the shipped IDE catégorie A 1st grade (ide_a_g1, fph-2026-01-01)', ()
     IM.forEach((im, i) => {
       const annual = halfUp(im * INDEX_POINT_IM100_CENTS, 100);
       const pay = computePay({ statute, grade: 'ide_a_g1', echelon: i + 1, fte: 0.8, date: '2026-03-01' });
-      expect({ echelon: i + 1, im: pay.indiceMajore, fullTime: pay.fullTimeAnnualGrossCents, annual: pay.annualGrossCents, monthly: pay.monthlyGrossCents }).toEqual({
+      expect({
+        echelon: i + 1,
+        im: pay.indiceMajore,
+        fullTime: pay.fullTimeAnnualGrossCents,
+        annual: pay.annualGrossCents,
+        monthly: pay.monthlyGrossCents,
+      }).toEqual({
         echelon: i + 1,
         im,
         fullTime: annual,

@@ -47,7 +47,10 @@ describe.each([
       const first = await fx.module.careers.hire(gpHire({ lastName: 'Holder', rpps: number }), ctx);
       const other = fx.module.careers.hire(gpHire({ lastName: 'Holder', firstName: 'Someone-else', rpps: number }), ctx);
       await expect(other).rejects.toBeInstanceOf(AlreadyExistsError);
-      await expect(fx.module.careers.hire(gpHire({ lastName: 'Holder', echelon: 5, rpps: number }), ctx)).rejects.toMatchObject({ kind: 'already_exists', message: expect.stringContaining(first.professionalId) });
+      await expect(fx.module.careers.hire(gpHire({ lastName: 'Holder', echelon: 5, rpps: number }), ctx)).rejects.toMatchObject({
+        kind: 'already_exists',
+        message: expect.stringContaining(first.professionalId),
+      });
       expect(await hiresOf('Holder')).toEqual([first.professionalId]);
     });
 
@@ -61,7 +64,9 @@ describe.each([
 
     it('hires exactly one of simultaneous different hires of one RPPS; the others are ALREADY_EXISTS', async () => {
       const number = rpps('1000000044');
-      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => fx.module.careers.hire(gpHire({ lastName: 'Racing', firstName: `Racer${i}`, rpps: number }), ctx)));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) => fx.module.careers.hire(gpHire({ lastName: 'Racing', firstName: `Racer${i}`, rpps: number }), ctx)),
+      );
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       for (const o of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')) expect(o.reason).toBeInstanceOf(AlreadyExistsError);
       expect(await hiresOf('Racing')).toHaveLength(1);
@@ -71,7 +76,9 @@ describe.each([
       const hire = gpHire({ lastName: 'KeyedGp', rpps: rpps('1000000055') });
       const first = await fx.module.careers.hire(hire, keyed('hire-keyed-gp'));
       expect((await fx.module.careers.hire(hire, keyed('hire-keyed-gp'))).professionalId).toBe(first.professionalId);
-      await expect(fx.module.careers.hire({ ...hire, echelon: 5 }, keyed('hire-keyed-gp'))).rejects.toMatchObject({ violations: [expect.objectContaining({ field: 'idempotencyKey' })] });
+      await expect(fx.module.careers.hire({ ...hire, echelon: 5 }, keyed('hire-keyed-gp'))).rejects.toMatchObject({
+        violations: [expect.objectContaining({ field: 'idempotencyKey' })],
+      });
       expect(await hiresOf('KeyedGp')).toEqual([first.professionalId]);
     });
   });
@@ -82,7 +89,9 @@ describe.each([
       const first = await fx.module.careers.hire(hire, keyed('hire-keyed-nurse'));
       const again = await fx.module.careers.hire(hire, keyed('hire-keyed-nurse'));
       expect(again.professionalId).toBe(first.professionalId);
-      await expect(fx.module.careers.hire(nurseHire({ lastName: 'KeyedNurse', echelon: 4 }), keyed('hire-keyed-nurse'))).rejects.toBeInstanceOf(ValidationError);
+      await expect(fx.module.careers.hire(nurseHire({ lastName: 'KeyedNurse', echelon: 4 }), keyed('hire-keyed-nurse'))).rejects.toBeInstanceOf(
+        ValidationError,
+      );
       expect(await hiresOf('KeyedNurse')).toEqual([first.professionalId]);
     });
 
@@ -100,8 +109,12 @@ describe.each([
     const first = await fx.module.vacancies.post(post, keyed('vacancy-retry'));
     const again = await fx.module.vacancies.post(post, keyed('vacancy-retry'));
     expect(again.vacancyId).toBe(first.vacancyId);
-    await expect(fx.module.vacancies.post({ ...post, fte: '0.6' }, keyed('vacancy-retry'))).rejects.toMatchObject({ violations: [expect.objectContaining({ field: 'idempotencyKey' })] });
-    const posted = (await fx.module.store.readAll({ filter: { streamPrefixes: ['vacancy-'] } })).filter((e) => e.type === 'VacancyPosted' && e.streamId === `vacancy-${first.vacancyId}`);
+    await expect(fx.module.vacancies.post({ ...post, fte: '0.6' }, keyed('vacancy-retry'))).rejects.toMatchObject({
+      violations: [expect.objectContaining({ field: 'idempotencyKey' })],
+    });
+    const posted = (await fx.module.store.readAll({ filter: { streamPrefixes: ['vacancy-'] } })).filter(
+      (e) => e.type === 'VacancyPosted' && e.streamId === `vacancy-${first.vacancyId}`,
+    );
     expect(posted).toHaveLength(1);
   });
 
@@ -109,11 +122,19 @@ describe.each([
     const nurse = await fx.module.careers.hire(nurseHire({ lastName: 'Mobile' }), ctx);
     const origin = await fx.module.careers.assign(nurse.professionalId, { centreFiness: CENTRE_A, fte: '0.5', startOn: '2026-01-05' }, { context: ctx });
     const vacancy = await fx.module.vacancies.post({ centreFiness: CENTRE_B, profession: 'nurse', fte: '0.5', startOn: '2026-09-01' }, ctx);
-    const request = { professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId, requestedOn: '2026-03-01' };
+    const request = {
+      professionalId: nurse.professionalId,
+      vacancyId: vacancy.vacancyId,
+      kind: 'transfer',
+      originAssignmentId: origin.assignmentId,
+      requestedOn: '2026-03-01',
+    };
     const first = await fx.module.mobilities.request(request, keyed('mobility-retry'));
     const again = await fx.module.mobilities.request(request, keyed('mobility-retry'));
     expect(again.mobilityId).toBe(first.mobilityId);
-    await expect(fx.module.mobilities.request({ ...request, requestedOn: '2026-03-02' }, keyed('mobility-retry'))).rejects.toMatchObject({ violations: [expect.objectContaining({ field: 'idempotencyKey' })] });
+    await expect(fx.module.mobilities.request({ ...request, requestedOn: '2026-03-02' }, keyed('mobility-retry'))).rejects.toMatchObject({
+      violations: [expect.objectContaining({ field: 'idempotencyKey' })],
+    });
     const requested = (await fx.module.store.readAll({ filter: { streamPrefixes: ['mobility-'] } })).filter((e) => e.type === 'MobilityRequested');
     expect(requested.map((e) => e.streamId)).toEqual([`mobility-${first.mobilityId}`]);
   });

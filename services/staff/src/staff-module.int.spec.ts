@@ -26,7 +26,13 @@ describe('the statute shipped with the service', () => {
     const schema = `staff_statute_${++n}`;
     const first = await startStaff(sql, schema);
     const published = await first.module.store.readStream(STATUTE_STREAM);
-    expect(published.map((e) => e.type)).toEqual(['PayGridPublished', 'PayGridPublished', 'PayGridPublished', 'IndexPointValuePublished', 'IndexPointValuePublished']);
+    expect(published.map((e) => e.type)).toEqual([
+      'PayGridPublished',
+      'PayGridPublished',
+      'PayGridPublished',
+      'IndexPointValuePublished',
+      'IndexPointValuePublished',
+    ]);
     // fph-2026-01-01 is recorded whole: the grades it carries forward and the one it adds.
     expect(Object.keys((published[2]!.data as { version: { grades: object } }).version.grades).sort()).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs']);
     await first.stop();
@@ -42,7 +48,8 @@ describe('the statute shipped with the service', () => {
     try {
       for (const dir of ['fph', 'index-point']) mkdirSync(join(earlier, dir));
       copyFileSync(join(DEFAULT_STATUTE_DIRECTORY, 'fph', '2024-01-01.json'), join(earlier, 'fph', '2024-01-01.json'));
-      for (const file of readdirSync(join(DEFAULT_STATUTE_DIRECTORY, 'index-point'))) copyFileSync(join(DEFAULT_STATUTE_DIRECTORY, 'index-point', file), join(earlier, 'index-point', file));
+      for (const file of readdirSync(join(DEFAULT_STATUTE_DIRECTORY, 'index-point')))
+        copyFileSync(join(DEFAULT_STATUTE_DIRECTORY, 'index-point', file), join(earlier, 'index-point', file));
       const before = await startStaff(sql, schema, { statuteDirectory: earlier });
       // A coordinator restated the whole FPH grid from 2026-01-01, the date fph-2026-01-01 now ships with.
       const fph = await before.module.statute.gridOn('fph', '2025-01-01');
@@ -56,7 +63,10 @@ describe('the statute shipped with the service', () => {
     expect((await after.module.statute.gridOn('fph', '2026-03-01')).id).toBe('fph-network-2026-01-01');
     expect((await after.module.statute.gridOn('ph', '2026-03-01')).id).toBe('ph-2023-07-01');
     const shipped = await after.module.statute.publishShipped(loadPublishedStatute());
-    expect(shipped).toEqual({ recorded: 0, skipped: [{ id: 'fph-2026-01-01', reason: 'effectiveFrom: version fph-network-2026-01-01 already takes effect on 2026-01-01' }] });
+    expect(shipped).toEqual({
+      recorded: 0,
+      skipped: [{ id: 'fph-2026-01-01', reason: 'effectiveFrom: version fph-network-2026-01-01 already takes effect on 2026-01-01' }],
+    });
     await after.stop();
   });
 
@@ -102,7 +112,9 @@ describe('careers', () => {
     expect(again.advancementsRecorded).toBe(0);
     expect((await fx.module.careers.history(hired.professionalId)).map((e) => e.type)).toEqual(['ProfessionalHired', 'EchelonAdvanced']);
     // An exit dated before a recorded advancement would leave a career ending before its last step.
-    await expect(fx.module.careers.recordExit(hired.professionalId, { exitOn: '2028-01-01', reason: 'retirement' })).rejects.toMatchObject({ violations: [expect.objectContaining({ field: 'exitOn' })] });
+    await expect(fx.module.careers.recordExit(hired.professionalId, { exitOn: '2028-01-01', reason: 'retirement' })).rejects.toMatchObject({
+      violations: [expect.objectContaining({ field: 'exitOn' })],
+    });
     fx.clock.set('2026-03-02T09:00:00Z');
   });
 
@@ -117,7 +129,11 @@ describe('careers', () => {
     expect(payB).toMatchObject({ annualGrossCents: payA.annualGrossCents, monthlyGrossCents: payA.monthlyGrossCents, fte: '0.8' });
     const report = await fx.module.teams.payEquity({ on: '2026-03-01' });
     expect(report.defects).toBe(0);
-    expect(report.rows.find((r) => r.grade === 'ide_b_cn' && r.echelon === 3 && r.fte === '0.8')).toMatchObject({ posts: 2, centres: 2, distinctAnnualGrossCents: [payA.annualGrossCents] });
+    expect(report.rows.find((r) => r.grade === 'ide_b_cn' && r.echelon === 3 && r.fte === '0.8')).toMatchObject({
+      posts: 2,
+      centres: 2,
+      distinctAnnualGrossCents: [payA.annualGrossCents],
+    });
   });
 
   it('admits exactly one of two concurrent assignments that together exceed 1.0', async () => {
@@ -138,8 +154,12 @@ describe('careers', () => {
       kind: 'invalid_argument',
       violations: expect.arrayContaining([expect.objectContaining({ field: 'echelon' })]),
     });
-    await expect(fx.module.careers.hire(gpHire({ rpps: '12345678901' }), ctx)).rejects.toMatchObject({ violations: [expect.objectContaining({ field: 'rpps' })] });
-    await expect(fx.module.careers.hire(gpHire({ specialty: undefined }), ctx)).rejects.toMatchObject({ violations: [expect.objectContaining({ field: 'specialty' })] });
+    await expect(fx.module.careers.hire(gpHire({ rpps: '12345678901' }), ctx)).rejects.toMatchObject({
+      violations: [expect.objectContaining({ field: 'rpps' })],
+    });
+    await expect(fx.module.careers.hire(gpHire({ specialty: undefined }), ctx)).rejects.toMatchObject({
+      violations: [expect.objectContaining({ field: 'specialty' })],
+    });
     expect(await fx.module.store.headPosition()).toBe(before);
   });
 });
@@ -164,15 +184,24 @@ describe('with the registry on the same bus', () => {
 
   it('learns a centre registered in the registry, and ends its assignments and vacancies when it closes', async () => {
     const centre = registryFiness('13000009');
-    await request(registry.app).post('/v1/centres').send(registration('13000009', { communeInsee: '13055', address: { line1: '1 La Canebière', postalCode: '13001', city: 'Marseille' } }));
-    await eventually(async () => expect(await staff.module.centres.get(centre)).toMatchObject({ departement: '13', region: '93', status: 'candidate' }), 10_000);
+    await request(registry.app)
+      .post('/v1/centres')
+      .send(registration('13000009', { communeInsee: '13055', address: { line1: '1 La Canebière', postalCode: '13001', city: 'Marseille' } }));
+    await eventually(
+      async () => expect(await staff.module.centres.get(centre)).toMatchObject({ departement: '13', region: '93', status: 'candidate' }),
+      10_000,
+    );
 
     const nurse = await staff.module.careers.hire(nurseHire({ lastName: 'Closure' }), ctx);
     const assigned = await staff.module.careers.assign(nurse.professionalId, { centreFiness: centre, fte: '0.5', startOn: '2026-03-01' }, { context: ctx });
     const vacancy = await staff.module.vacancies.post({ centreFiness: centre, profession: 'nurse', fte: '1', startOn: '2026-09-01' }, ctx);
     expect(vacancy).toMatchObject({ departement: '13', status: 'open' });
 
-    await request(registry.app).post(`/v1/centres/${centre}/closure`).set('If-Match', '"0"').send({ effectiveDate: '2026-06-30', reason: 'merged' }).expect(200);
+    await request(registry.app)
+      .post(`/v1/centres/${centre}/closure`)
+      .set('If-Match', '"0"')
+      .send({ effectiveDate: '2026-06-30', reason: 'merged' })
+      .expect(200);
     await eventually(async () => {
       const after = await staff.module.careers.get(nurse.professionalId, '2026-06-01');
       expect(after.allAssignments).toEqual([expect.objectContaining({ assignmentId: assigned.assignmentId, endOn: '2026-06-30' })]);
@@ -182,7 +211,9 @@ describe('with the registry on the same bus', () => {
     expect(ended).toHaveLength(1);
     expect(ended[0]!.data).toMatchObject({ reason: 'centre_closed' });
     // A closed centre takes no new staff.
-    await expect(staff.module.careers.assign(nurse.professionalId, { centreFiness: centre, fte: '0.5', startOn: '2026-07-01' }, { context: ctx })).rejects.toMatchObject({ kind: 'failed_precondition' });
+    await expect(
+      staff.module.careers.assign(nurse.professionalId, { centreFiness: centre, fte: '0.5', startOn: '2026-07-01' }, { context: ctx }),
+    ).rejects.toMatchObject({ kind: 'failed_precondition' });
     // Running the closure again (a redelivery) changes nothing.
     const replay = await staff.module.closures.centreClosed(centre, '2026-06-30');
     expect(replay).toMatchObject({ assignmentsEnded: 0, vacanciesCancelled: 0 });
@@ -194,7 +225,10 @@ describe('with the registry on the same bus', () => {
     const gp = await staff.module.careers.hire(gpHire(), ctx);
     const origin = await staff.module.careers.assign(gp.professionalId, { centreFiness: CENTRE_A, fte: '0.6', startOn: '2026-01-05' }, { context: ctx });
     const vacancy = await staff.module.vacancies.post({ centreFiness: CENTRE_B, profession: 'doctor', fte: '0.6', startOn: '2026-04-01' }, ctx);
-    const mobility = await staff.module.mobilities.request({ professionalId: gp.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId }, ctx);
+    const mobility = await staff.module.mobilities.request(
+      { professionalId: gp.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId },
+      ctx,
+    );
     await staff.module.mobilities.giveOpinion(mobility.mobilityId, { side: 'origin', opinion: 'favourable' }, { context: { actor: 'centre-a' } });
     await staff.module.mobilities.giveOpinion(mobility.mobilityId, { side: 'destination', opinion: 'favourable' }, { context: { actor: 'centre-b' } });
     await staff.module.mobilities.decide(mobility.mobilityId, { decision: 'approved', effectiveOn: '2026-04-01' }, { context: ctx });
@@ -203,19 +237,38 @@ describe('with the registry on the same bus', () => {
     await staff.module.careers.recordExit(gp.professionalId, { exitOn: '2026-12-31', reason: 'retirement' }, { context: ctx });
 
     const mine = (): ReceivedMessage[] => published.filter((m) => m.key === gp.professionalId);
-    await eventually(() => expect(mine().map((m) => m.type)).toEqual([
-      'pcn.events.v1.ProfessionalHired',
-      'pcn.events.v1.AssignmentStarted',
-      'pcn.events.v1.ProfessionalTransferred',
-      'pcn.events.v1.AssignmentEnded',
-      'pcn.events.v1.AssignmentStarted',
-      'pcn.events.v1.AssignmentEnded',
-      'pcn.events.v1.ProfessionalExited',
-    ]), 10_000);
+    await eventually(
+      () =>
+        expect(mine().map((m) => m.type)).toEqual([
+          'pcn.events.v1.ProfessionalHired',
+          'pcn.events.v1.AssignmentStarted',
+          'pcn.events.v1.ProfessionalTransferred',
+          'pcn.events.v1.AssignmentEnded',
+          'pcn.events.v1.AssignmentStarted',
+          'pcn.events.v1.AssignmentEnded',
+          'pcn.events.v1.ProfessionalExited',
+        ]),
+      10_000,
+    );
     const [hired, started, transferred, endedOrigin, startedDestination] = mine();
-    expect(ev.ProfessionalHired.decode(hired!.data).professional).toEqual({ professionalId: gp.professionalId, rpps: gp.rpps, profession: pb.Profession.PROFESSION_DOCTOR, specialty: pb.Specialty.SPECIALTY_GENERAL_PRACTICE });
-    expect(ev.AssignmentStarted.decode(started!.data)).toMatchObject({ centreFiness: CENTRE_A, fte: '0.6', startOn: '2026-01-05', kind: pb.AssignmentKind.ASSIGNMENT_KIND_REGULAR });
-    expect(ev.ProfessionalTransferred.decode(transferred!.data)).toMatchObject({ originCentreFiness: CENTRE_A, destinationCentreFiness: CENTRE_B, effectiveOn: '2026-04-01', kind: pb.MobilityKind.MOBILITY_KIND_TRANSFER });
+    expect(ev.ProfessionalHired.decode(hired!.data).professional).toEqual({
+      professionalId: gp.professionalId,
+      rpps: gp.rpps,
+      profession: pb.Profession.PROFESSION_DOCTOR,
+      specialty: pb.Specialty.SPECIALTY_GENERAL_PRACTICE,
+    });
+    expect(ev.AssignmentStarted.decode(started!.data)).toMatchObject({
+      centreFiness: CENTRE_A,
+      fte: '0.6',
+      startOn: '2026-01-05',
+      kind: pb.AssignmentKind.ASSIGNMENT_KIND_REGULAR,
+    });
+    expect(ev.ProfessionalTransferred.decode(transferred!.data)).toMatchObject({
+      originCentreFiness: CENTRE_A,
+      destinationCentreFiness: CENTRE_B,
+      effectiveOn: '2026-04-01',
+      kind: pb.MobilityKind.MOBILITY_KIND_TRANSFER,
+    });
     expect(ev.AssignmentEnded.decode(endedOrigin!.data)).toMatchObject({ centreFiness: CENTRE_A, endOn: '2026-04-01', reason: 'transfer' });
     expect(ev.AssignmentStarted.decode(startedDestination!.data)).toMatchObject({ centreFiness: CENTRE_B, fte: '0.6', startOn: '2026-04-01' });
     expect(published.some((m) => m.type.includes('Echelon') || m.type.includes('Promoted'))).toBe(false);
@@ -237,7 +290,10 @@ describe('the movement process', () => {
     const nurse = await fx.module.careers.hire(nurseHire({ lastName }), ctx);
     const origin = await fx.module.careers.assign(nurse.professionalId, { centreFiness: CENTRE_A, fte: '0.5', startOn: '2026-01-05' }, { context: ctx });
     const vacancy = await fx.module.vacancies.post({ centreFiness: CENTRE_B, profession: 'nurse', fte: '0.5', startOn: '2026-05-01' }, ctx);
-    const m = await fx.module.mobilities.request({ professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId }, ctx);
+    const m = await fx.module.mobilities.request(
+      { professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId },
+      ctx,
+    );
     await fx.module.mobilities.giveOpinion(m.mobilityId, { side: 'origin', opinion: 'favourable' }, { context: ctx });
     await fx.module.mobilities.giveOpinion(m.mobilityId, { side: 'destination', opinion: 'favourable' }, { context: ctx });
     await fx.module.mobilities.decide(m.mobilityId, { decision: 'approved', effectiveOn: '2026-05-01' }, { context: ctx });
@@ -257,14 +313,19 @@ describe('the movement process', () => {
 
     expect(await fx.module.careers.history(t.professionalId)).toHaveLength(before);
     expect((await fx.module.vacancies.load(t.vacancyId)).revision).toBe(1);
-    expect((await fx.module.careers.get(t.professionalId, '2026-05-01')).assignments).toEqual([expect.objectContaining({ centreFiness: CENTRE_B, fte: '0.5' })]);
+    expect((await fx.module.careers.get(t.professionalId, '2026-05-01')).assignments).toEqual([
+      expect.objectContaining({ centreFiness: CENTRE_B, fte: '0.5' }),
+    ]);
   }, 30_000);
 
   it('records a movement the domain refuses as failed, and goes on with the next ones', async () => {
     const nurse = await fx.module.careers.hire(nurseHire({ lastName: 'Late' }), ctx);
     const origin = await fx.module.careers.assign(nurse.professionalId, { centreFiness: CENTRE_A, fte: '0.5', startOn: '2026-01-05' }, { context: ctx });
     const vacancy = await fx.module.vacancies.post({ centreFiness: CENTRE_C, profession: 'nurse', fte: '0.5', startOn: '2026-05-01' }, ctx);
-    const m = await fx.module.mobilities.request({ professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId }, ctx);
+    const m = await fx.module.mobilities.request(
+      { professionalId: nurse.professionalId, vacancyId: vacancy.vacancyId, kind: 'transfer', originAssignmentId: origin.assignmentId },
+      ctx,
+    );
     await fx.module.mobilities.giveOpinion(m.mobilityId, { side: 'origin', opinion: 'favourable' }, { context: ctx });
     await fx.module.mobilities.giveOpinion(m.mobilityId, { side: 'destination', opinion: 'favourable' }, { context: ctx });
     await fx.module.movements.stop();
@@ -279,7 +340,9 @@ describe('the movement process', () => {
     expect((await fx.module.mobilities.get(m.mobilityId)).movement).toMatchObject({ status: 'failed', error: expect.stringContaining('1.0') });
     expect((await fx.module.mobilities.get(next.mobilityId)).movement).toEqual({ status: 'applied' });
     // Nothing of the refused plan was written: the full-time post stands alone.
-    expect((await fx.module.careers.get(nurse.professionalId, '2026-05-01')).assignments).toEqual([expect.objectContaining({ centreFiness: CENTRE_B, fte: '1' })]);
+    expect((await fx.module.careers.get(nurse.professionalId, '2026-05-01')).assignments).toEqual([
+      expect.objectContaining({ centreFiness: CENTRE_B, fte: '1' }),
+    ]);
   }, 30_000);
 
   const mobilityHead = (): Promise<number> => fx.module.store.headPosition({ streamPrefixes: ['mobility-'] });

@@ -1,13 +1,5 @@
 import type { Router } from 'express';
-import {
-  EventReactor,
-  ProjectionRunner,
-  SqlEventStore,
-  type CommandObserver,
-  type EventStore,
-  type RunnerLogger,
-  type SqlClient,
-} from '@pcn/eventsourcing';
+import { EventReactor, ProjectionRunner, SqlEventStore, type CommandObserver, type EventStore, type RunnerLogger, type SqlClient } from '@pcn/eventsourcing';
 import { Relay, type MessageBus, type RelayLogger, type Subscription } from '@pcn/messaging';
 import { loadPublishedStatute } from './adapters/statute-files';
 import { StatuteBook } from './application/statute-book';
@@ -86,14 +78,33 @@ export async function createStaffModule(options: StaffModuleOptions): Promise<St
   });
   const readModel = new SqlStaffReadModel(options.sql, schema, projection);
   const centres = new SqlCentreDirectory(options.sql, schema);
-  const common = { store, readModel, clock, ...(options.onCommand && { onCommand: options.onCommand }), ...(options.readModelWaitMs !== undefined && { readModelWaitMs: options.readModelWaitMs }) };
+  const common = {
+    store,
+    readModel,
+    clock,
+    ...(options.onCommand && { onCommand: options.onCommand }),
+    ...(options.readModelWaitMs !== undefined && { readModelWaitMs: options.readModelWaitMs }),
+  };
   const statute = new StatuteBook(store, clock, options.onCommand);
-  const careers = new Careers({ ...common, statute, centres, checkRpps: options.checkRpps, checkFiness: options.checkFiness, ...(options.onAdvancementRun && { onAdvancementRun: options.onAdvancementRun }) });
+  const careers = new Careers({
+    ...common,
+    statute,
+    centres,
+    checkRpps: options.checkRpps,
+    checkFiness: options.checkFiness,
+    ...(options.onAdvancementRun && { onAdvancementRun: options.onAdvancementRun }),
+  });
   const vacancies = new Vacancies({ ...common, centres, checkFiness: options.checkFiness });
   const mobilities = new Mobilities({ ...common, careers, vacancies });
   const teams = new Teams({ readModel, statute, centres, checkFiness: options.checkFiness, clock });
   // The projection's own head: the last event it will ever see (statute events are not its business).
-  const closures = new CentreClosures(careers, vacancies, readModel, () => store.headPosition({ streamPrefixes: [PROFESSIONAL_PREFIX, VACANCY_PREFIX, MOBILITY_PREFIX] }), options.logger);
+  const closures = new CentreClosures(
+    careers,
+    vacancies,
+    readModel,
+    () => store.headPosition({ streamPrefixes: [PROFESSIONAL_PREFIX, VACANCY_PREFIX, MOBILITY_PREFIX] }),
+    options.logger,
+  );
   const movementProcess = new MovementProcess(store, vacancies, new SqlMovementOutcomes(options.sql, schema));
   const movements = new EventReactor(store, options.sql, {
     name: 'mobility-movements',

@@ -8,9 +8,16 @@ import type { EventStore } from '../store/event-store';
 
 describe('counter decider (given/when/then)', () => {
   const spec = deciderSpec(counterDecider);
-  it('increments', () => spec.given([]).when({ type: 'Increment', by: 2 }).then([{ type: 'Incremented', data: { by: 2 } }]));
+  it('increments', () =>
+    spec
+      .given([])
+      .when({ type: 'Increment', by: 2 })
+      .then([{ type: 'Incremented', data: { by: 2 } }]));
   it('refuses to go below zero', () =>
-    spec.given([{ type: 'Incremented', data: { by: 1 } }]).when({ type: 'Decrement', by: 2 }).thenThrows(PreconditionFailedError));
+    spec
+      .given([{ type: 'Incremented', data: { by: 1 } }])
+      .when({ type: 'Decrement', by: 2 })
+      .thenThrows(PreconditionFailedError));
 });
 
 describe('CommandHandler', () => {
@@ -58,7 +65,11 @@ describe('CommandHandler', () => {
       racy.append = async (id, events, expected) => {
         if (!raced) {
           raced = true;
-          await store.append(id, [{ id: crypto.randomUUID(), type: 'Incremented', schemaVersion: 1, data: { by: 10 }, metadata: { occurredAt: new Date().toISOString() } }], 'any');
+          await store.append(
+            id,
+            [{ id: crypto.randomUUID(), type: 'Incremented', schemaVersion: 1, data: { by: 10 }, metadata: { occurredAt: new Date().toISOString() } }],
+            'any',
+          );
         }
         return store.append(id, events, expected);
       };
@@ -87,7 +98,11 @@ describe('CommandHandler', () => {
   });
 
   it('upcasts old event versions on read', async () => {
-    await store.append('counter-old', [{ id: crypto.randomUUID(), type: 'Incremented', schemaVersion: 1, data: { amount: 7 }, metadata: { occurredAt: new Date().toISOString() } }], 'no_stream');
+    await store.append(
+      'counter-old',
+      [{ id: crypto.randomUUID(), type: 'Incremented', schemaVersion: 1, data: { amount: 7 }, metadata: { occurredAt: new Date().toISOString() } }],
+      'no_stream',
+    );
     const schemas = new EventSchemas({ Incremented: { currentVersion: 2, upcasts: { 1: (d) => ({ by: (d as { amount: number }).amount }) } } });
     const upcasting = new CommandHandler(store, counterDecider, { schemas });
     const result = await upcasting.handle('counter-old', inc(1));

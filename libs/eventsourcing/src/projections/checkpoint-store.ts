@@ -39,10 +39,12 @@ export class CheckpointStore {
    * for the first to commit, then matches no row, and its whole batch rolls back.
    */
   async advance(tx: SqlExecutor, name: string, from: number, to: Checkpoint): Promise<void> {
-    const res = await tx.query(
-      `UPDATE ${this.schema}.checkpoints SET position = $3, version = $4, updated_at = now() WHERE name = $1 AND position = $2`,
-      [name, from, to.position, to.version],
-    );
+    const res = await tx.query(`UPDATE ${this.schema}.checkpoints SET position = $3, version = $4, updated_at = now() WHERE name = $1 AND position = $2`, [
+      name,
+      from,
+      to.position,
+      to.version,
+    ]);
     if (res.rowCount !== 1) throw new CheckpointMovedError(name, from);
   }
 

@@ -17,7 +17,12 @@ describe('EventReactor', () => {
   it('reacts to each matching event in order, and resumes after its checkpoint on restart', async () => {
     const store = new InMemoryEventStore();
     const seen: string[] = [];
-    const options = { name: 'r1', schema: 'reactor_a', filter: { streamPrefixes: ['order-'] }, react: async (e: RecordedEvent) => void seen.push(`${e.streamId}:${e.type}`) };
+    const options = {
+      name: 'r1',
+      schema: 'reactor_a',
+      filter: { streamPrefixes: ['order-'] },
+      react: async (e: RecordedEvent) => void seen.push(`${e.streamId}:${e.type}`),
+    };
     await store.append('order-1', [event('Placed'), event('Paid')], 'no_stream');
     await store.append('other-1', [event('Ignored')], 'no_stream');
     const reactor = new EventReactor(store, sql, options);
@@ -58,7 +63,13 @@ describe('EventReactor', () => {
     const store = await SqlEventStore.open(sql, 'reactor_c', { pollIntervalMs: 5 });
     for (let i = 0; i < 5; i++) await store.append(`other-${i}`, [event('Ignored')], 'no_stream');
     const seen: string[] = [];
-    const options = { name: 'idle', schema: 'reactor_c', filter: { streamPrefixes: ['departure-'] }, idleCheckpointMs: 0, react: async (e: RecordedEvent) => void seen.push(e.type) };
+    const options = {
+      name: 'idle',
+      schema: 'reactor_c',
+      filter: { streamPrefixes: ['departure-'] },
+      idleCheckpointMs: 0,
+      react: async (e: RecordedEvent) => void seen.push(e.type),
+    };
     const reactor = new EventReactor(store, sql, options);
     await reactor.start();
     const head = await store.headPosition();

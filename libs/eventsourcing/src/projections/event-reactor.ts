@@ -86,7 +86,11 @@ export class EventReactor {
   /** Resolves once every event up to `position` has been reacted to. */
   waitForPosition(position: number, timeoutMs = 5000): Promise<void> {
     if (this.current >= position) return Promise.resolve();
-    return this.waiters.wait(position, timeoutMs, () => new Error(`reactor ${this.options.name} reached position ${this.current}, not ${position}, in ${timeoutMs} ms`));
+    return this.waiters.wait(
+      position,
+      timeoutMs,
+      () => new Error(`reactor ${this.options.name} reached position ${this.current}, not ${position}, in ${timeoutMs} ms`),
+    );
   }
 
   private async handle(events: readonly RecordedEvent[]): Promise<void> {

@@ -29,10 +29,10 @@ function totals(schema: string, version = 1, failOn?: string): Projection & { ap
       for (const e of events) {
         if (e.type === failOn) throw new Error(`cannot project ${e.type}`);
         this.applied++;
-        await tx.query(
-          `INSERT INTO ${schema}.totals VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET total = totals.total + EXCLUDED.total`,
-          [e.streamId, (e.data as { i: number }).i],
-        );
+        await tx.query(`INSERT INTO ${schema}.totals VALUES ($1, $2) ON CONFLICT (stream_id) DO UPDATE SET total = totals.total + EXCLUDED.total`, [
+          e.streamId,
+          (e.data as { i: number }).i,
+        ]);
       }
     },
   };
@@ -50,7 +50,11 @@ describe('ProjectionRunner', () => {
     schema = `proj_${++n}`;
     store = await SqlEventStore.open(sql, schema, { pollIntervalMs: 5 });
     for (let s = 0; s < 3; s++) {
-      await store.append(`s-${s}`, Array.from({ length: 10 }, (_, i) => newEvent('Added', { i })), 'no_stream');
+      await store.append(
+        `s-${s}`,
+        Array.from({ length: 10 }, (_, i) => newEvent('Added', { i })),
+        'no_stream',
+      );
     }
   });
 

@@ -48,7 +48,7 @@ describe('set-based writes', () => {
         { id: 'b', conditional: false },
       ],
       set: 'open = false',
-      where: "t.id = r.id AND (NOT r.conditional OR t.day IS NULL)",
+      where: 't.id = r.id AND (NOT r.conditional OR t.day IS NULL)',
     });
     expect(changed).toBe(1);
     const { rows } = await sql.query(`SELECT id, to_char(day, 'YYYY-MM-DD') AS day, tags, n::int AS n, open FROM rows_t ORDER BY id`);

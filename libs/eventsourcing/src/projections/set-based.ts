@@ -56,6 +56,8 @@ export interface UpdateRows {
 /** UPDATE of every row in one statement (`UPDATE t SET … FROM rows r WHERE …`); returns how many rows changed. */
 export async function updateRows(tx: SqlExecutor, update: UpdateRows): Promise<number> {
   if (update.rows.length === 0) return 0;
-  const res = await tx.query(`UPDATE ${update.table} AS t SET ${update.set} FROM ${recordset(1, 'r', update.columns)} WHERE ${update.where}`, [JSON.stringify(update.rows)]);
+  const res = await tx.query(`UPDATE ${update.table} AS t SET ${update.set} FROM ${recordset(1, 'r', update.columns)} WHERE ${update.where}`, [
+    JSON.stringify(update.rows),
+  ]);
   return res.rowCount;
 }

@@ -14,8 +14,7 @@ export class PgSqlClient implements SqlClient {
     this.pool = new Pool({
       ...base,
       types: {
-        getTypeParser: ((oid: number, format?: string) =>
-          oid === INT8_OID ? (v: string) => Number(v) : defaultParser(oid, format)) as never,
+        getTypeParser: ((oid: number, format?: string) => (oid === INT8_OID ? (v: string) => Number(v) : defaultParser(oid, format))) as never,
       },
     });
   }

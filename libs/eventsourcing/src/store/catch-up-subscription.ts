@@ -24,12 +24,7 @@ export interface LogReader {
  * or the poll interval. Correct only over a log that is gap-free for readers (every adapter
  * guarantees it), since the position only moves forward.
  */
-export function startCatchUpSubscription(
-  reader: LogReader,
-  signal: AppendSignal,
-  options: SubscribeOptions,
-  pollIntervalMs: number,
-): Subscription {
+export function startCatchUpSubscription(reader: LogReader, signal: AppendSignal, options: SubscribeOptions, pollIntervalMs: number): Subscription {
   let position = options.after;
   let stopped = false;
   const batchSize = options.batchSize ?? 500;

@@ -184,14 +184,8 @@ export function compareParts(
 }
 
 /** The same events, in the same order, at consecutive revisions of the same stream. */
-export function isSameAppend(
-  streamId: string,
-  events: readonly NewEvent[],
-  found: readonly Pick<RecordedEvent, 'id' | 'streamId' | 'revision'>[],
-): boolean {
+export function isSameAppend(streamId: string, events: readonly NewEvent[], found: readonly Pick<RecordedEvent, 'id' | 'streamId' | 'revision'>[]): boolean {
   if (found.length !== events.length) return false;
   const sorted = [...found].sort((a, b) => a.revision - b.revision);
-  return sorted.every(
-    (e, i) => e.streamId === streamId && e.id === events[i]!.id && (i === 0 || e.revision === sorted[i - 1]!.revision + 1),
-  );
+  return sorted.every((e, i) => e.streamId === streamId && e.id === events[i]!.id && (i === 0 || e.revision === sorted[i - 1]!.revision + 1));
 }

@@ -228,4 +228,3 @@ function replayOf(streamId: string, events: readonly NewEvent[], existing: reado
   const last = existing.reduce((a, b) => (b.revision > a.revision ? b : a));
   return { nextExpectedRevision: last.revision, lastPosition: last.position, idempotentReplay: true };
 }
-

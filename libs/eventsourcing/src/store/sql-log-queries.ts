@@ -50,6 +50,8 @@ export function logPageQuery(s: string, options: ReadAllOptions, frontier: strin
 /** The last position below `frontier` among the events `filter` matches (NULL when none). */
 export function headQuery(s: string, filter: LogFilter | undefined, frontier: string): SqlQuery {
   const params: unknown[] = [frontier];
-  const heads = branches(filter, params).map((where) => `(SELECT position FROM ${s}.events WHERE ${where} AND transaction_id < $1::xid8 ORDER BY position DESC LIMIT 1)`);
+  const heads = branches(filter, params).map(
+    (where) => `(SELECT position FROM ${s}.events WHERE ${where} AND transaction_id < $1::xid8 ORDER BY position DESC LIMIT 1)`,
+  );
   return { text: `SELECT greatest(${heads.join(', ')}) AS position`, params };
 }

@@ -22,10 +22,6 @@ export function describeRevision(revision: ExpectedRevision | undefined): string
  * not exist). Shared by every adapter so they agree on the semantics.
  */
 export function assertExpectedRevision(streamId: string, expected: ExpectedRevision, current: number): void {
-  const ok =
-    expected === 'any' ||
-    (expected === 'no_stream' && current === -1) ||
-    (expected === 'stream_exists' && current >= 0) ||
-    expected === current;
+  const ok = expected === 'any' || (expected === 'no_stream' && current === -1) || (expected === 'stream_exists' && current >= 0) || expected === current;
   if (!ok) throw new ConcurrencyError(streamId, String(expected), describeRevision(current));
 }

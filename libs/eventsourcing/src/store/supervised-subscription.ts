@@ -75,10 +75,7 @@ export class SupervisedSubscription {
     if (!this.running) return;
     this.failures++;
     const delay = Math.min((this.options.restartDelayMs ?? 500) * 2 ** (this.failures - 1), 30_000);
-    this.options.logger?.error(
-      { follower: this.options.name, err: error, retryInMs: delay },
-      `${this.options.name} failed; resuming from its checkpoint`,
-    );
+    this.options.logger?.error({ follower: this.options.name, err: error, retryInMs: delay }, `${this.options.name} failed; resuming from its checkpoint`);
     this.timer = setTimeout(() => {
       if (this.running) void this.follow();
     }, delay);

@@ -203,7 +203,13 @@ export function eventStoreContract(factory: EventStoreFactory): void {
       const full: NewEvent = {
         ...newEvent('Admitted', 'a string'),
         schemaVersion: 3,
-        metadata: { occurredAt: '2026-03-31T08:00:00.000Z', actor: 'coordinator:alice', correlationId: 'c-1', causationId: 'c-0', traceparent: '00-abc-def-01' },
+        metadata: {
+          occurredAt: '2026-03-31T08:00:00.000Z',
+          actor: 'coordinator:alice',
+          correlationId: 'c-1',
+          causationId: 'c-0',
+          traceparent: '00-abc-def-01',
+        },
       };
       await store.appendMany([part(a, [event], 'no_stream'), part(b, [full], 'no_stream')]);
       const [readA] = await store.readStream(a);
@@ -343,10 +349,7 @@ export function eventStoreContract(factory: EventStoreFactory): void {
 
     it('never interleaves another append inside a request in the global log', async () => {
       const start = await store.headPosition();
-      const requests = Array.from({ length: 6 }, (_, r) => [
-        part(stream(), many(2, `R${r}`), 'no_stream'),
-        part(stream(), many(3, `R${r}`), 'no_stream'),
-      ]);
+      const requests = Array.from({ length: 6 }, (_, r) => [part(stream(), many(2, `R${r}`), 'no_stream'), part(stream(), many(3, `R${r}`), 'no_stream')]);
       const singles = Array.from({ length: 6 }, () => stream());
       const [results] = await Promise.all([
         Promise.all(requests.map((request) => store.appendMany(request))),

@@ -61,7 +61,10 @@ async function fill(sql: SqlClient, s: string, count: number): Promise<void> {
      FROM generate_series(1, $1::bigint) AS g`,
     [count],
   );
-  await sql.query(`INSERT INTO ${s}.streams (stream_id, revision) SELECT 'patient-' || g, 1 FROM generate_series(0, $1::bigint / 2) AS g ON CONFLICT DO NOTHING`, [count]);
+  await sql.query(
+    `INSERT INTO ${s}.streams (stream_id, revision) SELECT 'patient-' || g, 1 FROM generate_series(0, $1::bigint / 2) AS g ON CONFLICT DO NOTHING`,
+    [count],
+  );
   await sql.query(`SELECT setval('${s}.event_position', $1)`, [count]);
   await sql.query(`ANALYZE ${s}.events, ${s}.streams`);
 }

@@ -13,11 +13,7 @@ import {
 import { context, propagation, type TextMapSetter } from '@opentelemetry/api';
 
 /** The constructor ts-proto generates for each service (`XxxClient`). */
-export type ClientConstructor<C extends Client> = new (
-  address: string,
-  credentials: ChannelCredentials,
-  options?: Partial<ClientOptions>,
-) => C;
+export type ClientConstructor<C extends Client> = new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>) => C;
 
 export interface CreateClientOptions {
   /** Defaults to plaintext (inside the platform's network). */
@@ -32,11 +28,7 @@ export function withDeadline(ms: number): Date {
   return new Date(Date.now() + ms);
 }
 
-export function createClient<C extends Client>(
-  ClientCtor: ClientConstructor<C>,
-  address: string,
-  options: CreateClientOptions = {},
-): C {
+export function createClient<C extends Client>(ClientCtor: ClientConstructor<C>, address: string, options: CreateClientOptions = {}): C {
   const interceptors = [...(options.clientOptions?.interceptors ?? [])];
   if (options.defaultDeadlineMs !== undefined) interceptors.push(defaultDeadline(options.defaultDeadlineMs));
   return new ClientCtor(address, options.credentials ?? grpcCredentials.createInsecure(), {
@@ -96,8 +88,7 @@ export function callUnary<C extends Client, M extends UnaryMethodName<C>>(
 ): Promise<ResponseOf<C, M>> {
   const metadata = toMetadata(options.metadata);
   propagation.inject(context.active(), metadata, metadataSetter);
-  const callOptions: Partial<CallOptions> =
-    options.deadlineMs === undefined ? {} : { deadline: withDeadline(options.deadlineMs) };
+  const callOptions: Partial<CallOptions> = options.deadlineMs === undefined ? {} : { deadline: withDeadline(options.deadlineMs) };
   const fn = client[method] as UnaryClientMethod<RequestOf<C, M>, ResponseOf<C, M>>;
 
   return new Promise((resolve, reject) => {

@@ -103,14 +103,20 @@ function detailsOf(error: DomainError): googleProtobufAny.Any[] {
   if (error instanceof ValidationError) {
     return [
       packAny('google.rpc.BadRequest', BadRequest, {
-        fieldViolations: error.violations.slice(0, 50).map(({ field, description }) => ({ field: bounded(field, MAX_FIELD), description: bounded(description, MAX_DESCRIPTION) })),
+        fieldViolations: error.violations
+          .slice(0, 50)
+          .map(({ field, description }) => ({ field: bounded(field, MAX_FIELD), description: bounded(description, MAX_DESCRIPTION) })),
       }),
     ];
   }
   if (error instanceof PreconditionFailedError) {
     return [
       packAny('google.rpc.PreconditionFailure', PreconditionFailure, {
-        violations: error.violations.map(({ type, subject, description }) => ({ type, subject: bounded(subject, MAX_FIELD), description: bounded(description, MAX_DESCRIPTION) })),
+        violations: error.violations.map(({ type, subject, description }) => ({
+          type,
+          subject: bounded(subject, MAX_FIELD),
+          description: bounded(description, MAX_DESCRIPTION),
+        })),
       }),
     ];
   }

@@ -12,10 +12,7 @@ describe('toGrpcError', () => {
     const status = googleRpcStatus.Status.decode(raw);
     expect(status.code).toBe(Status.INVALID_ARGUMENT);
     expect(status.message).toBe('invalid finess: must be 9 characters');
-    expect(status.details.map((detail) => detail.typeUrl)).toEqual([
-      'type.googleapis.com/google.rpc.ErrorInfo',
-      'type.googleapis.com/google.rpc.BadRequest',
-    ]);
+    expect(status.details.map((detail) => detail.typeUrl)).toEqual(['type.googleapis.com/google.rpc.ErrorInfo', 'type.googleapis.com/google.rpc.BadRequest']);
   });
 
   it.each([
@@ -47,7 +44,10 @@ describe('toGrpcError', () => {
   });
 
   it('carries the figures of a refused precondition in the ErrorInfo metadata', () => {
-    const refusal = new PreconditionFailedError('the panel is full', [{ type: 'PANEL_CAPACITY', subject: 'rpps', description: 'count 3, capacity 3' }], { count: 3, capacity: 3 });
+    const refusal = new PreconditionFailedError('the panel is full', [{ type: 'PANEL_CAPACITY', subject: 'rpps', description: 'count 3, capacity 3' }], {
+      count: 3,
+      capacity: 3,
+    });
     const details = parseGrpcErrorDetails(toGrpcError(refusal));
     expect(details.code).toBe(Status.FAILED_PRECONDITION);
     expect(details.errorInfo).toEqual({ reason: 'FAILED_PRECONDITION', domain: 'pcn', metadata: { count: '3', capacity: '3' } });

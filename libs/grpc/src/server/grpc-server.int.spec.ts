@@ -41,8 +41,7 @@ interface ReflectionResponse {
 function reflect(address: string, request: Record<string, string>): Promise<ReflectionResponse> {
   const client = new ReflectionClient(address, grpc.credentials.createInsecure());
   return new Promise<ReflectionResponse>((resolve, reject) => {
-    const stream = (client as unknown as { ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, ReflectionResponse> })
-      .ServerReflectionInfo();
+    const stream = (client as unknown as { ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, ReflectionResponse> }).ServerReflectionInfo();
     stream.on('data', (response: ReflectionResponse) => {
       resolve(response);
       stream.end();
@@ -91,9 +90,9 @@ describe('GrpcServer', () => {
       await expect(checkHealth(draining.address, '')).resolves.toBe('NOT_SERVING');
       await expect(checkHealth(draining.address, 'pcn.testing.v1.Echo')).resolves.toBe('NOT_SERVING');
       await stopping;
-      await expect(
-        callUnary(draining.client(), 'echo', { message: 'too late' }, { deadlineMs: 1000 }),
-      ).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+      await expect(callUnary(draining.client(), 'echo', { message: 'too late' }, { deadlineMs: 1000 })).rejects.toMatchObject({
+        code: grpc.status.UNAVAILABLE,
+      });
     } finally {
       await draining.close();
     }
@@ -108,9 +107,7 @@ describe('GrpcServer', () => {
 
   it('describes a served symbol through reflection', async () => {
     const response = await reflect(fixture.address, { fileContainingSymbol: 'pcn.testing.v1.Echo' });
-    const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
-      fromBinary(FileDescriptorProtoSchema, bytes),
-    );
+    const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes));
     const echoFile = files.find((file) => file.package === 'pcn.testing.v1');
     expect(echoFile?.service.map((service) => service.name)).toEqual(['Echo']);
     expect(echoFile?.messageType.map((message) => message.name).sort()).toEqual(['EchoRequest', 'EchoResponse']);
@@ -123,20 +120,14 @@ describe('GrpcServer', () => {
     const port = await server.start('127.0.0.1', 0);
     try {
       const response = await reflect(`127.0.0.1:${port}`, { fileContainingSymbol: 'pcn.registry.v1.CentreRegistry' });
-      const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) =>
-        fromBinary(FileDescriptorProtoSchema, bytes),
-      );
+      const files = (response.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes));
       const registryFile = files.find((file) => file.name === 'pcn/registry/v1/registry.proto');
       expect(registryFile?.dependency).toEqual(['google/protobuf/timestamp.proto']);
       // Resolving imports by file name, as grpcurl does, fails on any import not sent or not declared.
       const linked = createFileRegistry(registryFile!, (name) => files.find((file) => file.name === name));
       const centre = linked.getMessage('pcn.registry.v1.Centre');
-      expect(centre?.fields.find((field) => field.name === 'registered_at')?.message?.typeName).toBe(
-        'google.protobuf.Timestamp',
-      );
-      expect(linked.getService('pcn.registry.v1.CentreRegistry')?.methods.map((method) => method.name)).toContain(
-        'GetCentreHistory',
-      );
+      expect(centre?.fields.find((field) => field.name === 'registered_at')?.message?.typeName).toBe('google.protobuf.Timestamp');
+      expect(linked.getService('pcn.registry.v1.CentreRegistry')?.methods.map((method) => method.name)).toContain('GetCentreHistory');
     } finally {
       await server.shutdown(1000);
     }

@@ -1,10 +1,4 @@
-import {
-  Server,
-  ServerCredentials,
-  type ServerOptions,
-  type ServiceDefinition,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerOptions, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { fileDescriptorSet } from '@pcn/contracts';
 import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 import type { Logger } from 'pino';

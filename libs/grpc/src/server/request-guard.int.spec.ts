@@ -15,7 +15,15 @@ afterEach(() => fx.close());
 function sendRaw(bytes: Buffer, metadata = new Metadata()): Promise<ServiceError | undefined> {
   const client = new Client(fx.address, credentials.createInsecure());
   return new Promise<ServiceError | undefined>((resolve) => {
-    client.makeUnaryRequest('/pcn.testing.v1.Echo/Echo', (b: Buffer) => b, (b: Buffer) => b, bytes, metadata, { deadline: Date.now() + 5000 }, (error) => resolve(error ?? undefined));
+    client.makeUnaryRequest(
+      '/pcn.testing.v1.Echo/Echo',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      bytes,
+      metadata,
+      { deadline: Date.now() + 5000 },
+      (error) => resolve(error ?? undefined),
+    );
   }).finally(() => client.close());
 }
 
@@ -29,7 +37,9 @@ describe('guarded deserializers', () => {
   ])('answers INVALID_ARGUMENT to %s, logged and counted', async (_what, bytes) => {
     const error = await sendRaw(bytes);
     expect(error?.code).toBe(Status.INVALID_ARGUMENT);
-    expect(parseGrpcErrorDetails(error!).fieldViolations).toEqual([{ field: REQUEST_FIELD, description: expect.stringMatching(/not a valid protobuf encoding/) }]);
+    expect(parseGrpcErrorDetails(error!).fieldViolations).toEqual([
+      { field: REQUEST_FIELD, description: expect.stringMatching(/not a valid protobuf encoding/) },
+    ]);
     expect(callLines(fx.logs)).toEqual([expect.objectContaining({ grpc_method: 'Echo', grpc_code: 'INVALID_ARGUMENT' })]);
     expect(await fx.registry.getSingleMetric('grpc_server_handled_total')!.get()).toMatchObject({
       values: [expect.objectContaining({ value: 1, labels: expect.objectContaining({ grpc_method: 'Echo', grpc_code: 'INVALID_ARGUMENT' }) })],
@@ -88,7 +98,9 @@ describe('Timestamps on the wire', () => {
   };
 
   it('refuses nanos outside 0..999,999,999 and seconds outside RFC 3339, naming the field', () => {
-    expect(refusalOf(getCentre([0x08, ...varint(1_700_000_000n), 0x10, ...varint(-1n)]))?.violations).toEqual([{ field: 'asOf', description: expect.stringMatching(/nanos/) }]);
+    expect(refusalOf(getCentre([0x08, ...varint(1_700_000_000n), 0x10, ...varint(-1n)]))?.violations).toEqual([
+      { field: 'asOf', description: expect.stringMatching(/nanos/) },
+    ]);
     expect(refusalOf(getCentre([0x10, ...varint(1_000_000_000n)]))?.violations).toEqual([{ field: 'asOf', description: expect.stringMatching(/nanos/) }]);
     expect(refusalOf(getCentre([0x08, ...varint(253_402_300_800n)]))?.violations).toEqual([{ field: 'asOf', description: expect.stringMatching(/RFC 3339/) }]);
     expect(refusalOf(getCentre([0x08, ...varint(-62_135_596_801n)]))?.violations).toEqual([{ field: 'asOf', description: expect.stringMatching(/RFC 3339/) }]);
@@ -113,7 +125,11 @@ describe('idempotency keys over gRPC', () => {
 
   it('refuses what REST refuses instead of cutting it', () => {
     expect(commandContextOf(ctxWith('k'.repeat(128)))).toMatchObject({ idempotencyKey: 'k'.repeat(128) });
-    expect(() => commandContextOf(ctxWith('k'.repeat(129)))).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ field: 'idempotency-key' })] }));
-    expect(() => commandContextOf(ctxWith('with space'))).toThrow(expect.objectContaining({ violations: [expect.objectContaining({ field: 'idempotency-key' })] }));
+    expect(() => commandContextOf(ctxWith('k'.repeat(129)))).toThrow(
+      expect.objectContaining({ violations: [expect.objectContaining({ field: 'idempotency-key' })] }),
+    );
+    expect(() => commandContextOf(ctxWith('with space'))).toThrow(
+      expect.objectContaining({ violations: [expect.objectContaining({ field: 'idempotency-key' })] }),
+    );
   });
 });

@@ -109,7 +109,8 @@ function walk(message: ReflectMessage, path: string, out: FieldViolation[]): voi
   if (isTimestamp(message.desc)) {
     const seconds = message.get(message.desc.field.seconds!) as bigint;
     const nanos = message.get(message.desc.field.nanos!) as number;
-    if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) out.push({ field: path, description: 'must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (seconds out of the RFC 3339 range)' });
+    if (seconds < MIN_SECONDS || seconds > MAX_SECONDS)
+      out.push({ field: path, description: 'must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (seconds out of the RFC 3339 range)' });
     if (nanos < 0 || nanos > MAX_NANOS) out.push({ field: path, description: 'must have nanos between 0 and 999,999,999' });
     return;
   }

@@ -1,15 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
-import {
-  type Context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type TextMapGetter,
-  trace,
-  type Tracer,
-} from '@opentelemetry/api';
+import { type Context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type TextMapGetter, trace, type Tracer } from '@opentelemetry/api';
 import { status as Status } from '@grpc/grpc-js';
 import type { MethodName } from './method-path';
 
@@ -28,11 +18,7 @@ const metadataGetter: TextMapGetter<Metadata> = {
  * metadata, read by the globally registered propagator), following the OpenTelemetry RPC
  * conventions. Returns the context to run the handler in, so its own spans nest under this one.
  */
-export function startServerSpan(
-  tracer: Tracer,
-  metadata: Metadata,
-  name: MethodName,
-): { span: Span; context: Context } {
+export function startServerSpan(tracer: Tracer, metadata: Metadata, name: MethodName): { span: Span; context: Context } {
   const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
   const span = tracer.startSpan(
     `${name.service}/${name.method}`,
@@ -47,14 +33,7 @@ export function startServerSpan(
 
 // Codes that mean the server failed, per the OpenTelemetry gRPC conventions for server spans;
 // the others (INVALID_ARGUMENT, NOT_FOUND, ...) are the caller's doing and leave the span unset.
-const SERVER_FAULTS = new Set<Status>([
-  Status.UNKNOWN,
-  Status.DEADLINE_EXCEEDED,
-  Status.UNIMPLEMENTED,
-  Status.INTERNAL,
-  Status.UNAVAILABLE,
-  Status.DATA_LOSS,
-]);
+const SERVER_FAULTS = new Set<Status>([Status.UNKNOWN, Status.DEADLINE_EXCEEDED, Status.UNIMPLEMENTED, Status.INTERNAL, Status.UNAVAILABLE, Status.DATA_LOSS]);
 
 export function isServerFault(code: Status): boolean {
   return SERVER_FAULTS.has(code);

@@ -19,11 +19,7 @@ export type UnaryHandlers<S> = { readonly [K in keyof S]: UnaryHandlerOf<S[K]> }
  * service cannot forget the adapter (and its deadlines, error mapping, logs and metrics) on one
  * method.
  */
-export function unaryService<S extends ServiceDefinition>(
-  definition: S,
-  handlers: UnaryHandlers<S>,
-  options: UnaryOptions,
-): UntypedServiceImplementation {
+export function unaryService<S extends ServiceDefinition>(definition: S, handlers: UnaryHandlers<S>, options: UnaryOptions): UntypedServiceImplementation {
   const implementation: UntypedServiceImplementation = {};
   for (const [key, method] of Object.entries(definition)) {
     if (method.requestStream || method.responseStream) {

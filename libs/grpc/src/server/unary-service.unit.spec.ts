@@ -21,8 +21,6 @@ describe('unaryService', () => {
     const streaming = {
       watch: { ...testingV1.EchoService.echo, path: '/pcn.testing.v1.Echo/Watch', responseStream: true },
     } as unknown as ServiceDefinition;
-    expect(() => unaryService(streaming, { watch: async () => ({}) } as never, options)).toThrow(
-      '/pcn.testing.v1.Echo/Watch is a streaming method',
-    );
+    expect(() => unaryService(streaming, { watch: async () => ({}) } as never, options)).toThrow('/pcn.testing.v1.Echo/Watch is a streaming method');
   });
 });

@@ -3,14 +3,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import {
-  AlreadyExistsError,
-  ConcurrencyError,
-  NotFoundError,
-  PermissionDeniedError,
-  PreconditionFailedError,
-  ValidationError,
-} from '@pcn/eventsourcing';
+import { AlreadyExistsError, ConcurrencyError, NotFoundError, PermissionDeniedError, PreconditionFailedError, ValidationError } from '@pcn/eventsourcing';
 import type { Counter, Histogram } from 'prom-client';
 import { callUnary } from '../client/client';
 import { parseGrpcErrorDetails } from '../errors/parse-grpc-error-details';

@@ -149,11 +149,7 @@ function levelOf(code: Status): 'error' | 'warn' | 'info' {
   }
 }
 
-function logCall<Res>(
-  logger: Logger,
-  outcome: Outcome<Res>,
-  fields: { actor: string; durationMs: number; message: string },
-): void {
+function logCall<Res>(logger: Logger, outcome: Outcome<Res>, fields: { actor: string; durationMs: number; message: string }): void {
   const level = levelOf(outcome.code);
   logger[level](
     {

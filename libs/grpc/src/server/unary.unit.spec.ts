@@ -48,9 +48,8 @@ describe('unary', () => {
     const registry = new Registry();
     const logger = pino({ level: 'silent' });
     const error = await new Promise<{ code: Status } | null>((resolve) => {
-      unary((_request: string, ctx) => handler(ctx.signal), { logger, registry })(
-        fakeCall(new Date(Date.now() + 50)),
-        (e) => resolve(e as { code: Status } | null),
+      unary((_request: string, ctx) => handler(ctx.signal), { logger, registry })(fakeCall(new Date(Date.now() + 50)), (e) =>
+        resolve(e as { code: Status } | null),
       );
     });
     expect(error?.code).toBe(Status.DEADLINE_EXCEEDED);
@@ -76,9 +75,11 @@ describe('unary', () => {
     const logger = pino({ level: 'silent' });
     unary(async () => 'a', { logger, registry });
     expect(() => unary(async () => 'b', { logger, registry })).not.toThrow();
-    expect(registry.getMetricsAsArray().map((metric) => metric.name).sort()).toEqual([
-      'grpc_server_handled_total',
-      'grpc_server_handling_seconds',
-    ]);
+    expect(
+      registry
+        .getMetricsAsArray()
+        .map((metric) => metric.name)
+        .sort(),
+    ).toEqual(['grpc_server_handled_total', 'grpc_server_handling_seconds']);
   });
 });

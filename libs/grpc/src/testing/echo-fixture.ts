@@ -39,11 +39,7 @@ export async function startEchoServer(options: { tracer?: Tracer; drainDelayMs?:
   const state = { handler: echoBack };
   server.addService(
     testingV1.EchoService,
-    unaryService(
-      testingV1.EchoService,
-      { echo: (request, ctx) => state.handler(request, ctx) },
-      { logger, registry, tracer: options.tracer },
-    ),
+    unaryService(testingV1.EchoService, { echo: (request, ctx) => state.handler(request, ctx) }, { logger, registry, tracer: options.tracer }),
   );
   const address = `127.0.0.1:${await server.start('127.0.0.1', 0)}`;
   const clients: testingV1.EchoClient[] = [];

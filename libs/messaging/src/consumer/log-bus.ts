@@ -180,4 +180,3 @@ export abstract class LogBus implements MessageBus {
     return signal;
   }
 }
-

@@ -19,12 +19,23 @@ afterAll(async () => {
 });
 
 const silent = () => ({ logger: createLogger({ service: 'test', level: 'silent' }), registry: new Registry() });
-const received = (topic: string, offset: string, body = 'poison'): ReceivedMessage => ({ ...testMessage('centre-1', body), topic, partition: 0, offset, attempt: 3 });
+const received = (topic: string, offset: string, body = 'poison'): ReceivedMessage => ({
+  ...testMessage('centre-1', body),
+  topic,
+  partition: 0,
+  offset,
+  attempt: 3,
+});
 
 describe('dead letters', () => {
   it('round-trips the cause through the dead-letter headers, keeping the original envelope', () => {
     const original = received('pcn.registry.v1', '41');
-    const dlq = toDeadLetterMessage(original, { consumer: 'attribution', attempts: 3, error: new TypeError('bad payload'), at: new Date('2025-04-01T00:00:00Z') });
+    const dlq = toDeadLetterMessage(original, {
+      consumer: 'attribution',
+      attempts: 3,
+      error: new TypeError('bad payload'),
+      at: new Date('2025-04-01T00:00:00Z'),
+    });
     expect(dlq.id).toBe(original.id);
     expect(dlq.headers).toMatchObject({
       [DLQ_HEADERS.reason]: 'TypeError: bad payload',
@@ -35,7 +46,13 @@ describe('dead letters', () => {
       [DLQ_HEADERS.at]: '2025-04-01T00:00:00.000Z',
     });
     const parsed = parseDeadLetter({ ...dlq, topic: 'pcn.registry.v1.dlq', partition: 0, offset: '1', attempt: 1 });
-    expect(parsed).toMatchObject({ deadLetterTopic: 'pcn.registry.v1.dlq', originalTopic: 'pcn.registry.v1', originalOffset: '41', attempts: 3, reason: 'TypeError: bad payload' });
+    expect(parsed).toMatchObject({
+      deadLetterTopic: 'pcn.registry.v1.dlq',
+      originalTopic: 'pcn.registry.v1',
+      originalOffset: '41',
+      attempts: 3,
+      reason: 'TypeError: bad payload',
+    });
     expect(parsed.message.headers).toEqual(original.headers);
     expect(() => parseDeadLetter(original)).toThrow(InvalidMessageError);
   });
@@ -81,7 +98,12 @@ describe('dead letters', () => {
         ['pcn.registry.v1', 'billing', '2'],
         ['pcn.staff.v1', 'attribution', '3'],
       ]);
-      expect(all[0]).toMatchObject({ reason: 'Error: failed 1', attempts: 5, deadLetterTopic: 'pcn.registry.v1.dlq', message: { id: a1.message.id, key: 'centre-1' } });
+      expect(all[0]).toMatchObject({
+        reason: 'Error: failed 1',
+        attempts: 5,
+        deadLetterTopic: 'pcn.registry.v1.dlq',
+        message: { id: a1.message.id, key: 'centre-1' },
+      });
       expect(new TextDecoder().decode(all[0]!.message.data)).toBe('body-1');
       expect((await log.list({ originalTopic: 'pcn.registry.v1' })).map((e) => e.consumer)).toEqual(['attribution', 'billing']);
       expect((await log.list({ consumer: 'attribution' })).map((e) => e.originalTopic)).toEqual(['pcn.registry.v1', 'pcn.staff.v1']);

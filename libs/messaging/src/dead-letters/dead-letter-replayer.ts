@@ -9,7 +9,9 @@ export class DeadLetterAlreadyReplayedError extends PreconditionFailedError {
     readonly sequence: number,
     readonly replayedAt: string,
   ) {
-    super(`dead letter ${sequence} was replayed at ${replayedAt}`, [{ type: 'ALREADY_REPLAYED', subject: `dead-letters/${sequence}`, description: `replayed at ${replayedAt}` }]);
+    super(`dead letter ${sequence} was replayed at ${replayedAt}`, [
+      { type: 'ALREADY_REPLAYED', subject: `dead-letters/${sequence}`, description: `replayed at ${replayedAt}` },
+    ]);
   }
 }
 
@@ -19,7 +21,9 @@ export class ConsumerNotHereError extends PreconditionFailedError {
     readonly consumer: string,
     readonly topic: string,
   ) {
-    super(`consumer group ${consumer} of ${topic} does not run in this process`, [{ type: 'CONSUMER_NOT_HERE', subject: consumer, description: `does not consume ${topic} in this process` }]);
+    super(`consumer group ${consumer} of ${topic} does not run in this process`, [
+      { type: 'CONSUMER_NOT_HERE', subject: consumer, description: `does not consume ${topic} in this process` },
+    ]);
   }
 }
 
@@ -58,7 +62,13 @@ export class DeadLetterReplayer {
     const handler = this.consumers.handlerOf(entry.consumer, entry.originalTopic);
     if (!handler) throw new ConsumerNotHereError(entry.consumer, entry.originalTopic);
     try {
-      await handler({ ...entry.message, topic: entry.originalTopic, partition: entry.originalPartition, offset: entry.originalOffset, attempt: entry.attempts + 1 });
+      await handler({
+        ...entry.message,
+        topic: entry.originalTopic,
+        partition: entry.originalPartition,
+        offset: entry.originalOffset,
+        attempt: entry.attempts + 1,
+      });
     } catch (error) {
       throw new ReplayFailedError(sequence, describeError(error), { cause: error });
     }

@@ -13,7 +13,15 @@ const silent = () => ({ logger: createLogger({ service: 'test', level: 'silent' 
 async function logWith(consumer: string): Promise<{ log: InMemoryDeadLetterLog; sequence: number; original: ReceivedMessage }> {
   const original: ReceivedMessage = { ...testMessage('centre-1', 'body'), topic: 't', partition: 2, offset: '41', attempt: 5 };
   const log = new InMemoryDeadLetterLog();
-  await log.record(parseDeadLetter({ ...toDeadLetterMessage(original, { consumer, attempts: 5, error: new Error('down') }), topic: 't.dlq', partition: 0, offset: '1', attempt: 1 }));
+  await log.record(
+    parseDeadLetter({
+      ...toDeadLetterMessage(original, { consumer, attempts: 5, error: new Error('down') }),
+      topic: 't.dlq',
+      partition: 0,
+      offset: '1',
+      attempt: 1,
+    }),
+  );
   return { log, sequence: (await log.list())[0]!.sequence, original };
 }
 
@@ -42,10 +50,16 @@ describe('DeadLetterReplayer', () => {
   it('re-delivers the original message to its group once, then refuses', async () => {
     const { log, sequence, original } = await logWith('g');
     const got: ReceivedMessage[] = [];
-    const replayer = new DeadLetterReplayer(log, { handlerOf: (group, topic) => (group === 'g' && topic === 't' ? async (m) => void got.push(m) : undefined) }, () => new Date('2026-12-06T03:00:00Z'));
+    const replayer = new DeadLetterReplayer(
+      log,
+      { handlerOf: (group, topic) => (group === 'g' && topic === 't' ? async (m) => void got.push(m) : undefined) },
+      () => new Date('2026-12-06T03:00:00Z'),
+    );
     const replayed = await replayer.replay(sequence);
     expect(replayed.replayedAt).toBe('2026-12-06T03:00:00.000Z');
-    expect(got).toEqual([expect.objectContaining({ id: original.id, topic: 't', partition: 2, offset: '41', attempt: 6, key: 'centre-1', data: original.data })]);
+    expect(got).toEqual([
+      expect.objectContaining({ id: original.id, topic: 't', partition: 2, offset: '41', attempt: 6, key: 'centre-1', data: original.data }),
+    ]);
     await expect(replayer.replay(sequence)).rejects.toBeInstanceOf(DeadLetterAlreadyReplayedError);
     expect(got).toHaveLength(1);
   });

@@ -49,10 +49,12 @@ describe('InMemoryBus', () => {
     try {
       const handler = async (): Promise<void> => undefined;
       await expect(bus.subscribe({ topic: 't', groupId: '', handler })).rejects.toMatchObject({ field: 'groupId' });
-      await expect(bus.subscribe({ topic: 't', groupId: 'g', handler, retry: { maxAttempts: 0, initialBackoffMs: 1, maxBackoffMs: 1 } })).rejects.toBeInstanceOf(
-        InvalidSubscriptionError,
-      );
-      await expect(bus.subscribe({ topic: 't', groupId: 'g', handler, retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 5 } })).rejects.toMatchObject({
+      await expect(
+        bus.subscribe({ topic: 't', groupId: 'g', handler, retry: { maxAttempts: 0, initialBackoffMs: 1, maxBackoffMs: 1 } }),
+      ).rejects.toBeInstanceOf(InvalidSubscriptionError);
+      await expect(
+        bus.subscribe({ topic: 't', groupId: 'g', handler, retry: { maxAttempts: 2, initialBackoffMs: 10, maxBackoffMs: 5 } }),
+      ).rejects.toMatchObject({
         field: 'retry.maxBackoffMs',
       });
       await expect(bus.subscribe({ topic: 't', groupId: 'g', handler, deadLetterTopic: 't' })).rejects.toMatchObject({ field: 'deadLetterTopic' });
@@ -70,7 +72,11 @@ describe('InMemoryBus', () => {
 
     it('runs the handler in a consumer span continuing the trace of the message headers, visible in its log lines', async () => {
       const lines: Record<string, unknown>[] = [];
-      const logger = createLogger({ service: 'consumer', level: 'info', destination: { write: (c: string) => void lines.push(JSON.parse(c) as Record<string, unknown>) } });
+      const logger = createLogger({
+        service: 'consumer',
+        level: 'info',
+        destination: { write: (c: string) => void lines.push(JSON.parse(c) as Record<string, unknown>) },
+      });
       const bus = new InMemoryBus({ logger, registry: new Registry() });
       try {
         const seen: { traceId: string | undefined; message: ReceivedMessage }[] = [];

@@ -12,9 +12,14 @@ const attributionSchemas = {
   PatientUpdated: schema(ev.PatientUpdated, (e) => fields().message('patient', e.patient, patient).problems),
   MedecinTraitantDeclared: schema(
     ev.MedecinTraitantDeclared,
-    (e) => fields().text('attribution_id', e.attributionId).text('rpps', e.rpps).text('centre_finess', e.centreFiness).date('effective_date', e.effectiveDate).problems,
+    (e) =>
+      fields().text('attribution_id', e.attributionId).text('rpps', e.rpps).text('centre_finess', e.centreFiness).date('effective_date', e.effectiveDate)
+        .problems,
   ),
-  AttributionEnded: schema(ev.AttributionEnded, (e) => fields().text('patient_id', e.patientId).text('attribution_id', e.attributionId).date('end_date', e.endDate).problems),
+  AttributionEnded: schema(
+    ev.AttributionEnded,
+    (e) => fields().text('patient_id', e.patientId).text('attribution_id', e.attributionId).date('end_date', e.endDate).problems,
+  ),
   PatientWaitlisted: schema(ev.PatientWaitlisted, (e) => fields().text('patient_id', e.patientId).problems),
 };
 

@@ -24,10 +24,17 @@ const staffSchemas = {
   AssignmentEnded: schema(
     ev.AssignmentEnded,
     (e) =>
-      fields().message('professional', e.professional, member).text('assignment_id', e.assignmentId).text('centre_finess', e.centreFiness).date('end_on', e.endOn).text('reason', e.reason)
-        .problems,
+      fields()
+        .message('professional', e.professional, member)
+        .text('assignment_id', e.assignmentId)
+        .text('centre_finess', e.centreFiness)
+        .date('end_on', e.endOn)
+        .text('reason', e.reason).problems,
   ),
-  ProfessionalTransferred: schema(ev.ProfessionalTransferred, (e) => fields().message('professional', e.professional, member).text('mobility_id', e.mobilityId).date('effective_on', e.effectiveOn).problems),
+  ProfessionalTransferred: schema(
+    ev.ProfessionalTransferred,
+    (e) => fields().message('professional', e.professional, member).text('mobility_id', e.mobilityId).date('effective_on', e.effectiveOn).problems,
+  ),
   ProfessionalExited: schema(ev.ProfessionalExited, (e) => fields().message('professional', e.professional, member).date('exit_on', e.exitOn).problems),
   PayGridPublished: schema(ev.PayGridPublished, (e) => fields().message('grid', e.grid).problems),
   IndexPointValuePublished: schema(ev.IndexPointValuePublished, (e) => fields().message('value', e.value).problems),

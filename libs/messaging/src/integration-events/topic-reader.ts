@@ -29,7 +29,11 @@ export interface TopicReader<S extends Schemas> {
   read(message: ReceivedMessage): ReadEvent<S> | undefined;
 }
 
-export function topicReader<S extends Schemas>(topic: string, unreadable: (message: ReceivedMessage, why: string) => UnreadableMessageError, schemas: S): TopicReader<S> {
+export function topicReader<S extends Schemas>(
+  topic: string,
+  unreadable: (message: ReceivedMessage, why: string) => UnreadableMessageError,
+  schemas: S,
+): TopicReader<S> {
   return {
     topic,
     read(message) {

@@ -15,8 +15,23 @@ function received(topic: string, type: string, data: Uint8Array): ReceivedMessag
   return { ...newIntegrationMessage({ type: `pcn.events.v1.${type}`, source: '/test', key: 'k', data }), topic, partition: 0, offset: '7', attempt: 1 };
 }
 
-const centre = (finess = '750000001') => ({ finess, name: 'MSP', type: 0, communeInsee: '75056', departement: '75', region: '11', status: 0, version: 1, memberSince: '' });
-const registered = (c = centre()) => received(REGISTRY_TOPIC, 'CentreRegistered', registryEventsV1.CentreRegistered.encode(registryEventsV1.CentreRegistered.fromPartial({ centre: c, managerKind: 0 })).finish());
+const centre = (finess = '750000001') => ({
+  finess,
+  name: 'MSP',
+  type: 0,
+  communeInsee: '75056',
+  departement: '75',
+  region: '11',
+  status: 0,
+  version: 1,
+  memberSince: '',
+});
+const registered = (c = centre()) =>
+  received(
+    REGISTRY_TOPIC,
+    'CentreRegistered',
+    registryEventsV1.CentreRegistered.encode(registryEventsV1.CentreRegistered.fromPartial({ centre: c, managerKind: 0 })).finish(),
+  );
 
 describe('topic readers', () => {
   it('decode a registry event by its ce_type and hand it typed', () => {
@@ -36,9 +51,17 @@ describe('topic readers', () => {
     expect(error).toBeInstanceOf(UnreadableRegistryMessageError);
     expect(error).toBeInstanceOf(UnprocessableMessageError);
     expect((error as Error).message).toBe(`registry message ${noFiness.id} (pcn.events.v1.CentreRegistered) at ${REGISTRY_TOPIC}/0@7: missing centre.finess`);
-    const closure = received(REGISTRY_TOPIC, 'CentreClosed', registryEventsV1.CentreClosed.encode(registryEventsV1.CentreClosed.fromPartial({ centre: centre(), effectiveDate: '31/03/2026', reason: 'x' })).finish());
+    const closure = received(
+      REGISTRY_TOPIC,
+      'CentreClosed',
+      registryEventsV1.CentreClosed.encode(registryEventsV1.CentreClosed.fromPartial({ centre: centre(), effectiveDate: '31/03/2026', reason: 'x' })).finish(),
+    );
     expect(() => registryReader.read(closure)).toThrow('effective_date must be a date YYYY-MM-DD, got "31/03/2026"');
-    const noCentre = received(REGISTRY_TOPIC, 'CentreClosed', registryEventsV1.CentreClosed.encode(registryEventsV1.CentreClosed.fromPartial({ effectiveDate: '2026-03-31', reason: 'x' })).finish());
+    const noCentre = received(
+      REGISTRY_TOPIC,
+      'CentreClosed',
+      registryEventsV1.CentreClosed.encode(registryEventsV1.CentreClosed.fromPartial({ effectiveDate: '2026-03-31', reason: 'x' })).finish(),
+    );
     expect(() => registryReader.read(noCentre)).toThrow(/missing centre$/);
   });
 
@@ -54,12 +77,37 @@ describe('topic readers', () => {
   });
 
   it('check the staff and attribution topics too', () => {
-    const started = staffEventsV1.AssignmentStarted.encode(staffEventsV1.AssignmentStarted.fromPartial({ professional: { professionalId: 'p1', rpps: '', profession: 0, specialty: 0 }, assignmentId: 'a1', centreFiness: '', fte: '1', startOn: '2026-01-05', endOn: '', kind: 0 })).finish();
+    const started = staffEventsV1.AssignmentStarted.encode(
+      staffEventsV1.AssignmentStarted.fromPartial({
+        professional: { professionalId: 'p1', rpps: '', profession: 0, specialty: 0 },
+        assignmentId: 'a1',
+        centreFiness: '',
+        fte: '1',
+        startOn: '2026-01-05',
+        endOn: '',
+        kind: 0,
+      }),
+    ).finish();
     expect(() => staffReader.read(received(STAFF_TOPIC, 'AssignmentStarted', started))).toThrow(/missing centre_finess$/);
-    const ended = attributionEventsV1.AttributionEnded.encode(attributionEventsV1.AttributionEnded.fromPartial({ patientId: 'pat', attributionId: '', rpps: '', professionalId: '', centreFiness: '', endDate: '2026-01-05', reason: 0 })).finish();
+    const ended = attributionEventsV1.AttributionEnded.encode(
+      attributionEventsV1.AttributionEnded.fromPartial({
+        patientId: 'pat',
+        attributionId: '',
+        rpps: '',
+        professionalId: '',
+        centreFiness: '',
+        endDate: '2026-01-05',
+        reason: 0,
+      }),
+    ).finish();
     expect(() => attributionReader.read(received(ATTRIBUTION_TOPIC, 'AttributionEnded', ended))).toThrow(/missing attribution_id$/);
-    const waitlisted = attributionEventsV1.PatientWaitlisted.encode(attributionEventsV1.PatientWaitlisted.fromPartial({ patientId: 'pat', waitingSince: '2026-01-05', topPriority: false, enrolledBy: 0, centreFiness: '' })).finish();
-    expect(attributionReader.read(received(ATTRIBUTION_TOPIC, 'PatientWaitlisted', waitlisted))).toMatchObject({ type: 'PatientWaitlisted', event: { patientId: 'pat' } });
+    const waitlisted = attributionEventsV1.PatientWaitlisted.encode(
+      attributionEventsV1.PatientWaitlisted.fromPartial({ patientId: 'pat', waitingSince: '2026-01-05', topPriority: false, enrolledBy: 0, centreFiness: '' }),
+    ).finish();
+    expect(attributionReader.read(received(ATTRIBUTION_TOPIC, 'PatientWaitlisted', waitlisted))).toMatchObject({
+      type: 'PatientWaitlisted',
+      event: { patientId: 'pat' },
+    });
   });
 });
 

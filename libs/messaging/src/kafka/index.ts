@@ -1,3 +1,10 @@
 export { KafkaBus } from './kafka-bus';
-export { InvalidKafkaBusOptionsError, KAFKA_LOG_LEVELS, resolveKafkaBusOptions, type KafkaBusOptions, type KafkaLogLevel, type ResolvedKafkaBusOptions } from './options';
+export {
+  InvalidKafkaBusOptionsError,
+  KAFKA_LOG_LEVELS,
+  resolveKafkaBusOptions,
+  type KafkaBusOptions,
+  type KafkaLogLevel,
+  type ResolvedKafkaBusOptions,
+} from './options';
 export { kafkajsLogCreator } from './kafkajs-logger';

@@ -52,7 +52,11 @@ describe('KafkaBus on a Kafka broker', () => {
     };
     const group = (name: string): string => `${name}-${randomUUID()}`;
     const capturingLogger = (): Logger =>
-      createLogger({ service: 'kafka-bus-spec', level: 'info', destination: { write: (chunk: string) => void lines.push(JSON.parse(chunk) as Record<string, unknown>) } });
+      createLogger({
+        service: 'kafka-bus-spec',
+        level: 'info',
+        destination: { write: (chunk: string) => void lines.push(JSON.parse(chunk) as Record<string, unknown>) },
+      });
     const newBus = (options: Partial<KafkaBusOptions> = {}): KafkaBus => {
       const bus = new KafkaBus({ brokers, clientId: 'kafka-bus-spec', logger: capturingLogger(), registry, ...fastGroups, ...options });
       buses.push(bus);
@@ -120,7 +124,10 @@ describe('KafkaBus on a Kafka broker', () => {
       // Silent: it logs every refused reconnection until it is closed.
       const crashing = newBus({ socketFactory, logger: createLogger({ service: 'crashing', level: 'silent' }) });
       const survivor = newBus();
-      await survivor.publish(topic, ['m1', 'm2', 'm3', 'm4'].map((b) => testMessage('k', b)));
+      await survivor.publish(
+        topic,
+        ['m1', 'm2', 'm3', 'm4'].map((b) => testMessage('k', b)),
+      );
 
       let release!: (e: Error) => void;
       const stuck = new Promise<void>((_, reject) => (release = reject));
@@ -157,7 +164,10 @@ describe('KafkaBus on a Kafka broker', () => {
       // Resolves when the rebalance is complete: the first member holds its new share too.
       await bus.subscribe({ topic, groupId, handler: b.handler });
       const keys = Array.from({ length: 12 }, (_, i) => `centre-${i}`);
-      await bus.publish(topic, keys.flatMap((key) => [0, 1, 2].map((i) => testMessage(key, `${key}:${i}`))));
+      await bus.publish(
+        topic,
+        keys.flatMap((key) => [0, 1, 2].map((i) => testMessage(key, `${key}:${i}`))),
+      );
       await eventually(() => expect(a.got.length + b.got.length).toBe(36), 10_000);
       await sleep(500);
       const all = [...a.got, ...b.got];
@@ -245,7 +255,11 @@ describe('KafkaBus on a Kafka broker', () => {
       await Promise.all(
         [0, 1, 2].map(async (p) => {
           const mine = keys.filter((_, i) => i % 3 === p);
-          for (let i = 0; i < perKey; i++) await bus.publish(topic, mine.map((key) => testMessage(key, `${key}:${i}`)));
+          for (let i = 0; i < perKey; i++)
+            await bus.publish(
+              topic,
+              mine.map((key) => testMessage(key, `${key}:${i}`)),
+            );
         }),
       );
       await eventually(() => expect(consumer.got).toHaveLength(keys.length * perKey), 15_000);
@@ -280,7 +294,10 @@ describe('KafkaBus on a Kafka broker', () => {
       const topic = topicName('lag');
       const groupId = group('lag');
       const bus = newBus();
-      await bus.publish(topic, ['m1', 'm2', 'm3', 'm4', 'm5'].map((b) => testMessage('k', b)));
+      await bus.publish(
+        topic,
+        ['m1', 'm2', 'm3', 'm4', 'm5'].map((b) => testMessage('k', b)),
+      );
       let open!: () => void;
       const gate = new Promise<void>((resolve) => (open = resolve));
       const consumer = recorder(async (m) => {
@@ -355,7 +372,9 @@ describe('KafkaBus on a Kafka broker', () => {
       });
       const [key, headers] = stdout.trim().split(' ');
       expect(key).toBe('centre-750000001');
-      expect(headers!.split(',')).toEqual(expect.arrayContaining(['ce_specversion=1.0', 'ce_type=pcn.test.v1.Tested', 'ce_source=/pcn/test', 'content-type=application/protobuf']));
+      expect(headers!.split(',')).toEqual(
+        expect.arrayContaining(['ce_specversion=1.0', 'ce_type=pcn.test.v1.Tested', 'ce_source=/pcn/test', 'content-type=application/protobuf']),
+      );
     });
   });
 });

@@ -79,7 +79,11 @@ export class KafkaBus implements MessageBus {
     assertTopicName(topic);
     for (const message of messages) assertValidMessage(message);
     if (messages.length === 0) return;
-    await this.send('publish', topic, messages.map((m) => toKafkaMessage(withActiveTraceContext(m))));
+    await this.send(
+      'publish',
+      topic,
+      messages.map((m) => toKafkaMessage(withActiveTraceContext(m))),
+    );
   }
 
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
@@ -132,7 +136,9 @@ export class KafkaBus implements MessageBus {
     collect(await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]));
     if (failures.length > 0) {
       for (const failure of failures) this.config.logger.error({ err: failure }, 'closing the Kafka bus failed');
-      throw new BusStorageError('close', '(all topics)', { cause: failures.length === 1 ? failures[0] : new AggregateError(failures, 'several disconnections failed') });
+      throw new BusStorageError('close', '(all topics)', {
+        cause: failures.length === 1 ? failures[0] : new AggregateError(failures, 'several disconnections failed'),
+      });
     }
   }
 

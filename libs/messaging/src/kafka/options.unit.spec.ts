@@ -32,7 +32,11 @@ describe('KafkaBus options', () => {
   });
 
   it('keeps what is given; partitions handled concurrently follow topicPartitions unless set', () => {
-    expect(resolveKafkaBusOptions({ ...base, topicPartitions: 12, replicationFactor: 3 })).toMatchObject({ topicPartitions: 12, replicationFactor: 3, partitionsConsumedConcurrently: 12 });
+    expect(resolveKafkaBusOptions({ ...base, topicPartitions: 12, replicationFactor: 3 })).toMatchObject({
+      topicPartitions: 12,
+      replicationFactor: 3,
+      partitionsConsumedConcurrently: 12,
+    });
     expect(resolveKafkaBusOptions({ ...base, topicPartitions: 12, partitionsConsumedConcurrently: 4 }).partitionsConsumedConcurrently).toBe(4);
     expect(resolveKafkaBusOptions({ ...base, brokers: ['kafka-0.kafka:9092', '[::1]:19092'], ssl: true }).ssl).toBe(true);
   });

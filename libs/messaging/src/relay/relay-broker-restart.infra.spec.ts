@@ -16,7 +16,13 @@ const kafka = (command: 'stop' | 'start'): void => {
   execFileSync('bash', [KAFKA_SH, command], { stdio: 'ignore', env: { ...process.env, KAFKA_PORT: KAFKA_BROKERS[0]!.split(':')[1]! }, timeout: 120_000 });
 };
 
-const event = (i: number): NewEvent => ({ id: randomUUID(), type: 'Tested', schemaVersion: 1, data: { i }, metadata: { occurredAt: new Date().toISOString() } });
+const event = (i: number): NewEvent => ({
+  id: randomUUID(),
+  type: 'Tested',
+  schemaVersion: 1,
+  data: { i },
+  metadata: { occurredAt: new Date().toISOString() },
+});
 
 describe('the relay across a broker restart', () => {
   const schema = `relay_restart_${randomBytes(4).toString('hex')}`;
@@ -41,7 +47,16 @@ describe('the relay across a broker restart', () => {
       restartDelayMs: 200,
       map: async (e) => ({
         topic,
-        message: { id: e.id, type: 'test.v1.Tested', source: '/test', time: e.metadata.occurredAt, key: e.streamId, contentType: PROTOBUF_CONTENT_TYPE, data: Buffer.from(String((e.data as { i: number }).i)), headers: {} },
+        message: {
+          id: e.id,
+          type: 'test.v1.Tested',
+          source: '/test',
+          time: e.metadata.occurredAt,
+          key: e.streamId,
+          contentType: PROTOBUF_CONTENT_TYPE,
+          data: Buffer.from(String((e.data as { i: number }).i)),
+          headers: {},
+        },
       }),
     });
     await relay.start();

@@ -1,4 +1,13 @@
-import { CheckpointStore, SupervisedSubscription, assertSqlIdentifier, migrate, type EventStore, type LogFilter, type RecordedEvent, type SqlClient } from '@pcn/eventsourcing';
+import {
+  CheckpointStore,
+  SupervisedSubscription,
+  assertSqlIdentifier,
+  migrate,
+  type EventStore,
+  type LogFilter,
+  type RecordedEvent,
+  type SqlClient,
+} from '@pcn/eventsourcing';
 import type { MessageBus } from '../bus';
 import type { IntegrationMessage } from '../message';
 
@@ -56,7 +65,10 @@ export class Relay {
   }
 
   async start(): Promise<void> {
-    await migrate(this.sql, `pcn-relay-${this.options.schema}-${this.options.name}`, [`CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`, this.checkpoints.ddl()]);
+    await migrate(this.sql, `pcn-relay-${this.options.schema}-${this.options.name}`, [
+      `CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`,
+      this.checkpoints.ddl(),
+    ]);
     this.current = (await this.checkpoints.read(this.sql, this.options.name))?.position ?? 0;
     this.options.onProgress?.(this.current);
     this.follower = new SupervisedSubscription(this.store, {

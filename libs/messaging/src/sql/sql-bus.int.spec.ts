@@ -38,7 +38,10 @@ describe('SqlBus on PGlite', () => {
     const first = new SqlBus(sql, { ...silent(), schema, pollIntervalMs: 20 });
     await first.migrate();
     await first.migrate();
-    await first.publish('pcn.registry.v1', ['m1', 'm2', 'm3'].map((b) => testMessage('centre-1', b)));
+    await first.publish(
+      'pcn.registry.v1',
+      ['m1', 'm2', 'm3'].map((b) => testMessage('centre-1', b)),
+    );
     const got: string[] = [];
     await first.subscribe({ topic: 'pcn.registry.v1', groupId: 'attribution', handler: async (m) => void got.push(new TextDecoder().decode(m.data)) });
     await eventually(() => expect(got).toEqual(['m1', 'm2', 'm3']));
@@ -68,7 +71,10 @@ describe('SqlBus on PGlite', () => {
     await bus.migrate();
     try {
       await bus.publish('a', [testMessage('k', 'a1')]);
-      await bus.publish('b', Array.from({ length: 1234 }, (_, i) => testMessage(`k${i % 7}`, `b${i}`)));
+      await bus.publish(
+        'b',
+        Array.from({ length: 1234 }, (_, i) => testMessage(`k${i % 7}`, `b${i}`)),
+      );
       await bus.publish('a', [testMessage('k', 'a2')]);
       const a: string[] = [];
       const b: string[] = [];
@@ -89,7 +95,10 @@ describe('SqlBus on PGlite', () => {
     const bus = new SqlBus(sql, { ...ctx, schema: schemaName(), pollIntervalMs: 20 });
     await bus.migrate();
     try {
-      await bus.publish('lagging', Array.from({ length: 5 }, (_, i) => testMessage('k', `m${i}`)));
+      await bus.publish(
+        'lagging',
+        Array.from({ length: 5 }, (_, i) => testMessage('k', `m${i}`)),
+      );
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const handled: string[] = [];
@@ -127,18 +136,31 @@ describe('SqlBus on PGlite', () => {
     const bus = new SqlBus(sql, { ...silent(), schema: schemaName() });
     const publishing = bus.publish('t', [testMessage('k', 'm')]);
     await expect(publishing).rejects.toBeInstanceOf(BusStorageError);
-    await expect(publishing).rejects.toMatchObject({ operation: 'publish', topic: 't', cause: expect.objectContaining({ message: expect.stringContaining('does not exist') }) });
+    await expect(publishing).rejects.toMatchObject({
+      operation: 'publish',
+      topic: 't',
+      cause: expect.objectContaining({ message: expect.stringContaining('does not exist') }),
+    });
     await bus.close();
   });
 
   it('keeps a subscription alive through storage failures, logging each, and resumes once storage is back', async () => {
     const lines: Record<string, unknown>[] = [];
-    const logger = createLogger({ service: 'test', level: 'error', destination: { write: (c: string) => void lines.push(JSON.parse(c) as Record<string, unknown>) } });
+    const logger = createLogger({
+      service: 'test',
+      level: 'error',
+      destination: { write: (c: string) => void lines.push(JSON.parse(c) as Record<string, unknown>) },
+    });
     const schema = schemaName();
     const bus = new SqlBus(sql, { logger, registry: new Registry(), schema, pollIntervalMs: 20 });
     const got: string[] = [];
     try {
-      await bus.subscribe({ topic: 't', groupId: 'g', retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 20 }, handler: async (m) => void got.push(m.offset) });
+      await bus.subscribe({
+        topic: 't',
+        groupId: 'g',
+        retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 20 },
+        handler: async (m) => void got.push(m.offset),
+      });
       await eventually(() => expect(lines.filter((l) => l.msg === 'bus storage failed while reading the committed offset').length).toBeGreaterThanOrEqual(2));
       await bus.migrate();
       await bus.publish('t', [testMessage('k', 'm')]);

@@ -126,7 +126,10 @@ export function busContract(factory: BusContractFactory): void {
           for (let i = 0; i < perKey; i++) await bus.publish(topic, [testMessage(key, `${key}:${i}`)]);
         }),
       );
-      await bus.publish(topic, keys.map((key) => testMessage(key, `${key}:${perKey}`)));
+      await bus.publish(
+        topic,
+        keys.map((key) => testMessage(key, `${key}:${perKey}`)),
+      );
       await eventually(() => expect(got).toHaveLength(keys.length * (perKey + 1)), 10_000);
       await quiet();
       expect(got).toHaveLength(keys.length * (perKey + 1));
@@ -148,7 +151,10 @@ export function busContract(factory: BusContractFactory): void {
       await bus.publish(topic, [testMessage('k1', 'm0'), testMessage('k2', 'm1')]);
       const a = await collect({ topic, groupId: group('billing') });
       const b = await collect({ topic, groupId: group('planning') });
-      await bus.publish(topic, Array.from({ length: 8 }, (_, i) => testMessage(i % 2 ? 'k2' : 'k1', `m${i + 2}`)));
+      await bus.publish(
+        topic,
+        Array.from({ length: 8 }, (_, i) => testMessage(i % 2 ? 'k2' : 'k1', `m${i + 2}`)),
+      );
       await eventually(() => {
         expect(a.got).toHaveLength(10);
         expect(b.got).toHaveLength(10);
@@ -166,12 +172,18 @@ export function busContract(factory: BusContractFactory): void {
     'starts a new group at the earliest message, and a known group where it left off',
     async () => {
       const topic = topicName();
-      await bus.publish(topic, ['m1', 'm2', 'm3'].map((b) => testMessage('k', b)));
+      await bus.publish(
+        topic,
+        ['m1', 'm2', 'm3'].map((b) => testMessage('k', b)),
+      );
       const known = group('known');
       const first = await collect({ topic, groupId: known });
       await eventually(() => expect(first.got.map(decode)).toEqual(['m1', 'm2', 'm3']));
       await first.sub.stop();
-      await bus.publish(topic, ['m4', 'm5'].map((b) => testMessage('k', b)));
+      await bus.publish(
+        topic,
+        ['m4', 'm5'].map((b) => testMessage('k', b)),
+      );
       const fresh = await collect({ topic, groupId: group('fresh') });
       const again = await collect({ topic, groupId: known });
       await eventually(() => {
@@ -189,7 +201,10 @@ export function busContract(factory: BusContractFactory): void {
     async () => {
       const topic = topicName();
       const groupId = group('crash');
-      await bus.publish(topic, ['m1', 'm2', 'm3', 'm4'].map((b) => testMessage('k', b)));
+      await bus.publish(
+        topic,
+        ['m1', 'm2', 'm3', 'm4'].map((b) => testMessage('k', b)),
+      );
       const crashing = await collect({ topic, groupId, retry: { maxAttempts: 1000, initialBackoffMs: 20, maxBackoffMs: 20 } }, (m) => {
         if (decode(m) === 'm2') throw new Error('database unavailable');
       });
@@ -210,7 +225,10 @@ export function busContract(factory: BusContractFactory): void {
     async () => {
       const topic = topicName();
       const groupId = group('in-flight');
-      await bus.publish(topic, ['m1', 'm2', 'm3'].map((b) => testMessage('k', b)));
+      await bus.publish(
+        topic,
+        ['m1', 'm2', 'm3'].map((b) => testMessage('k', b)),
+      );
       let fail!: (e: Error) => void;
       const gate = new Promise<void>((_, reject) => (fail = reject));
       const first = await collect({ topic, groupId, retry: { maxAttempts: 5, initialBackoffMs: 5, maxBackoffMs: 5 } }, async (m) => {
@@ -232,7 +250,10 @@ export function busContract(factory: BusContractFactory): void {
     async () => {
       const topic = topicName();
       const groupId = group('in-flight-ok');
-      await bus.publish(topic, ['m1', 'm2', 'm3'].map((b) => testMessage('k', b)));
+      await bus.publish(
+        topic,
+        ['m1', 'm2', 'm3'].map((b) => testMessage('k', b)),
+      );
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const first = await collect({ topic, groupId }, async (m) => {
@@ -323,9 +344,12 @@ export function busContract(factory: BusContractFactory): void {
     async () => {
       const topic = topicName();
       const deadLetterTopic = `${topic}.poison`;
-      const consumer = await collect({ topic, groupId: group('strict'), deadLetterTopic, retry: { maxAttempts: 5, initialBackoffMs: 5, maxBackoffMs: 5 } }, (m) => {
-        if (decode(m) === 'v0') throw new UnprocessableMessageError('schema version 0 is not supported');
-      });
+      const consumer = await collect(
+        { topic, groupId: group('strict'), deadLetterTopic, retry: { maxAttempts: 5, initialBackoffMs: 5, maxBackoffMs: 5 } },
+        (m) => {
+          if (decode(m) === 'v0') throw new UnprocessableMessageError('schema version 0 is not supported');
+        },
+      );
       const dlq = await collect({ topic: deadLetterTopic, groupId: group('dlq-reader') });
       await bus.publish(topic, [testMessage('k', 'v0'), testMessage('k', 'v1')]);
       await eventually(() => {

@@ -230,7 +230,14 @@ function c2sPeriod(birth: Date, asOf: number, rng: RandomGenerator): string {
  * A NIR agreeing with sex and birth date, born in the commune of residence (or, once its 999
  * order numbers for that month are taken, in another commune drawn from the population).
  */
-function drawNir(orders: Map<string, number>, sex: 'female' | 'male', birthDate: string, place: Commune, places: readonly Commune[], rng: RandomGenerator): string {
+function drawNir(
+  orders: Map<string, number>,
+  sex: 'female' | 'male',
+  birthDate: string,
+  place: Commune,
+  places: readonly Commune[],
+  rng: RandomGenerator,
+): string {
   for (let at = place; ; at = places[int(rng, 0, places.length - 1)]!) {
     const prefix = `${sex === 'female' ? '2' : '1'}${birthDate.slice(2, 4)}${birthDate.slice(5, 7)}${at.insee}`;
     const order = (orders.get(prefix) ?? 0) + 1;
@@ -247,7 +254,9 @@ const OVERSEAS_FINESS: Readonly<Record<string, string>> = { '971': '9701', '972'
 /** FINESS of the n-th generated centre: its département's prefix, then the number. */
 function finessOf(departement: string, n: number): string {
   const prefix = OVERSEAS_FINESS[departement] ?? departement;
-  const first8 = `${prefix}${String(n).padStart(8 - prefix.length, '0').slice(-(8 - prefix.length))}`;
+  const first8 = `${prefix}${String(n)
+    .padStart(8 - prefix.length, '0')
+    .slice(-(8 - prefix.length))}`;
   return `${first8}${finessCheckDigit(first8)}`;
 }
 

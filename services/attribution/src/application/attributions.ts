@@ -44,7 +44,20 @@ export class Attributions {
       const normCapacity = await capacityOf(directory, this.deps.norms, command.rpps, day);
       const outcome = await this.deps.writer.write(
         patientId,
-        (scope) => this.declaration(scope, patientId, { rpps: command.rpps, professionalId: assignment.professionalId, centreFiness: centre.finess, attributionId: randomUUID(), effectiveDate: command.effectiveDate, channel: command.channel }, normCapacity),
+        (scope) =>
+          this.declaration(
+            scope,
+            patientId,
+            {
+              rpps: command.rpps,
+              professionalId: assignment.professionalId,
+              centreFiness: centre.finess,
+              attributionId: randomUUID(),
+              effectiveDate: command.effectiveDate,
+              channel: command.channel,
+            },
+            normCapacity,
+          ),
         { ...(context && { context }), command: { patientId, ...command }, panels: [command.rpps] },
       );
       return patientView(outcome.patient, patientId);
@@ -57,7 +70,10 @@ export class Attributions {
       const command = parseInput(endAttributionInput, input);
       const day = today(this.deps.clock);
       if (command.endDate > day) throw ValidationError.field('endDate', `must not be after today (${day})`);
-      const outcome = await this.deps.writer.write(patientId, (scope) => this.ending(scope, patientId, command), { ...(context && { context }), command: { patientId, ...command } });
+      const outcome = await this.deps.writer.write(patientId, (scope) => this.ending(scope, patientId, command), {
+        ...(context && { context }),
+        command: { patientId, ...command },
+      });
       return patientView(outcome.patient, patientId);
     });
   }
@@ -83,16 +99,33 @@ export class Attributions {
     let panel = await scope.panel(d.rpps);
     const panelEvents: PanelEvent[] = [];
     if (replaced && replaced.rpps === d.rpps) {
-      const left = leavePanel(panel, d.rpps, { patientId, attributionId: replaced.attributionId, centreFiness: replaced.centreFiness, endDate: d.effectiveDate, reason: 'replaced' });
+      const left = leavePanel(panel, d.rpps, {
+        patientId,
+        attributionId: replaced.attributionId,
+        centreFiness: replaced.centreFiness,
+        endDate: d.effectiveDate,
+        reason: 'replaced',
+      });
       panelEvents.push(...left);
       panel = left.reduce(evolvePanel, panel);
     }
     const capacity = panel.capacityOverride ?? normCapacity ?? (await capacityOf(this.deps.directory, this.deps.norms, d.rpps, today(this.deps.clock)));
-    panelEvents.push(...joinPanel(panel, d.rpps, capacity, { patientId, attributionId: d.attributionId, centreFiness: d.centreFiness, effectiveDate: d.effectiveDate }));
+    panelEvents.push(
+      ...joinPanel(panel, d.rpps, capacity, { patientId, attributionId: d.attributionId, centreFiness: d.centreFiness, effectiveDate: d.effectiveDate }),
+    );
     const panels = new Map<string, readonly PanelEvent[]>([[d.rpps, panelEvents]]);
     if (replaced && replaced.rpps !== d.rpps) {
       const previous = await scope.panel(replaced.rpps);
-      panels.set(replaced.rpps, leavePanel(previous, replaced.rpps, { patientId, attributionId: replaced.attributionId, centreFiness: replaced.centreFiness, endDate: d.effectiveDate, reason: 'replaced' }));
+      panels.set(
+        replaced.rpps,
+        leavePanel(previous, replaced.rpps, {
+          patientId,
+          attributionId: replaced.attributionId,
+          centreFiness: replaced.centreFiness,
+          endDate: d.effectiveDate,
+          reason: 'replaced',
+        }),
+      );
     }
     return { patient: patientEvents, panels, note: d.rpps };
   }
@@ -104,7 +137,18 @@ export class Attributions {
     const panel = await scope.panel(ended.rpps);
     return {
       patient: events,
-      panels: new Map([[ended.rpps, leavePanel(panel, ended.rpps, { patientId, attributionId: ended.attributionId, centreFiness: ended.centreFiness, endDate: end.endDate, reason: end.reason })]]),
+      panels: new Map([
+        [
+          ended.rpps,
+          leavePanel(panel, ended.rpps, {
+            patientId,
+            attributionId: ended.attributionId,
+            centreFiness: ended.centreFiness,
+            endDate: end.endDate,
+            reason: end.reason,
+          }),
+        ],
+      ]),
     };
   }
 }

@@ -41,7 +41,10 @@ describe('a declaration of médecin traitant', () => {
     const declare = async (order: number): Promise<string[]> => {
       const { patientId } = await fx.module.patients.register(patientInput(order));
       counted.statements.length = 0;
-      const view = await fx.module.attributions.declare({ patientId }, { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-02', channel: 'paper_form' });
+      const view = await fx.module.attributions.declare(
+        { patientId },
+        { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-02', channel: 'paper_form' },
+      );
       expect(view.current?.rpps).toBe(fx.gp1.rpps);
       return [...counted.statements];
     };
@@ -57,10 +60,25 @@ describe('a declaration of médecin traitant', () => {
   it('reads the panel again only when its append is refused because the panel moved meanwhile', async () => {
     // The panel moves behind this instance's back: another instance records a capacity change.
     const rpps = fx.gp1.rpps;
-    await fx.module.store.append(panelStream(rpps), [{ id: randomUUID(), type: 'PanelCapacitySet', schemaVersion: 1, data: { rpps, capacity: 50, reason: 'temporary' }, metadata: { occurredAt: new Date().toISOString() } }], 'any');
+    await fx.module.store.append(
+      panelStream(rpps),
+      [
+        {
+          id: randomUUID(),
+          type: 'PanelCapacitySet',
+          schemaVersion: 1,
+          data: { rpps, capacity: 50, reason: 'temporary' },
+          metadata: { occurredAt: new Date().toISOString() },
+        },
+      ],
+      'any',
+    );
     const { patientId } = await fx.module.patients.register(patientInput(703));
     counted.statements.length = 0;
-    const view = await fx.module.attributions.declare({ patientId }, { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-02', channel: 'paper_form' });
+    const view = await fx.module.attributions.declare(
+      { patientId },
+      { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-02', channel: 'paper_form' },
+    );
     expect(view.current?.rpps).toBe(fx.gp1.rpps);
     expect(counted.statements.filter((s) => s.includes('append_streams'))).toHaveLength(2);
     const panel = await fx.module.store.readStream(panelStream(fx.gp1.rpps));

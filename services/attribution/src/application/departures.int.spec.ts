@@ -10,7 +10,8 @@ function crashingOnce(store: EventStore, crashAt: number): EventStore {
     get(target, property, receiver) {
       if (property === 'appendMany') {
         return async (appends: readonly StreamAppend[]) => {
-          if (appends.some((a) => a.events.some((e) => (e.data as { departureId?: string }).departureId)) && ++calls === crashAt) throw new Error('simulated crash in the middle of a departure');
+          if (appends.some((a) => a.events.some((e) => (e.data as { departureId?: string }).departureId)) && ++calls === crashAt)
+            throw new Error('simulated crash in the middle of a departure');
           return target.appendMany(appends);
         };
       }
@@ -44,15 +45,29 @@ describe('when a GP leaves a centre', () => {
 
   it('re-attributes chronic patients first to a colleague with room, waitlists the rest at top priority, and survives a crash midway handling each patient once', async () => {
     await fx.module.directory.recordAssignmentEnded(sql, fx.gp1.assignmentId, '2026-03-01', 'request');
-    await fx.module.departureBook.assignmentEnded({ assignmentId: fx.gp1.assignmentId, professionalId: fx.gp1.professionalId, rpps: fx.gp1.rpps, centreFiness: fx.centre, endOn: '2026-03-01', reason: 'request' }, { causationId: 'msg-1' });
+    await fx.module.departureBook.assignmentEnded(
+      {
+        assignmentId: fx.gp1.assignmentId,
+        professionalId: fx.gp1.professionalId,
+        rpps: fx.gp1.rpps,
+        centreFiness: fx.centre,
+        endOn: '2026-03-01',
+        reason: 'request',
+      },
+      { causationId: 'msg-1' },
+    );
 
     const stream = departureStream(`assignment-${fx.gp1.assignmentId}`);
-    await eventually(async () => expect((await fx.module.store.readStream(stream)).map((e) => e.type)).toEqual(['DepartureRecorded', 'DepartureHandled']), 20_000);
+    await eventually(
+      async () => expect((await fx.module.store.readStream(stream)).map((e) => e.type)).toEqual(['DepartureRecorded', 'DepartureHandled']),
+      20_000,
+    );
 
     const outcomes = await Promise.all(
       ids.map(async (id) => {
         const events = await fx.module.store.readStream(patientStream(id));
-        const departureOf = (data: unknown): string | undefined => (data as { departureId?: string }).departureId ?? (data as { enrolledBy?: { departureId?: string } }).enrolledBy?.departureId;
+        const departureOf = (data: unknown): string | undefined =>
+          (data as { departureId?: string }).departureId ?? (data as { enrolledBy?: { departureId?: string } }).enrolledBy?.departureId;
         return events.filter((e) => departureOf(e.data) !== undefined).map((e) => e.type);
       }),
     );
@@ -68,7 +83,11 @@ describe('when a GP leaves a centre', () => {
     expect(waiting.waitlist).toMatchObject({ topPriority: true, waitingSince: '2026-03-01', enrolledBy: { kind: 'departure' } });
     expect((await fx.module.patients.get({ patientId: ids[3]! })).current).toMatchObject({ rpps: fx.gp2.rpps, channel: 'reattribution', start: '2026-03-01' });
     // The attribution the colleague took over ended because the GP left, not as a plain replacement.
-    expect((await fx.module.attributions.history({ patientId: ids[3]! })).history[0]).toMatchObject({ rpps: fx.gp1.rpps, end: '2026-03-01', endReason: 'practitioner_departed' });
+    expect((await fx.module.attributions.history({ patientId: ids[3]! })).history[0]).toMatchObject({
+      rpps: fx.gp1.rpps,
+      end: '2026-03-01',
+      endReason: 'practitioner_departed',
+    });
 
     const handled = (await fx.module.store.readStream(stream))[1]!.data as { reattributed: number; waitlisted: number; alreadyHandled: number };
     // The crash struck after two patients were handled (the two ALD patients, re-attributed): the
@@ -82,7 +101,17 @@ describe('when a GP leaves a centre', () => {
 
   it('does nothing more when the same departure is told again', async () => {
     const before = await fx.module.store.headPosition();
-    await fx.module.departureBook.assignmentEnded({ assignmentId: fx.gp1.assignmentId, professionalId: fx.gp1.professionalId, rpps: fx.gp1.rpps, centreFiness: fx.centre, endOn: '2026-03-01', reason: 'request' }, { causationId: 'msg-1-again' });
+    await fx.module.departureBook.assignmentEnded(
+      {
+        assignmentId: fx.gp1.assignmentId,
+        professionalId: fx.gp1.professionalId,
+        rpps: fx.gp1.rpps,
+        centreFiness: fx.centre,
+        endOn: '2026-03-01',
+        reason: 'request',
+      },
+      { causationId: 'msg-1-again' },
+    );
     await fx.module.departures.waitForPosition(before, 5_000);
     expect(await fx.module.store.headPosition()).toBe(before);
   });
@@ -128,7 +157,11 @@ describe('when a fixed term lapses without a message', () => {
     fx.clock.set('2026-04-01T06:00:00Z');
     expect(await fx.module.dueDepartures.sweep()).toBe(1);
     expect(await fx.module.dueDepartures.sweep()).toBe(1);
-    await eventually(async () => expect((await fx.module.patients.get({ patientId })).current).toMatchObject({ channel: 'reattribution', start: '2026-04-01', centreFiness: fx.centre }), 20_000);
+    await eventually(
+      async () =>
+        expect((await fx.module.patients.get({ patientId })).current).toMatchObject({ channel: 'reattribution', start: '2026-04-01', centreFiness: fx.centre }),
+      20_000,
+    );
     expect(await fx.module.store.readStream(departureStream(`assignment-${seconded.assignmentId}`))).toHaveLength(2);
   }, 30_000);
 });
@@ -144,17 +177,31 @@ describe('when an end is announced ahead of time', () => {
     const { patientId } = await fx.module.patients.register(patientInput(600));
     await fx.module.attributions.declare({ patientId }, { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02', channel: 'paper_form' });
     await fx.module.directory.recordAssignmentEnded(fx.sql, fx.gp1.assignmentId, '2026-06-01', 'request');
-    const ended = { assignmentId: fx.gp1.assignmentId, professionalId: fx.gp1.professionalId, rpps: fx.gp1.rpps, centreFiness: fx.centre, endOn: '2026-06-01', reason: 'request' };
+    const ended = {
+      assignmentId: fx.gp1.assignmentId,
+      professionalId: fx.gp1.professionalId,
+      rpps: fx.gp1.rpps,
+      centreFiness: fx.centre,
+      endOn: '2026-06-01',
+      reason: 'request',
+    };
     await fx.module.departureBook.assignmentEnded(ended, { causationId: 'msg-early' });
     const stream = departureStream(`assignment-${fx.gp1.assignmentId}`);
     expect(await fx.module.store.readStream(stream)).toEqual([]);
     const late = await fx.module.patients.register(patientInput(601));
-    await fx.module.attributions.declare({ patientId: late.patientId }, { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02', channel: 'paper_form' });
+    await fx.module.attributions.declare(
+      { patientId: late.patientId },
+      { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02', channel: 'paper_form' },
+    );
 
     fx.clock.set('2026-06-01T05:00:00Z');
     await fx.module.dueDepartures.sweep();
     for (const id of [patientId, late.patientId]) {
-      await eventually(async () => expect((await fx.module.patients.get({ patientId: id })).current).toMatchObject({ rpps: fx.gp2.rpps, channel: 'reattribution', start: '2026-06-01' }), 20_000);
+      await eventually(
+        async () =>
+          expect((await fx.module.patients.get({ patientId: id })).current).toMatchObject({ rpps: fx.gp2.rpps, channel: 'reattribution', start: '2026-06-01' }),
+        20_000,
+      );
     }
   }, 30_000);
 });

@@ -22,13 +22,19 @@ export class DepartureBook implements DepartureRecorder {
     private readonly clock: Clock,
   ) {}
 
-  async assignmentEnded(ended: { assignmentId: string; professionalId: string; rpps: string; centreFiness: string; endOn: IsoDate; reason: string }, causation: Causation): Promise<void> {
+  async assignmentEnded(
+    ended: { assignmentId: string; professionalId: string; rpps: string; centreFiness: string; endOn: IsoDate; reason: string },
+    causation: Causation,
+  ): Promise<void> {
     const { endOn, ...rest } = ended;
     await this.record({ kind: 'assignment_ended', departureId: `assignment-${ended.assignmentId}`, ...rest, endDate: endOn }, causation);
   }
 
   async centreClosed(closed: { centreFiness: string; closedOn: IsoDate }, causation: Causation): Promise<void> {
-    await this.record({ kind: 'centre_closed', departureId: `centre-${closed.centreFiness}`, centreFiness: closed.centreFiness, endDate: closed.closedOn }, causation);
+    await this.record(
+      { kind: 'centre_closed', departureId: `centre-${closed.centreFiness}`, centreFiness: closed.centreFiness, endDate: closed.closedOn },
+      causation,
+    );
   }
 
   private async record(departure: Departure, causation: Causation): Promise<void> {
@@ -40,7 +46,20 @@ export class DepartureBook implements DepartureRecorder {
     // the id is the departure's, and a repeat finds it already there.
     await this.store.append(
       departureStream(departure.departureId),
-      [{ id: nameBasedUuid(`${departure.departureId}:recorded`), type: event.type, schemaVersion: 1, data: event.data, metadata: { occurredAt: this.clock.now().toISOString(), causationId: causation.causationId, actor: 'attribution-departures', ...(causation.traceparent && { traceparent: causation.traceparent }) } }],
+      [
+        {
+          id: nameBasedUuid(`${departure.departureId}:recorded`),
+          type: event.type,
+          schemaVersion: 1,
+          data: event.data,
+          metadata: {
+            occurredAt: this.clock.now().toISOString(),
+            causationId: causation.causationId,
+            actor: 'attribution-departures',
+            ...(causation.traceparent && { traceparent: causation.traceparent }),
+          },
+        },
+      ],
       'any',
     );
   }
@@ -82,14 +101,29 @@ export class DepartureProcess {
     // Capacities (FTE × norm, or a coordinator's figure) do not move during a departure; panel sizes do.
     const capacities = new Map<string, number>();
     for (const c of colleagues) {
-      if (!capacities.has(c.rpps)) capacities.set(c.rpps, await capacityOf(this.deps.directory, this.deps.norms, c.rpps, today(this.deps.clock), (await this.deps.panels.load(c.rpps)).state.capacityOverride));
+      if (!capacities.has(c.rpps))
+        capacities.set(
+          c.rpps,
+          await capacityOf(this.deps.directory, this.deps.norms, c.rpps, today(this.deps.clock), (await this.deps.panels.load(c.rpps)).state.capacityOverride),
+        );
     }
     for (const patient of affected) counts[await this.handle(departure, patient, colleagues, capacities)]++;
 
-    const handled: DepartureHandled = { type: 'DepartureHandled', data: { departureId: departure.departureId, reattributed: counts.reattributed, waitlisted: counts.waitlisted, alreadyHandled: counts.already_handled } };
+    const handled: DepartureHandled = {
+      type: 'DepartureHandled',
+      data: { departureId: departure.departureId, reattributed: counts.reattributed, waitlisted: counts.waitlisted, alreadyHandled: counts.already_handled },
+    };
     await this.deps.store.append(
       departureStream(departure.departureId),
-      [{ id: nameBasedUuid(`${departure.departureId}:handled`), type: handled.type, schemaVersion: attributionEventSchemas.versionOf(handled.type), data: handled.data, metadata: { occurredAt: this.deps.clock.now().toISOString(), causationId: event.id, actor: 'attribution-departures' } }],
+      [
+        {
+          id: nameBasedUuid(`${departure.departureId}:handled`),
+          type: handled.type,
+          schemaVersion: attributionEventSchemas.versionOf(handled.type),
+          data: handled.data,
+          metadata: { occurredAt: this.deps.clock.now().toISOString(), causationId: event.id, actor: 'attribution-departures' },
+        },
+      ],
       'any',
     );
   }
@@ -101,7 +135,10 @@ export class DepartureProcess {
       const stillThere = (await this.deps.directory.assignmentsAt(departure.centreFiness, departure.endDate)).some((a) => a.rpps === departure.rpps);
       if (stillThere) return [];
     }
-    const patients = await this.deps.readModel.activeAttributions({ centreFiness: departure.centreFiness, ...(departure.kind === 'assignment_ended' && { rpps: departure.rpps }) });
+    const patients = await this.deps.readModel.activeAttributions({
+      centreFiness: departure.centreFiness,
+      ...(departure.kind === 'assignment_ended' && { rpps: departure.rpps }),
+    });
     const chronic = (p: AffectedPatient): number => (anyCovers(p.ald, departure.endDate) ? 0 : 1);
     return [...patients].sort((a, b) => chronic(a) - chronic(b) || (a.patientId < b.patientId ? -1 : 1));
   }
@@ -116,7 +153,12 @@ export class DepartureProcess {
     return there.filter((a) => a.rpps !== departure.rpps && (a.endOn === undefined || day < a.endOn));
   }
 
-  private async handle(departure: Departure, affected: AffectedPatient, colleagues: readonly GpAssignment[], capacities: ReadonlyMap<string, number>): Promise<Outcome> {
+  private async handle(
+    departure: Departure,
+    affected: AffectedPatient,
+    colleagues: readonly GpAssignment[],
+    capacities: ReadonlyMap<string, number>,
+  ): Promise<Outcome> {
     const name = `${departure.departureId}:${affected.patientId}`;
     const context = { actor: 'attribution-departures', causationId: departure.departureId };
     // Most room first, so the load spreads over the team.
@@ -127,15 +169,20 @@ export class DepartureProcess {
           async (scope) => {
             const current = scope.patient.state.current;
             if (!current || current.attributionId !== affected.attributionId) return { patient: [], note: 'already_handled' };
-            return this.deps.attributions.declaration(scope, affected.patientId, {
-              rpps: colleague.rpps,
-              professionalId: colleague.professionalId,
-              centreFiness: colleague.centreFiness,
-              attributionId: nameBasedUuid(`${name}:attribution`),
-              effectiveDate: current.start > departure.endDate ? current.start : departure.endDate,
-              channel: 'reattribution',
-              departureId: departure.departureId,
-            }, capacities.get(colleague.rpps));
+            return this.deps.attributions.declaration(
+              scope,
+              affected.patientId,
+              {
+                rpps: colleague.rpps,
+                professionalId: colleague.professionalId,
+                centreFiness: colleague.centreFiness,
+                attributionId: nameBasedUuid(`${name}:attribution`),
+                effectiveDate: current.start > departure.endDate ? current.start : departure.endDate,
+                channel: 'reattribution',
+                departureId: departure.departureId,
+              },
+              capacities.get(colleague.rpps),
+            );
           },
           { idempotencyName: name, context },
         );
@@ -153,7 +200,13 @@ export class DepartureProcess {
         const endDate = current.start > departure.endDate ? current.start : departure.endDate;
         const ending = await this.deps.attributions.ending(scope, affected.patientId, { endDate, reason, departureId: departure.departureId });
         const after = ending.patient.reduce(evolvePatient, scope.patient.state);
-        const enrolled = scope.patient.state.waitlist ? [] : enrolOnWaitlist(after, affected.patientId, { since: endDate, enrolledBy: { kind: 'departure', departureId: departure.departureId }, topPriority: true });
+        const enrolled = scope.patient.state.waitlist
+          ? []
+          : enrolOnWaitlist(after, affected.patientId, {
+              since: endDate,
+              enrolledBy: { kind: 'departure', departureId: departure.departureId },
+              topPriority: true,
+            });
         return { ...ending, patient: [...ending.patient, ...enrolled] };
       },
       { idempotencyName: `${name}:waitlist`, context },
@@ -166,6 +219,8 @@ export class DepartureProcess {
     for (const c of colleagues) {
       if (!room.has(c.rpps)) room.set(c.rpps, (capacities.get(c.rpps) ?? 0) - (await this.deps.panels.load(c.rpps)).state.size);
     }
-    return colleagues.filter((c) => (room.get(c.rpps) ?? 0) > 0).sort((a, b) => (room.get(b.rpps) ?? 0) - (room.get(a.rpps) ?? 0) || (a.rpps < b.rpps ? -1 : 1));
+    return colleagues
+      .filter((c) => (room.get(c.rpps) ?? 0) > 0)
+      .sort((a, b) => (room.get(b.rpps) ?? 0) - (room.get(a.rpps) ?? 0) || (a.rpps < b.rpps ? -1 : 1));
   }
 }

@@ -38,7 +38,17 @@ export class DueDepartures {
       await this.book.centreClosed({ centreFiness: c.finess, closedOn: c.closedOn }, { causationId: `due-departures:${until}` });
     }
     for (const a of lapsed) {
-      await this.book.assignmentEnded({ assignmentId: a.assignmentId, professionalId: a.professionalId, rpps: a.rpps, centreFiness: a.centreFiness, endOn: a.endOn!, reason: a.endReason ?? 'end_of_term' }, { causationId: `due-departures:${until}` });
+      await this.book.assignmentEnded(
+        {
+          assignmentId: a.assignmentId,
+          professionalId: a.professionalId,
+          rpps: a.rpps,
+          centreFiness: a.centreFiness,
+          endOn: a.endOn!,
+          reason: a.endReason ?? 'end_of_term',
+        },
+        { causationId: `due-departures:${until}` },
+      );
     }
     return lapsed.length;
   }

@@ -13,19 +13,26 @@ import { centreStatusOn } from '../domain/centre/centre-membership';
 export async function requireMemberCentre(directory: PractitionerDirectory, finess: string, on: IsoDate): Promise<CentreInfo> {
   const centre = await directory.centre(finess);
   if (!centre) {
-    throw new PreconditionFailedError(`centre ${finess} is not known to the attribution service: it learns centres from the registry's events (pcn.registry.v1)`, [
-      { type: 'CENTRE', subject: 'centreFiness', description: `no registry event about centre ${finess} has been received` },
-    ]);
+    throw new PreconditionFailedError(
+      `centre ${finess} is not known to the attribution service: it learns centres from the registry's events (pcn.registry.v1)`,
+      [{ type: 'CENTRE', subject: 'centreFiness', description: `no registry event about centre ${finess} has been received` }],
+    );
   }
   const status = centreStatusOn(centre, on);
   if (status === 'closed') {
-    throw new PreconditionFailedError(`centre ${finess} is closed from ${centre.closedOn}`, [{ type: 'CENTRE', subject: 'centreFiness', description: `the centre closed on ${centre.closedOn}` }]);
+    throw new PreconditionFailedError(`centre ${finess} is closed from ${centre.closedOn}`, [
+      { type: 'CENTRE', subject: 'centreFiness', description: `the centre closed on ${centre.closedOn}` },
+    ]);
   }
   if (status === 'member') return centre;
   // Billing pays on rosters: a declaration dated before membership, even one recorded in advance, is refused.
   if (centre.memberSince !== undefined && on < centre.memberSince) {
     throw new PreconditionFailedError(`centre ${finess} is a member of the network only from ${centre.memberSince}, after the declaration's date ${on}`, [
-      { type: 'CENTRE', subject: 'effectiveDate', description: `the centre's membership starts on ${centre.memberSince}: a declaration must be dated on or after it` },
+      {
+        type: 'CENTRE',
+        subject: 'effectiveDate',
+        description: `the centre's membership starts on ${centre.memberSince}: a declaration must be dated on or after it`,
+      },
     ]);
   }
   throw new PreconditionFailedError(`centre ${finess} is not a member of the network (${status})`, [
@@ -37,18 +44,30 @@ export async function requireAssignedGp(directory: PractitionerDirectory, rpps: 
   const assignments = (await directory.assignmentsOf(rpps)).filter((a) => a.centreFiness === finess);
   if (assignments.length === 0) {
     throw new PreconditionFailedError(`practitioner ${rpps} is not a GP assigned to centre ${finess}`, [
-      { type: 'PRACTITIONER', subject: 'rpps', description: `no assignment of a general practitioner with RPPS ${rpps} at centre ${finess} is known (staff events, pcn.staff.v1)` },
+      {
+        type: 'PRACTITIONER',
+        subject: 'rpps',
+        description: `no assignment of a general practitioner with RPPS ${rpps} at centre ${finess} is known (staff events, pcn.staff.v1)`,
+      },
     ]);
   }
   const running = assignments.find((a) => a.startOn <= on && (a.endOn === undefined || on < a.endOn));
   if (!running) {
     throw new PreconditionFailedError(`practitioner ${rpps} is not assigned to centre ${finess} on ${on}`, [
-      { type: 'PRACTITIONER', subject: 'effectiveDate', description: `the GP's assignments at this centre: ${assignments.map((a) => `${a.startOn}–${a.endOn ?? 'open'}`).join(', ')}` },
+      {
+        type: 'PRACTITIONER',
+        subject: 'effectiveDate',
+        description: `the GP's assignments at this centre: ${assignments.map((a) => `${a.startOn}–${a.endOn ?? 'open'}`).join(', ')}`,
+      },
     ]);
   }
   if (running.endOn !== undefined && running.endOn <= today) {
     throw new PreconditionFailedError(`practitioner ${rpps} left centre ${finess} on ${running.endOn}`, [
-      { type: 'PRACTITIONER', subject: 'rpps', description: `the assignment ended on ${running.endOn}: the patient would be left without a médecin traitant at once` },
+      {
+        type: 'PRACTITIONER',
+        subject: 'rpps',
+        description: `the assignment ended on ${running.endOn}: the patient would be left without a médecin traitant at once`,
+      },
     ]);
   }
   return running;

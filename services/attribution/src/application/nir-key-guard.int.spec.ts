@@ -12,8 +12,12 @@ describe('the attribution module and its NIR key (configured, as with PCN_ATTRIB
       const again = await createAttributionModule({ sql, schema: 'attribution', nirKey: TEST_NIR_KEY });
       expect(await again.patients.get({ nir: patientInput(123).nir })).toMatchObject({ patientId });
 
-      await expect(createAttributionModule({ sql, schema: 'attribution', nirKey: 'another-key-of-at-least-32-characters' })).rejects.toThrow(NirKeyMismatchError);
-      await expect(createAttributionModule({ sql, schema: 'attribution', nirKey: { description: 'PCN_ATTRIBUTION_NIR_KEY', load: async () => undefined } })).rejects.toThrow(NirKeyMissingError);
+      await expect(createAttributionModule({ sql, schema: 'attribution', nirKey: 'another-key-of-at-least-32-characters' })).rejects.toThrow(
+        NirKeyMismatchError,
+      );
+      await expect(
+        createAttributionModule({ sql, schema: 'attribution', nirKey: { description: 'PCN_ATTRIBUTION_NIR_KEY', load: async () => undefined } }),
+      ).rejects.toThrow(NirKeyMissingError);
     } finally {
       await sql.close();
     }

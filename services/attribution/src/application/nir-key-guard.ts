@@ -77,7 +77,11 @@ export async function resolveNirKey(options: {
     const kept = await fingerprints.record(fingerprint);
     if (kept !== fingerprint) throw new NirKeyMismatchError(source.description);
     // Data written before fingerprints existed: nothing to check the key against, so it is trusted from now on.
-    if (holds) options.logger?.warn({ source: source.description }, 'recorded the fingerprint of the NIR key for patients registered before fingerprints were kept: from now on another key is refused');
+    if (holds)
+      options.logger?.warn(
+        { source: source.description },
+        'recorded the fingerprint of the NIR key for patients registered before fingerprints were kept: from now on another key is refused',
+      );
   } else if (stored !== fingerprint) {
     throw new NirKeyMismatchError(source.description);
   }

@@ -22,7 +22,8 @@ function given(state: { key?: string; stored?: string; patients?: boolean; canCr
     read: async () => fingerprints.stored,
     record: async (fp) => (fingerprints.stored ??= fp),
   };
-  const resolve = () => resolveNirKey({ source, fingerprints, holdsPatients: async () => state.patients ?? false, logger: { warn: (_o, msg) => void warnings.push(msg) } });
+  const resolve = () =>
+    resolveNirKey({ source, fingerprints, holdsPatients: async () => state.patients ?? false, logger: { warn: (_o, msg) => void warnings.push(msg) } });
   return { resolve, created, warnings, fingerprints };
 }
 

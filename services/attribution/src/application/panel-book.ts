@@ -43,7 +43,9 @@ export class PanelBook {
     const cached = this.cache.get(rpps) ?? { state: initialPanelState(), revision: -1 };
     const events = await this.store.readStream(panelStream(rpps), { fromRevision: cached.revision + 1 });
     if (events.length === 0) return cached;
-    const state = events.map((e) => attributionEventSchemas.upcast(e)).reduce((s, e) => evolvePanel(s, { type: e.type, data: e.data } as PanelEvent), cached.state);
+    const state = events
+      .map((e) => attributionEventSchemas.upcast(e))
+      .reduce((s, e) => evolvePanel(s, { type: e.type, data: e.data } as PanelEvent), cached.state);
     const loaded = { state, revision: events[events.length - 1]!.revision };
     if (this.cache.size >= MAX_CACHED) this.cache.clear();
     this.cache.set(rpps, loaded);

@@ -57,7 +57,11 @@ export class Panels {
   /** A coordinator sets the GP's capacity (or, with `null`, returns it to FTE × norm). */
   async setCapacity(input: unknown, context?: CommandContext): Promise<PanelView> {
     const command = parseInput(setCapacityInput, input);
-    await this.handler.handle(panelStream(command.rpps), command, { retryOnConflict: true, ...(context && { context: { ...context, ...(context.idempotencyKey && { idempotencyKey: `${panelStream(command.rpps)}:${context.idempotencyKey}` }) } }), occurredAt: this.clock.now() });
+    await this.handler.handle(panelStream(command.rpps), command, {
+      retryOnConflict: true,
+      ...(context && { context: { ...context, ...(context.idempotencyKey && { idempotencyKey: `${panelStream(command.rpps)}:${context.idempotencyKey}` }) } }),
+      occurredAt: this.clock.now(),
+    });
     return this.get({ rpps: command.rpps, pageSize: 1 });
   }
 }

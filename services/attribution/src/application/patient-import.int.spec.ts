@@ -6,7 +6,16 @@ import { nir, patientInput, startAttribution, type AttributionFixture } from '..
 function line(n: number, order: number, rpps: string, centre: string, overrides: Record<string, string> = {}): ImportLine {
   return {
     line: n,
-    values: { nir: nir({ order: String(order).padStart(3, '0') }), birth_date: '1980-05-12', sex: 'female', commune_insee: '75111', rpps, centre_finess: centre, effective_date: '2026-02-02', ...overrides },
+    values: {
+      nir: nir({ order: String(order).padStart(3, '0') }),
+      birth_date: '1980-05-12',
+      sex: 'female',
+      commune_insee: '75111',
+      rpps,
+      centre_finess: centre,
+      effective_date: '2026-02-02',
+      ...overrides,
+    },
   };
 }
 
@@ -35,7 +44,7 @@ describe('bulk import of patients with their médecin traitant', () => {
     expect(first.rejected[0]!.reason).toContain('birth_date: the year does not match the NIR');
     expect(first.rejected[1]!.reason).toContain(`is not a GP assigned to centre ${fx.otherCentre}`);
     expect(first.rejected[2]!.reason).toBe('nir: the same patient as line 2');
-        expect(first.rejected[3]!.reason).toContain("c2s[0]: '2024-01-01/2025-01-01/x' is not a period");
+    expect(first.rejected[3]!.reason).toContain("c2s[0]: '2024-01-01/2025-01-01/x' is not a period");
     expect(first.rejected[4]!.reason).toContain('effective_date: must not be after today');
     expect(first.rejected[5]!.reason).toContain('commune_insee: INSEE commune code must start with a département');
 
@@ -58,7 +67,10 @@ describe('bulk import of patients with their médecin traitant', () => {
   it('goes patient by patient when some are known already: the same médecin traitant is left alone, another is a change, the capacity holds', async () => {
     const { gp1, gp2, centre } = fx;
     const known = await fx.module.patients.register(patientInput(601));
-    await fx.module.attributions.declare({ patientId: known.patientId }, { rpps: gp2.rpps, centreFiness: centre, effectiveDate: '2026-02-01', channel: 'paper_form' });
+    await fx.module.attributions.declare(
+      { patientId: known.patientId },
+      { rpps: gp2.rpps, centreFiness: centre, effectiveDate: '2026-02-01', channel: 'paper_form' },
+    );
     const registered = await fx.module.patients.register(patientInput(602));
     await fx.module.panels.setCapacity({ rpps: gp1.rpps, capacity: 4, reason: 'part-time' });
     // Batch cut differently from the first test's rerun: patient 501 is there with new ones.

@@ -128,7 +128,12 @@ export class PatientImport {
     });
     checkProfile(profile, day);
     checkAgainstNir(nir, profile);
-    const command = parseInput(declareInput, { rpps: v.rpps, centreFiness: v.centre_finess, effectiveDate: v.effective_date ?? day, channel: v.channel ?? 'paper_form' });
+    const command = parseInput(declareInput, {
+      rpps: v.rpps,
+      centreFiness: v.centre_finess,
+      effectiveDate: v.effective_date ?? day,
+      channel: v.channel ?? 'paper_form',
+    });
     if (command.effectiveDate > day) throw ValidationError.field('effective_date', `must not be after today (${day}): a declaration takes effect once signed`);
     const directory = await this.directoryFor(command.centreFiness, command.rpps);
     const centre = await requireMemberCentre(directory, command.centreFiness, command.effectiveDate);
@@ -158,7 +163,11 @@ export class PatientImport {
   }
 
   /** Every accepted line as a new patient, in one append; undefined when the store refuses it. */
-  private async appendAtOnce(accepted: Accepted[], rejected: RejectedLine[], context: CommandContext): Promise<{ imported: number; unchanged: number } | undefined> {
+  private async appendAtOnce(
+    accepted: Accepted[],
+    rejected: RejectedLine[],
+    context: CommandContext,
+  ): Promise<{ imported: number; unchanged: number } | undefined> {
     const panels = new Map<string, { state: PanelState; read: number; events: NewEvent[] }>();
     for (const rpps of new Set(accepted.map((a) => a.declaration.rpps))) {
       const loaded = this.deps.panels.known(rpps) ?? (await this.deps.panels.load(rpps));
@@ -175,7 +184,12 @@ export class PatientImport {
         const registered = registerPatient(initialPatientState(), a.patientId, a.profile);
         events = [...registered, ...declare(registered.reduce(evolvePatient, initialPatientState()), a.patientId, a.declaration)];
         const d = a.declaration;
-        joined = joinPanel(panel.state, d.rpps, panel.state.capacityOverride ?? a.normCapacity, { patientId: a.patientId, attributionId: d.attributionId, centreFiness: d.centreFiness, effectiveDate: d.effectiveDate });
+        joined = joinPanel(panel.state, d.rpps, panel.state.capacityOverride ?? a.normCapacity, {
+          patientId: a.patientId,
+          attributionId: d.attributionId,
+          centreFiness: d.centreFiness,
+          effectiveDate: d.effectiveDate,
+        });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         rejected.push({ line: a.line, reason: reasonOf(error) });
@@ -184,7 +198,11 @@ export class PatientImport {
       panel.state = joined.reduce(evolvePanel, panel.state);
       // Each patient's panel event is named like the writer names it, so the slow path finds it.
       panel.events.push(...newEvents(panelStream(a.declaration.rpps), joined, metadata, importName(a.patientId)));
-      appends.push({ streamId: patientStream(a.patientId), expectedRevision: 'no_stream', events: newEvents(patientStream(a.patientId), events, metadata, importName(a.patientId)) });
+      appends.push({
+        streamId: patientStream(a.patientId),
+        expectedRevision: 'no_stream',
+        events: newEvents(patientStream(a.patientId), events, metadata, importName(a.patientId)),
+      });
       written.push(a);
     }
     if (appends.length === 0) return { imported: 0, unchanged: 0 };
@@ -210,28 +228,37 @@ export class PatientImport {
   }
 
   /** Each line through the API's writer: already registered patients keep their profile, and the same médecin traitant is left as it is. */
-  private async onePatientAtATime(accepted: readonly Accepted[], rejected: RejectedLine[], context: CommandContext): Promise<{ imported: number; unchanged: number }> {
+  private async onePatientAtATime(
+    accepted: readonly Accepted[],
+    rejected: RejectedLine[],
+    context: CommandContext,
+  ): Promise<{ imported: number; unchanged: number }> {
     let imported = 0;
     let unchanged = 0;
     // In file order, one at a time: the places left on a panel go to the first lines asking.
     for (const a of accepted) {
-        try {
-          const outcome = await this.deps.writer.write(
-            a.patientId,
-            async (scope) => {
-              const registration = scope.patient.state.patientId === undefined ? registerPatient(scope.patient.state, a.patientId, a.profile) : [];
-              const state = registration.reduce(evolvePatient, scope.patient.state);
-              const declared = await this.deps.attributions.declaration({ ...scope, patient: { ...scope.patient, state } }, a.patientId, a.declaration, a.normCapacity);
-              return { ...declared, patient: [...registration, ...declared.patient] };
-            },
-            { context, idempotencyName: importName(a.patientId), panels: [a.declaration.rpps] },
-          );
-          if (outcome.appended.length > 0) imported++;
-          else unchanged++;
-        } catch (error) {
-          if (!(error instanceof DomainError) || error instanceof ConcurrencyError) throw error;
-          rejected.push({ line: a.line, reason: reasonOf(error) });
-        }
+      try {
+        const outcome = await this.deps.writer.write(
+          a.patientId,
+          async (scope) => {
+            const registration = scope.patient.state.patientId === undefined ? registerPatient(scope.patient.state, a.patientId, a.profile) : [];
+            const state = registration.reduce(evolvePatient, scope.patient.state);
+            const declared = await this.deps.attributions.declaration(
+              { ...scope, patient: { ...scope.patient, state } },
+              a.patientId,
+              a.declaration,
+              a.normCapacity,
+            );
+            return { ...declared, patient: [...registration, ...declared.patient] };
+          },
+          { context, idempotencyName: importName(a.patientId), panels: [a.declaration.rpps] },
+        );
+        if (outcome.appended.length > 0) imported++;
+        else unchanged++;
+      } catch (error) {
+        if (!(error instanceof DomainError) || error instanceof ConcurrencyError) throw error;
+        rejected.push({ line: a.line, reason: reasonOf(error) });
+      }
     }
     return { imported, unchanged };
   }
@@ -248,7 +275,8 @@ export function periodsOf(column: string, cell: string | undefined): { start: st
   if (cell === undefined || cell.trim() === '') return [];
   return cell.split(';').map((part, i) => {
     const [start, end, extra] = part.trim().split('/');
-    if (!start || extra !== undefined) throw ValidationError.field(`${column}[${i}]`, `'${part.trim()}' is not a period: write start/end or start/ (dates YYYY-MM-DD)`);
+    if (!start || extra !== undefined)
+      throw ValidationError.field(`${column}[${i}]`, `'${part.trim()}' is not a period: write start/end or start/ (dates YYYY-MM-DD)`);
     return { start, ...(end && { end }) };
   });
 }

@@ -29,7 +29,8 @@ export async function hidingIdOfNir<T>(ref: PatientRef, act: () => Promise<T>): 
   try {
     return await act();
   } catch (error) {
-    if ('nir' in ref && ref.nir !== undefined && ref.nir !== '' && error instanceof NotFoundError && error.resource === 'patient') throw new NotFoundError('patient', 'named by this NIR');
+    if ('nir' in ref && ref.nir !== undefined && ref.nir !== '' && error instanceof NotFoundError && error.resource === 'patient')
+      throw new NotFoundError('patient', 'named by this NIR');
     throw error;
   }
 }

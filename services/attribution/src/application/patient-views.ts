@@ -20,7 +20,9 @@ export function patientView(loaded: LoadedPatient, patientId: string): PatientVi
 
 function currentView(state: PatientState): AttributionView | undefined {
   const c = state.current;
-  return c && { attributionId: c.attributionId, rpps: c.rpps, professionalId: c.professionalId, centreFiness: c.centreFiness, start: c.start, channel: c.channel };
+  return (
+    c && { attributionId: c.attributionId, rpps: c.rpps, professionalId: c.professionalId, centreFiness: c.centreFiness, start: c.start, channel: c.channel }
+  );
 }
 
 /** Every attribution of the patient, from the stream itself (the truth, and short). */
@@ -38,7 +40,14 @@ export function attributionHistory(loaded: LoadedPatient, patientId: string): At
       const d = (e as MedecinTraitantDeclared).data;
       if (d.replaces) close(d.replaces.attributionId, d.effectiveDate, replacedEndReason(d));
       byId.set(d.attributionId, all.length);
-      all.push({ attributionId: d.attributionId, rpps: d.rpps, professionalId: d.professionalId, centreFiness: d.centreFiness, start: d.effectiveDate, channel: d.channel });
+      all.push({
+        attributionId: d.attributionId,
+        rpps: d.rpps,
+        professionalId: d.professionalId,
+        centreFiness: d.centreFiness,
+        start: d.effectiveDate,
+        channel: d.channel,
+      });
     } else if (e.type === 'AttributionEnded') {
       const d = (e as AttributionEnded).data;
       close(d.attributionId, d.endDate, d.reason);

@@ -97,7 +97,9 @@ export class PatientWriter {
       // First attempt: panels as the book last saw them (no read; a stale one fails the append and
       // the next attempt reads its tail). With an expected version there is no next attempt.
       const optimistic = attempt === 1 && options.expectedVersion === undefined;
-      const prefetch = new Map((options.panels ?? []).filter((rpps) => !(optimistic && this.panels.known(rpps))).map((rpps) => [rpps, this.panels.load(rpps)] as const));
+      const prefetch = new Map(
+        (options.panels ?? []).filter((rpps) => !(optimistic && this.panels.known(rpps))).map((rpps) => [rpps, this.panels.load(rpps)] as const),
+      );
       const loading = [...prefetch.values()];
       const patient = await this.load(patientId).finally(() => Promise.allSettled(loading));
       const fingerprint = name && options.command !== undefined ? commandFingerprint(options.command) : undefined;
@@ -124,11 +126,19 @@ export class PatientWriter {
 
       const occurredAt = this.clock.now();
       const appends: StreamAppend[] = [
-        { streamId: patientStream(patientId), expectedRevision: patient.revision === -1 ? 'no_stream' : patient.revision, events: this.toNew(patientStream(patientId), decision.patient, ctx, occurredAt, name, fingerprint) },
+        {
+          streamId: patientStream(patientId),
+          expectedRevision: patient.revision === -1 ? 'no_stream' : patient.revision,
+          events: this.toNew(patientStream(patientId), decision.patient, ctx, occurredAt, name, fingerprint),
+        },
         ...panelWrites.map(([rpps, events]) => {
           const revision = read.get(rpps);
           if (revision === undefined) throw new Error(`the decision wrote panel ${rpps} without reading it first`);
-          return { streamId: panelStream(rpps), expectedRevision: revision === -1 ? ('no_stream' as const) : revision, events: this.toNew(panelStream(rpps), events, ctx, occurredAt, name, fingerprint) };
+          return {
+            streamId: panelStream(rpps),
+            expectedRevision: revision === -1 ? ('no_stream' as const) : revision,
+            events: this.toNew(panelStream(rpps), events, ctx, occurredAt, name, fingerprint),
+          };
         }),
       ];
       try {
@@ -137,7 +147,12 @@ export class PatientWriter {
         const state = decision.patient.reduce(evolvePatient, patient.state);
         const revision = result.streams[0]!.nextExpectedRevision;
         // The patient's stream is always in the append, written or not, so that its revision is checked.
-        return { patient: { state, revision, events: patient.events }, appended: appends.flatMap((a) => a.events), lastPosition: result.lastPosition, ...(decision.note && { note: decision.note }) };
+        return {
+          patient: { state, revision, events: patient.events },
+          appended: appends.flatMap((a) => a.events),
+          lastPosition: result.lastPosition,
+          ...(decision.note && { note: decision.note }),
+        };
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || options.expectedVersion !== undefined || attempt >= MAX_ATTEMPTS) throw error;
         // Spread the racers out a little so a hot panel is not a thundering herd.
@@ -147,13 +162,25 @@ export class PatientWriter {
   }
 
   /** The panels as this write left them, so the next decision on them needs no read. */
-  private rememberPanels(writes: readonly (readonly [string, readonly PanelEvent[]])[], read: ReadonlyMap<string, number>, states: ReadonlyMap<string, PanelState>, revisions: readonly { nextExpectedRevision: number }[]): void {
+  private rememberPanels(
+    writes: readonly (readonly [string, readonly PanelEvent[]])[],
+    read: ReadonlyMap<string, number>,
+    states: ReadonlyMap<string, PanelState>,
+    revisions: readonly { nextExpectedRevision: number }[],
+  ): void {
     writes.forEach(([rpps, events], i) => {
       this.panels.wrote(rpps, read.get(rpps)!, { state: events.reduce(evolvePanel, states.get(rpps)!), revision: revisions[i]!.nextExpectedRevision });
     });
   }
 
-  private toNew(streamId: string, events: readonly { type: string; data: unknown }[], ctx: CommandContext, occurredAt: Date, name: string | undefined, fingerprint: string | undefined): NewEvent[] {
+  private toNew(
+    streamId: string,
+    events: readonly { type: string; data: unknown }[],
+    ctx: CommandContext,
+    occurredAt: Date,
+    name: string | undefined,
+    fingerprint: string | undefined,
+  ): NewEvent[] {
     return newEvents(streamId, events, eventMetadata(ctx, occurredAt, fingerprint), name);
   }
 }

@@ -27,7 +27,10 @@ export class Patients {
     checkAgainstNir(nir, profile);
     const patientId = this.identity.patientIdOf(nir);
     try {
-      const outcome = await this.writer.write(patientId, ({ patient }) => ({ patient: registerPatient(patient.state, patientId, profile) }), { ...(context && { context }), command: { patientId, ...profile } });
+      const outcome = await this.writer.write(patientId, ({ patient }) => ({ patient: registerPatient(patient.state, patientId, profile) }), {
+        ...(context && { context }),
+        command: { patientId, ...profile },
+      });
       return patientView(outcome.patient, patientId);
     } catch (error) {
       // The NIR is the natural key: the same registration again (a retry after a lost answer,
@@ -77,7 +80,9 @@ export class Patients {
 /** Dates of a profile that cannot be: born in the future, a period before birth. */
 export function checkProfile(profile: PatientProfile, day: string): void {
   if (profile.birthDate > day) throw ValidationError.field('birthDate', `must not be after today (${day})`);
-  const early = [...profile.ald.map((p, i) => ['ald', i, p] as const), ...profile.c2s.map((p, i) => ['c2s', i, p] as const)].find(([, , p]) => p.start < profile.birthDate);
+  const early = [...profile.ald.map((p, i) => ['ald', i, p] as const), ...profile.c2s.map((p, i) => ['c2s', i, p] as const)].find(
+    ([, , p]) => p.start < profile.birthDate,
+  );
   if (early) throw ValidationError.field(`${early[0]}[${early[1]}].start`, `must not be before the birth date ${profile.birthDate}`);
 }
 
@@ -91,8 +96,10 @@ export function checkAgainstNir(nir: string, profile: Pick<PatientProfile, 'sex'
   const p = parsed.value;
   const violations: FieldViolation[] = [];
   if (p.sex !== profile.sex) violations.push({ field: 'sex', description: `does not match the NIR, which is that of a ${p.sex} person` });
-  if (p.birthYear !== profile.birthDate.slice(2, 4)) violations.push({ field: 'birthDate', description: `the year does not match the NIR (born in a year ending ${p.birthYear})` });
-  else if (p.birthMonth !== null && p.birthMonth !== Number(profile.birthDate.slice(5, 7))) violations.push({ field: 'birthDate', description: `the month does not match the NIR (month ${String(p.birthMonth).padStart(2, '0')})` });
+  if (p.birthYear !== profile.birthDate.slice(2, 4))
+    violations.push({ field: 'birthDate', description: `the year does not match the NIR (born in a year ending ${p.birthYear})` });
+  else if (p.birthMonth !== null && p.birthMonth !== Number(profile.birthDate.slice(5, 7)))
+    violations.push({ field: 'birthDate', description: `the month does not match the NIR (month ${String(p.birthMonth).padStart(2, '0')})` });
   if (violations.length > 0) throw new ValidationError(violations);
 }
 

@@ -92,6 +92,9 @@ export interface Causation {
  * event ids); the departure process then takes care of each affected patient.
  */
 export interface DepartureRecorder {
-  assignmentEnded(ended: { assignmentId: string; professionalId: string; rpps: string; centreFiness: string; endOn: IsoDate; reason: string }, causation: Causation): Promise<void>;
+  assignmentEnded(
+    ended: { assignmentId: string; professionalId: string; rpps: string; centreFiness: string; endOn: IsoDate; reason: string },
+    causation: Causation,
+  ): Promise<void>;
   centreClosed(closed: { centreFiness: string; closedOn: IsoDate }, causation: Causation): Promise<void>;
 }

@@ -50,7 +50,10 @@ export class Reports {
       return [...new Set(list.flatMap((c) => (c.parent ? [c.insee, c.parent] : [c.insee])))];
     }
     function partition(t: Territory): { code: string; name: string; communes: readonly string[] }[] {
-      if (t.kind === 'region') return listDepartements().filter((d) => d.region === t.code).map((d) => ({ code: d.code, name: d.name, communes: withParents(communes.byDepartement(d.code)) }));
+      if (t.kind === 'region')
+        return listDepartements()
+          .filter((d) => d.region === t.code)
+          .map((d) => ({ code: d.code, name: d.name, communes: withParents(communes.byDepartement(d.code)) }));
       if (t.kind === 'departement') return communes.byDepartement(t.code).map((c) => ({ code: c.insee, name: c.name, communes: [c.insee] }));
       return [];
     }

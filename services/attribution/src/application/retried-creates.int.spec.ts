@@ -69,7 +69,9 @@ describe.each([
     const declaration = { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-01', channel: 'paper_form' };
     const first = await fx.module.attributions.declare({ patientId }, declaration, keyed('declare-406'));
     expect(await fx.module.attributions.declare({ patientId }, declaration, keyed('declare-406'))).toEqual(first);
-    await expect(fx.module.attributions.declare({ patientId }, { ...declaration, effectiveDate: '2026-02-02' }, keyed('declare-406'))).rejects.toBeInstanceOf(ValidationError);
+    await expect(fx.module.attributions.declare({ patientId }, { ...declaration, effectiveDate: '2026-02-02' }, keyed('declare-406'))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect((await typesOf(patientId)).filter((t) => t === 'MedecinTraitantDeclared')).toHaveLength(1);
   });
 });

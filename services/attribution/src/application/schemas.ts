@@ -28,7 +28,10 @@ export const rppsField = checked(validateRpps);
 export const finessField = checked(validateFiness);
 
 /** A commune of the Code officiel géographique the reference data knows (arrondissements included). */
-export const communeField = checked(validateInseeCode).refine((code) => CommuneDirectory.shared().has(code), 'is not a commune of the reference list (INSEE code, 2021 census)');
+export const communeField = checked(validateInseeCode).refine(
+  (code) => CommuneDirectory.shared().has(code),
+  'is not a commune of the reference list (INSEE code, 2021 census)',
+);
 
 const MAX_PERIODS = 50;
 
@@ -107,5 +110,10 @@ export const setCapacityInput = z.strictObject({
   capacity: z.number().int('must be a whole number').min(0).max(MAX_CAPACITY).nullable(),
   reason: text(500),
 });
-export const rosterQuery = z.strictObject({ centreFiness: finessField, asOf: isoDate.optional(), pageSize: pageSize(500, MAX_PAGE), pageToken: pageToken.optional() });
+export const rosterQuery = z.strictObject({
+  centreFiness: finessField,
+  asOf: isoDate.optional(),
+  pageSize: pageSize(500, MAX_PAGE),
+  pageToken: pageToken.optional(),
+});
 export const coverageQuery = z.strictObject({ territory: territoryInput, asOf: isoDate.optional() });

@@ -6,7 +6,12 @@ import type { Territory } from './read-model';
 /** The territory's official name; NOT_FOUND for a code the reference data does not know. */
 export function territoryName(territory: Territory): string {
   const communes = CommuneDirectory.shared();
-  const name = territory.kind === 'commune' ? communes.get(territory.code)?.name : territory.kind === 'departement' ? departementName(territory.code) : regionName(territory.code);
+  const name =
+    territory.kind === 'commune'
+      ? communes.get(territory.code)?.name
+      : territory.kind === 'departement'
+        ? departementName(territory.code)
+        : regionName(territory.code);
   if (name === undefined) throw new NotFoundError(territory.kind, territory.code);
   return name;
 }

@@ -43,10 +43,14 @@ export class Waitlist {
       const day = today(this.deps.clock);
       if (centreFiness !== undefined) await requireMemberCentre(this.deps.directory, centreFiness, day);
       const enrolledBy: Enroller = centreFiness !== undefined ? { kind: 'centre', centreFiness } : { kind: 'coordinator' };
-      const outcome = await this.deps.writer.write(patientId, ({ patient }) => ({ patient: enrolOnWaitlist(patient.state, patientId, { since: day, enrolledBy, topPriority: false }) }), {
-        ...(context && { context }),
-        command: { patientId, enrolledBy },
-      });
+      const outcome = await this.deps.writer.write(
+        patientId,
+        ({ patient }) => ({ patient: enrolOnWaitlist(patient.state, patientId, { since: day, enrolledBy, topPriority: false }) }),
+        {
+          ...(context && { context }),
+          command: { patientId, enrolledBy },
+        },
+      );
       return patientView(outcome.patient, patientId);
     });
   }

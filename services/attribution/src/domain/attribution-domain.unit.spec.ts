@@ -67,15 +67,29 @@ describe('patient decisions', () => {
 describe('panels', () => {
   it('takes patients up to the capacity and says the count and capacity when full', () => {
     let panel = initialPanelState();
-    for (let i = 0; i < 2; i++) panel = joinPanel(panel, 'r', 2, { patientId: `p${i}`, attributionId: `a${i}`, centreFiness: 'c', effectiveDate: '2026-01-01' }).reduce(evolvePanel, panel);
-    expect(() => joinPanel(panel, 'r', 2, { patientId: 'p9', attributionId: 'a9', centreFiness: 'c', effectiveDate: '2026-01-01' })).toThrow(expect.objectContaining({ constructor: PanelFullError, count: 2, capacity: 2 }));
-    panel = leavePanel(panel, 'r', { patientId: 'p0', attributionId: 'a0', centreFiness: 'c', endDate: '2026-02-01', reason: 'moved_away' }).reduce(evolvePanel, panel);
+    for (let i = 0; i < 2; i++)
+      panel = joinPanel(panel, 'r', 2, { patientId: `p${i}`, attributionId: `a${i}`, centreFiness: 'c', effectiveDate: '2026-01-01' }).reduce(
+        evolvePanel,
+        panel,
+      );
+    expect(() => joinPanel(panel, 'r', 2, { patientId: 'p9', attributionId: 'a9', centreFiness: 'c', effectiveDate: '2026-01-01' })).toThrow(
+      expect.objectContaining({ constructor: PanelFullError, count: 2, capacity: 2 }),
+    );
+    panel = leavePanel(panel, 'r', { patientId: 'p0', attributionId: 'a0', centreFiness: 'c', endDate: '2026-02-01', reason: 'moved_away' }).reduce(
+      evolvePanel,
+      panel,
+    );
     expect(panel.size).toBe(1);
   });
 
   it('computes capacity as FTE × norm per centre type, rounded down, unless a coordinator set it', () => {
     const norms = { national: 1000, byCentreType: { community_participatory: 800 } };
-    expect(panelCapacity(norms, [{ fte: 0.3, centreType: 'polyvalent' }, { fte: 0.5, centreType: 'community_participatory' }])).toBe(700);
+    expect(
+      panelCapacity(norms, [
+        { fte: 0.3, centreType: 'polyvalent' },
+        { fte: 0.5, centreType: 'community_participatory' },
+      ]),
+    ).toBe(700);
     expect(panelCapacity(norms, [{ fte: 0.3333, centreType: 'polyvalent' }])).toBe(333);
     expect(panelCapacity(norms, [{ fte: 1, centreType: 'polyvalent' }], 50)).toBe(50);
     expect(setPanelCapacity(initialPanelState(), 'r', 50, 'x')).toHaveLength(1);
@@ -85,13 +99,21 @@ describe('panels', () => {
 
 /** Equirectangular distance: close enough over a few km, and keeps the domain test free of libraries. */
 function flatDistanceKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
-  const x = ((b.longitude - a.longitude) * Math.PI) / 180 * Math.cos((((a.latitude + b.latitude) / 2) * Math.PI) / 180);
+  const x = (((b.longitude - a.longitude) * Math.PI) / 180) * Math.cos((((a.latitude + b.latitude) / 2) * Math.PI) / 180);
   const y = ((b.latitude - a.latitude) * Math.PI) / 180;
   return Math.sqrt(x * x + y * y) * 6371;
 }
 
 describe('waitlist order and matching', () => {
-  const base: WaitingPatient = { patientId: 'z', birthDate: '1990-01-01', communeInsee: '75111', ald: [], c2s: [], waitingSince: '2026-01-01', topPriority: false };
+  const base: WaitingPatient = {
+    patientId: 'z',
+    birthDate: '1990-01-01',
+    communeInsee: '75111',
+    ald: [],
+    c2s: [],
+    waitingSince: '2026-01-01',
+    topPriority: false,
+  };
   const day = '2026-03-02';
 
   it('puts displaced patients, then ALD, then 70 and over, then C2S, then the longest wait first', () => {

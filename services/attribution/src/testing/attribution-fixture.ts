@@ -68,7 +68,9 @@ let schemas = 0;
  * The attribution service on an embedded database, its clock on 2026-03-02, with two member
  * centres and three GPs learnt as the registry's and staff's events would teach them.
  */
-export async function startAttribution(options: { sql?: SqlClient; schema?: string; store?: EventStore; bus?: MessageBus; norms?: PanelNorms; nirKey?: string } = {}): Promise<AttributionFixture> {
+export async function startAttribution(
+  options: { sql?: SqlClient; schema?: string; store?: EventStore; bus?: MessageBus; norms?: PanelNorms; nirKey?: string } = {},
+): Promise<AttributionFixture> {
   const ownSql = !options.sql;
   const sql = options.sql ?? (await PgliteSqlClient.open());
   const clock = new TestClock();
@@ -87,7 +89,11 @@ export async function startAttribution(options: { sql?: SqlClient; schema?: stri
   });
   await module.start();
   const knowCentre = async (centre: Partial<CentreInfo> & { finess: string }, version = 1): Promise<void> => {
-    await module.directory.recordCentre(sql, { name: `Centre ${centre.finess}`, type: 'polyvalent', communeInsee: '75111', departement: '75', region: '11', status: 'member', ...centre }, version);
+    await module.directory.recordCentre(
+      sql,
+      { name: `Centre ${centre.finess}`, type: 'polyvalent', communeInsee: '75111', departement: '75', region: '11', status: 'member', ...centre },
+      version,
+    );
   };
   let assignments = 0;
   const assign = async (a: Partial<GpAssignment> & { rpps: string; centreFiness: string }): Promise<TestGp> => {

@@ -9,7 +9,10 @@ import { patientInput, startAttribution, type AttributionFixture } from './attri
  * declarations for one patient leave exactly one médecin traitant. The read model and directory
  * stay on `sql`; only the store changes.
  */
-export function declarationRaces(adapter: string, setup: () => Promise<{ sql?: SqlClient; schema?: string; nirKey?: string; store: EventStore; cleanup?: () => Promise<void> }>): void {
+export function declarationRaces(
+  adapter: string,
+  setup: () => Promise<{ sql?: SqlClient; schema?: string; nirKey?: string; store: EventStore; cleanup?: () => Promise<void> }>,
+): void {
   describe(`declarations under concurrency on ${adapter}`, () => {
     let fx: AttributionFixture;
     let cleanup: (() => Promise<void>) | undefined;
@@ -70,5 +73,9 @@ function declaration(gp: { rpps: string; centreFiness: string }): Record<string,
 /** Joins minus leaves of one patient on a panel's stream: 1 while on it, 0 once gone. */
 async function membersOf(fx: AttributionFixture, rpps: string, patientId: string): Promise<number> {
   const events = await fx.module.store.readStream(panelStream(rpps));
-  return events.reduce((n, e) => ((e.data as { patientId?: string }).patientId !== patientId ? n : e.type === 'PanelPatientJoined' ? n + 1 : e.type === 'PanelPatientLeft' ? n - 1 : n), 0);
+  return events.reduce(
+    (n, e) =>
+      (e.data as { patientId?: string }).patientId !== patientId ? n : e.type === 'PanelPatientJoined' ? n + 1 : e.type === 'PanelPatientLeft' ? n - 1 : n,
+    0,
+  );
 }

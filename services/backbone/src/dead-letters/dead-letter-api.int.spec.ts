@@ -65,7 +65,15 @@ describe('/v1/dead-letters', () => {
       expect(body.deadLetters).toHaveLength(2);
     }, 10_000);
     const [poisoned, unreadable] = body.deadLetters;
-    expect(poisoned).toMatchObject({ topic: REGISTRY_TOPIC, consumer: 'staff-centres', key: '750000001', partition: 0, offset: expect.stringMatching(/^\d+$/), attempts: 2, reason: 'Error: directory unavailable' });
+    expect(poisoned).toMatchObject({
+      topic: REGISTRY_TOPIC,
+      consumer: 'staff-centres',
+      key: '750000001',
+      partition: 0,
+      offset: expect.stringMatching(/^\d+$/),
+      attempts: 2,
+      reason: 'Error: directory unavailable',
+    });
     expect(poisoned).not.toHaveProperty('replayedAt');
     // Unreadable: dead-lettered on its first attempt, the missing field named.
     expect(unreadable).toMatchObject({ consumer: 'staff-centres', attempts: 1, reason: expect.stringContaining('missing centre.finess') });
@@ -94,16 +102,24 @@ describe('/v1/dead-letters', () => {
 
   it('refuses a bad id or query with the field named, an unknown id with 404, and a group that does not run here', async () => {
     expect((await request(app()).post('/v1/dead-letters/abc/replay').expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
-    expect((await request(app()).get('/v1/dead-letters').query({ pageSize: '0' }).expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'pageSize' })]);
+    expect((await request(app()).get('/v1/dead-letters').query({ pageSize: '0' }).expect(400)).body.errors).toEqual([
+      expect.objectContaining({ field: 'pageSize' }),
+    ]);
     expect((await request(app()).get('/v1/dead-letters').query({ after: '1' }).expect(400)).body.errors).toEqual([expect.objectContaining({ field: 'after' })]);
     await request(app()).post('/v1/dead-letters/999999/replay').expect(404);
 
     await consumer.stop();
     await bus.publish(REGISTRY_TOPIC, [registration('')]);
-    const stopped = await bus.subscribe({ topic: REGISTRY_TOPIC, groupId: 'staff-centres', handler: topicConsumer(registryReader, { CentreRegistered: async () => undefined }) });
+    const stopped = await bus.subscribe({
+      topic: REGISTRY_TOPIC,
+      groupId: 'staff-centres',
+      handler: topicConsumer(registryReader, { CentreRegistered: async () => undefined }),
+    });
     let id = '';
     await eventually(async () => {
-      const { deadLetters: all } = (await request(app()).get('/v1/dead-letters').expect(200)).body as { deadLetters: { id: string; replayedAt?: string; attempts: number }[] };
+      const { deadLetters: all } = (await request(app()).get('/v1/dead-letters').expect(200)).body as {
+        deadLetters: { id: string; replayedAt?: string; attempts: number }[];
+      };
       expect(all).toHaveLength(3);
       id = all[2]!.id;
     }, 10_000);

@@ -41,12 +41,16 @@ export const deadLetterOpenApi = {
       post: {
         tags: ['dead-letters'],
         summary: 'Re-deliver a dead letter to its consumer group, once; refused if it was replayed already',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' }, description: 'Id of the dead letter' }],
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' }, description: 'Id of the dead letter' },
+        ],
         responses: {
           200: ok('The consumer handled the message; the dead letter carries replayedAt', 'DeadLetter'),
           400: problem('The id is not a dead letter id'),
           404: problem('No such dead letter'),
-          409: problem('Replayed already (ALREADY_REPLAYED), its consumer group does not run in this process (CONSUMER_NOT_HERE), or the consumer failed again (REPLAY_FAILED, the reason in violations)'),
+          409: problem(
+            'Replayed already (ALREADY_REPLAYED), its consumer group does not run in this process (CONSUMER_NOT_HERE), or the consumer failed again (REPLAY_FAILED, the reason in violations)',
+          ),
         },
       },
     },
@@ -71,7 +75,15 @@ export const deadLetterOpenApi = {
           message: {
             type: 'object',
             description: 'The original CloudEvent',
-            properties: { id: text, type: text, source: text, time: text, subject: text, contentType: text, data: { type: 'string', contentEncoding: 'base64' } },
+            properties: {
+              id: text,
+              type: text,
+              source: text,
+              time: text,
+              subject: text,
+              contentType: text,
+              data: { type: 'string', contentEncoding: 'base64' },
+            },
           },
         },
       },

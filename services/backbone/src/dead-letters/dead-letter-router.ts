@@ -8,7 +8,9 @@ const listQuery = z.strictObject({
   consumer: str(200).optional(),
   topic: str(249).optional(),
   pageSize: pageSize(100, 500),
-  pageToken: str(20).regex(/^\d{1,15}$/, 'must be a token given back by a previous page').optional(),
+  pageToken: str(20)
+    .regex(/^\d{1,15}$/, 'must be a token given back by a previous page')
+    .optional(),
 });
 
 /** How a dead letter reads in the API: where it came from, who gave up on it, why, and the original message. */

@@ -7,7 +7,10 @@ import type { TargetContext } from './target-context';
 /** Attribution: REST `/v1/attribution`, gRPC `pcn.attribution.v1.Attribution`, topic `pcn.attribution.v1`. */
 export async function startAttributionTarget(ctx: TargetContext): Promise<AttributionModule> {
   const { config, metrics } = ctx;
-  const store = config.PCN_STORE === 'kurrentdb' ? await KurrentDbEventStore.connect(config.KURRENTDB_URL!, { streamPrefixes: [...ATTRIBUTION_STREAM_PREFIXES] }) : undefined;
+  const store =
+    config.PCN_STORE === 'kurrentdb'
+      ? await KurrentDbEventStore.connect(config.KURRENTDB_URL!, { streamPrefixes: [...ATTRIBUTION_STREAM_PREFIXES] })
+      : undefined;
   if (store) ctx.onStop(() => store.close());
   const logger = ctx.logger.child({ module: 'attribution' });
   const attribution = await createAttributionModule({

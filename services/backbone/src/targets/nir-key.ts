@@ -13,7 +13,9 @@ export class NirKeyFileExposedError extends NirKeyError {
     readonly file: string,
     readonly mode: number,
   ) {
-    super(`the NIR key file ${file} is readable by others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): a key others can read no longer protects the NIRs. Make it the owner's only (chmod 600 ${file}) and consider the key exposed.`);
+    super(
+      `the NIR key file ${file} is readable by others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): a key others can read no longer protects the NIRs. Make it the owner's only (chmod 600 ${file}) and consider the key exposed.`,
+    );
     this.name = 'NirKeyFileExposedError';
   }
 }
@@ -44,7 +46,10 @@ export function nirKeySource(config: Config, logger: Logger): NirKeySource {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const key = randomBytes(32).toString('hex');
       await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-      logger.warn({ file }, 'PCN_ATTRIBUTION_NIR_KEY is not set: generated a NIR pseudonymisation key in the data directory (embedded mode only); back it up with the data');
+      logger.warn(
+        { file },
+        'PCN_ATTRIBUTION_NIR_KEY is not set: generated a NIR pseudonymisation key in the data directory (embedded mode only); back it up with the data',
+      );
       return key;
     },
   };

@@ -7,7 +7,8 @@ import type { TargetContext } from './target-context';
 /** Staff statute and mobility: REST `/v1/staff`, gRPC `pcn.staff.v1.StaffStatute`, topic `pcn.staff.v1`. */
 export async function startStaffTarget(ctx: TargetContext): Promise<StaffModule> {
   const { config, metrics } = ctx;
-  const store = config.PCN_STORE === 'kurrentdb' ? await KurrentDbEventStore.connect(config.KURRENTDB_URL!, { streamPrefixes: [...STAFF_STREAM_PREFIXES] }) : undefined;
+  const store =
+    config.PCN_STORE === 'kurrentdb' ? await KurrentDbEventStore.connect(config.KURRENTDB_URL!, { streamPrefixes: [...STAFF_STREAM_PREFIXES] }) : undefined;
   if (store) ctx.onStop(() => store.close());
   const logger = ctx.logger.child({ module: 'staff' });
   const staff = await createStaffModule({

@@ -48,7 +48,6 @@ export interface CentreRegistryDeps {
   readonly onCommand?: CommandObserver;
 }
 
-
 /** Writes take the version the caller last saw; a stale one is a ConcurrencyError. */
 export interface WriteOptions {
   readonly expectedVersion: number;
@@ -177,7 +176,12 @@ export class CentreRegistry {
     if (!result.state.exists) throw new NotFoundError('centre', finess);
     // Answer with what the read model will serve next, once it has caught up. The write is
     // committed whatever happens: if the read model lags, the answer comes from the stream.
-    const caughtUp = result.lastPosition === undefined || (await this.deps.readModel.waitFor(result.lastPosition, this.deps.readModelWaitMs ?? 5000).then(() => true, () => false));
+    const caughtUp =
+      result.lastPosition === undefined ||
+      (await this.deps.readModel.waitFor(result.lastPosition, this.deps.readModelWaitMs ?? 5000).then(
+        () => true,
+        () => false,
+      ));
     const view = caughtUp ? await this.deps.readModel.get(finess, dayOf(this.deps.clock.now())) : undefined;
     return view ?? this.viewFromStream(finess);
   }

@@ -112,6 +112,8 @@ export const listCentresInput = z.strictObject({
 
 /** `asOf`: an instant of the event log; `on`: a business day. See CentreRegistry.get. */
 export const getCentreInput = z.strictObject({
-  asOf: str(40).pipe(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' })).optional(),
+  asOf: str(40)
+    .pipe(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone' }))
+    .optional(),
   on: isoDate.optional(),
 });

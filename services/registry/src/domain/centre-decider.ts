@@ -25,9 +25,10 @@ function lifecycle(centre: ExistingCentre, action: string, required: string, fou
 
 /** An accreditation recorded in advance: the centre stays a candidate until its date. */
 function accreditedInAdvance(centre: ExistingCentre, action: string, today: string): PreconditionFailedError {
-  return new PreconditionFailedError(`cannot ${action} centre ${centre.finess}: it is a candidate until its accreditation takes effect on ${centre.accreditedOn}`, [
-    { type: 'LIFECYCLE', subject: 'status', description: `${action} requires status member on ${today}; membership starts on ${centre.accreditedOn}` },
-  ]);
+  return new PreconditionFailedError(
+    `cannot ${action} centre ${centre.finess}: it is a candidate until its accreditation takes effect on ${centre.accreditedOn}`,
+    [{ type: 'LIFECYCLE', subject: 'status', description: `${action} requires status member on ${today}; membership starts on ${centre.accreditedOn}` }],
+  );
 }
 
 function requireNonProfit(details: Pick<CentreDetails, 'manager'>): void {
@@ -67,7 +68,8 @@ export const centreDecider: Decider<CentreCommand, CentreState, CentreEvent> = {
       }
       case 'AccreditCentre':
         // A recorded accreditation, even one that has not yet taken effect, is not repeated.
-        if (centre.status !== 'candidate') throw lifecycle(centre, 'accredit', 'candidate', centre.accreditedOn ? `${centre.status} from ${centre.accreditedOn}` : centre.status);
+        if (centre.status !== 'candidate')
+          throw lifecycle(centre, 'accredit', 'candidate', centre.accreditedOn ? `${centre.status} from ${centre.accreditedOn}` : centre.status);
         requireCriteria(finess, centre.details, 'accredit', command.accreditedOn);
         return [{ type: 'CentreAccredited', data: { finess, accreditedOn: command.accreditedOn } }];
       case 'SuspendCentre':

@@ -113,7 +113,11 @@ describe('an accreditation dated in the future', () => {
       .then([{ type: 'CentreSuspended', data: { finess: FINESS, reason: 'governance not convened' } }]));
 
   it('gives way to a closure effective before it', () => {
-    const centre = state([registered(), inAdvance, { type: 'CentreClosed', data: { finess: FINESS, effectiveDate: '2026-12-20', reason: 'project abandoned' } }]);
+    const centre = state([
+      registered(),
+      inAdvance,
+      { type: 'CentreClosed', data: { finess: FINESS, effectiveDate: '2026-12-20', reason: 'project abandoned' } },
+    ]);
     expect(statusOn(centre, '2026-12-19')).toBe('candidate');
     expect(statusOn(centre, '2027-01-05')).toBe('closed');
   });
@@ -121,13 +125,19 @@ describe('an accreditation dated in the future', () => {
 
 describe('suspension and reinstatement', () => {
   it('suspends a member with a reason', () =>
-    spec.given([registered(), accredited]).when({ type: 'SuspendCentre', finess: FINESS, today: '2026-03-01', reason: 'governance not convened' }).then([suspended]));
+    spec
+      .given([registered(), accredited])
+      .when({ type: 'SuspendCentre', finess: FINESS, today: '2026-03-01', reason: 'governance not convened' })
+      .then([suspended]));
 
   it('cannot suspend a candidate', () =>
     spec.given([registered()]).when({ type: 'SuspendCentre', finess: FINESS, today: '2026-03-01', reason: 'x' }).thenThrows({ kind: 'failed_precondition' }));
 
   it('reinstates a suspended centre', () =>
-    spec.given([registered(), accredited, suspended]).when({ type: 'ReinstateCentre', finess: FINESS }).then([{ type: 'CentreReinstated', data: { finess: FINESS } }]));
+    spec
+      .given([registered(), accredited, suspended])
+      .when({ type: 'ReinstateCentre', finess: FINESS })
+      .then([{ type: 'CentreReinstated', data: { finess: FINESS } }]));
 
   it('cannot reinstate a member that is not suspended', () =>
     spec.given([registered(), accredited]).when({ type: 'ReinstateCentre', finess: FINESS }).thenThrows(PreconditionFailedError));
@@ -141,7 +151,10 @@ describe('amendments', () => {
       .then([{ type: 'CentreAmended', data: { finess: FINESS, changes: { name: 'Centre Louise-Michel' } } }]));
 
   it('records nothing when nothing changes', () =>
-    spec.given([registered()]).when({ type: 'AmendCentre', finess: FINESS, changes: { type: 'polyvalent' } }).then([]));
+    spec
+      .given([registered()])
+      .when({ type: 'AmendCentre', finess: FINESS, changes: { type: 'polyvalent' } })
+      .then([]));
 
   it('refuses an amendment that would make a member fail a criterion', () =>
     spec
@@ -165,7 +178,13 @@ describe('closure', () => {
   });
 
   it('is terminal: nothing is accepted after a closure', () => {
-    spec.given([registered(), accredited, closed]).when({ type: 'AmendCentre', finess: FINESS, changes: { name: 'New' } }).thenThrows(PreconditionFailedError);
-    spec.given([registered(), accredited, closed]).when({ type: 'CloseCentre', finess: FINESS, effectiveDate: '2026-07-01', reason: 'again' }).thenThrows(PreconditionFailedError);
+    spec
+      .given([registered(), accredited, closed])
+      .when({ type: 'AmendCentre', finess: FINESS, changes: { name: 'New' } })
+      .thenThrows(PreconditionFailedError);
+    spec
+      .given([registered(), accredited, closed])
+      .when({ type: 'CloseCentre', finess: FINESS, effectiveDate: '2026-07-01', reason: 'again' })
+      .thenThrows(PreconditionFailedError);
   });
 });

@@ -7,7 +7,8 @@ import { eligibleCentre } from './testing-fixtures';
 const FINESS = '930000013';
 const on = (recordedOn: string, event: CentreEvent): DatedCentreEvent => ({ recordedOn, event });
 const registered = on('2026-01-10', { type: 'CentreRegistered', data: { finess: FINESS, details: eligibleCentre() } });
-const accredited = (recordedOn: string, accreditedOn: string): DatedCentreEvent => on(recordedOn, { type: 'CentreAccredited', data: { finess: FINESS, accreditedOn } });
+const accredited = (recordedOn: string, accreditedOn: string): DatedCentreEvent =>
+  on(recordedOn, { type: 'CentreAccredited', data: { finess: FINESS, accreditedOn } });
 const suspended = on('2026-04-01', { type: 'CentreSuspended', data: { finess: FINESS, reason: 'governance not convened' } });
 const reinstated = on('2026-05-15', { type: 'CentreReinstated', data: { finess: FINESS } });
 const closed = on('2026-06-01', { type: 'CentreClosed', data: { finess: FINESS, effectiveDate: '2026-09-30', reason: 'merged' } });

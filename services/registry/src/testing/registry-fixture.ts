@@ -7,7 +7,6 @@ import { CommuneDirectory, validateFiness } from '@pcn/referential';
 import { createRegistryModule, type RegistryModule } from '../registry-module';
 import type { MessageBus } from '@pcn/messaging';
 
-
 export interface RegistryFixture {
   readonly module: RegistryModule;
   readonly app: Express;
@@ -19,7 +18,17 @@ export interface RegistryFixture {
 export async function startRegistry(sql: PgliteSqlClient, schema: string, bus?: MessageBus, store?: EventStore): Promise<RegistryFixture> {
   const clock = new TestClock();
   const logger = createLogger({ service: 'registry-test', level: 'silent' });
-  const module = await createRegistryModule({ sql, schema, communes: CommuneDirectory.shared(), checkFiness: validateFiness, clock, logger, readModelWaitMs: 300, ...(bus && { bus }), ...(store && { store }) });
+  const module = await createRegistryModule({
+    sql,
+    schema,
+    communes: CommuneDirectory.shared(),
+    checkFiness: validateFiness,
+    clock,
+    logger,
+    readModelWaitMs: 300,
+    ...(bus && { bus }),
+    ...(store && { store }),
+  });
   await module.start();
   const app = createApiApp({ mounts: [{ path: '/v1/centres', router: module.httpRouter }], logger, openApi: module.openApi });
   return { module, app, clock, stop: () => module.stop() };

@@ -75,7 +75,14 @@ export class Careers {
     const gradeGrid = this.gradeKind(statute, parsed.grade, 'grade');
     // The position must exist in the grid in force on the hiring date, with less retained
     // seniority than the échelon lasts: checked before anything is written.
-    echelonOn({ statute, grade: parsed.grade, startEchelon: parsed.echelon, startDate: parsed.hiredOn, retainedSeniorityMonths: parsed.retainedSeniorityMonths, date: parsed.hiredOn });
+    echelonOn({
+      statute,
+      grade: parsed.grade,
+      startEchelon: parsed.echelon,
+      startDate: parsed.hiredOn,
+      retainedSeniorityMonths: parsed.retainedSeniorityMonths,
+      date: parsed.hiredOn,
+    });
     // A retried hire with the same idempotency key finds the same professional; one with an RPPS
     // finds the professional holding that number.
     const professionalId = context.idempotencyKey ? nameBasedUuid(`professional:${context.idempotencyKey}`) : randomUUID();
@@ -132,13 +139,23 @@ export class Careers {
       ...(fullTime.indiceMajore !== undefined && { indiceMajore: fullTime.indiceMajore }),
       byAssignment: worked.map((a) => {
         const pay = computePay({ ...base, fte: a.fte / 10_000 });
-        return { assignmentId: a.assignmentId, centreFiness: a.centreFiness, fte: fteText(a.fte), annualGrossCents: pay.annualGrossCents, monthlyGrossCents: pay.monthlyGrossCents };
+        return {
+          assignmentId: a.assignmentId,
+          centreFiness: a.centreFiness,
+          fte: fteText(a.fte),
+          annualGrossCents: pay.annualGrossCents,
+          monthlyGrossCents: pay.monthlyGrossCents,
+        };
       }),
     };
   }
 
   /** The assignment made, and the professional after it (`assignmentId`: where to read it). */
-  async assign(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<{ readonly assignmentId: string; readonly professional: ProfessionalView }> {
+  async assign(
+    professionalId: string,
+    input: unknown,
+    options: WriteOptions = {},
+  ): Promise<{ readonly assignmentId: string; readonly professional: ProfessionalView }> {
     professionalId = checkUuid(professionalId, 'professionalId', 'a professional id');
     const parsed = parseInput(assignToCentreInput, input);
     const centreFiness = this.identifier(this.deps.checkFiness, parsed.centreFiness, 'centreFiness');
@@ -184,7 +201,14 @@ export class Careers {
     const position = positionOn(state, statute, parsed.effectiveOn);
     if (!position) throw ValidationError.field('effectiveOn', `must be on or after the hiring date ${state.hiredOn}`);
     const monthsInEchelon = wholeMonthsBetween(position.seniorityFrom, parsed.effectiveOn);
-    const moved = reclassify({ statute, fromGrade: position.grade, fromEchelon: position.echelon, toGrade: parsed.toGrade, date: parsed.effectiveOn, monthsInEchelon });
+    const moved = reclassify({
+      statute,
+      fromGrade: position.grade,
+      fromEchelon: position.echelon,
+      toGrade: parsed.toGrade,
+      date: parsed.effectiveOn,
+      monthsInEchelon,
+    });
     // Advancements served before the promotion are recorded first, so the career stays in order.
     let current = revision;
     for (const advance of advancementsToRecord(state, statute, parsed.effectiveOn)) {
@@ -204,7 +228,10 @@ export class Careers {
     };
     // A stated version was checked on load; the advancements above moved it on, and each append
     // since expected exactly the revision before it, so no other write slips in between.
-    return this.execute(professionalId, command, { ...(options.expectedVersion !== undefined && { expectedVersion: current }), ...(options.context && { context: options.context }) });
+    return this.execute(professionalId, command, {
+      ...(options.expectedVersion !== undefined && { expectedVersion: current }),
+      ...(options.context && { context: options.context }),
+    });
   }
 
   async recordExit(professionalId: string, input: unknown, options: WriteOptions = {}): Promise<ProfessionalView> {
@@ -222,7 +249,8 @@ export class Careers {
     const day = this.day(on, 'on');
     // Recording is for what has happened: a future advancement may yet be overtaken by an exit
     // or a promotion ("as of" queries already answer for future days).
-    if (day > today(this.deps.clock)) throw ValidationError.field('on', `must be today (${today(this.deps.clock)}) or earlier: advancements are recorded once they happen`);
+    if (day > today(this.deps.clock))
+      throw ValidationError.field('on', `must be today (${today(this.deps.clock)}) or earlier: advancements are recorded once they happen`);
     const statute = await this.deps.statute.current();
     let scanned = 0;
     let recorded = 0;
@@ -231,7 +259,10 @@ export class Careers {
       scanned++;
       try {
         for (const command of advancementsToRecord(professional, statute, day)) {
-          const result = await this.handler.handle(professionalStreamId(professional.professionalId), command, { retryOnConflict: true, context: { actor: 'statute' } });
+          const result = await this.handler.handle(professionalStreamId(professional.professionalId), command, {
+            retryOnConflict: true,
+            context: { actor: 'statute' },
+          });
           recorded += result.events.length;
         }
       } catch (error) {

@@ -62,7 +62,8 @@ export class CentreClosures {
         if (!(error instanceof DomainError && error.kind === 'failed_precondition')) throw error;
       }
     }
-    if (notEnded.length > 0) this.logger?.warn({ centre: finess, closedOn, notEnded }, 'assignments starting after a centre closure were left for a coordinator to end');
+    if (notEnded.length > 0)
+      this.logger?.warn({ centre: finess, closedOn, notEnded }, 'assignments starting after a centre closure were left for a coordinator to end');
     return { assignmentsEnded, vacanciesCancelled, notEnded };
   }
 }

@@ -78,7 +78,10 @@ export class Mobilities {
 
   async request(input: unknown, context: CommandContext = {}): Promise<MobilityView> {
     const parsed = parseInput(requestMobilityInput, input);
-    const [{ state: vacancy }, { state: professional }] = await Promise.all([this.deps.vacancies.load(parsed.vacancyId), this.deps.careers.load(parsed.professionalId)]);
+    const [{ state: vacancy }, { state: professional }] = await Promise.all([
+      this.deps.vacancies.load(parsed.vacancyId),
+      this.deps.careers.load(parsed.professionalId),
+    ]);
     const origin = professional.assignments[parsed.originAssignmentId];
     const mobilityId = context.idempotencyKey ? nameBasedUuid(`mobility:${context.idempotencyKey}`) : randomUUID();
     const command: Extract<MobilityCommand, { type: 'RequestMobility' }> = {
@@ -104,7 +107,13 @@ export class Mobilities {
   async giveOpinion(mobilityId: string, input: unknown, options: WriteOptions = {}): Promise<MobilityView> {
     mobilityId = checkUuid(mobilityId, 'mobilityId', 'a mobility id');
     const parsed = parseInput(giveOpinionInput, input);
-    const command: MobilityCommand = { type: 'GiveOpinion', side: parsed.side, opinion: parsed.opinion, ...(parsed.comment && { comment: parsed.comment }), by: options.context?.actor ?? 'unknown' };
+    const command: MobilityCommand = {
+      type: 'GiveOpinion',
+      side: parsed.side,
+      opinion: parsed.opinion,
+      ...(parsed.comment && { comment: parsed.comment }),
+      by: options.context?.actor ?? 'unknown',
+    };
     return this.execute(mobilityId, command, options);
   }
 
@@ -155,7 +164,10 @@ export class Mobilities {
 
   private async dryRun(approved: Extract<MobilityEvent, { type: 'MobilityApproved' }>['data']): Promise<void> {
     const plan = movementPlan(approved);
-    const [{ state: professional }, { state: vacancy }] = await Promise.all([this.deps.careers.load(plan.professional.professionalId), this.deps.vacancies.load(plan.vacancy.vacancyId)]);
+    const [{ state: professional }, { state: vacancy }] = await Promise.all([
+      this.deps.careers.load(plan.professional.professionalId),
+      this.deps.vacancies.load(plan.vacancy.vacancyId),
+    ]);
     inSequence(professionalDecider).decide(plan.professional.commands, professional);
     vacancyDecider.decide(plan.vacancy.command, vacancy);
   }

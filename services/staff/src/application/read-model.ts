@@ -60,7 +60,10 @@ export interface StaffReadModel {
   /** Assignments at a centre still worked on or after `from` (what a closure ends). */
   assignmentsAtCentreFrom(centreFiness: string, from: IsoDate): Promise<readonly { professionalId: string; assignment: Assignment }[]>;
   vacancy(vacancyId: string): Promise<VacancyRecord | undefined>;
-  listVacancies(filter: VacancyFilter, page: { size: number; token?: string }): Promise<{ records: readonly VacancyRecord[]; totalSize: number; nextPageToken?: string }>;
+  listVacancies(
+    filter: VacancyFilter,
+    page: { size: number; token?: string },
+  ): Promise<{ records: readonly VacancyRecord[]; totalSize: number; nextPageToken?: string }>;
   openVacanciesAt(centreFiness: string): Promise<readonly Vacancy[]>;
   vacancyCounts(filter: { departement?: string; region?: string }): Promise<readonly VacancyCount[]>;
   mobility(mobilityId: string): Promise<MobilityRecord | undefined>;

@@ -76,7 +76,11 @@ export async function hireClaimingRpps(
         { streamId: professionalStream, events: toNew(hired, hireIds), expectedRevision: 'no_stream' },
         { streamId: claimStream, events: toNew(claimed, claimIds), expectedRevision: 'no_stream' },
       ]);
-      return { state: hired.reduce(professionalDecider.evolve, professional.state), revision: result.streams[0]!.nextExpectedRevision, lastPosition: result.lastPosition };
+      return {
+        state: hired.reduce(professionalDecider.evolve, professional.state),
+        revision: result.streams[0]!.nextExpectedRevision,
+        lastPosition: result.lastPosition,
+      };
     } catch (error) {
       // Someone else hired this RPPS (or this key) meanwhile: the next attempt sees who.
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;

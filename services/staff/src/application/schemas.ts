@@ -65,8 +65,12 @@ export const postVacancyInput = z.strictObject({
 export const cancelVacancyInput = z.strictObject({ reason: text(500), cancelledOn: isoDate });
 
 export const listVacanciesInput = z.strictObject({
-  departement: str(3).regex(/^(\d{2}|2A|2B|\d{3})$/, 'must be a département code such as 75, 2A or 974').optional(),
-  region: str(2).regex(/^\d{2}$/, 'must be a 2-digit region code').optional(),
+  departement: str(3)
+    .regex(/^(\d{2}|2A|2B|\d{3})$/, 'must be a département code such as 75, 2A or 974')
+    .optional(),
+  region: str(2)
+    .regex(/^\d{2}$/, 'must be a 2-digit region code')
+    .optional(),
   profession: z.enum(PROFESSIONS).optional(),
   status: z.enum(VACANCY_STATUSES).optional(),
   pageSize: pageSize(50, 500),
@@ -130,10 +134,18 @@ export const publishPayGridInput = z.strictObject({
   kind: z.enum(GRID_KINDS),
   effectiveFrom: isoDate,
   sources: z.array(sourceInput).min(1, 'at least one source: the text that sets the grid'),
-  carriedForwardFrom: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'the id of a published version, e.g. fph-2024-01-01').optional(),
+  carriedForwardFrom: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'the id of a published version, e.g. fph-2024-01-01')
+    .optional(),
   grades: z.record(
     str(40).regex(/^[a-z][a-z0-9_]*$/, 'grade codes are lower-case snake case'),
-    z.strictObject({ label: text(200), echelons: z.array(echelonInput).min(1).max(30), sources: z.array(sourceInput).optional(), notes: text(2000).optional() }),
+    z.strictObject({
+      label: text(200),
+      echelons: z.array(echelonInput).min(1).max(30),
+      sources: z.array(sourceInput).optional(),
+      notes: text(2000).optional(),
+    }),
   ),
 });
 

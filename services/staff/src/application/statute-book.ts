@@ -50,7 +50,11 @@ export class StatuteBook {
     const context: CommandContext = { actor: SHIPPED_DATA };
     for (const version of shipped.gridVersions) {
       try {
-        const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA }, { retryOnConflict: true, context });
+        const r = await this.handler.handle(
+          STATUTE_STREAM,
+          { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA },
+          { retryOnConflict: true, context },
+        );
         recorded += r.events.length;
       } catch (error) {
         const reason = await this.coordinatorConflict(version.id, error);
@@ -59,7 +63,11 @@ export class StatuteBook {
       }
     }
     for (const value of shipped.indexPointValues) {
-      const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA }, { retryOnConflict: true, context });
+      const r = await this.handler.handle(
+        STATUTE_STREAM,
+        { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA },
+        { retryOnConflict: true, context },
+      );
       recorded += r.events.length;
     }
     return { recorded, skipped };
@@ -85,7 +93,11 @@ export class StatuteBook {
   /** Publishes a version; returns it as recorded, with the grades it carried forward. */
   async publishGrid(input: unknown, context: CommandContext = {}): Promise<PayGridVersion> {
     const version = parseInput(publishPayGridInput, input) as PayGridVersion;
-    const result = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' }, { retryOnConflict: true, context, occurredAt: this.clock.now() });
+    const result = await this.handler.handle(
+      STATUTE_STREAM,
+      { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' },
+      { retryOnConflict: true, context, occurredAt: this.clock.now() },
+    );
     // The statute after the command holds the version as recorded (or as it already stood).
     const published = result.state.gridVersions.find((v) => v.id === version.id);
     if (!published) throw new NotFoundError('pay grid version', version.id);
@@ -94,7 +106,11 @@ export class StatuteBook {
 
   async publishIndexPointValue(input: unknown, context: CommandContext = {}): Promise<IndexPointValue> {
     const value = parseInput(publishIndexPointInput, input) as IndexPointValue;
-    await this.handler.handle(STATUTE_STREAM, { type: 'PublishIndexPointValue', value, publishedBy: context.actor ?? 'unknown' }, { retryOnConflict: true, context, occurredAt: this.clock.now() });
+    await this.handler.handle(
+      STATUTE_STREAM,
+      { type: 'PublishIndexPointValue', value, publishedBy: context.actor ?? 'unknown' },
+      { retryOnConflict: true, context, occurredAt: this.clock.now() },
+    );
     return value;
   }
 

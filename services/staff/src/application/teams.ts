@@ -92,7 +92,15 @@ export class Teams {
   async payEquity(input: unknown): Promise<PayEquityReport> {
     const on = parseInput(onDateInput, input ?? {}).on ?? today(this.deps.clock);
     const statute = await this.deps.statute.current();
-    const groups = new Map<string, { key: Omit<PayEquityRow, 'posts' | 'centres' | 'professions' | 'minAnnualGrossCents' | 'maxAnnualGrossCents' | 'distinctAnnualGrossCents' | 'defect'>; pays: number[]; centres: Set<string>; professions: Set<Profession> }>();
+    const groups = new Map<
+      string,
+      {
+        key: Omit<PayEquityRow, 'posts' | 'centres' | 'professions' | 'minAnnualGrossCents' | 'maxAnnualGrossCents' | 'distinctAnnualGrossCents' | 'defect'>;
+        pays: number[];
+        centres: Set<string>;
+        professions: Set<Profession>;
+      }
+    >();
     const uncomputed: { professionalId: string; assignmentId: string; error: string }[] = [];
     let posts = 0;
     for await (const p of everyProfessional(this.deps.readModel)) {
@@ -109,7 +117,12 @@ export class Teams {
           continue;
         }
         const id = `${pay.gridVersion.id}|${pay.grade}|${pay.echelon}|${a.fte}`;
-        const group = groups.get(id) ?? { key: { gridVersion: pay.gridVersion.id, grade: pay.grade, echelon: pay.echelon, fte: fteText(a.fte) }, pays: [], centres: new Set(), professions: new Set() };
+        const group = groups.get(id) ?? {
+          key: { gridVersion: pay.gridVersion.id, grade: pay.grade, echelon: pay.echelon, fte: fteText(a.fte) },
+          pays: [],
+          centres: new Set(),
+          professions: new Set(),
+        };
         group.pays.push(pay.annualGrossCents);
         group.centres.add(a.centreFiness);
         group.professions.add(p.profession);

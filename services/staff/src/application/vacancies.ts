@@ -57,7 +57,15 @@ export class Vacancies {
     if (!checked.ok) throw ValidationError.field('centreFiness', checked.reason);
     const centre = await requireOpenCentre(this.deps.centres, checked.value, parsed.startOn);
     const vacancyId = context.idempotencyKey ? nameBasedUuid(`vacancy:${context.idempotencyKey}`) : randomUUID();
-    const command: VacancyCommand = { type: 'PostVacancy', vacancyId, centreFiness: centre.finess, profession: parsed.profession, fte: parsed.fte, startOn: parsed.startOn, postedBy: context.actor ?? 'unknown' };
+    const command: VacancyCommand = {
+      type: 'PostVacancy',
+      vacancyId,
+      centreFiness: centre.finess,
+      profession: parsed.profession,
+      fte: parsed.fte,
+      startOn: parsed.startOn,
+      postedBy: context.actor ?? 'unknown',
+    };
     const view = await this.execute(vacancyId, command, { context });
     return { ...view, departement: centre.departement, region: centre.region };
   }

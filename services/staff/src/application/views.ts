@@ -82,7 +82,13 @@ export interface PayView {
   readonly gridVersion: string;
   readonly indiceMajore?: number;
   /** Pay of each assignment worked that day: the same grid position at each post's FTE. */
-  readonly byAssignment: readonly { readonly assignmentId: string; readonly centreFiness: string; readonly fte: string; readonly annualGrossCents: number; readonly monthlyGrossCents: number }[];
+  readonly byAssignment: readonly {
+    readonly assignmentId: string;
+    readonly centreFiness: string;
+    readonly fte: string;
+    readonly annualGrossCents: number;
+    readonly monthlyGrossCents: number;
+  }[];
 }
 
 export interface VacancyView {

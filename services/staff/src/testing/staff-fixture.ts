@@ -8,7 +8,6 @@ import type { MessageBus } from '@pcn/messaging';
 import { createStaffModule, type StaffModule } from '../staff-module';
 import type { CentreInfo } from '../application/ports';
 
-
 /** A valid FINESS: 8 digits followed by their check digit. */
 export const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
 /** A valid RPPS number: 10 digits followed by their check digit. */
@@ -66,10 +65,29 @@ export async function startStaff(
 
 /** A nurse's hire (REST shape), on the shipped FPH grade ide_b_cn. */
 export function nurseHire(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { lastName: 'Martin', firstName: 'Inès', profession: 'nurse', grade: 'ide_b_cn', echelon: 3, retainedSeniorityMonths: 6, hiredOn: '2026-01-05', ...overrides };
+  return {
+    lastName: 'Martin',
+    firstName: 'Inès',
+    profession: 'nurse',
+    grade: 'ide_b_cn',
+    echelon: 3,
+    retainedSeniorityMonths: 6,
+    hiredOn: '2026-01-05',
+    ...overrides,
+  };
 }
 
 /** A GP's hire (REST shape), on the shipped PH grid (grade `ph`, ph-2023-07-01). */
 export function gpHire(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { lastName: 'Nguyen', firstName: 'Camille', rpps: rpps('1000345678'), profession: 'doctor', specialty: 'general_practice', grade: 'ph', echelon: 4, hiredOn: '2026-01-05', ...overrides };
+  return {
+    lastName: 'Nguyen',
+    firstName: 'Camille',
+    rpps: rpps('1000345678'),
+    profession: 'doctor',
+    specialty: 'general_practice',
+    grade: 'ph',
+    echelon: 4,
+    hiredOn: '2026-01-05',
+    ...overrides,
+  };
 }

@@ -74,12 +74,7 @@ export function describeCurrentState(state: CurrentStreamState): string {
  * operation, stream and endpoint (the client's own messages are often just a class name).
  */
 export function translateError(error: unknown, context: KurrentDbErrorContext & { readonly expected?: ExpectedRevision }): Error {
-  if (
-    error instanceof ConcurrencyError ||
-    error instanceof EventIdConflictError ||
-    error instanceof InvalidEventError ||
-    error instanceof KurrentDbError
-  ) {
+  if (error instanceof ConcurrencyError || error instanceof EventIdConflictError || error instanceof InvalidEventError || error instanceof KurrentDbError) {
     return error;
   }
   // Connection failures before a call is under way come out of grpc-js unconverted.

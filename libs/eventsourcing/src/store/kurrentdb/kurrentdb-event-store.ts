@@ -241,9 +241,7 @@ export class KurrentDbEventStore implements EventStore {
         ? await this.client.multiStreamAppend(parts.map((p) => ({ streamName: p.streamId, events: p.data, expectedState: p.streamState })))
         : await this.client.appendRecords(
             parts.flatMap((p) => p.data.map((record) => ({ streamName: p.streamId, record }))),
-            parts
-              .filter((p) => p.expectedRevision !== 'any')
-              .map((p) => ({ type: STREAM_STATE, streamName: p.streamId, expectedState: p.streamState })),
+            parts.filter((p) => p.expectedRevision !== 'any').map((p) => ({ type: STREAM_STATE, streamName: p.streamId, expectedState: p.streamState })),
           );
     } catch (error) {
       const translated = translateMultiAppendError(error, context, appends);
@@ -454,12 +452,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   /** The server refused the expected revision: unless our events are there after all, a conflict. */
-  private async afterConflict(
-    streamId: string,
-    events: readonly NewEvent[],
-    expected: ExpectedRevision,
-    conflict: ConcurrencyError,
-  ): Promise<AppendResult> {
+  private async afterConflict(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, conflict: ConcurrencyError): Promise<AppendResult> {
     // KurrentDB also answers "wrong expected version" when only some of the ids are stored
     // after the expected revision, and an identical append may have landed meanwhile.
     const { verdict } = await this.inspect(streamId, events, expected);
@@ -472,18 +465,13 @@ export class KurrentDbEventStore implements EventStore {
   private async inspectMany(parts: readonly StreamAppend[]): Promise<{ verdict: WindowVerdict; highestSeen: number }[]> {
     return Promise.all(
       parts.map((p) =>
-        p.events.length > 0
-          ? this.inspect(p.streamId, p.events, p.expectedRevision, 'appendMany')
-          : { verdict: { kind: 'absent' as const }, highestSeen: -1 },
+        p.events.length > 0 ? this.inspect(p.streamId, p.events, p.expectedRevision, 'appendMany') : { verdict: { kind: 'absent' as const }, highestSeen: -1 },
       ),
     );
   }
 
   /** `settle` for a multi-stream append: a replay only when every part with events is one. */
-  private async settleMany(
-    parts: readonly StreamAppend[],
-    inspected: readonly { verdict: WindowVerdict }[],
-  ): Promise<MultiAppendResult | undefined> {
+  private async settleMany(parts: readonly StreamAppend[], inspected: readonly { verdict: WindowVerdict }[]): Promise<MultiAppendResult | undefined> {
     const verdicts = inspected.map((x) => x.verdict);
     const conflict = verdicts.findIndex((v) => v.kind === 'conflict');
     if (conflict !== -1) throw new EventIdConflictError((verdicts[conflict] as { eventId: string }).eventId, parts[conflict]!.streamId);
@@ -535,11 +523,8 @@ export class KurrentDbEventStore implements EventStore {
     operation: KurrentDbOperation = 'append',
   ): Promise<StoredEventRef[]> {
     const context = this.context(operation, streamId);
-    return this.readStreamRecords(
-      streamId,
-      { fromRevision: from === END ? END : BigInt(from), direction, maxCount: count },
-      context,
-      (event) => toStoredRef(event, context),
+    return this.readStreamRecords(streamId, { fromRevision: from === END ? END : BigInt(from), direction, maxCount: count }, context, (event) =>
+      toStoredRef(event, context),
     );
   }
 

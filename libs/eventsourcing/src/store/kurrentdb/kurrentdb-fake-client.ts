@@ -127,7 +127,10 @@ export class FakeKurrentDbClient implements KurrentDbClientLike {
 
   async multiStreamAppend(requests: AppendStreamRequest[]): Promise<MultiAppendResult> {
     if (this.unsupported.has('multiStreamAppend')) throw new UnsupportedError('multiStreamAppend', '25.1');
-    assertStringMetadata('multiStreamAppend', requests.flatMap((r) => r.events));
+    assertStringMetadata(
+      'multiStreamAppend',
+      requests.flatMap((r) => r.events),
+    );
     this.throwIfFailing();
     this.multiAppendCalls++;
     const names = new Set<string>();
@@ -156,7 +159,10 @@ export class FakeKurrentDbClient implements KurrentDbClientLike {
 
   async appendRecords(records: AppendRecordInput[], checks: ConsistencyCheck[] = []): Promise<AppendRecordsResult> {
     if (this.unsupported.has('appendRecords')) throw new UnsupportedError('appendRecords', '26.1');
-    assertStringMetadata('appendRecords', records.map((r) => r.record));
+    assertStringMetadata(
+      'appendRecords',
+      records.map((r) => r.record),
+    );
     this.throwIfFailing();
     this.multiAppendCalls++;
     if (records.length === 0) throw new InvalidArgumentError('Append records request must contain at least one record.');

@@ -225,9 +225,7 @@ export function toStoredRef(record: KurrentRecordedEvent, context: KurrentDbErro
 }
 
 export type WindowVerdict =
-  | { readonly kind: 'absent' }
-  | { readonly kind: 'replay'; readonly last: StoredEventRef }
-  | { readonly kind: 'conflict'; readonly eventId: string };
+  { readonly kind: 'absent' } | { readonly kind: 'replay'; readonly last: StoredEventRef } | { readonly kind: 'conflict'; readonly eventId: string };
 
 /**
  * Compares the events about to be appended with stored events of the same stream (consecutive
@@ -238,9 +236,7 @@ export function compareWindow(events: readonly NewEvent[], stored: readonly Stor
   const ids = events.map((e) => e.id.toLowerCase());
   const storedIds = stored.map((e) => e.id.toLowerCase());
   const exact =
-    stored.length === ids.length &&
-    storedIds.every((id, i) => id === ids[i]) &&
-    stored.every((e, i) => i === 0 || e.revision === stored[i - 1]!.revision + 1);
+    stored.length === ids.length && storedIds.every((id, i) => id === ids[i]) && stored.every((e, i) => i === 0 || e.revision === stored[i - 1]!.revision + 1);
   if (exact && stored.length > 0) return { kind: 'replay', last: stored[stored.length - 1]! };
   const wanted = new Set(ids);
   const overlap = storedIds.find((id) => wanted.has(id));

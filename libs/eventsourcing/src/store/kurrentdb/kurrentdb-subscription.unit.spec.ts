@@ -93,12 +93,16 @@ describe('KurrentDB subscription pump', () => {
     let release: () => void = () => undefined;
     const blocked = new Promise<void>((r) => (release = r));
     let calls = 0;
-    const sub = start(source, {
-      onEvents: async () => {
-        calls++;
-        await blocked;
+    const sub = start(
+      source,
+      {
+        onEvents: async () => {
+          calls++;
+          await blocked;
+        },
       },
-    }, 10);
+      10,
+    );
     await eventually(() => expect(calls).toBe(1));
     await new Promise((r) => setTimeout(r, 50));
     // One batch in the handler, the stream buffers on both sides, the generator's own read-ahead.
@@ -157,12 +161,16 @@ describe('KurrentDB subscription pump', () => {
     const seen: number[] = [];
     let release: () => void = () => undefined;
     const blocked = new Promise<void>((r) => (release = r));
-    const sub = start(source, {
-      onEvents: async (batch) => {
-        seen.push(...batch.map((e) => e.position));
-        await blocked;
+    const sub = start(
+      source,
+      {
+        onEvents: async (batch) => {
+          seen.push(...batch.map((e) => e.position));
+          await blocked;
+        },
       },
-    }, 1);
+      1,
+    );
     source.write(event(1));
     source.write(event(2));
     await eventually(() => expect(seen).toEqual([1]));

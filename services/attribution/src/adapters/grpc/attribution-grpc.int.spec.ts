@@ -47,18 +47,30 @@ const byId = (patientId: string): pb.PatientRef => ({ ref: { $case: 'patientId',
 
 const registration = (order: number, overrides: Partial<pb.RegisterPatientRequest> = {}) =>
   pb.RegisterPatientRequest.fromPartial({ nir: nirOf(order), birthDate: '1980-05-12', sex: pb.Sex.SEX_FEMALE, communeInsee: '75111', ...overrides });
-const register = (order: number, overrides: Partial<pb.RegisterPatientRequest> = {}) => callUnary(client, 'registerPatient', registration(order, overrides), as('centre:reception'));
+const register = (order: number, overrides: Partial<pb.RegisterPatientRequest> = {}) =>
+  callUnary(client, 'registerPatient', registration(order, overrides), as('centre:reception'));
 
 const declare = (patient: pb.PatientRef, gp: { rpps: string; centreFiness: string }, effectiveDate = '2026-02-01') =>
   callUnary(
     client,
     'declareMedecinTraitant',
-    pb.DeclareMedecinTraitantRequest.fromPartial({ patient, rpps: gp.rpps, centreFiness: gp.centreFiness, effectiveDate, channel: pb.DeclarationChannel.DECLARATION_CHANNEL_CENTRE_SOFTWARE }),
+    pb.DeclareMedecinTraitantRequest.fromPartial({
+      patient,
+      rpps: gp.rpps,
+      centreFiness: gp.centreFiness,
+      effectiveDate,
+      channel: pb.DeclarationChannel.DECLARATION_CHANNEL_CENTRE_SOFTWARE,
+    }),
     as('centre:reception'),
   );
 
 const setCapacity = (rpps: string, capacity?: number) =>
-  callUnary(client, 'setPanelCapacity', pb.SetPanelCapacityRequest.fromPartial({ rpps, ...(capacity !== undefined && { capacity }), reason: 'part-time return' }), as('coordinator:zoe'));
+  callUnary(
+    client,
+    'setPanelCapacity',
+    pb.SetPanelCapacityRequest.fromPartial({ rpps, ...(capacity !== undefined && { capacity }), reason: 'part-time return' }),
+    as('coordinator:zoe'),
+  );
 
 describe('pcn.attribution.v1.Attribution over gRPC', () => {
   it('registers a patient from the NIR and answers with the pseudonymous id only', async () => {
@@ -109,16 +121,38 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
 
   it('updates only the fields present: an absent period list stays, an empty one clears it', async () => {
     const registered = await register(1, { ald: [{ start: '2020-01-01', end: '' }], c2s: [{ start: '2024-01-01', end: '2025-01-01' }] });
-    const moved = await callUnary(client, 'updatePatient', pb.UpdatePatientRequest.fromPartial({ patient: byNir(1), expectedVersion: registered.version, communeInsee: '75112' }));
+    const moved = await callUnary(
+      client,
+      'updatePatient',
+      pb.UpdatePatientRequest.fromPartial({ patient: byNir(1), expectedVersion: registered.version, communeInsee: '75112' }),
+    );
     expect(moved).toMatchObject({ communeInsee: '75112', ald: registered.ald, c2s: registered.c2s, version: 1 });
 
-    const cleared = await callUnary(client, 'updatePatient', pb.UpdatePatientRequest.fromPartial({ patient: byId(registered.patientId), c2s: { periods: [] } }));
+    const cleared = await callUnary(
+      client,
+      'updatePatient',
+      pb.UpdatePatientRequest.fromPartial({ patient: byId(registered.patientId), c2s: { periods: [] } }),
+    );
     expect(cleared).toMatchObject({ communeInsee: '75112', ald: registered.ald, c2s: [], version: 2 });
 
-    const stale = await failure(callUnary(client, 'updatePatient', pb.UpdatePatientRequest.fromPartial({ patient: byNir(1), expectedVersion: 0, communeInsee: '75111' })));
+    const stale = await failure(
+      callUnary(client, 'updatePatient', pb.UpdatePatientRequest.fromPartial({ patient: byNir(1), expectedVersion: 0, communeInsee: '75111' })),
+    );
     expect(stale.code).toBe(status.ABORTED);
     const overlapping = await failure(
-      callUnary(client, 'updatePatient', pb.UpdatePatientRequest.fromPartial({ patient: byNir(1), ald: { periods: [{ start: '2020-01-01', end: '2022-01-01' }, { start: '2021-01-01', end: '' }] } })),
+      callUnary(
+        client,
+        'updatePatient',
+        pb.UpdatePatientRequest.fromPartial({
+          patient: byNir(1),
+          ald: {
+            periods: [
+              { start: '2020-01-01', end: '2022-01-01' },
+              { start: '2021-01-01', end: '' },
+            ],
+          },
+        }),
+      ),
     );
     expect(overlapping.fieldViolations.map((v) => v.field)).toEqual(['ald[1]']);
   });
@@ -146,22 +180,49 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
     ]);
 
     const ownChannel = await failure(
-      callUnary(client, 'declareMedecinTraitant', pb.DeclareMedecinTraitantRequest.fromPartial({ patient: byNir(1), rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02', channel: pb.DeclarationChannel.DECLARATION_CHANNEL_WAITLIST_MATCH })),
+      callUnary(
+        client,
+        'declareMedecinTraitant',
+        pb.DeclareMedecinTraitantRequest.fromPartial({
+          patient: byNir(1),
+          rpps: fx.gp1.rpps,
+          centreFiness: fx.centre,
+          effectiveDate: '2026-03-02',
+          channel: pb.DeclarationChannel.DECLARATION_CHANNEL_WAITLIST_MATCH,
+        }),
+      ),
     );
     expect(ownChannel.fieldViolations.map((v) => v.field)).toEqual(['channel']);
-    const noChannel = await failure(callUnary(client, 'declareMedecinTraitant', pb.DeclareMedecinTraitantRequest.fromPartial({ patient: byNir(1), rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02' })));
+    const noChannel = await failure(
+      callUnary(
+        client,
+        'declareMedecinTraitant',
+        pb.DeclareMedecinTraitantRequest.fromPartial({ patient: byNir(1), rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02' }),
+      ),
+    );
     expect(noChannel.fieldViolations).toEqual([{ field: 'channel', description: 'is required' }]);
     // gp3 works at the other centre, not this one.
     const elsewhere = await failure(declare(byNir(1), { rpps: fx.gp3.rpps, centreFiness: fx.centre }, '2026-03-02'));
     expect(elsewhere.code).toBe(status.FAILED_PRECONDITION);
     expect(elsewhere.preconditionViolations[0]).toMatchObject({ type: 'PRACTITIONER', subject: 'rpps' });
 
-    const ended = await callUnary(client, 'endAttribution', pb.EndAttributionRequest.fromPartial({ patient: byNir(1), endDate: '2026-03-02', reason: pb.EndReason.END_REASON_DEATH }), as('centre:reception'));
+    const ended = await callUnary(
+      client,
+      'endAttribution',
+      pb.EndAttributionRequest.fromPartial({ patient: byNir(1), endDate: '2026-03-02', reason: pb.EndReason.END_REASON_DEATH }),
+      as('centre:reception'),
+    );
     expect(ended).toMatchObject({ current: undefined, deceased: true });
     const after = await callUnary(client, 'getAttribution', { patient: byNir(1) });
     expect(after.current).toBeUndefined();
     expect(after.history[1]).toMatchObject({ end: '2026-03-02', endReason: pb.EndReason.END_REASON_DEATH });
-    const nothingToEnd = await failure(callUnary(client, 'endAttribution', pb.EndAttributionRequest.fromPartial({ patient: byNir(1), endDate: '2026-03-02', reason: pb.EndReason.END_REASON_MOVED_AWAY })));
+    const nothingToEnd = await failure(
+      callUnary(
+        client,
+        'endAttribution',
+        pb.EndAttributionRequest.fromPartial({ patient: byNir(1), endDate: '2026-03-02', reason: pb.EndReason.END_REASON_MOVED_AWAY }),
+      ),
+    );
     expect(nothingToEnd.preconditionViolations[0]?.type).toBe('NO_ATTRIBUTION');
   });
 
@@ -197,7 +258,8 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
       await register(order);
       await declare(byNir(order), order === 2 ? fx.gp2 : fx.gp1);
     }
-    const roster = (pageToken = '') => callUnary(client, 'getCentreRoster', pb.GetCentreRosterRequest.fromPartial({ centreFiness: fx.centre, asOf: '2026-02-15', pageSize: 2, pageToken }));
+    const roster = (pageToken = '') =>
+      callUnary(client, 'getCentreRoster', pb.GetCentreRosterRequest.fromPartial({ centreFiness: fx.centre, asOf: '2026-02-15', pageSize: 2, pageToken }));
     const first = await roster();
     expect(first).toMatchObject({ centreFiness: fx.centre, asOf: '2026-02-15' });
     expect(first.entries).toHaveLength(2);
@@ -219,16 +281,37 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
   it('enrols on the waitlist, matches, confirms one proposal and declines another', async () => {
     const first = await register(1);
     const second = await register(2);
-    const enrolled = await callUnary(client, 'enrolOnWaitlist', pb.EnrolOnWaitlistRequest.fromPartial({ patient: byNir(1), centreFiness: fx.centre }), as('centre:reception'));
-    expect(enrolled.waitlist).toEqual({ waitingSince: '2026-03-02', topPriority: false, enrolledBy: { kind: pb.EnrollerKind.ENROLLER_KIND_CENTRE, centreFiness: fx.centre, departureId: '' } });
-    const byCoordinator = await callUnary(client, 'enrolOnWaitlist', pb.EnrolOnWaitlistRequest.fromPartial({ patient: byId(second.patientId) }), as('coordinator:zoe'));
+    const enrolled = await callUnary(
+      client,
+      'enrolOnWaitlist',
+      pb.EnrolOnWaitlistRequest.fromPartial({ patient: byNir(1), centreFiness: fx.centre }),
+      as('centre:reception'),
+    );
+    expect(enrolled.waitlist).toEqual({
+      waitingSince: '2026-03-02',
+      topPriority: false,
+      enrolledBy: { kind: pb.EnrollerKind.ENROLLER_KIND_CENTRE, centreFiness: fx.centre, departureId: '' },
+    });
+    const byCoordinator = await callUnary(
+      client,
+      'enrolOnWaitlist',
+      pb.EnrolOnWaitlistRequest.fromPartial({ patient: byId(second.patientId) }),
+      as('coordinator:zoe'),
+    );
     expect(byCoordinator.waitlist?.enrolledBy?.kind).toBe(pb.EnrollerKind.ENROLLER_KIND_COORDINATOR);
-    expect((await failure(callUnary(client, 'enrolOnWaitlist', pb.EnrolOnWaitlistRequest.fromPartial({ patient: byNir(1) })))).code).toBe(status.ALREADY_EXISTS);
+    expect((await failure(callUnary(client, 'enrolOnWaitlist', pb.EnrolOnWaitlistRequest.fromPartial({ patient: byNir(1) })))).code).toBe(
+      status.ALREADY_EXISTS,
+    );
 
     const noKind = await failure(callUnary(client, 'matchWaitlist', pb.MatchWaitlistRequest.fromPartial({ territory: { code: '75' } })));
     expect(noKind.fieldViolations).toEqual([{ field: 'territory.kind', description: 'is required' }]);
 
-    const match = await callUnary(client, 'matchWaitlist', pb.MatchWaitlistRequest.fromPartial({ territory: { kind: pb.TerritoryKind.TERRITORY_KIND_DEPARTEMENT, code: '75' }, maxDistanceKm: 10 }), as('coordinator:zoe'));
+    const match = await callUnary(
+      client,
+      'matchWaitlist',
+      pb.MatchWaitlistRequest.fromPartial({ territory: { kind: pb.TerritoryKind.TERRITORY_KIND_DEPARTEMENT, code: '75' }, maxDistanceKm: 10 }),
+      as('coordinator:zoe'),
+    );
     expect(match.considered).toBe(2);
     expect(match.unmatched).toEqual([]);
     expect(match.proposals.map((p) => p.patientId).sort()).toEqual([first.patientId, second.patientId].sort());
@@ -241,7 +324,12 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
     const toSecond = match.proposals.find((p) => p.patientId === second.patientId)!;
 
     const confirmed = await callUnary(client, 'confirmProposal', { proposalId: toFirst.proposalId }, as('centre:reception'));
-    expect(confirmed.current).toMatchObject({ rpps: toFirst.rpps, centreFiness: fx.centre, start: '2026-03-02', channel: pb.DeclarationChannel.DECLARATION_CHANNEL_WAITLIST_MATCH });
+    expect(confirmed.current).toMatchObject({
+      rpps: toFirst.rpps,
+      centreFiness: fx.centre,
+      start: '2026-03-02',
+      channel: pb.DeclarationChannel.DECLARATION_CHANNEL_WAITLIST_MATCH,
+    });
     expect(confirmed.waitlist).toBeUndefined();
     expect(confirmed.pendingProposal).toBeUndefined();
     // Confirming again is harmless.
@@ -250,9 +338,13 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
     expect((await callUnary(client, 'getPatient', { patient: byNir(2) })).pendingProposal).toEqual(toSecond);
     const declined = await callUnary(client, 'declineProposal', { proposalId: toSecond.proposalId, reason: 'the GP is on leave' }, as('centre:reception'));
     expect(declined).toMatchObject({ current: undefined, pendingProposal: undefined, waitlist: { waitingSince: '2026-03-02' } });
-    expect((await failure(callUnary(client, 'confirmProposal', { proposalId: toSecond.proposalId }))).preconditionViolations[0]?.type).toBe('PROPOSAL_ANSWERED');
+    expect((await failure(callUnary(client, 'confirmProposal', { proposalId: toSecond.proposalId }))).preconditionViolations[0]?.type).toBe(
+      'PROPOSAL_ANSWERED',
+    );
 
-    expect((await failure(callUnary(client, 'declineProposal', { proposalId: '00000000-0000-4000-8000-000000000000', reason: 'x' }))).code).toBe(status.NOT_FOUND);
+    expect((await failure(callUnary(client, 'declineProposal', { proposalId: '00000000-0000-4000-8000-000000000000', reason: 'x' }))).code).toBe(
+      status.NOT_FOUND,
+    );
     expect((await failure(callUnary(client, 'confirmProposal', { proposalId: 'nope' }))).fieldViolations.map((v) => v.field)).toEqual(['proposalId']);
   });
 
@@ -262,7 +354,11 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
     await register(3, { communeInsee: '75112' });
     await declare(byNir(1), fx.gp1);
 
-    const coverage = await callUnary(client, 'getCoverage', pb.GetCoverageRequest.fromPartial({ territory: { kind: pb.TerritoryKind.TERRITORY_KIND_DEPARTEMENT, code: '75' }, asOf: '2026-03-02' }));
+    const coverage = await callUnary(
+      client,
+      'getCoverage',
+      pb.GetCoverageRequest.fromPartial({ territory: { kind: pb.TerritoryKind.TERRITORY_KIND_DEPARTEMENT, code: '75' }, asOf: '2026-03-02' }),
+    );
     expect(coverage).toMatchObject({ territory: { kind: pb.TerritoryKind.TERRITORY_KIND_DEPARTEMENT, code: '75' }, name: 'Paris', asOf: '2026-03-02' });
     expect(coverage.totals).toMatchObject({ patients: 3, withMedecinTraitant: 1, withoutMedecinTraitant: 2, chronicWithout: 1 });
     expect(coverage.totals!.inhabitants).toBeGreaterThan(2_000_000);
@@ -272,7 +368,9 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
     expect(part('75101')?.figures).toMatchObject({ patients: 0 });
     expect(coverage.parts.reduce((sum, p) => sum + p.figures!.inhabitants, 0)).toBe(coverage.totals!.inhabitants);
 
-    const unknown = await failure(callUnary(client, 'getCoverage', pb.GetCoverageRequest.fromPartial({ territory: { kind: pb.TerritoryKind.TERRITORY_KIND_DEPARTEMENT, code: '00' } })));
+    const unknown = await failure(
+      callUnary(client, 'getCoverage', pb.GetCoverageRequest.fromPartial({ territory: { kind: pb.TerritoryKind.TERRITORY_KIND_DEPARTEMENT, code: '00' } })),
+    );
     expect(unknown.code).toBe(status.NOT_FOUND);
   });
 });

@@ -4,7 +4,17 @@ import type { Period } from '../../domain/iso-date';
 import type { Enroller } from '../../domain/patient/patient-events';
 import type { PatientRef } from '../../application/patient-ref';
 import type { RosterView } from '../../application/reports';
-import type { AttributionHistoryView, AttributionView, CoverageFigures, CoverageView, MatchView, PanelView, PatientView, ProposalView, WaitlistView } from '../../application/views';
+import type {
+  AttributionHistoryView,
+  AttributionView,
+  CoverageFigures,
+  CoverageView,
+  MatchView,
+  PanelView,
+  PatientView,
+  ProposalView,
+  WaitlistView,
+} from '../../application/views';
 
 /** Drops undefined keys so that absent proto fields are absent inputs, not explicit undefineds. */
 export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
@@ -68,7 +78,8 @@ export const declareInput = (req: pb.DeclareMedecinTraitantRequest): Record<stri
 
 export const endInput = (req: pb.EndAttributionRequest): Record<string, unknown> => compact({ endDate: text(req.endDate), reason: endReason(req.reason) });
 
-export const panelInput = (req: pb.GetPanelRequest): Record<string, unknown> => compact({ rpps: text(req.rpps), pageSize: positive(req.pageSize), pageToken: text(req.pageToken) });
+export const panelInput = (req: pb.GetPanelRequest): Record<string, unknown> =>
+  compact({ rpps: text(req.rpps), pageSize: positive(req.pageSize), pageToken: text(req.pageToken) });
 
 /** An absent capacity is `null`: back to FTE × norm. */
 export const setCapacityInput = (req: pb.SetPanelCapacityRequest): Record<string, unknown> =>
@@ -86,15 +97,18 @@ export const matchInput = (req: pb.MatchWaitlistRequest): Record<string, unknown
 
 export const confirmInput = (req: pb.ConfirmProposalRequest): Record<string, unknown> => compact({ proposalId: text(req.proposalId) });
 
-export const declineInput = (req: pb.DeclineProposalRequest): Record<string, unknown> => compact({ proposalId: text(req.proposalId), reason: text(req.reason) });
+export const declineInput = (req: pb.DeclineProposalRequest): Record<string, unknown> =>
+  compact({ proposalId: text(req.proposalId), reason: text(req.reason) });
 
-export const coverageInput = (req: pb.GetCoverageRequest): Record<string, unknown> => compact({ territory: territoryInput(req.territory), asOf: text(req.asOf) });
+export const coverageInput = (req: pb.GetCoverageRequest): Record<string, unknown> =>
+  compact({ territory: territoryInput(req.territory), asOf: text(req.asOf) });
 
 /* Views → messages: absent optional values become proto3 defaults ('' and UNSPECIFIED). */
 
 export const sexEnum = (s: string): pb.Sex => toProtoEnum(pb.Sex, 'SEX_', s);
 export const channelEnum = (c: string): pb.DeclarationChannel => toProtoEnum(pb.DeclarationChannel, 'DECLARATION_CHANNEL_', c);
-export const endReasonEnum = (r: string | undefined): pb.EndReason => (r === undefined ? pb.EndReason.END_REASON_UNSPECIFIED : toProtoEnum(pb.EndReason, 'END_REASON_', r));
+export const endReasonEnum = (r: string | undefined): pb.EndReason =>
+  r === undefined ? pb.EndReason.END_REASON_UNSPECIFIED : toProtoEnum(pb.EndReason, 'END_REASON_', r);
 export const enrollerKindEnum = (k: Enroller['kind']): pb.EnrollerKind => toProtoEnum(pb.EnrollerKind, 'ENROLLER_KIND_', k);
 
 export const toPeriod = (p: Period): pb.Period => ({ start: p.start, end: p.end ?? '' });
@@ -116,13 +130,25 @@ function toWaitlistPlace(w: WaitlistView): pb.WaitlistPlace {
   const e = w.enrolledBy;
   return {
     waitingSince: w.waitingSince,
-    enrolledBy: { kind: enrollerKindEnum(e.kind), centreFiness: e.kind === 'centre' ? e.centreFiness : '', departureId: e.kind === 'departure' ? e.departureId : '' },
+    enrolledBy: {
+      kind: enrollerKindEnum(e.kind),
+      centreFiness: e.kind === 'centre' ? e.centreFiness : '',
+      departureId: e.kind === 'departure' ? e.departureId : '',
+    },
     topPriority: w.topPriority,
   };
 }
 
 export function toProposal(p: ProposalView): pb.Proposal {
-  return { proposalId: p.proposalId, patientId: p.patientId, rpps: p.rpps, professionalId: p.professionalId, centreFiness: p.centreFiness, distanceKm: p.distanceKm, proposedOn: p.proposedOn };
+  return {
+    proposalId: p.proposalId,
+    patientId: p.patientId,
+    rpps: p.rpps,
+    professionalId: p.professionalId,
+    centreFiness: p.centreFiness,
+    distanceKm: p.distanceKm,
+    proposedOn: p.proposedOn,
+  };
 }
 
 export function toPatientMessage(v: PatientView): pb.Patient {

@@ -39,7 +39,16 @@ describe('REST /v1/attribution: patients', () => {
     expect(res.headers.location).toBe(`/v1/attribution/patients/${patientId}`);
     expect(res.headers.etag).toBe('"0"');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({ patientId, birthDate: '1980-05-12', sex: 'female', communeInsee: '75056', ald: [{ start: '2020-01-01' }], c2s: [], deceased: false, version: 0 });
+    expect(res.body).toEqual({
+      patientId,
+      birthDate: '1980-05-12',
+      sex: 'female',
+      communeInsee: '75056',
+      ald: [{ start: '2020-01-01' }],
+      c2s: [],
+      deceased: false,
+      version: 0,
+    });
     expect(res.text).not.toContain(input.nir as string);
 
     const got = await api().get(res.headers.location!);
@@ -51,7 +60,9 @@ describe('REST /v1/attribution: patients', () => {
     const retried = await api().post('/v1/attribution/patients').send(input);
     expect(retried.status).toBe(201);
     expect(retried.body).toEqual(res.body);
-    const again = await api().post('/v1/attribution/patients').send({ ...input, communeInsee: '75112' });
+    const again = await api()
+      .post('/v1/attribution/patients')
+      .send({ ...input, communeInsee: '75112' });
     expect(again.status).toBe(409);
     expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
@@ -59,14 +70,18 @@ describe('REST /v1/attribution: patients', () => {
   it('refuses a bad NIR and an unknown commune with one problem naming both fields, and writes nothing', async () => {
     const good = nir({ order: '002' });
     const badKey = `${good.slice(0, 13)}${good.slice(13) === '01' ? '02' : '01'}`;
-    const res = await api().post('/v1/attribution/patients').send(patientInput(2, { nir: badKey, communeInsee: '75000' }));
+    const res = await api()
+      .post('/v1/attribution/patients')
+      .send(patientInput(2, { nir: badKey, communeInsee: '75000' }));
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ type: 'urn:pcn:problem:invalid-argument', status: 400, instance: '/v1/attribution/patients' });
     expect(fields(res)).toEqual(['communeInsee', 'nir']);
     expect(res.body.errors.find((e: { field: string }) => e.field === 'communeInsee').description).toMatch(/reference list/);
 
-    const contradicting = await api().post('/v1/attribution/patients').send(patientInput(2, { nir: nir({ sex: 'male', order: '002' }) }));
+    const contradicting = await api()
+      .post('/v1/attribution/patients')
+      .send(patientInput(2, { nir: nir({ sex: 'male', order: '002' }) }));
     expect(contradicting.status).toBe(400);
     expect(fields(contradicting)).toEqual(['sex']);
     expect((await api().post('/v1/attribution/patients/lookup').send({ nir: good })).status).toBe(404);
@@ -100,12 +115,17 @@ describe('REST /v1/attribution: patients', () => {
     expect(moved.headers.etag).toBe('"1"');
     expect(moved.body).toMatchObject({ communeInsee: '93066', birthDate: '1980-05-12', version: 1 });
 
-    const stale = await api().patch(url).set('If-Match', '"0"').send({ c2s: [{ start: '2026-01-01', end: '2027-01-01' }] });
+    const stale = await api()
+      .patch(url)
+      .set('If-Match', '"0"')
+      .send({ c2s: [{ start: '2026-01-01', end: '2027-01-01' }] });
     expect(stale.status).toBe(412);
     expect(stale.body.type).toBe('urn:pcn:problem:concurrency-conflict');
     expect((await api().get(url)).headers.etag).toBe('"1"');
 
-    const blind = await api().patch(url).send({ c2s: [{ start: '2026-01-01', end: '2027-01-01' }] });
+    const blind = await api()
+      .patch(url)
+      .send({ c2s: [{ start: '2026-01-01', end: '2027-01-01' }] });
     expect(blind.status).toBe(200);
     expect(blind.headers.etag).toBe('"2"');
 
@@ -122,7 +142,9 @@ describe('REST /v1/attribution: patients', () => {
     expect(fields(malformed)).toEqual(['patientId']);
     expect((await api().get(`/v1/attribution/patients/${'0'.repeat(32)}`)).status).toBe(404);
     expect((await api().get(`/v1/attribution/patients/${'0'.repeat(32)}/attribution`)).status).toBe(404);
-    const unknownParam = await api().get(`/v1/attribution/patients/${'0'.repeat(32)}`).query({ nir: '1' });
+    const unknownParam = await api()
+      .get(`/v1/attribution/patients/${'0'.repeat(32)}`)
+      .query({ nir: '1' });
     expect(fields(unknownParam)).toEqual(['nir']);
   });
 });
@@ -134,13 +156,24 @@ describe('REST /v1/attribution: declarations and panels', () => {
 
   it('declares a médecin traitant, replaces them, ends the attribution, and reads the history', async () => {
     const patientId = await register(10);
-    const declared = await api().post(`/v1/attribution/patients/${patientId}/declarations`).set('X-PCN-Actor', 'centre:accueil').send(declaration(fx().gp1, '2026-01-15'));
+    const declared = await api()
+      .post(`/v1/attribution/patients/${patientId}/declarations`)
+      .set('X-PCN-Actor', 'centre:accueil')
+      .send(declaration(fx().gp1, '2026-01-15'));
     expect(declared.status).toBe(201);
     expect(declared.headers.location).toBe(`/v1/attribution/patients/${patientId}/attribution`);
     expect(declared.headers.etag).toBe('"1"');
-    expect(declared.body.current).toMatchObject({ rpps: fx().gp1.rpps, professionalId: fx().gp1.professionalId, centreFiness: fx().centre, start: '2026-01-15', channel: 'paper_form' });
+    expect(declared.body.current).toMatchObject({
+      rpps: fx().gp1.rpps,
+      professionalId: fx().gp1.professionalId,
+      centreFiness: fx().centre,
+      start: '2026-01-15',
+      channel: 'paper_form',
+    });
 
-    const replaced = await api().post(`/v1/attribution/patients/${patientId}/declarations`).send({ ...declaration(fx().gp2, '2026-02-01'), channel: 'teleservice' });
+    const replaced = await api()
+      .post(`/v1/attribution/patients/${patientId}/declarations`)
+      .send({ ...declaration(fx().gp2, '2026-02-01'), channel: 'teleservice' });
     expect(replaced.status).toBe(201);
     const history = await api().get(declared.headers.location!);
     expect(history.status).toBe(200);
@@ -150,7 +183,10 @@ describe('REST /v1/attribution: declarations and panels', () => {
       expect.objectContaining({ rpps: fx().gp2.rpps, start: '2026-02-01' }),
     ]);
 
-    const conditional = await api().post(`/v1/attribution/patients/${patientId}/attribution/end`).set('If-Match', '"2"').send({ endDate: '2026-03-01', reason: 'moved_away' });
+    const conditional = await api()
+      .post(`/v1/attribution/patients/${patientId}/attribution/end`)
+      .set('If-Match', '"2"')
+      .send({ endDate: '2026-03-01', reason: 'moved_away' });
     expect(conditional.status).toBe(400);
     expect(fields(conditional)).toEqual(['If-Match']);
     const ended = await api().post(`/v1/attribution/patients/${patientId}/attribution/end`).send({ endDate: '2026-03-01', reason: 'moved_away' });
@@ -163,10 +199,14 @@ describe('REST /v1/attribution: declarations and panels', () => {
 
     const nothingToEnd = await api().post(`/v1/attribution/patients/${patientId}/attribution/end`).send({ endDate: '2026-03-02', reason: 'moved_away' });
     expect(nothingToEnd.status).toBe(409);
-    const invalid = await api().post(`/v1/attribution/patients/${patientId}/declarations`).send({ rpps: '12345', centreFiness: fx().centre, effectiveDate: '2026-02-30', channel: 'reattribution' });
+    const invalid = await api()
+      .post(`/v1/attribution/patients/${patientId}/declarations`)
+      .send({ rpps: '12345', centreFiness: fx().centre, effectiveDate: '2026-02-30', channel: 'reattribution' });
     expect(invalid.status).toBe(400);
     expect(fields(invalid)).toEqual(['channel', 'effectiveDate', 'rpps']);
-    const elsewhere = await api().post(`/v1/attribution/patients/${patientId}/declarations`).send(declaration({ ...fx().gp3, centreFiness: fx().centre }));
+    const elsewhere = await api()
+      .post(`/v1/attribution/patients/${patientId}/declarations`)
+      .send(declaration({ ...fx().gp3, centreFiness: fx().centre }));
     expect(elsewhere.status).toBe(409);
     expect(elsewhere.body.violations[0]).toMatchObject({ type: 'PRACTITIONER', subject: 'rpps' });
   });
@@ -176,24 +216,37 @@ describe('REST /v1/attribution: declarations and panels', () => {
     const today = finessOf('75000029');
     await fx().knowCentre({ finess: today, status: 'member', memberSince: '2026-03-02' });
     const atToday = await fx().assign({ rpps: freshRpps(), centreFiness: today, startOn: '2026-01-05' });
-    const backdated = await api().post(`/v1/attribution/patients/${await register(21)}/declarations`).send(declaration(atToday, '2026-02-20'));
+    const backdated = await api()
+      .post(`/v1/attribution/patients/${await register(21)}/declarations`)
+      .send(declaration(atToday, '2026-02-20'));
     expect(backdated.status).toBe(409);
     expect(backdated.body.detail).toBe(`centre ${today} is a member of the network only from 2026-03-02, after the declaration's date 2026-02-20`);
     expect(backdated.body.violations).toEqual([expect.objectContaining({ type: 'CENTRE', subject: 'effectiveDate' })]);
-    expect((await api().post(`/v1/attribution/patients/${await register(22)}/declarations`).send(declaration(atToday, '2026-03-02'))).status).toBe(201);
+    expect(
+      (
+        await api()
+          .post(`/v1/attribution/patients/${await register(22)}/declarations`)
+          .send(declaration(atToday, '2026-03-02'))
+      ).status,
+    ).toBe(201);
 
     // Accredited in advance from 2027-01-05: a candidate today, whatever the registry recorded.
     const later = finessOf('75000037');
     await fx().knowCentre({ finess: later, status: 'candidate', memberSince: '2027-01-05' });
     const atLater = await fx().assign({ rpps: freshRpps(), centreFiness: later, startOn: '2026-01-05' });
-    const early = await api().post(`/v1/attribution/patients/${await register(23)}/declarations`).send(declaration(atLater, '2026-03-02'));
+    const early = await api()
+      .post(`/v1/attribution/patients/${await register(23)}/declarations`)
+      .send(declaration(atLater, '2026-03-02'));
     expect(early.status).toBe(409);
     expect(early.body.detail).toContain('only from 2027-01-05');
   });
 
   it('refuses a declaration beyond the capacity a coordinator set, with the count and the capacity', async () => {
     const gp = fx().gp1;
-    const set = await api().put(`/v1/attribution/practitioners/${gp.rpps}/panel/capacity`).set('X-PCN-Actor', 'coordinator:zoe').send({ capacity: 1, reason: 'part-time this year' });
+    const set = await api()
+      .put(`/v1/attribution/practitioners/${gp.rpps}/panel/capacity`)
+      .set('X-PCN-Actor', 'coordinator:zoe')
+      .send({ capacity: 1, reason: 'part-time this year' });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ rpps: gp.rpps, count: 0, capacity: 1, capacityOverride: 1 });
 
@@ -202,7 +255,13 @@ describe('REST /v1/attribution: declarations and panels', () => {
     const second = await register(12);
     const full = await api().post(`/v1/attribution/patients/${second}/declarations`).send(declaration(gp));
     expect(full.status).toBe(409);
-    expect(full.body).toMatchObject({ type: 'urn:pcn:problem:failed-precondition', detail: `the panel of GP ${gp.rpps} is full: 1 patients for a capacity of 1`, rpps: gp.rpps, count: 1, capacity: 1 });
+    expect(full.body).toMatchObject({
+      type: 'urn:pcn:problem:failed-precondition',
+      detail: `the panel of GP ${gp.rpps} is full: 1 patients for a capacity of 1`,
+      rpps: gp.rpps,
+      count: 1,
+      capacity: 1,
+    });
     expect(full.body.violations).toEqual([{ type: 'PANEL_CAPACITY', subject: 'rpps', description: expect.stringMatching(/^count 1, capacity 1:/) }]);
     expect((await api().get(`/v1/attribution/patients/${second}/attribution`)).body).toEqual({ patientId: second, history: [] });
 
@@ -240,13 +299,26 @@ describe('REST /v1/attribution: a centre roster as of a day', () => {
       expect((await api().post(`/v1/attribution/patients/${id}/declarations`).send(declaration(gp, start))).status).toBe(201);
       ids.push(id);
     }
-    const roster = (asOf?: string, extra: Record<string, string> = {}) => api().get(`/v1/attribution/centres/${fx().centre}/roster`).query({ ...(asOf && { asOf }), ...extra });
+    const roster = (asOf?: string, extra: Record<string, string> = {}) =>
+      api()
+        .get(`/v1/attribution/centres/${fx().centre}/roster`)
+        .query({ ...(asOf && { asOf }), ...extra });
 
     const january = await roster('2026-01-31');
     expect(january.status).toBe(200);
     expect(january.body).toMatchObject({ centreFiness: fx().centre, asOf: '2026-01-31' });
     expect(january.body.items).toEqual([
-      { patientId: ids[0], attributionId: expect.any(String), rpps: fx().gp1.rpps, since: '2026-01-10', birthYearMonth: '1980-05', sex: 'female', communeInsee: '75056', ald: [], c2s: [] },
+      {
+        patientId: ids[0],
+        attributionId: expect.any(String),
+        rpps: fx().gp1.rpps,
+        since: '2026-01-10',
+        birthYearMonth: '1980-05',
+        sex: 'female',
+        communeInsee: '75056',
+        ald: [],
+        c2s: [],
+      },
     ]);
     const today = await roster();
     expect(today.body.asOf).toBe('2026-03-02');
@@ -276,7 +348,10 @@ describe('REST /v1/attribution: the waitlist', () => {
     expect(res.status).toBe(200);
     return id;
   };
-  const match = () => api().post('/v1/attribution/waitlist/matches').send({ territory: { kind: 'departement', code: '75' } });
+  const match = () =>
+    api()
+      .post('/v1/attribution/waitlist/matches')
+      .send({ territory: { kind: 'departement', code: '75' } });
 
   it('enrols, matches a GP within reach, and the confirmation becomes a declaration', async () => {
     const patientId = await enrolled(30, { centreFiness: fx().centre });
@@ -326,8 +401,20 @@ describe('REST /v1/attribution: the waitlist', () => {
 
     expect((await api().post('/v1/attribution/proposals/00000000-0000-4000-8000-000000000000/decline').send({ reason: 'x' })).status).toBe(404);
     expect(fields(await api().post('/v1/attribution/proposals/nope/confirm'))).toEqual(['proposalId']);
-    expect(fields(await api().post('/v1/attribution/waitlist/matches').send({ territory: { kind: 'canton', code: '75' }, maxDistanceKm: 0 }))).toEqual(['maxDistanceKm', 'territory.kind']);
-    expect((await api().post('/v1/attribution/waitlist/matches').send({ territory: { kind: 'departement', code: '00' } })).status).toBe(404);
+    expect(
+      fields(
+        await api()
+          .post('/v1/attribution/waitlist/matches')
+          .send({ territory: { kind: 'canton', code: '75' }, maxDistanceKm: 0 }),
+      ),
+    ).toEqual(['maxDistanceKm', 'territory.kind']);
+    expect(
+      (
+        await api()
+          .post('/v1/attribution/waitlist/matches')
+          .send({ territory: { kind: 'departement', code: '00' } })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -338,9 +425,19 @@ describe('REST /v1/attribution: coverage', () => {
 
   beforeAll(async () => {
     // Paris 11e: one patient with a médecin traitant from today, one chronic patient without.
-    const declared = (await api().post('/v1/attribution/patients').send(patientInput(40, { communeInsee: '75111' }))).body.patientId as string;
+    const declared = (
+      await api()
+        .post('/v1/attribution/patients')
+        .send(patientInput(40, { communeInsee: '75111' }))
+    ).body.patientId as string;
     expect((await api().post(`/v1/attribution/patients/${declared}/declarations`).send(declaration(fx().gp1))).status).toBe(201);
-    expect((await api().post('/v1/attribution/patients').send(patientInput(41, { communeInsee: '75111', ald: [{ start: '2025-06-01' }] }))).status).toBe(201);
+    expect(
+      (
+        await api()
+          .post('/v1/attribution/patients')
+          .send(patientInput(41, { communeInsee: '75111', ald: [{ start: '2025-06-01' }] }))
+      ).status,
+    ).toBe(201);
   });
 
   it('counts the patients of a territory, with and without a médecin traitant, beside its inhabitants, and one level down', async () => {
@@ -355,8 +452,14 @@ describe('REST /v1/attribution: coverage', () => {
     expect(paris.body.totals.inhabitants).toBeGreaterThan(2_000_000);
 
     const departement = await coverage({ departement: '75' });
-    expect(departement.body).toMatchObject({ territory: { kind: 'departement', code: '75', name: 'Paris' }, totals: { patients: 2, withMedecinTraitant: 1, chronicWithout: 1 } });
-    expect(departement.body.parts.find((p: { code: string }) => p.code === '75111')).toMatchObject({ code: '75111', figures: { patients: 2, withMedecinTraitant: 1, withoutMedecinTraitant: 1 } });
+    expect(departement.body).toMatchObject({
+      territory: { kind: 'departement', code: '75', name: 'Paris' },
+      totals: { patients: 2, withMedecinTraitant: 1, chronicWithout: 1 },
+    });
+    expect(departement.body.parts.find((p: { code: string }) => p.code === '75111')).toMatchObject({
+      code: '75111',
+      figures: { patients: 2, withMedecinTraitant: 1, withoutMedecinTraitant: 1 },
+    });
     const region = await coverage({ region: '11' });
     expect(region.body).toMatchObject({ territory: { kind: 'region', code: '11' }, totals: { patients: 2, withMedecinTraitant: 1 } });
     expect(region.body.parts.find((p: { code: string }) => p.code === '93')).toMatchObject({ figures: { patients: 0 } });
@@ -383,7 +486,13 @@ describe('REST /v1/attribution: coverage', () => {
   });
 
   it('counts a patient registered in Paris as a whole in the département and the région', async () => {
-    expect((await api().post('/v1/attribution/patients').send(patientInput(42, { communeInsee: '75056' }))).status).toBe(201);
+    expect(
+      (
+        await api()
+          .post('/v1/attribution/patients')
+          .send(patientInput(42, { communeInsee: '75056' }))
+      ).status,
+    ).toBe(201);
     expect((await coverage({ commune: '75056' })).body.totals.patients).toBe(3);
     expect((await coverage({ departement: '75' })).body.totals.patients).toBe(3);
   });
@@ -408,7 +517,13 @@ describe('REST /v1/attribution: the OpenAPI document', () => {
 
     const paths = res.body.paths as Record<string, Record<string, unknown>>;
     // No NIR in a URL: no path or query parameter is named after it.
-    expect(JSON.stringify(Object.values(paths).flatMap((item) => Object.values(item).flatMap((op) => (op as { parameters?: { name: string }[] }).parameters ?? [])).map((p) => p.name))).not.toMatch(/nir/i);
+    expect(
+      JSON.stringify(
+        Object.values(paths)
+          .flatMap((item) => Object.values(item).flatMap((op) => (op as { parameters?: { name: string }[] }).parameters ?? []))
+          .map((p) => p.name),
+      ),
+    ).not.toMatch(/nir/i);
     const operations = Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((method) => [method, path.replace(/\{[^}]+\}/g, 'x')] as const));
     expect(operations).toHaveLength(15);
     for (const [method, path] of operations) {

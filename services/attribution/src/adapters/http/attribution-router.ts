@@ -5,15 +5,7 @@ import { parseInput } from '@pcn/validation';
 import type { AttributionServices } from '../../application/attribution-services';
 import { TERRITORY_KINDS } from '../../application/schemas';
 import type { CoverageFigures, CoverageView } from '../../application/views';
-import {
-  PATIENT_PATH_FIELDS,
-  lookupInput,
-  renamingFields,
-  sendCreated,
-  sendVersioned,
-  unconditionalContext,
-  updateOptions,
-} from './request-parts';
+import { PATIENT_PATH_FIELDS, lookupInput, renamingFields, sendCreated, sendVersioned, unconditionalContext, updateOptions } from './request-parts';
 
 /**
  * REST for coordinators, mounted at `/v1/attribution`. A patient is named by their pseudonymous
@@ -122,7 +114,10 @@ function oneTerritory(given: Record<string, string>): [kind: (typeof TERRITORY_K
   const violations: FieldViolation[] =
     named.length === 0
       ? [{ field: 'territory', description: `name the territory with exactly one query parameter among ${TERRITORY_KINDS.join(', ')}` }]
-      : named.map(([kind]) => ({ field: kind, description: `only one of ${TERRITORY_KINDS.join(', ')} may be given; got ${named.map(([k]) => k).join(' and ')}` }));
+      : named.map(([kind]) => ({
+          field: kind,
+          description: `only one of ${TERRITORY_KINDS.join(', ')} may be given; got ${named.map(([k]) => k).join(' and ')}`,
+        }));
   throw new ValidationError(violations);
 }
 

@@ -1,4 +1,14 @@
-import { declareInput, declineInput, endAttributionInput, enrolInput, matchInput, registerPatientInput, setCapacityInput, TERRITORY_KINDS, updatePatientInput } from '../../application/schemas';
+import {
+  declareInput,
+  declineInput,
+  endAttributionInput,
+  enrolInput,
+  matchInput,
+  registerPatientInput,
+  setCapacityInput,
+  TERRITORY_KINDS,
+  updatePatientInput,
+} from '../../application/schemas';
 import { DECLARATION_CHANNELS, END_REASONS } from '../../domain/patient/patient-events';
 import { SEXES } from '../../domain/patient/patient-profile';
 import { commune, date, finess, fromZod, ref, rpps } from './openapi-parts';
@@ -6,7 +16,11 @@ import { lookupInput } from './request-parts';
 
 const object = (properties: Record<string, object>, required: readonly string[] = Object.keys(properties)) => ({ type: 'object', properties, required });
 const array = (items: object) => ({ type: 'array', items });
-const optional = (keys: readonly string[], properties: Record<string, object>) => object(properties, Object.keys(properties).filter((k) => !keys.includes(k)));
+const optional = (keys: readonly string[], properties: Record<string, object>) =>
+  object(
+    properties,
+    Object.keys(properties).filter((k) => !keys.includes(k)),
+  );
 const uuid = { type: 'string', format: 'uuid' } as const;
 const integer = { type: 'integer', minimum: 0 } as const;
 const text = { type: 'string' } as const;
@@ -58,7 +72,10 @@ const figures = {
 
 /** Responses: the application's views. */
 const views = {
-  PatientPeriod: optional(['end'], { start: { ...date, description: 'First day covered' }, end: { ...date, description: 'First day no longer covered; absent while open' } }),
+  PatientPeriod: optional(['end'], {
+    start: { ...date, description: 'First day covered' },
+    end: { ...date, description: 'First day no longer covered; absent while open' },
+  }),
   Attribution: attribution,
   Proposal: proposal,
   Patient: optional(['current', 'waitlist', 'pendingProposal'], {
@@ -87,7 +104,11 @@ const views = {
     pendingProposal: { ...ref('Proposal'), description: 'A GP proposed to the patient, awaiting the centre’s answer' },
     version: { ...integer, description: 'Revision of the patient’s stream; the ETag' },
   }),
-  AttributionHistory: optional(['current'], { patientId, current: ref('Attribution'), history: { ...array(ref('Attribution')), description: 'Every attribution, oldest first, the current one included' } }),
+  AttributionHistory: optional(['current'], {
+    patientId,
+    current: ref('Attribution'),
+    history: { ...array(ref('Attribution')), description: 'Every attribution, oldest first, the current one included' },
+  }),
   GpPanel: optional(['capacityOverride', 'nextPageToken'], {
     rpps,
     count: { ...integer, description: 'Patients on the panel (exact: from the panel’s stream)' },
@@ -126,7 +147,10 @@ const views = {
     territory: object({ kind: { enum: TERRITORY_KINDS }, code: text, name: text }),
     asOf: date,
     totals: object(figures),
-    parts: { ...array(object({ code: text, name: text, figures: object(figures) })), description: 'One level down: départements of a région, communes of a département; empty for a commune' },
+    parts: {
+      ...array(object({ code: text, name: text, figures: object(figures) })),
+      description: 'One level down: départements of a région, communes of a département; empty for a commune',
+    },
   }),
   // The same as the registry's and staff's, so the documents merge.
   Problem: {

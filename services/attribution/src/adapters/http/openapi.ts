@@ -1,10 +1,31 @@
 import { MAX_PAGE, TERRITORY_KINDS } from '../../application/schemas';
-import { body, commune, created, date, etagHeader, finess, invalid, ok, pageQueries, pathParam, problem, query, refused, rpps, updateHeaders, versioned, writeHeaders } from './openapi-parts';
+import {
+  body,
+  commune,
+  created,
+  date,
+  etagHeader,
+  finess,
+  invalid,
+  ok,
+  pageQueries,
+  pathParam,
+  problem,
+  query,
+  refused,
+  rpps,
+  updateHeaders,
+  versioned,
+  writeHeaders,
+} from './openapi-parts';
 import { attributionSchemas } from './openapi-schemas';
 
 const PREFIX = '/v1/attribution';
 
-const patientId = pathParam('patientId', 'Pseudonymous id of the patient (32 lowercase hexadecimal characters), as registration or lookup answered it', { type: 'string', pattern: '^[0-9a-f]{32}$' });
+const patientId = pathParam('patientId', 'Pseudonymous id of the patient (32 lowercase hexadecimal characters), as registration or lookup answered it', {
+  type: 'string',
+  pattern: '^[0-9a-f]{32}$',
+});
 const rppsParam = pathParam('rpps', 'RPPS number of the GP', rpps);
 const finessParam = pathParam('finess', 'FINESS géographique of the centre', finess);
 const proposalId = pathParam('proposalId', 'Id of the proposal (UUID), as the match answered it', { type: 'string', format: 'uuid' });
@@ -62,7 +83,10 @@ const patientPaths = {
       summary: 'Find a patient by NIR. The NIR goes in the body, never in a URL: URLs end up in access logs',
       ...body('LookupPatient'),
       responses: {
-        200: { ...versioned('The patient', 'Patient'), headers: { ...etagHeader, 'Content-Location': { description: 'Where to read the patient by id', schema: { type: 'string' } } } },
+        200: {
+          ...versioned('The patient', 'Patient'),
+          headers: { ...etagHeader, 'Content-Location': { description: 'Where to read the patient by id', schema: { type: 'string' } } },
+        },
         400: invalid('Invalid NIR'),
         404: problem('No patient registered with this NIR'),
       },
@@ -101,7 +125,8 @@ const patientPaths = {
     summary: 'Declare a médecin traitant from an effective date (backdating allowed): it ends the current one that day',
     params: [patientId],
     body: { schema: 'DeclareMedecinTraitant', required: true },
-    conditions: "the centre is not a member, the GP is not assigned there on the date, or the GP's panel is full: then `detail` and the PANEL_CAPACITY violation give the count and the capacity",
+    conditions:
+      "the centre is not a member, the GP is not assigned there on the date, or the GP's panel is full: then `detail` and the PANEL_CAPACITY violation give the count and the capacity",
     status: 201,
     answer: created('Declared: the patient with their new médecin traitant', 'Patient', 'Where to read the attributions'),
   }),
@@ -156,10 +181,15 @@ const waitlistPaths = {
   '/waitlist/matches': {
     post: {
       tags: ['waitlist'],
-      summary: 'Match the waitlist of a territory: each waiting patient, by priority (ALD, 70 and over, C2S, waiting time), is proposed the nearest GP with room within reach',
+      summary:
+        'Match the waitlist of a territory: each waiting patient, by priority (ALD, 70 and over, C2S, waiting time), is proposed the nearest GP with room within reach',
       parameters: writeHeaders,
       ...body('MatchWaitlist'),
-      responses: { 200: ok('The proposals made and the patients left unmatched', 'WaitlistMatch'), 400: invalid(`Invalid input (${ifMatchRefused})`), 404: problem('No such territory') },
+      responses: {
+        200: ok('The proposals made and the patients left unmatched', 'WaitlistMatch'),
+        400: invalid(`Invalid input (${ifMatchRefused})`),
+        404: problem('No such territory'),
+      },
     },
   },
   '/proposals/{proposalId}/confirm': patientWrite({
@@ -180,21 +210,31 @@ const waitlistPaths = {
 };
 
 const territoryQueries = TERRITORY_KINDS.map((kind) =>
-  query(kind, kind === 'commune' ? commune : { type: 'string' }, `${kind === 'commune' ? 'INSEE code of the commune' : kind === 'departement' ? 'Département code, e.g. 93, 2A, 974' : 'Région code, e.g. 11'}: give exactly one of ${TERRITORY_KINDS.join(', ')}`),
+  query(
+    kind,
+    kind === 'commune' ? commune : { type: 'string' },
+    `${kind === 'commune' ? 'INSEE code of the commune' : kind === 'departement' ? 'Département code, e.g. 93, 2A, 974' : 'Région code, e.g. 11'}: give exactly one of ${TERRITORY_KINDS.join(', ')}`,
+  ),
 );
 
 const reportPaths = {
   '/coverage': {
     get: {
       tags: ['reports'],
-      summary: 'Coverage of a territory on a day: inhabitants (2021 census), patients with and without a médecin traitant, chronic patients without one; and one level down',
+      summary:
+        'Coverage of a territory on a day: inhabitants (2021 census), patients with and without a médecin traitant, chronic patients without one; and one level down',
       parameters: [...territoryQueries, asOf('the figures')],
-      responses: { 200: ok('The coverage', 'Coverage'), 400: invalid('None or several of commune, departement, region, or an invalid one'), 404: problem('No such territory') },
+      responses: {
+        200: ok('The coverage', 'Coverage'),
+        400: invalid('None or several of commune, departement, region, or an invalid one'),
+        404: problem('No such territory'),
+      },
     },
   },
 };
 
-const prefixed = (paths: Record<string, object>): Record<string, object> => Object.fromEntries(Object.entries(paths).map(([path, item]) => [`${PREFIX}${path}`, item]));
+const prefixed = (paths: Record<string, object>): Record<string, object> =>
+  Object.fromEntries(Object.entries(paths).map(([path, item]) => [`${PREFIX}${path}`, item]));
 
 /** OpenAPI 3.1 document of the attribution service's REST API (mounted at /v1/attribution). */
 export function attributionOpenApi(): object {

@@ -19,7 +19,11 @@ export function updateOptions(req: Request): { expectedVersion?: number; context
  * ignore a condition the caller set, it is refused.
  */
 export function unconditionalContext(req: Request): CommandContext {
-  if (req.get('If-Match')) throw ValidationError.field('If-Match', 'is not taken by this write: it is decided against the latest state of the patient and the panels; send it without If-Match');
+  if (req.get('If-Match'))
+    throw ValidationError.field(
+      'If-Match',
+      'is not taken by this write: it is decided against the latest state of the patient and the panels; send it without If-Match',
+    );
   return commandContext(req);
 }
 

@@ -60,7 +60,10 @@ interface Payload {
 async function payloadOf(store: EventStore, recorded: RecordedEvent, event: PatientEvent, occurredAt: Date): Promise<Payload | undefined> {
   switch (event.type) {
     case 'PatientRegistered':
-      return { type: 'PatientRegistered', data: ev.PatientRegistered.encode({ patient: patientSnapshot(event.data.patientId, event.data.profile), occurredAt }).finish() };
+      return {
+        type: 'PatientRegistered',
+        data: ev.PatientRegistered.encode({ patient: patientSnapshot(event.data.patientId, event.data.profile), occurredAt }).finish(),
+      };
     case 'PatientUpdated': {
       const { before, after } = await patientAround(store, recorded);
       const patient = patientSnapshot(event.data.patientId, after.profile ?? event.data.profile);
@@ -81,7 +84,12 @@ async function payloadOf(store: EventStore, recorded: RecordedEvent, event: Pati
           centreFiness: d.centreFiness,
           effectiveDate: d.effectiveDate,
           channel: channelEnum(d.channel),
-          replaces: d.replaces && { attributionId: d.replaces.attributionId, rpps: d.replaces.rpps, professionalId: d.replaces.professionalId, centreFiness: d.replaces.centreFiness },
+          replaces: d.replaces && {
+            attributionId: d.replaces.attributionId,
+            rpps: d.replaces.rpps,
+            professionalId: d.replaces.professionalId,
+            centreFiness: d.replaces.centreFiness,
+          },
           patient: after.profile && patientSnapshot(d.patientId, after.profile),
           occurredAt,
         }).finish(),

@@ -31,16 +31,29 @@ async function patientLife() {
   const clock = new TestClock();
   const writer = new PatientWriter(store, new PanelBook(store), clock);
   const patients = new Patients(writer, new NirPseudonymiser('attribution-tests-key-0123456789'), clock);
-  const { patientId } = await patients.register({ nir: NIR, birthDate: BIRTH_DATE, sex: 'female', communeInsee: '75111', ald: [{ start: '2020-01-01' }] }, { actor: 'centre:reception' });
+  const { patientId } = await patients.register(
+    { nir: NIR, birthDate: BIRTH_DATE, sex: 'female', communeInsee: '75111', ald: [{ start: '2020-01-01' }] },
+    { actor: 'centre:reception' },
+  );
   const ref = { patientId };
   // A corrected birth day: nothing another service sees changes.
   await patients.update(ref, { birthDate: '1980-05-21' });
   await patients.update(ref, { communeInsee: '75112', c2s: [{ start: '2025-01-01', end: '2026-01-01' }] });
   const write = (decide: Parameters<PatientWriter['write']>[1]) => writer.write(patientId, decide);
-  await write(({ patient }) => ({ patient: declare(patient.state, patientId, { ...GP1, attributionId: 'att-1', effectiveDate: '2026-01-10', channel: 'paper_form' }) }));
-  await write(({ patient }) => ({ patient: declare(patient.state, patientId, { ...GP2, attributionId: 'att-2', effectiveDate: '2026-02-01', channel: 'teleservice' }) }));
+  await write(({ patient }) => ({
+    patient: declare(patient.state, patientId, { ...GP1, attributionId: 'att-1', effectiveDate: '2026-01-10', channel: 'paper_form' }),
+  }));
+  await write(({ patient }) => ({
+    patient: declare(patient.state, patientId, { ...GP2, attributionId: 'att-2', effectiveDate: '2026-02-01', channel: 'teleservice' }),
+  }));
   await write(({ patient }) => ({ patient: endAttribution(patient.state, patientId, { endDate: '2026-03-01', reason: 'moved_away' }) }));
-  await write(({ patient }) => ({ patient: enrolOnWaitlist(patient.state, patientId, { since: '2026-03-02', enrolledBy: { kind: 'centre', centreFiness: GP1.centreFiness }, topPriority: false }) }));
+  await write(({ patient }) => ({
+    patient: enrolOnWaitlist(patient.state, patientId, {
+      since: '2026-03-02',
+      enrolledBy: { kind: 'centre', centreFiness: GP1.centreFiness },
+      topPriority: false,
+    }),
+  }));
   await write(({ patient }) => ({ patient: propose(patient.state, patientId, { ...GP1, proposalId: 'prop-1', distanceKm: 1.2, proposedOn: '2026-03-02' }) }));
   return { store, patientId, patients };
 }
@@ -89,7 +102,13 @@ describe('attributionEventMapper', () => {
       patient: { patientId, birthYearMonth: '1980-05', communeInsee: '75112' },
     });
     expect(ev.MedecinTraitantDeclared.decode(redeclared!)).toMatchObject({ attributionId: 'att-2', replaces: { attributionId: 'att-1', ...GP1 } });
-    expect(ev.AttributionEnded.decode(ended!)).toMatchObject({ patientId, attributionId: 'att-2', ...GP2, endDate: '2026-03-01', reason: pb.EndReason.END_REASON_MOVED_AWAY });
+    expect(ev.AttributionEnded.decode(ended!)).toMatchObject({
+      patientId,
+      attributionId: 'att-2',
+      ...GP2,
+      endDate: '2026-03-01',
+      reason: pb.EndReason.END_REASON_MOVED_AWAY,
+    });
     expect(ev.PatientWaitlisted.decode(waitlisted!)).toMatchObject({
       patientId,
       waitingSince: '2026-03-02',
@@ -129,8 +148,24 @@ describe('attributionEventMapper', () => {
   it('publishes nothing of panel or departure streams', async () => {
     const store = new InMemoryEventStore();
     const metadata = { occurredAt: '2026-03-02T09:00:00.000Z' };
-    await store.append('panel-10000000019', [{ id: '00000000-0000-4000-8000-000000000001', type: 'PanelCapacitySet', schemaVersion: 1, data: { rpps: '10000000019', capacity: 1, reason: 'x' }, metadata }], 'no_stream');
-    await store.append('departure-d1', [{ id: '00000000-0000-4000-8000-000000000002', type: 'DepartureStarted', schemaVersion: 1, data: {}, metadata }], 'no_stream');
+    await store.append(
+      'panel-10000000019',
+      [
+        {
+          id: '00000000-0000-4000-8000-000000000001',
+          type: 'PanelCapacitySet',
+          schemaVersion: 1,
+          data: { rpps: '10000000019', capacity: 1, reason: 'x' },
+          metadata,
+        },
+      ],
+      'no_stream',
+    );
+    await store.append(
+      'departure-d1',
+      [{ id: '00000000-0000-4000-8000-000000000002', type: 'DepartureStarted', schemaVersion: 1, data: {}, metadata }],
+      'no_stream',
+    );
     expect(await publish(store, await store.readAll())).toEqual([]);
   });
 });

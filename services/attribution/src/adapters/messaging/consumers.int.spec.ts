@@ -38,7 +38,13 @@ class RecordingDepartures implements DepartureRecorder {
 }
 
 let offset = 0;
-function received(topic: string, message: string, key: string, data: Uint8Array, headers: Record<string, string> = { traceparent: TRACEPARENT }): ReceivedMessage {
+function received(
+  topic: string,
+  message: string,
+  key: string,
+  data: Uint8Array,
+  headers: Record<string, string> = { traceparent: TRACEPARENT },
+): ReceivedMessage {
   const at = ++offset;
   return {
     id: `msg-${at}`,
@@ -57,7 +63,12 @@ function received(topic: string, message: string, key: string, data: Uint8Array,
   };
 }
 
-async function setUp(): Promise<{ directory: SqlPractitionerDirectory; departures: RecordingDepartures; registry: (m: ReceivedMessage) => Promise<void>; staff: (m: ReceivedMessage) => Promise<void> }> {
+async function setUp(): Promise<{
+  directory: SqlPractitionerDirectory;
+  departures: RecordingDepartures;
+  registry: (m: ReceivedMessage) => Promise<void>;
+  staff: (m: ReceivedMessage) => Promise<void>;
+}> {
   const schema = `attribution_directory_${++n}`;
   await migrateDirectoryTables(sql, schema);
   const directory = new SqlPractitionerDirectory(sql, schema);
@@ -82,19 +93,43 @@ const snapshot = (over: Partial<rev.CentreSnapshot> = {}): rev.CentreSnapshot =>
   });
 
 const registered = (centre: rev.CentreSnapshot): ReceivedMessage =>
-  received(REGISTRY_TOPIC, 'CentreRegistered', centre.finess, rev.CentreRegistered.encode(rev.CentreRegistered.fromPartial({ centre, occurredAt: new Date() })).finish());
+  received(
+    REGISTRY_TOPIC,
+    'CentreRegistered',
+    centre.finess,
+    rev.CentreRegistered.encode(rev.CentreRegistered.fromPartial({ centre, occurredAt: new Date() })).finish(),
+  );
 const amended = (centre: rev.CentreSnapshot): ReceivedMessage =>
-  received(REGISTRY_TOPIC, 'CentreAmended', centre.finess, rev.CentreAmended.encode(rev.CentreAmended.fromPartial({ centre, amendedFields: ['name'] })).finish());
+  received(
+    REGISTRY_TOPIC,
+    'CentreAmended',
+    centre.finess,
+    rev.CentreAmended.encode(rev.CentreAmended.fromPartial({ centre, amendedFields: ['name'] })).finish(),
+  );
 const suspended = (centre: rev.CentreSnapshot): ReceivedMessage =>
-  received(REGISTRY_TOPIC, 'CentreSuspended', centre.finess, rev.CentreSuspended.encode(rev.CentreSuspended.fromPartial({ centre, reason: 'inspection' })).finish());
+  received(
+    REGISTRY_TOPIC,
+    'CentreSuspended',
+    centre.finess,
+    rev.CentreSuspended.encode(rev.CentreSuspended.fromPartial({ centre, reason: 'inspection' })).finish(),
+  );
 const closed = (centre: rev.CentreSnapshot, effectiveDate: string): ReceivedMessage =>
-  received(REGISTRY_TOPIC, 'CentreClosed', centre.finess, rev.CentreClosed.encode(rev.CentreClosed.fromPartial({ centre, effectiveDate, reason: 'merged' })).finish());
+  received(
+    REGISTRY_TOPIC,
+    'CentreClosed',
+    centre.finess,
+    rev.CentreClosed.encode(rev.CentreClosed.fromPartial({ centre, effectiveDate, reason: 'merged' })).finish(),
+  );
 
 describe('the registry consumer', () => {
   it('learns a centre with its type, commune and coordinates', async () => {
     const { directory, registry } = await setUp();
     await registry(registered(snapshot()));
-    await registry(registered(snapshot({ finess: CENTRE_B, type: rpb.CentreType.CENTRE_TYPE_UNSPECIFIED, coordinates: undefined, departement: '75', communeInsee: '75056' })));
+    await registry(
+      registered(
+        snapshot({ finess: CENTRE_B, type: rpb.CentreType.CENTRE_TYPE_UNSPECIFIED, coordinates: undefined, departement: '75', communeInsee: '75056' }),
+      ),
+    );
 
     expect(await directory.centre(CENTRE_A)).toEqual({
       finess: CENTRE_A,
@@ -118,7 +153,14 @@ describe('the registry consumer', () => {
   it('learns when membership starts, also from an accreditation recorded in advance, and keeps it', async () => {
     const { directory, registry } = await setUp();
     const accredited = snapshot({ version: 1, status: rpb.CentreStatus.CENTRE_STATUS_CANDIDATE, memberSince: '2027-01-05' });
-    await registry(received(REGISTRY_TOPIC, 'CentreAccredited', CENTRE_A, rev.CentreAccredited.encode(rev.CentreAccredited.fromPartial({ centre: accredited, accreditedOn: '2027-01-05' })).finish()));
+    await registry(
+      received(
+        REGISTRY_TOPIC,
+        'CentreAccredited',
+        CENTRE_A,
+        rev.CentreAccredited.encode(rev.CentreAccredited.fromPartial({ centre: accredited, accreditedOn: '2027-01-05' })).finish(),
+      ),
+    );
     expect(await directory.centre(CENTRE_A)).toMatchObject({ status: 'candidate', memberSince: '2027-01-05' });
     // A message from a registry that predates the field says nothing of it: the date is kept.
     await registry(amended(snapshot({ version: 2, memberSince: '' })));
@@ -141,7 +183,9 @@ describe('the registry consumer', () => {
     await registry(closure);
 
     expect(await directory.centre(CENTRE_A)).toMatchObject({ status: 'closed', closedOn: '2026-06-30' });
-    expect(departures.calls).toEqual([{ kind: 'centreClosed', departure: { centreFiness: CENTRE_A, closedOn: '2026-06-30' }, causation: { causationId: closure.id, traceparent: TRACEPARENT } }]);
+    expect(departures.calls).toEqual([
+      { kind: 'centreClosed', departure: { centreFiness: CENTRE_A, closedOn: '2026-06-30' }, causation: { causationId: closure.id, traceparent: TRACEPARENT } },
+    ]);
 
     // A late amendment changes nothing; a later revision that says nothing of the closure keeps it.
     await registry(amended(snapshot({ name: 'Renamed late', version: 2, status: rpb.CentreStatus.CENTRE_STATUS_MEMBER })));
@@ -164,7 +208,15 @@ describe('the registry consumer', () => {
 
   it('leaves the traceparent out of the causation when the message has none', async () => {
     const { departures, registry } = await setUp();
-    await registry(received(REGISTRY_TOPIC, 'CentreClosed', CENTRE_A, rev.CentreClosed.encode(rev.CentreClosed.fromPartial({ centre: snapshot(), effectiveDate: '2026-06-30' })).finish(), {}));
+    await registry(
+      received(
+        REGISTRY_TOPIC,
+        'CentreClosed',
+        CENTRE_A,
+        rev.CentreClosed.encode(rev.CentreClosed.fromPartial({ centre: snapshot(), effectiveDate: '2026-06-30' })).finish(),
+        {},
+      ),
+    );
     expect(departures.calls[0]?.causation).toEqual({ causationId: expect.any(String) });
   });
 
@@ -181,8 +233,19 @@ describe('the registry consumer', () => {
     await expect(registry(garbage)).rejects.toThrow(UnreadableRegistryMessageError);
     await expect(registry(garbage)).rejects.toThrow(`${garbage.id} (pcn.events.v1.CentreRegistered) at ${REGISTRY_TOPIC}/0@${garbage.offset}`);
 
-    const noSnapshot = received(REGISTRY_TOPIC, 'CentreAmended', CENTRE_A, rev.CentreAmended.encode(rev.CentreAmended.fromPartial({ amendedFields: ['name'] })).finish());
-    await expect(registry(noSnapshot)).rejects.toMatchObject({ name: 'UnreadableRegistryMessageError', messageId: noSnapshot.id, topic: REGISTRY_TOPIC, partition: 0, offset: noSnapshot.offset });
+    const noSnapshot = received(
+      REGISTRY_TOPIC,
+      'CentreAmended',
+      CENTRE_A,
+      rev.CentreAmended.encode(rev.CentreAmended.fromPartial({ amendedFields: ['name'] })).finish(),
+    );
+    await expect(registry(noSnapshot)).rejects.toMatchObject({
+      name: 'UnreadableRegistryMessageError',
+      messageId: noSnapshot.id,
+      topic: REGISTRY_TOPIC,
+      partition: 0,
+      offset: noSnapshot.offset,
+    });
 
     await expect(registry(closed(snapshot(), ''))).rejects.toThrow(/effective_date/);
     expect(departures.calls).toEqual([]);
@@ -193,7 +256,12 @@ describe('the registry consumer', () => {
 
 const GP = { professionalId: 'pro-gp-1', rpps: GP_RPPS, profession: spb.Profession.PROFESSION_DOCTOR, specialty: spb.Specialty.SPECIALTY_GENERAL_PRACTICE };
 const NURSE = { professionalId: 'pro-nurse-1', rpps: '', profession: spb.Profession.PROFESSION_NURSE, specialty: spb.Specialty.SPECIALTY_UNSPECIFIED };
-const PAEDIATRICIAN = { professionalId: 'pro-paed-1', rpps: rpps('1000000002'), profession: spb.Profession.PROFESSION_DOCTOR, specialty: spb.Specialty.SPECIALTY_PAEDIATRICS };
+const PAEDIATRICIAN = {
+  professionalId: 'pro-paed-1',
+  rpps: rpps('1000000002'),
+  profession: spb.Profession.PROFESSION_DOCTOR,
+  specialty: spb.Specialty.SPECIALTY_PAEDIATRICS,
+};
 
 const assignmentStarted = (over: Partial<sev.AssignmentStarted> = {}): ReceivedMessage => {
   const m = sev.AssignmentStarted.fromPartial({
@@ -211,7 +279,15 @@ const assignmentStarted = (over: Partial<sev.AssignmentStarted> = {}): ReceivedM
 };
 
 const assignmentEnded = (over: Partial<sev.AssignmentEnded> = {}): ReceivedMessage => {
-  const m = sev.AssignmentEnded.fromPartial({ professional: GP, assignmentId: 'asg-1', centreFiness: CENTRE_A, endOn: '2026-04-01', reason: 'transfer', occurredAt: new Date(), ...over });
+  const m = sev.AssignmentEnded.fromPartial({
+    professional: GP,
+    assignmentId: 'asg-1',
+    centreFiness: CENTRE_A,
+    endOn: '2026-04-01',
+    reason: 'transfer',
+    occurredAt: new Date(),
+    ...over,
+  });
   return received(STAFF_TOPIC, 'AssignmentEnded', m.professional?.professionalId ?? 'none', sev.AssignmentEnded.encode(m).finish());
 };
 
@@ -227,7 +303,16 @@ describe('the staff consumer', () => {
     const ended = assignmentEnded();
     await staff(ended);
     expect(await directory.assignmentsOf(GP_RPPS)).toEqual([
-      { assignmentId: 'asg-1', professionalId: GP.professionalId, rpps: GP_RPPS, centreFiness: CENTRE_A, fte: 0.6, startOn: '2026-01-05', endOn: '2026-04-01', endReason: 'transfer' },
+      {
+        assignmentId: 'asg-1',
+        professionalId: GP.professionalId,
+        rpps: GP_RPPS,
+        centreFiness: CENTRE_A,
+        fte: 0.6,
+        startOn: '2026-01-05',
+        endOn: '2026-04-01',
+        endReason: 'transfer',
+      },
     ]);
     expect(departures.calls).toEqual([
       {
@@ -240,8 +325,19 @@ describe('the staff consumer', () => {
 
   it('records a fixed-term assignment with its planned end, and a full-time one as 1', async () => {
     const { directory, staff } = await setUp();
-    await staff(assignmentStarted({ assignmentId: 'mob-1:destination', centreFiness: CENTRE_B, fte: '1', startOn: '2026-04-01', endOn: '2026-10-01', kind: spb.AssignmentKind.ASSIGNMENT_KIND_SECONDMENT }));
-    expect(await directory.assignmentsOf(GP_RPPS)).toEqual([expect.objectContaining({ assignmentId: 'mob-1:destination', fte: 1, startOn: '2026-04-01', endOn: '2026-10-01' })]);
+    await staff(
+      assignmentStarted({
+        assignmentId: 'mob-1:destination',
+        centreFiness: CENTRE_B,
+        fte: '1',
+        startOn: '2026-04-01',
+        endOn: '2026-10-01',
+        kind: spb.AssignmentKind.ASSIGNMENT_KIND_SECONDMENT,
+      }),
+    );
+    expect(await directory.assignmentsOf(GP_RPPS)).toEqual([
+      expect.objectContaining({ assignmentId: 'mob-1:destination', fte: 1, startOn: '2026-04-01', endOn: '2026-10-01' }),
+    ]);
     expect((await directory.assignmentsOf(GP_RPPS))[0]).not.toHaveProperty('endReason');
   });
 
@@ -285,21 +381,45 @@ describe('the staff consumer', () => {
     const { directory, departures, staff } = await setUp();
     await staff(assignmentEnded({ assignmentId: 'asg-before-my-time', endOn: '2026-03-01', reason: 'exit' }));
     expect(await directory.assignmentsOf(GP_RPPS)).toEqual([]);
-    expect(departures.calls).toEqual([expect.objectContaining({ departure: expect.objectContaining({ assignmentId: 'asg-before-my-time', endOn: '2026-03-01', reason: 'exit' }) })]);
+    expect(departures.calls).toEqual([
+      expect.objectContaining({ departure: expect.objectContaining({ assignmentId: 'asg-before-my-time', endOn: '2026-03-01', reason: 'exit' }) }),
+    ]);
   });
 
   it('ignores hires, movements, exits, the statute and message types it does not know', async () => {
     const { directory, departures, staff } = await setUp();
-    await staff(received(STAFF_TOPIC, 'ProfessionalHired', GP.professionalId, sev.ProfessionalHired.encode(sev.ProfessionalHired.fromPartial({ professional: GP, hiredOn: '2026-01-05' })).finish()));
+    await staff(
+      received(
+        STAFF_TOPIC,
+        'ProfessionalHired',
+        GP.professionalId,
+        sev.ProfessionalHired.encode(sev.ProfessionalHired.fromPartial({ professional: GP, hiredOn: '2026-01-05' })).finish(),
+      ),
+    );
     await staff(
       received(
         STAFF_TOPIC,
         'ProfessionalTransferred',
         GP.professionalId,
-        sev.ProfessionalTransferred.encode(sev.ProfessionalTransferred.fromPartial({ professional: GP, mobilityId: 'mob-1', originCentreFiness: CENTRE_A, destinationCentreFiness: CENTRE_B, effectiveOn: '2026-04-01' })).finish(),
+        sev.ProfessionalTransferred.encode(
+          sev.ProfessionalTransferred.fromPartial({
+            professional: GP,
+            mobilityId: 'mob-1',
+            originCentreFiness: CENTRE_A,
+            destinationCentreFiness: CENTRE_B,
+            effectiveOn: '2026-04-01',
+          }),
+        ).finish(),
       ),
     );
-    await staff(received(STAFF_TOPIC, 'ProfessionalExited', GP.professionalId, sev.ProfessionalExited.encode(sev.ProfessionalExited.fromPartial({ professional: GP, exitOn: '2026-12-31' })).finish()));
+    await staff(
+      received(
+        STAFF_TOPIC,
+        'ProfessionalExited',
+        GP.professionalId,
+        sev.ProfessionalExited.encode(sev.ProfessionalExited.fromPartial({ professional: GP, exitOn: '2026-12-31' })).finish(),
+      ),
+    );
     await staff(received(STAFF_TOPIC, 'PayGridPublished', 'statute', new Uint8Array([0x0a, 0x00])));
     await staff(received(STAFF_TOPIC, 'ProfessionalOnLeave', GP.professionalId, new Uint8Array([1, 2, 3])));
     expect(await directory.assignmentsOf(GP_RPPS)).toEqual([]);
@@ -313,7 +433,13 @@ describe('the staff consumer', () => {
     await expect(staff(garbage)).rejects.toThrow(`${garbage.id} (pcn.events.v1.AssignmentStarted) at ${STAFF_TOPIC}/0@${garbage.offset}`);
 
     const anonymous = assignmentEnded({ professional: undefined });
-    await expect(staff(anonymous)).rejects.toMatchObject({ name: 'UnreadableStaffMessageError', messageId: anonymous.id, topic: STAFF_TOPIC, partition: 0, offset: anonymous.offset });
+    await expect(staff(anonymous)).rejects.toMatchObject({
+      name: 'UnreadableStaffMessageError',
+      messageId: anonymous.id,
+      topic: STAFF_TOPIC,
+      partition: 0,
+      offset: anonymous.offset,
+    });
     await expect(staff(assignmentStarted({ fte: '' }))).rejects.toThrow(/fte/);
     await expect(staff(assignmentStarted({ fte: '1.5' }))).rejects.toThrow(/fte/);
     await expect(staff(assignmentStarted({ startOn: '05/01/2026' }))).rejects.toThrow(/start_on/);
@@ -339,7 +465,9 @@ describe('the practitioner directory', () => {
     await fx.staff(assignmentStarted({ assignmentId: 'g1-a', startOn: '2026-01-05' }));
     await fx.staff(assignmentEnded({ assignmentId: 'g1-a', endOn: '2026-04-01', reason: 'transfer' }));
     await fx.staff(assignmentStarted({ assignmentId: 'g1-b', centreFiness: CENTRE_B, startOn: '2026-04-01' }));
-    await fx.staff(assignmentStarted({ professional: OTHER_GP, assignmentId: 'g2-b', centreFiness: CENTRE_B, fte: '0.5', startOn: '2026-02-01', endOn: '2026-07-01' }));
+    await fx.staff(
+      assignmentStarted({ professional: OTHER_GP, assignmentId: 'g2-b', centreFiness: CENTRE_B, fte: '0.5', startOn: '2026-02-01', endOn: '2026-07-01' }),
+    );
     await fx.staff(assignmentStarted({ professional: OTHER_GP, assignmentId: 'g2-a', centreFiness: CENTRE_A, fte: '0.25', startOn: '2026-03-01' }));
   });
 
@@ -372,7 +500,16 @@ describe('the practitioner directory', () => {
 
   it("lists a GP's assignments at any centre and any date", async () => {
     expect(await directory.assignmentsOf(GP_RPPS)).toEqual([
-      { assignmentId: 'g1-a', professionalId: GP.professionalId, rpps: GP_RPPS, centreFiness: CENTRE_A, fte: 0.6, startOn: '2026-01-05', endOn: '2026-04-01', endReason: 'transfer' },
+      {
+        assignmentId: 'g1-a',
+        professionalId: GP.professionalId,
+        rpps: GP_RPPS,
+        centreFiness: CENTRE_A,
+        fte: 0.6,
+        startOn: '2026-01-05',
+        endOn: '2026-04-01',
+        endReason: 'transfer',
+      },
       { assignmentId: 'g1-b', professionalId: GP.professionalId, rpps: GP_RPPS, centreFiness: CENTRE_B, fte: 0.6, startOn: '2026-04-01' },
     ]);
     expect(ids(await directory.assignmentsOf(OTHER_GP.rpps))).toEqual(['g2-b', 'g2-a']);

@@ -66,7 +66,14 @@ export function staffConsumer(deps: { sql: SqlExecutor; directory: SqlPractition
       // departure is handed over all the same: the message says all it needs.
       await deps.directory.recordAssignmentEnded(deps.sql, m.assignmentId, m.endOn, m.reason);
       await deps.departures.assignmentEnded(
-        { assignmentId: m.assignmentId, professionalId: member.professionalId, rpps: member.rpps, centreFiness: m.centreFiness, endOn: m.endOn, reason: m.reason },
+        {
+          assignmentId: m.assignmentId,
+          professionalId: member.professionalId,
+          rpps: member.rpps,
+          centreFiness: m.centreFiness,
+          endOn: m.endOn,
+          reason: m.reason,
+        },
         { causationId: message.id, ...(message.headers.traceparent && { traceparent: message.headers.traceparent }) },
       );
     },

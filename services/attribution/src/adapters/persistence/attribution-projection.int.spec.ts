@@ -38,7 +38,13 @@ function patientId(sex: Sex, birthDate: IsoDate, communeInsee: string): string {
   return pseudonymiser.patientIdOf(nir);
 }
 
-const toNew = (event: PatientEvent, occurredAt: IsoDate): NewEvent => ({ id: randomUUID(), type: event.type, schemaVersion: 1, data: event.data, metadata: { occurredAt: `${occurredAt}T09:00:00.000Z` } });
+const toNew = (event: PatientEvent, occurredAt: IsoDate): NewEvent => ({
+  id: randomUUID(),
+  type: event.type,
+  schemaVersion: 1,
+  data: event.data,
+  metadata: { occurredAt: `${occurredAt}T09:00:00.000Z` },
+});
 
 let sql: PgliteSqlClient;
 let store: SqlEventStore;
@@ -67,7 +73,13 @@ interface Person {
   c2s?: Period[];
 }
 async function register(person: Person, on: IsoDate = '2025-01-02'): Promise<string> {
-  const profile: PatientProfile = { birthDate: person.birthDate ?? '1985-06-15', sex: person.sex ?? 'female', communeInsee: person.communeInsee, ald: person.ald ?? [], c2s: person.c2s ?? [] };
+  const profile: PatientProfile = {
+    birthDate: person.birthDate ?? '1985-06-15',
+    sex: person.sex ?? 'female',
+    communeInsee: person.communeInsee,
+    ald: person.ald ?? [],
+    c2s: person.c2s ?? [],
+  };
   const id = patientId(profile.sex, profile.birthDate, profile.communeInsee);
   await append(id, on, { type: 'PatientRegistered', data: { patientId: id, profile } });
   return id;
@@ -75,12 +87,25 @@ async function register(person: Person, on: IsoDate = '2025-01-02'): Promise<str
 
 /** Current attribution per patient, as the decider would name it in `replaces`. */
 const current = new Map<string, Practitioner & { attributionId: string }>();
-async function declare(id: string, practitioner: Practitioner, effectiveDate: IsoDate, extra: { channel?: DeclarationChannel; proposalId?: string } = {}): Promise<string> {
+async function declare(
+  id: string,
+  practitioner: Practitioner,
+  effectiveDate: IsoDate,
+  extra: { channel?: DeclarationChannel; proposalId?: string } = {},
+): Promise<string> {
   const attributionId = randomUUID();
   const replaces = current.get(id);
   await append(id, effectiveDate, {
     type: 'MedecinTraitantDeclared',
-    data: { patientId: id, attributionId, ...practitioner, effectiveDate, channel: extra.channel ?? 'paper_form', ...(replaces && { replaces }), ...(extra.proposalId && { proposalId: extra.proposalId }) },
+    data: {
+      patientId: id,
+      attributionId,
+      ...practitioner,
+      effectiveDate,
+      channel: extra.channel ?? 'paper_form',
+      ...(replaces && { replaces }),
+      ...(extra.proposalId && { proposalId: extra.proposalId }),
+    },
   });
   current.set(id, { attributionId, ...practitioner });
   return attributionId;
@@ -123,7 +148,13 @@ beforeAll(async () => {
   store = await SqlEventStore.open(sql, SCHEMA, { pollIntervalMs: 5 });
 
   // Roster history: A moves from GP_1 (centre 1) to GP_2 (centre 2) on 1 March; B leaves centre 1 on 15 February.
-  p.A = await register({ communeInsee: '93066', birthDate: '1961-08-23', sex: 'male', ald: [{ start: '2024-05-01' }], c2s: [{ start: '2025-01-01', end: '2026-01-01' }] });
+  p.A = await register({
+    communeInsee: '93066',
+    birthDate: '1961-08-23',
+    sex: 'male',
+    ald: [{ start: '2024-05-01' }],
+    c2s: [{ start: '2025-01-01', end: '2026-01-01' }],
+  });
   attributions.A1 = await declare(p.A, GP_1, '2026-01-10');
   attributions.A2 = await declare(p.A, GP_2, '2026-03-01');
   p.B = await register({ communeInsee: '93048' });
@@ -189,7 +220,11 @@ beforeAll(async () => {
   await end(p.L7, '2026-01-31', 'patient_request');
   await append(p.L7, '2026-02-01', {
     type: 'PatientUpdated',
-    data: { patientId: p.L7, profile: { birthDate: '1985-06-15', sex: 'female', communeInsee: '69266', ald: [{ start: '2022-01-01' }], c2s: [] }, changed: ['communeInsee'] },
+    data: {
+      patientId: p.L7,
+      profile: { birthDate: '1985-06-15', sex: 'female', communeInsee: '69266', ald: [{ start: '2022-01-01' }], c2s: [] },
+      changed: ['communeInsee'],
+    },
   });
 
   await startRunner();
@@ -248,7 +283,9 @@ describe('attribution projection and read model', () => {
   });
 
   it('lists a centre’s current attributions, optionally of one GP, with their ALD periods', async () => {
-    expect(await readModel.activeAttributions({ centreFiness: CENTRE_2 })).toEqual([{ patientId: p.A, attributionId: attributions.A2, ald: [{ start: '2024-05-01' }] }]);
+    expect(await readModel.activeAttributions({ centreFiness: CENTRE_2 })).toEqual([
+      { patientId: p.A, attributionId: attributions.A2, ald: [{ start: '2024-05-01' }] },
+    ]);
     const centre1 = await readModel.activeAttributions({ centreFiness: CENTRE_1 });
     expect(new Set(ids(centre1))).toEqual(new Set([p.W10, p.P1, p.P2]));
     expect(ids(centre1)).toEqual(ids(centre1).slice().sort());
@@ -280,7 +317,15 @@ describe('attribution projection and read model', () => {
     const waiting = await readModel.waiting({ kind: 'departement', code: '93' }, DAY, 50);
     expect(ids(waiting)).toEqual(expected);
     expect([...waiting].sort(byPriority(DAY))).toEqual(waiting);
-    expect(waiting[2]).toEqual({ patientId: p.W3, birthDate: '1956-03-15', communeInsee: '93066', ald: [{ start: '2019-01-01', end: '2025-01-01' }], c2s: [], waitingSince: '2026-02-15', topPriority: false });
+    expect(waiting[2]).toEqual({
+      patientId: p.W3,
+      birthDate: '1956-03-15',
+      communeInsee: '93066',
+      ald: [{ start: '2019-01-01', end: '2025-01-01' }],
+      c2s: [],
+      waitingSince: '2026-02-15',
+      topPriority: false,
+    });
     expect(ids(await readModel.waiting({ kind: 'departement', code: '93' }, DAY, 3))).toEqual(expected.slice(0, 3));
     // The next day W7 is 70 and has an ALD: before W2 (ALD too, but a shorter wait).
     expect(ids(await readModel.waiting({ kind: 'departement', code: '93' }, '2026-03-16', 3))).toEqual([p.W1, p.W7, p.W2]);
@@ -353,7 +398,11 @@ describe('attribution projection and read model', () => {
     expect(await tableRows()).toEqual(before);
 
     // Old events applied again, out of any order: L7 back in Rennes, A back with GP 1, W10 waiting again.
-    const stale = [...(await store.readStream(patientStream(p.L7!))).slice(0, 2), ...(await store.readStream(patientStream(p.A!))).slice(0, 2), ...(await store.readStream(patientStream(p.W10!))).slice(1, 2)];
+    const stale = [
+      ...(await store.readStream(patientStream(p.L7!))).slice(0, 2),
+      ...(await store.readStream(patientStream(p.A!))).slice(0, 2),
+      ...(await store.readStream(patientStream(p.W10!))).slice(1, 2),
+    ];
     await sql.transaction((tx) => attributionProjection(SCHEMA).apply(tx, stale));
     expect(await tableRows()).toEqual(before);
   });
@@ -384,7 +433,9 @@ describe('attribution projection and read model', () => {
     expect(error).toBeInstanceOf(AttributionReadModelLagError);
     expect((error as Error).message).toMatch(/attribution read model is behind .* within 50 ms/);
     await startRunner();
-    await eventually(async () => expect(await readModel.coverage({ kind: 'commune', code: '93066' }, DAY)).toEqual([expect.objectContaining({ patients: 11 })]));
+    await eventually(async () =>
+      expect(await readModel.coverage({ kind: 'commune', code: '93066' }, DAY)).toEqual([expect.objectContaining({ patients: 11 })]),
+    );
     await readModel.catchUp();
     expect(await readModel.proposalPatient('none')).toBeUndefined();
     expect(id).toMatch(/^[0-9a-f]{32}$/);

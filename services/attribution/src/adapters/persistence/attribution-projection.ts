@@ -71,7 +71,11 @@ export function attributionProjection(schema: string): Projection {
       for (const table of ['patients', 'attributions', 'proposals']) await tx.query(`DELETE FROM ${schema}.${table}`);
     },
     async apply(tx, events) {
-      await applyPage(tx, schema, events.filter((e) => e.streamId.startsWith(PATIENT_PREFIX)));
+      await applyPage(
+        tx,
+        schema,
+        events.filter((e) => e.streamId.startsWith(PATIENT_PREFIX)),
+      );
     },
   };
 }
@@ -198,8 +202,27 @@ class Patches {
   }
 }
 
-type AttributionRow = { attribution_id: string; patient_id: string; rpps: string; professional_id: string; centre_finess: string; start_date: string; end_date: string | null; end_reason: string | null; channel: string };
-type ProposalRow = { proposal_id: string; patient_id: string; rpps: string; professional_id: string; centre_finess: string; distance_km: number; proposed_on: string; status: string };
+type AttributionRow = {
+  attribution_id: string;
+  patient_id: string;
+  rpps: string;
+  professional_id: string;
+  centre_finess: string;
+  start_date: string;
+  end_date: string | null;
+  end_reason: string | null;
+  channel: string;
+};
+type ProposalRow = {
+  proposal_id: string;
+  patient_id: string;
+  rpps: string;
+  professional_id: string;
+  centre_finess: string;
+  distance_km: number;
+  proposed_on: string;
+  status: string;
+};
 
 /** What one page changes: the rows it creates, and the patches to rows of earlier pages. */
 class PageChanges {
@@ -224,7 +247,14 @@ class PageChanges {
 }
 
 function profileColumns(profile: PatientProfile): Pick<PatientRow, 'birth_date' | 'sex' | 'commune_insee' | 'departement' | 'region' | 'ald' | 'c2s'> {
-  return { birth_date: profile.birthDate, sex: profile.sex, commune_insee: profile.communeInsee, ...locate(profile.communeInsee), ald: profile.ald, c2s: profile.c2s };
+  return {
+    birth_date: profile.birthDate,
+    sex: profile.sex,
+    commune_insee: profile.communeInsee,
+    ...locate(profile.communeInsee),
+    ald: profile.ald,
+    c2s: profile.c2s,
+  };
 }
 
 /** Reads the page's patients, folds its events onto them, and writes each table once. */
@@ -250,10 +280,20 @@ async function applyPage(tx: SqlExecutor, s: string, events: readonly RecordedEv
       .map(([c]) => `${c} = EXCLUDED.${c}`)
       .join(', ')} WHERE ${s}.patients.version < EXCLUDED.version`,
   });
-  await upsertRows(tx, { table: `${s}.attributions`, columns: ATTRIBUTION_COLUMNS, rows: [...page.newAttributions.values()], onConflict: '(attribution_id) DO NOTHING' });
+  await upsertRows(tx, {
+    table: `${s}.attributions`,
+    columns: ATTRIBUTION_COLUMNS,
+    rows: [...page.newAttributions.values()],
+    onConflict: '(attribution_id) DO NOTHING',
+  });
   await updateRows(tx, {
     table: `${s}.attributions`,
-    columns: [['id', 'text'], ['value', 'date'], ['reason', 'text'], ['conditional', 'boolean']],
+    columns: [
+      ['id', 'text'],
+      ['value', 'date'],
+      ['reason', 'text'],
+      ['conditional', 'boolean'],
+    ],
     rows: page.attributionPatches.rows as unknown as Record<string, unknown>[],
     set: 'end_date = r.value, end_reason = r.reason',
     where: 't.attribution_id = r.id AND (NOT r.conditional OR t.end_date IS NULL)',
@@ -261,7 +301,11 @@ async function applyPage(tx: SqlExecutor, s: string, events: readonly RecordedEv
   await upsertRows(tx, { table: `${s}.proposals`, columns: PROPOSAL_COLUMNS, rows: [...page.newProposals.values()], onConflict: '(proposal_id) DO NOTHING' });
   await updateRows(tx, {
     table: `${s}.proposals`,
-    columns: [['id', 'text'], ['value', 'text'], ['conditional', 'boolean']],
+    columns: [
+      ['id', 'text'],
+      ['value', 'text'],
+      ['conditional', 'boolean'],
+    ],
     rows: page.proposalPatches.rows as unknown as Record<string, unknown>[],
     set: 'status = r.value',
     where: `t.proposal_id = r.id AND (NOT r.conditional OR t.status = 'pending')`,
@@ -281,7 +325,18 @@ function foldEvent(page: PageChanges, recorded: RecordedEvent): void {
       id,
       row
         ? { ...row, ...profile, version: rev }
-        : { patient_id: id, ...profile, deceased: false, current_attribution_id: null, current_rpps: null, current_centre: null, waiting_since: null, top_priority: false, pending_proposal_id: null, version: rev },
+        : {
+            patient_id: id,
+            ...profile,
+            deceased: false,
+            current_attribution_id: null,
+            current_rpps: null,
+            current_centre: null,
+            waiting_since: null,
+            top_priority: false,
+            pending_proposal_id: null,
+            version: rev,
+          },
     );
     page.dirty.add(id);
     return;
@@ -297,7 +352,14 @@ function foldEvent(page: PageChanges, recorded: RecordedEvent): void {
     case 'MedecinTraitantDeclared': {
       const d = event.data;
       const oldPending = row.pending_proposal_id;
-      Object.assign(row, { current_attribution_id: d.attributionId, current_rpps: d.rpps, current_centre: d.centreFiness, waiting_since: null, top_priority: false, pending_proposal_id: null });
+      Object.assign(row, {
+        current_attribution_id: d.attributionId,
+        current_rpps: d.rpps,
+        current_centre: d.centreFiness,
+        waiting_since: null,
+        top_priority: false,
+        pending_proposal_id: null,
+      });
       if (d.replaces) page.endAttribution(d.replaces.attributionId, d.effectiveDate, replacedEndReason(d), true);
       if (!page.newAttributions.has(d.attributionId)) {
         page.newAttributions.set(d.attributionId, {
@@ -330,7 +392,16 @@ function foldEvent(page: PageChanges, recorded: RecordedEvent): void {
       const d = event.data;
       row.pending_proposal_id = d.proposalId;
       if (!page.newProposals.has(d.proposalId)) {
-        page.newProposals.set(d.proposalId, { proposal_id: d.proposalId, patient_id: id, rpps: d.rpps, professional_id: d.professionalId, centre_finess: d.centreFiness, distance_km: d.distanceKm, proposed_on: d.proposedOn, status: 'pending' });
+        page.newProposals.set(d.proposalId, {
+          proposal_id: d.proposalId,
+          patient_id: id,
+          rpps: d.rpps,
+          professional_id: d.professionalId,
+          centre_finess: d.centreFiness,
+          distance_km: d.distanceKm,
+          proposed_on: d.proposedOn,
+          status: 'pending',
+        });
       }
       return;
     }

@@ -186,7 +186,13 @@ export class SqlAttributionReadModel implements AttributionReadModel {
   async coverage(territory: Territory, onDay: IsoDate): Promise<readonly CommuneCoverage[]> {
     const params: unknown[] = [onDay];
     const inTerritory = territoryClause(territory, params);
-    const { rows } = await this.sql.query<{ commune_insee: string; patients: number | string; with_mt: number | string; without_mt: number | string; chronic_without: number | string }>(
+    const { rows } = await this.sql.query<{
+      commune_insee: string;
+      patients: number | string;
+      with_mt: number | string;
+      without_mt: number | string;
+      chronic_without: number | string;
+    }>(
       // "With a médecin traitant" on the day asked: an attribution running that day (history, not
       // the current row), found through the attributions' (patient_id, start_date) index.
       `SELECT c.commune_insee, count(*) AS patients,

@@ -51,9 +51,11 @@ const assignmentOf = (row: AssignmentRow): GpAssignment => ({
   ...(row.end_reason !== null && { endReason: row.end_reason }),
 });
 
-const CENTRE_COLUMNS = 'finess, name, type, commune_insee, departement, region, latitude, longitude, status, member_since::text AS member_since, closed_on::text AS closed_on';
+const CENTRE_COLUMNS =
+  'finess, name, type, commune_insee, departement, region, latitude, longitude, status, member_since::text AS member_since, closed_on::text AS closed_on';
 /** Dates as YYYY-MM-DD text, the FTE as a JS number (numeric would come back as a string). */
-const ASSIGNMENT_COLUMNS = 'assignment_id, professional_id, rpps, centre_finess, fte::float8 AS fte, start_on::text AS start_on, end_on::text AS end_on, end_reason';
+const ASSIGNMENT_COLUMNS =
+  'assignment_id, professional_id, rpps, centre_finess, fte::float8 AS fte, start_on::text AS start_on, end_on::text AS end_on, end_reason';
 
 /** "Running on day $n": started on or before it, not yet ended (the end day is the first day off). */
 const runningOn = (param: string): string => `start_on <= ${param}::date AND (end_on IS NULL OR ${param}::date < end_on)`;

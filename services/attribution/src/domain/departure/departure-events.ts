@@ -6,7 +6,16 @@ import type { IsoDate } from '../iso-date';
  * consumers of the staff and registry topics, worked through by the departure process.
  */
 export type Departure =
-  | { readonly kind: 'assignment_ended'; readonly departureId: string; readonly assignmentId: string; readonly rpps: string; readonly professionalId: string; readonly centreFiness: string; readonly endDate: IsoDate; readonly reason: string }
+  | {
+      readonly kind: 'assignment_ended';
+      readonly departureId: string;
+      readonly assignmentId: string;
+      readonly rpps: string;
+      readonly professionalId: string;
+      readonly centreFiness: string;
+      readonly endDate: IsoDate;
+      readonly reason: string;
+    }
   | { readonly kind: 'centre_closed'; readonly departureId: string; readonly centreFiness: string; readonly endDate: IsoDate };
 
 export interface DepartureRecorded {

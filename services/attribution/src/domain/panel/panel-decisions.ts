@@ -11,9 +11,11 @@ export class PanelFullError extends PreconditionFailedError {
     readonly count: number,
     readonly capacity: number,
   ) {
-    super(`the panel of GP ${rpps} is full: ${count} patients for a capacity of ${capacity}`, [
-      { type: 'PANEL_CAPACITY', subject: 'rpps', description: `count ${count}, capacity ${capacity}: the GP's panel has no room for another patient` },
-    ], { rpps, count, capacity });
+    super(
+      `the panel of GP ${rpps} is full: ${count} patients for a capacity of ${capacity}`,
+      [{ type: 'PANEL_CAPACITY', subject: 'rpps', description: `count ${count}, capacity ${capacity}: the GP's panel has no room for another patient` }],
+      { rpps, count, capacity },
+    );
   }
 }
 

@@ -8,7 +8,14 @@ import type { EndReason } from '../patient/patient-events';
  */
 export interface PanelPatientJoined {
   readonly type: 'PanelPatientJoined';
-  readonly data: { readonly rpps: string; readonly patientId: string; readonly attributionId: string; readonly centreFiness: string; readonly effectiveDate: IsoDate; readonly size: number };
+  readonly data: {
+    readonly rpps: string;
+    readonly patientId: string;
+    readonly attributionId: string;
+    readonly centreFiness: string;
+    readonly effectiveDate: IsoDate;
+    readonly size: number;
+  };
 }
 
 export interface PanelPatientLeft {

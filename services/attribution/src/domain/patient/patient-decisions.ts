@@ -1,6 +1,17 @@
 import { AlreadyExistsError, NotFoundError, PreconditionFailedError } from '@pcn/eventsourcing';
 import type { IsoDate } from '../iso-date';
-import type { AttributionEnded, DeclarationChannel, EndReason, Enroller, MedecinTraitantDeclared, PatientEvent, Practitioner, ProposalDeclined, ProposalMade, WaitlistEnrolled } from './patient-events';
+import type {
+  AttributionEnded,
+  DeclarationChannel,
+  EndReason,
+  Enroller,
+  MedecinTraitantDeclared,
+  PatientEvent,
+  Practitioner,
+  ProposalDeclined,
+  ProposalMade,
+  WaitlistEnrolled,
+} from './patient-events';
 import { changedFields, type PatientProfile } from './patient-profile';
 import type { PatientState, PendingProposal } from './patient-state';
 
@@ -41,9 +52,10 @@ export function declare(state: PatientState, patientId: string, d: Declaration):
   if (current && current.rpps === d.rpps && current.centreFiness === d.centreFiness) return [];
   const floor = current?.start ?? state.lastEnd;
   if (floor !== undefined && d.effectiveDate < floor) {
-    throw new PreconditionFailedError(`the declaration of ${d.effectiveDate} would predate ${current ? 'the current attribution, which starts' : 'the end of the last attribution,'} on ${floor}`, [
-      { type: 'ATTRIBUTION_HISTORY', subject: 'effectiveDate', description: `must be on or after ${floor}: a patient's attributions never overlap` },
-    ]);
+    throw new PreconditionFailedError(
+      `the declaration of ${d.effectiveDate} would predate ${current ? 'the current attribution, which starts' : 'the end of the last attribution,'} on ${floor}`,
+      [{ type: 'ATTRIBUTION_HISTORY', subject: 'effectiveDate', description: `must be on or after ${floor}: a patient's attributions never overlap` }],
+    );
   }
   return [
     {
@@ -56,7 +68,9 @@ export function declare(state: PatientState, patientId: string, d: Declaration):
         centreFiness: d.centreFiness,
         effectiveDate: d.effectiveDate,
         channel: d.channel,
-        ...(current && { replaces: { attributionId: current.attributionId, rpps: current.rpps, professionalId: current.professionalId, centreFiness: current.centreFiness } }),
+        ...(current && {
+          replaces: { attributionId: current.attributionId, rpps: current.rpps, professionalId: current.professionalId, centreFiness: current.centreFiness },
+        }),
         ...(d.proposalId && { proposalId: d.proposalId }),
         ...(d.departureId && { departureId: d.departureId }),
       },
@@ -67,7 +81,9 @@ export function declare(state: PatientState, patientId: string, d: Declaration):
 export function endAttribution(state: PatientState, patientId: string, end: { endDate: IsoDate; reason: EndReason; departureId?: string }): AttributionEnded[] {
   const current = requireRegistered(state, patientId).current;
   if (!current) {
-    throw new PreconditionFailedError(`patient ${patientId} has no médecin traitant to end`, [{ type: 'NO_ATTRIBUTION', subject: 'patientId', description: 'the patient has no current médecin traitant' }]);
+    throw new PreconditionFailedError(`patient ${patientId} has no médecin traitant to end`, [
+      { type: 'NO_ATTRIBUTION', subject: 'patientId', description: 'the patient has no current médecin traitant' },
+    ]);
   }
   if (end.endDate < current.start) {
     throw new PreconditionFailedError(`the end date ${end.endDate} is before the attribution's start ${current.start}`, [
@@ -75,28 +91,45 @@ export function endAttribution(state: PatientState, patientId: string, end: { en
     ]);
   }
   const { start: _s, channel: _c, ...practitioner } = current;
-  return [{ type: 'AttributionEnded', data: { patientId, ...practitioner, endDate: end.endDate, reason: end.reason, ...(end.departureId && { departureId: end.departureId }) } }];
+  return [
+    {
+      type: 'AttributionEnded',
+      data: { patientId, ...practitioner, endDate: end.endDate, reason: end.reason, ...(end.departureId && { departureId: end.departureId }) },
+    },
+  ];
 }
 
 /**
  * A place on the waitlist for someone without a médecin traitant. A departure's enrolment comes
  * right after the end of the attribution, in the same append.
  */
-export function enrolOnWaitlist(state: PatientState, patientId: string, enrolment: { since: IsoDate; enrolledBy: Enroller; topPriority: boolean }): WaitlistEnrolled[] {
+export function enrolOnWaitlist(
+  state: PatientState,
+  patientId: string,
+  enrolment: { since: IsoDate; enrolledBy: Enroller; topPriority: boolean },
+): WaitlistEnrolled[] {
   requireAlive(requireRegistered(state, patientId), patientId);
   if (state.current) {
     throw new PreconditionFailedError(`patient ${patientId} has a médecin traitant`, [
-      { type: 'HAS_ATTRIBUTION', subject: 'patientId', description: `the patient's médecin traitant is ${state.current.rpps} at centre ${state.current.centreFiness}: end that attribution first` },
+      {
+        type: 'HAS_ATTRIBUTION',
+        subject: 'patientId',
+        description: `the patient's médecin traitant is ${state.current.rpps} at centre ${state.current.centreFiness}: end that attribution first`,
+      },
     ]);
   }
   if (state.waitlist) throw new AlreadyExistsError('waitlist place of patient', patientId);
-  return [{ type: 'WaitlistEnrolled', data: { patientId, waitingSince: enrolment.since, enrolledBy: enrolment.enrolledBy, topPriority: enrolment.topPriority } }];
+  return [
+    { type: 'WaitlistEnrolled', data: { patientId, waitingSince: enrolment.since, enrolledBy: enrolment.enrolledBy, topPriority: enrolment.topPriority } },
+  ];
 }
 
 export function propose(state: PatientState, patientId: string, proposal: PendingProposal): ProposalMade[] {
   requireRegistered(state, patientId);
   if (!state.waitlist || state.current) {
-    throw new PreconditionFailedError(`patient ${patientId} is not waiting`, [{ type: 'NOT_WAITING', subject: 'patientId', description: 'only a patient on the waitlist gets proposals' }]);
+    throw new PreconditionFailedError(`patient ${patientId} is not waiting`, [
+      { type: 'NOT_WAITING', subject: 'patientId', description: 'only a patient on the waitlist gets proposals' },
+    ]);
   }
   if (state.pendingProposal) {
     throw new PreconditionFailedError(`patient ${patientId} already has a proposal pending`, [
@@ -112,7 +145,9 @@ export function pendingProposal(state: PatientState, proposalId: string, answer:
   if (status === undefined) throw new NotFoundError('proposal', proposalId);
   if (status === answer) return undefined;
   if (status !== 'pending' || !state.pendingProposal) {
-    throw new PreconditionFailedError(`proposal ${proposalId} was already ${status}`, [{ type: 'PROPOSAL_ANSWERED', subject: 'proposalId', description: `the proposal was ${status}` }]);
+    throw new PreconditionFailedError(`proposal ${proposalId} was already ${status}`, [
+      { type: 'PROPOSAL_ANSWERED', subject: 'proposalId', description: `the proposal was ${status}` },
+    ]);
   }
   return state.pendingProposal;
 }
@@ -131,6 +166,8 @@ export function requireRegistered(state: PatientState, patientId: string): Regis
 
 function requireAlive(state: Registered, patientId: string): void {
   if (state.deceased) {
-    throw new PreconditionFailedError(`patient ${patientId} is deceased`, [{ type: 'DECEASED', subject: 'patientId', description: 'an attribution ended with reason death' }]);
+    throw new PreconditionFailedError(`patient ${patientId} is deceased`, [
+      { type: 'DECEASED', subject: 'patientId', description: 'an attribution ended with reason death' },
+    ]);
   }
 }

@@ -13,7 +13,8 @@ export type EndReason = (typeof END_REASONS)[number];
 export const CALLER_END_REASONS = ['patient_request', 'death', 'moved_away'] as const satisfies readonly EndReason[];
 
 /** Who put a patient on the waitlist. */
-export type Enroller = { readonly kind: 'centre'; readonly centreFiness: string } | { readonly kind: 'coordinator' } | { readonly kind: 'departure'; readonly departureId: string };
+export type Enroller =
+  { readonly kind: 'centre'; readonly centreFiness: string } | { readonly kind: 'coordinator' } | { readonly kind: 'departure'; readonly departureId: string };
 
 /** A GP a patient is (or would be) attributed to, at one centre. */
 export interface Practitioner {

@@ -49,7 +49,14 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
       return {
         ...rest,
         proposals,
-        current: { attributionId: d.attributionId, rpps: d.rpps, professionalId: d.professionalId, centreFiness: d.centreFiness, start: d.effectiveDate, channel: d.channel },
+        current: {
+          attributionId: d.attributionId,
+          rpps: d.rpps,
+          professionalId: d.professionalId,
+          centreFiness: d.centreFiness,
+          start: d.effectiveDate,
+          channel: d.channel,
+        },
         ...(d.replaces && { lastEnd: d.effectiveDate }),
       };
     }

@@ -25,7 +25,13 @@ export interface PriorityKey {
 }
 
 export function priorityOf(p: WaitingPatient, day: IsoDate): PriorityKey {
-  return { topPriority: p.topPriority, ald: anyCovers(p.ald, day), senior: ageOn(p.birthDate, day) >= SENIOR_AGE, c2s: anyCovers(p.c2s, day), waitingSince: p.waitingSince };
+  return {
+    topPriority: p.topPriority,
+    ald: anyCovers(p.ald, day),
+    senior: ageOn(p.birthDate, day) >= SENIOR_AGE,
+    c2s: anyCovers(p.c2s, day),
+    waitingSince: p.waitingSince,
+  };
 }
 
 /**

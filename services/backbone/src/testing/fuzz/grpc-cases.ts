@@ -75,7 +75,8 @@ function scalar(field: DescField, g: Gen): unknown {
 /** A message of random content (each field set or not), plain init objects all the way down. */
 function randomInit(message: DescMessage, g: Gen, depth = 0): Init {
   const init: Init = {};
-  if (message.typeName === TIMESTAMP) return { seconds: BigInt(g(fc.integer({ min: 0, max: 2_000_000_000 }))), nanos: g(fc.integer({ min: 0, max: 999_999_999 })) };
+  if (message.typeName === TIMESTAMP)
+    return { seconds: BigInt(g(fc.integer({ min: 0, max: 2_000_000_000 }))), nanos: g(fc.integer({ min: 0, max: 999_999_999 })) };
   for (const field of message.fields) {
     if (field.oneof || field.fieldKind === 'map' || !g(fc.boolean())) continue;
     const value = valueOf(field, g, depth);
@@ -123,8 +124,14 @@ const malformedBytes = fc.oneof(
 );
 
 const badTimestamp = fc.oneof(
-  fc.record({ seconds: fc.integer({ min: 0, max: 2_000_000_000 }).map(BigInt), nanos: fc.oneof(fc.integer({ min: -1_000_000_000, max: -1 }), fc.integer({ min: 1_000_000_000, max: 2_147_483_647 })) }),
-  fc.record({ seconds: fc.oneof(fc.bigInt(-(2n ** 62n), -62_135_596_801n), fc.bigInt(253_402_300_800n, 2n ** 62n)), nanos: fc.integer({ min: 0, max: 999_999_999 }) }),
+  fc.record({
+    seconds: fc.integer({ min: 0, max: 2_000_000_000 }).map(BigInt),
+    nanos: fc.oneof(fc.integer({ min: -1_000_000_000, max: -1 }), fc.integer({ min: 1_000_000_000, max: 2_147_483_647 })),
+  }),
+  fc.record({
+    seconds: fc.oneof(fc.bigInt(-(2n ** 62n), -62_135_596_801n), fc.bigInt(253_402_300_800n, 2n ** 62n)),
+    nanos: fc.integer({ min: 0, max: 999_999_999 }),
+  }),
 );
 
 export function grpcCase(method: GrpcMethod): fc.Arbitrary<GrpcCase> {
@@ -157,6 +164,15 @@ export function grpcCase(method: GrpcMethod): fc.Arbitrary<GrpcCase> {
           }),
         ]
       : []),
-    structured((_init, g) => ({ kind: 'bad-idempotency-key', idempotencyKey: g(fc.oneof(fc.constant('k'.repeat(129)), fc.string({ minLength: 129, maxLength: 300 }).map((s) => s.replace(/[^ -~]/g, 'k')), fc.constant('has spaces'))) })),
+    structured((_init, g) => ({
+      kind: 'bad-idempotency-key',
+      idempotencyKey: g(
+        fc.oneof(
+          fc.constant('k'.repeat(129)),
+          fc.string({ minLength: 129, maxLength: 300 }).map((s) => s.replace(/[^ -~]/g, 'k')),
+          fc.constant('has spaces'),
+        ),
+      ),
+    })),
   );
 }

@@ -14,9 +14,42 @@ export interface RestCase {
 
 /** Field names the services take, so bad values land where a schema looks (and elsewhere). */
 const FIELDS = [
-  'name', 'reason', 'finess', 'centreFiness', 'rpps', 'nir', 'patientId', 'proposalId', 'assignmentId', 'professionalId', 'vacancyId',
-  'lastName', 'firstName', 'grade', 'toGrade', 'profession', 'comment', 'effectiveDate', 'hiredOn', 'on', 'accreditedOn', 'communeInsee',
-  'manager', 'address', 'territory', 'grades', 'sources', 'channel', 'decision', 'side', 'opinion', 'kind', 'code', 'id', 'title', 'url',
+  'name',
+  'reason',
+  'finess',
+  'centreFiness',
+  'rpps',
+  'nir',
+  'patientId',
+  'proposalId',
+  'assignmentId',
+  'professionalId',
+  'vacancyId',
+  'lastName',
+  'firstName',
+  'grade',
+  'toGrade',
+  'profession',
+  'comment',
+  'effectiveDate',
+  'hiredOn',
+  'on',
+  'accreditedOn',
+  'communeInsee',
+  'manager',
+  'address',
+  'territory',
+  'grades',
+  'sources',
+  'channel',
+  'decision',
+  'side',
+  'opinion',
+  'kind',
+  'code',
+  'id',
+  'title',
+  'url',
 ];
 const NUMBER_FIELDS = ['maxDistanceKm', 'limit', 'echelon', 'capacity', 'retainedSeniorityMonths', 'annualCentsPer100Points', 'pageSize'];
 
@@ -38,14 +71,12 @@ const badBody: fc.Arbitrary<{ kind: RestCase['kind']; body: string }> = fc.oneof
   fc
     .tuple(fc.constantFrom(...FIELDS), badText(), fc.boolean(), fc.dictionary(fc.constantFrom(...FIELDS), anyValue, { maxKeys: 3 }))
     .map(([field, text, nested, others]) => ({ kind: 'bad-text' as const, body: JSON.stringify({ ...others, [field]: nested ? { line1: text } : text }) })),
-  fc
-    .tuple(fc.constantFrom('grades', 'manager', ''), fc.dictionary(fc.constantFrom(...FIELDS), anyValue, { maxKeys: 3 }))
-    .map(([field, others]) => {
-      const proto = '{"__proto__":{"label":"Praticien","echelons":[{"echelon":1}]}}';
-      const inner = field === '' ? proto.slice(1, -1) : `"${field}":${proto}`;
-      const rest = JSON.stringify(others).slice(1, -1);
-      return { kind: 'proto-key' as const, body: `{${[rest, inner].filter(Boolean).join(',')}}` };
-    }),
+  fc.tuple(fc.constantFrom('grades', 'manager', ''), fc.dictionary(fc.constantFrom(...FIELDS), anyValue, { maxKeys: 3 })).map(([field, others]) => {
+    const proto = '{"__proto__":{"label":"Praticien","echelons":[{"echelon":1}]}}';
+    const inner = field === '' ? proto.slice(1, -1) : `"${field}":${proto}`;
+    const rest = JSON.stringify(others).slice(1, -1);
+    return { kind: 'proto-key' as const, body: `{${[rest, inner].filter(Boolean).join(',')}}` };
+  }),
   fc
     .tuple(fc.constantFrom(...NUMBER_FIELDS), fc.constantFrom<unknown>(true, false, '5', '12.5', [], [5], { value: 5 }))
     .map(([field, value]) => ({ kind: 'wrong-type' as const, body: JSON.stringify({ [field]: value }) })),
@@ -53,7 +84,11 @@ const badBody: fc.Arbitrary<{ kind: RestCase['kind']; body: string }> = fc.oneof
 );
 
 export function restCase(route: RestRoute): fc.Arbitrary<RestCase> {
-  const segment = (param: string) => fc.oneof({ weight: 3, arbitrary: fc.constant(encodeURIComponent(PARAM_SAMPLES[param] ?? 'x1')) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_SEGMENTS) });
+  const segment = (param: string) =>
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant(encodeURIComponent(PARAM_SAMPLES[param] ?? 'x1')) },
+      { weight: 1, arbitrary: fc.constantFrom(...BAD_SEGMENTS) },
+    );
   return fc
     .record({
       segments: fc.tuple(...route.params.map(segment)),

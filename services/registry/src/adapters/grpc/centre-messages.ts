@@ -67,7 +67,11 @@ export function toCentreMessage(view: CentreView): pb.Centre {
   return pb.Centre.fromPartial({
     finess: view.finess,
     name: view.name,
-    manager: { kind: toProtoEnum(pb.ManagerKind, 'MANAGER_KIND_', view.manager.kind), name: view.manager.name, ...(view.manager.siren && { siren: view.manager.siren }) },
+    manager: {
+      kind: toProtoEnum(pb.ManagerKind, 'MANAGER_KIND_', view.manager.kind),
+      name: view.manager.name,
+      ...(view.manager.siren && { siren: view.manager.siren }),
+    },
     type: toProtoEnum(pb.CentreType, 'CENTRE_TYPE_', view.type),
     communeInsee: view.communeInsee,
     communeName: view.communeName,

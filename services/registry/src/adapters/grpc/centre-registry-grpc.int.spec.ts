@@ -84,7 +84,9 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
     expect(invalid.code).toBe(status.INVALID_ARGUMENT);
     expect(invalid.fieldViolations.map((v) => v.field)).toEqual(['finess']);
 
-    const forProfit = await failure(callUnary(client, 'registerCentre', { ...registration(), manager: { kind: pb.ManagerKind.MANAGER_KIND_FOR_PROFIT_CLINIC, name: 'Clinique SA' } }));
+    const forProfit = await failure(
+      callUnary(client, 'registerCentre', { ...registration(), manager: { kind: pb.ManagerKind.MANAGER_KIND_FOR_PROFIT_CLINIC, name: 'Clinique SA' } }),
+    );
     expect(forProfit.fieldViolations).toEqual([{ field: 'manager.kind', description: expect.stringContaining('for-profit') }]);
 
     const unspecified = await failure(callUnary(client, 'registerCentre', { ...registration(), type: pb.CentreType.CENTRE_TYPE_UNSPECIFIED }));
@@ -93,8 +95,14 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
     const missing = await failure(callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93099999') })));
     expect(missing.code).toBe(status.NOT_FOUND);
     // A write to a FINESS never registered: NOT_FOUND naming it, whatever the expected version.
-    const neverRegistered = await failure(callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: finess('93099999'), expectedVersion: 0, reason: 'x' })));
-    expect(neverRegistered).toMatchObject({ code: status.NOT_FOUND, message: `centre ${finess('93099999')} not found`, resourceInfo: { resourceType: 'centre', resourceName: finess('93099999') } });
+    const neverRegistered = await failure(
+      callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: finess('93099999'), expectedVersion: 0, reason: 'x' })),
+    );
+    expect(neverRegistered).toMatchObject({
+      code: status.NOT_FOUND,
+      message: `centre ${finess('93099999')} not found`,
+      resourceInfo: { resourceType: 'centre', resourceName: finess('93099999') },
+    });
 
     const registered = await callUnary(client, 'registerCentre', registration());
     // The same registration again is a retry: it answers the centre; another one is refused.
@@ -102,13 +110,19 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
     const twice = await failure(callUnary(client, 'registerCentre', { ...registration(), name: 'Another centre' }));
     expect(twice.code).toBe(status.ALREADY_EXISTS);
 
-    const noVersion = await failure(callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), accreditedOn: '2026-03-01' })));
+    const noVersion = await failure(
+      callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), accreditedOn: '2026-03-01' })),
+    );
     expect(noVersion.fieldViolations[0]?.field).toBe('expectedVersion');
 
-    const stale = await failure(callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 3, accreditedOn: '2026-03-01' })));
+    const stale = await failure(
+      callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 3, accreditedOn: '2026-03-01' })),
+    );
     expect(stale.code).toBe(status.ABORTED);
 
-    const suspendCandidate = await failure(callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 0, reason: 'x' })));
+    const suspendCandidate = await failure(
+      callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 0, reason: 'x' })),
+    );
     expect(suspendCandidate.code).toBe(status.FAILED_PRECONDITION);
     expect(suspendCandidate.preconditionViolations[0]).toMatchObject({ type: 'LIFECYCLE', subject: 'status' });
   });
@@ -117,7 +131,11 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
     fx.clock.set('2026-03-02T09:00:00Z');
     await callUnary(client, 'registerCentre', registration());
     fx.clock.set('2026-03-05T09:00:00Z');
-    const member = await callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 0, accreditedOn: '2026-03-01' }));
+    const member = await callUnary(
+      client,
+      'accreditCentre',
+      pb.AccreditCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 0, accreditedOn: '2026-03-01' }),
+    );
     expect(member.status).toBe(pb.CentreStatus.CENTRE_STATUS_MEMBER);
     const amended = await callUnary(
       client,
@@ -145,7 +163,11 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
     const onDay = await callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93000001'), on: '2026-03-01' }));
     expect(onDay.status).toBe(pb.CentreStatus.CENTRE_STATUS_MEMBER);
     // Both senses at once: on 2026-03-04 by what was recorded on 2026-03-03 (before the accreditation).
-    const known = await callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess: finess('93000001'), asOf: new Date('2026-03-03T00:00:00Z'), on: '2026-03-04' }));
+    const known = await callUnary(
+      client,
+      'getCentre',
+      pb.GetCentreRequest.fromPartial({ finess: finess('93000001'), asOf: new Date('2026-03-03T00:00:00Z'), on: '2026-03-04' }),
+    );
     expect(known.status).toBe(pb.CentreStatus.CENTRE_STATUS_CANDIDATE);
   });
 

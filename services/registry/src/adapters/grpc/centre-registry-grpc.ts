@@ -5,7 +5,6 @@ import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { CentreRegistry, WriteOptions } from '../../application/centre-registry';
 import { amendInput, listInput, registerInput, toCentreMessage, toHistoryEntry } from './centre-messages';
 
-
 /** Writes must say which version they are based on: absence is an error, not "any". */
 function writeOptions(req: { expectedVersion?: number | undefined }, ctx: CallContext): WriteOptions {
   if (req.expectedVersion === undefined) {
@@ -30,8 +29,7 @@ export function centreRegistryGrpc(registry: CentreRegistry, options: UnaryOptio
         });
       },
       amendCentre: async (req, ctx) => toCentreMessage(await registry.amend(req.finess, amendInput(req), writeOptions(req, ctx))),
-      accreditCentre: async (req, ctx) =>
-        toCentreMessage(await registry.accredit(req.finess, { accreditedOn: req.accreditedOn }, writeOptions(req, ctx))),
+      accreditCentre: async (req, ctx) => toCentreMessage(await registry.accredit(req.finess, { accreditedOn: req.accreditedOn }, writeOptions(req, ctx))),
       suspendCentre: async (req, ctx) => toCentreMessage(await registry.suspend(req.finess, { reason: req.reason }, writeOptions(req, ctx))),
       reinstateCentre: async (req, ctx) => toCentreMessage(await registry.reinstate(req.finess, {}, writeOptions(req, ctx))),
       closeCentre: async (req, ctx) =>

@@ -71,7 +71,9 @@ describe('REST /v1/centres', () => {
   });
 
   it('reports every invalid field at once', async () => {
-    const res = await register(registration('93000001', { name: '', communeInsee: 'ABCDE', governance: { electedOfficialsSeats: -1, usersSeats: 1, staffSeats: 1 } }));
+    const res = await register(
+      registration('93000001', { name: '', communeInsee: 'ABCDE', governance: { electedOfficialsSeats: -1, usersSeats: 1, staffSeats: 1 } }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['communeInsee', 'governance.electedOfficialsSeats', 'name']);
   });
@@ -103,7 +105,10 @@ describe('REST /v1/centres', () => {
     expect(reinstated.body.status).toBe('member');
     expect(reinstated.body.suspensionReason).toBeUndefined();
 
-    const closing = await api().post(`/v1/centres/${id}/closure`).set('If-Match', '"3"').send({ effectiveDate: '2026-06-30', reason: 'merged with a neighbour' });
+    const closing = await api()
+      .post(`/v1/centres/${id}/closure`)
+      .set('If-Match', '"3"')
+      .send({ effectiveDate: '2026-06-30', reason: 'merged with a neighbour' });
     expect(closing.body).toMatchObject({ status: 'member', closure: { effectiveDate: '2026-06-30' } });
     fx.clock.set('2026-07-01T08:00:00Z');
     const closed = await api().get(`/v1/centres/${id}`);
@@ -114,10 +119,16 @@ describe('REST /v1/centres', () => {
 
   it('refuses accreditation listing each unmet criterion', async () => {
     const id = finess('93000001');
-    await register(registration('93000001', { commitments: { sector1FeesOnly: false, fullThirdPartyPayment: true, salariedStaff: false }, healthProject: undefined }));
+    await register(
+      registration('93000001', { commitments: { sector1FeesOnly: false, fullThirdPartyPayment: true, salariedStaff: false }, healthProject: undefined }),
+    );
     const res = await api().post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2026-03-01' });
     expect(res.status).toBe(409);
-    expect(res.body.violations.map((v: { subject: string }) => v.subject)).toEqual(['commitments.sector1FeesOnly', 'commitments.salariedStaff', 'healthProject']);
+    expect(res.body.violations.map((v: { subject: string }) => v.subject)).toEqual([
+      'commitments.sector1FeesOnly',
+      'commitments.salariedStaff',
+      'healthProject',
+    ]);
     expect((await api().get(`/v1/centres/${id}`)).body.status).toBe('candidate');
   });
 
@@ -126,7 +137,11 @@ describe('REST /v1/centres', () => {
     fx.clock.set('2026-03-02T09:00:00Z');
     await register();
     fx.clock.set('2026-04-10T09:00:00Z');
-    const amended = await api().patch(`/v1/centres/${id}`).set('If-Match', '"0"').set('X-PCN-Actor', 'coordinator:bob').send({ name: 'Centre Louise-Michel', services: ['general_medicine', 'psychology'] });
+    const amended = await api()
+      .patch(`/v1/centres/${id}`)
+      .set('If-Match', '"0"')
+      .set('X-PCN-Actor', 'coordinator:bob')
+      .send({ name: 'Centre Louise-Michel', services: ['general_medicine', 'psychology'] });
     expect(amended.status).toBe(200);
     expect(amended.body).toMatchObject({ name: 'Centre Louise-Michel', services: ['general_medicine', 'psychology'], type: 'polyvalent', version: 1 });
 
@@ -204,7 +219,10 @@ describe('REST /v1/centres', () => {
     await register(registration('75000003', { communeInsee: '75111', address: { line1: '1 rue Oberkampf', postalCode: '75011', city: 'Paris' } }));
     await register(registration('2A000004', { communeInsee: '2A004', address: { line1: '1 cours Napoléon', postalCode: '20000', city: 'Ajaccio' } }));
     await register(registration('93000005', { type: 'dental' }));
-    const accredit = await api().post(`/v1/centres/${finess('93000002')}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2026-03-01' });
+    const accredit = await api()
+      .post(`/v1/centres/${finess('93000002')}/accreditation`)
+      .set('If-Match', '"0"')
+      .send({ accreditedOn: '2026-03-01' });
     expect(accredit.status).toBe(200);
 
     const seine = await api().get('/v1/centres').query({ departement: '93' });
@@ -219,7 +237,9 @@ describe('REST /v1/centres', () => {
     const pages: string[][] = [];
     let token: string | undefined;
     do {
-      const page = await api().get('/v1/centres').query({ pageSize: 2, ...(token && { pageToken: token }) });
+      const page = await api()
+        .get('/v1/centres')
+        .query({ pageSize: 2, ...(token && { pageToken: token }) });
       expect(page.body.totalSize).toBe(5);
       pages.push(page.body.centres.map((c: { finess: string }) => c.finess));
       token = page.body.nextPageToken;
@@ -240,7 +260,10 @@ describe('REST /v1/centres', () => {
     const moved = await api().patch(`/v1/centres/${id}`).set('If-Match', '"0"').send({ communeInsee: '2A004' });
     expect(moved.body).toMatchObject({ communeName: 'Ajaccio', departement: '2A', region: '94' });
     expect(moved.body.coordinates.latitude).toBeCloseTo(41.93, 1);
-    const placed = await api().patch(`/v1/centres/${id}`).set('If-Match', '"1"').send({ communeInsee: '93066', coordinates: { latitude: 48.9, longitude: 2.35 } });
+    const placed = await api()
+      .patch(`/v1/centres/${id}`)
+      .set('If-Match', '"1"')
+      .send({ communeInsee: '93066', coordinates: { latitude: 48.9, longitude: 2.35 } });
     expect(placed.body.coordinates).toEqual({ latitude: 48.9, longitude: 2.35 });
   });
 
@@ -255,7 +278,10 @@ describe('REST /v1/centres', () => {
   });
 
   it('answers 404, not a version mismatch, for a write to a centre that does not exist', async () => {
-    const res = await api().post(`/v1/centres/${finess('93000001')}/suspension`).set('If-Match', '"0"').send({ reason: 'x' });
+    const res = await api()
+      .post(`/v1/centres/${finess('93000001')}/suspension`)
+      .set('If-Match', '"0"')
+      .send({ reason: 'x' });
     expect(res.status).toBe(404);
   });
 

@@ -19,8 +19,20 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 
-const finessParam = { name: 'finess', in: 'path', required: true, description: 'FINESS géographique (9 characters, check digit verified)', schema: { type: 'string' } };
-const ifMatch = { name: 'If-Match', in: 'header', required: true, description: 'ETag of the version the write is based on', schema: { type: 'string', example: '"3"' } };
+const finessParam = {
+  name: 'finess',
+  in: 'path',
+  required: true,
+  description: 'FINESS géographique (9 characters, check digit verified)',
+  schema: { type: 'string' },
+};
+const ifMatch = {
+  name: 'If-Match',
+  in: 'header',
+  required: true,
+  description: 'ETag of the version the write is based on',
+  schema: { type: 'string', example: '"3"' },
+};
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes a retried write a no-op', schema: { type: 'string' } };
 const actor = { name: 'X-PCN-Actor', in: 'header', required: false, description: 'Who acts (recorded in the event metadata)', schema: { type: 'string' } };
 const etagHeader = { ETag: { description: 'Version of the centre', schema: { type: 'string' } } };
@@ -109,10 +121,24 @@ export function registryOpenApi(): object {
           summary: 'Get a centre: now, as recorded by an instant of the log (asOf), with its status on a business day (on)',
           parameters: [
             finessParam,
-            { name: 'asOf', in: 'query', description: 'An instant of the event log: the centre as recorded by then', schema: { type: 'string', format: 'date-time' } },
-            { name: 'on', in: 'query', description: 'A business day: the status the centre has on that day by the dates of its events', schema: { type: 'string', format: 'date' } },
+            {
+              name: 'asOf',
+              in: 'query',
+              description: 'An instant of the event log: the centre as recorded by then',
+              schema: { type: 'string', format: 'date-time' },
+            },
+            {
+              name: 'on',
+              in: 'query',
+              description: 'A business day: the status the centre has on that day by the dates of its events',
+              schema: { type: 'string', format: 'date' },
+            },
           ],
-          responses: { 200: centreResponse('The centre'), 400: problem('Invalid FINESS, asOf or on'), 404: problem('No such centre, or not yet registered at asOf or on') },
+          responses: {
+            200: centreResponse('The centre'),
+            400: problem('Invalid FINESS, asOf or on'),
+            404: problem('No such centre, or not yet registered at asOf or on'),
+          },
         },
         patch: {
           summary: 'Amend the details of a centre (fields present replace the current ones)',

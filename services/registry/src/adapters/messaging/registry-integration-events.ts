@@ -44,7 +44,11 @@ function requestFieldName(key: string): string {
 function payload(event: CentreEvent, centre: ev.CentreSnapshot, occurredAt: Date): Uint8Array {
   switch (event.type) {
     case 'CentreRegistered':
-      return ev.CentreRegistered.encode({ centre, occurredAt, managerKind: toProtoEnum(pb.ManagerKind, 'MANAGER_KIND_', event.data.details.manager.kind) }).finish();
+      return ev.CentreRegistered.encode({
+        centre,
+        occurredAt,
+        managerKind: toProtoEnum(pb.ManagerKind, 'MANAGER_KIND_', event.data.details.manager.kind),
+      }).finish();
     case 'CentreAmended':
       return ev.CentreAmended.encode({ centre, occurredAt, amendedFields: Object.keys(event.data.changes).map(requestFieldName) }).finish();
     case 'CentreAccredited':

@@ -33,7 +33,10 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
     const id = finess('93000001');
     await request(fx.app).post('/v1/centres').send(registration('93000001'));
     await request(fx.app).post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2026-03-01' });
-    await request(fx.app).patch(`/v1/centres/${id}`).set('If-Match', '"1"').send({ name: 'Centre Louise-Michel', communeInsee: '93070', secpaParticipation: true });
+    await request(fx.app)
+      .patch(`/v1/centres/${id}`)
+      .set('If-Match', '"1"')
+      .send({ name: 'Centre Louise-Michel', communeInsee: '93070', secpaParticipation: true });
     await request(fx.app).post(`/v1/centres/${id}/closure`).set('If-Match', '"2"').send({ effectiveDate: '2026-06-30', reason: 'merged' });
 
     await eventually(() => expect(received).toHaveLength(4));
@@ -51,7 +54,15 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
     const registered = ev.CentreRegistered.decode(received[0]!.data);
     expect(registered).toMatchObject({
       managerKind: pb.ManagerKind.MANAGER_KIND_COMMUNE,
-      centre: { finess: id, name: 'Centre de santé Louise-Michel', communeInsee: '93066', departement: '93', region: '11', status: pb.CentreStatus.CENTRE_STATUS_CANDIDATE, version: 0 },
+      centre: {
+        finess: id,
+        name: 'Centre de santé Louise-Michel',
+        communeInsee: '93066',
+        departement: '93',
+        region: '11',
+        status: pb.CentreStatus.CENTRE_STATUS_CANDIDATE,
+        version: 0,
+      },
     });
     const amended = ev.CentreAmended.decode(received[2]!.data);
     expect(amended.amendedFields.sort()).toEqual(['commune_insee', 'coordinates', 'name', 'secpa_participation']);
@@ -69,7 +80,10 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
     await request(fx.app).post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2027-01-05' });
     await eventually(() => expect(received).toHaveLength(2));
     const accredited = ev.CentreAccredited.decode(received[1]!.data);
-    expect(accredited).toMatchObject({ accreditedOn: '2027-01-05', centre: { status: pb.CentreStatus.CENTRE_STATUS_CANDIDATE, memberSince: '2027-01-05', version: 1 } });
+    expect(accredited).toMatchObject({
+      accreditedOn: '2027-01-05',
+      centre: { status: pb.CentreStatus.CENTRE_STATUS_CANDIDATE, memberSince: '2027-01-05', version: 1 },
+    });
   });
 
   it('resumes from its checkpoint after a restart, without publishing again what was published', async () => {

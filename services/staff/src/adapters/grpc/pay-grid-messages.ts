@@ -5,14 +5,26 @@ import type { AnyEchelon, Grade, PayGridVersion, SourceRef } from '../../domain/
 import type { IndexPointValue } from '../../domain/statute/index-point';
 import { compact, gridKind, positive, text } from './proto-mapping';
 
-const sourceInput = (s: pb.Source) => compact({ title: text(s.title), reference: text(s.reference), date: text(s.date), url: text(s.url), covers: text(s.covers) });
+const sourceInput = (s: pb.Source) =>
+  compact({ title: text(s.title), reference: text(s.reference), date: text(s.date), url: text(s.url), covers: text(s.covers) });
 
 const echelonInput = (e: pb.Echelon) =>
-  compact({ echelon: positive(e.echelon), annualGrossCents: e.annualGrossCents, indiceMajore: e.indiceMajore, indiceBrut: e.indiceBrut, durationMonths: e.durationMonths });
+  compact({
+    echelon: positive(e.echelon),
+    annualGrossCents: e.annualGrossCents,
+    indiceMajore: e.indiceMajore,
+    indiceBrut: e.indiceBrut,
+    durationMonths: e.durationMonths,
+  });
 
 /** A grade's own sources are optional: none given is none recorded, not an empty list. */
 const gradeInput = (g: pb.Grade) =>
-  compact({ label: text(g.label), echelons: g.echelons.map(echelonInput), sources: g.sources.length > 0 ? g.sources.map(sourceInput) : undefined, notes: text(g.notes) });
+  compact({
+    label: text(g.label),
+    echelons: g.echelons.map(echelonInput),
+    sources: g.sources.length > 0 ? g.sources.map(sourceInput) : undefined,
+    notes: text(g.notes),
+  });
 
 /**
  * A PayGrid message becomes the application's publish input: grades keyed by code. Two grades
@@ -83,7 +95,11 @@ const toGrade = (code: string, g: Grade<AnyEchelon>): pb.Grade => ({
 });
 
 export function toIndexPointMessage(value: IndexPointValue): pb.IndexPointValue {
-  return pb.IndexPointValue.fromPartial({ effectiveFrom: value.effectiveFrom, annualCentsPerHundredPoints: value.annualCentsPer100Points, source: toSource(value.source) });
+  return pb.IndexPointValue.fromPartial({
+    effectiveFrom: value.effectiveFrom,
+    annualCentsPerHundredPoints: value.annualCentsPer100Points,
+    source: toSource(value.source),
+  });
 }
 
 /** `indexPoint`: for an FPH grid read on a date, the value of the point in force then. */

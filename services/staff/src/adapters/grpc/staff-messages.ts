@@ -38,8 +38,7 @@ export const endAssignmentInput = (req: pb.EndAssignmentRequest): Record<string,
 export const promoteInput = (req: pb.PromoteProfessionalRequest): Record<string, unknown> =>
   compact({ toGrade: text(req.toGrade), effectiveOn: text(req.effectiveOn) });
 
-export const recordExitInput = (req: pb.RecordExitRequest): Record<string, unknown> =>
-  compact({ exitOn: text(req.exitOn), reason: exitReason(req.reason) });
+export const recordExitInput = (req: pb.RecordExitRequest): Record<string, unknown> => compact({ exitOn: text(req.exitOn), reason: exitReason(req.reason) });
 
 export const postVacancyInput = (req: pb.PostVacancyRequest): Record<string, unknown> =>
   compact({ centreFiness: text(req.centreFiness), profession: profession(req.profession), fte: text(req.fte), startOn: text(req.startOn) });

@@ -178,7 +178,12 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
   it('gives the échelon reached on a past or future date', async () => {
     const { professionalId } = await hire(nurse());
     expect(await getProfessional(professionalId, '2026-02-01')).toMatchObject({ asOf: '2026-02-01', echelon: 3, nextAdvancementOn: '2028-07-05' });
-    expect(await getProfessional(professionalId, '2029-01-01')).toMatchObject({ asOf: '2029-01-01', echelon: 4, echelonSince: '2028-07-05', nextAdvancementOn: '2032-07-05' });
+    expect(await getProfessional(professionalId, '2029-01-01')).toMatchObject({
+      asOf: '2029-01-01',
+      echelon: 4,
+      echelonSince: '2028-07-05',
+      nextAdvancementOn: '2032-07-05',
+    });
     expect(await getProfessional(professionalId, '2033-01-01')).toMatchObject({ echelon: 5, echelonSince: '2032-07-05' });
     expect((await failure(getProfessional(professionalId, '2025-12-31'))).code).toBe(status.NOT_FOUND);
     expect((await failure(getProfessional(professionalId, '2026-13-01'))).fieldViolations[0]?.field).toBe('asOf');
@@ -205,26 +210,60 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     };
     expect(a).toMatchObject(expected);
     expect(b).toMatchObject(expected);
-    expect(a.byAssignment).toEqual([{ assignmentId: first.assignments[0]!.assignmentId, centreFiness: CENTRE_A, fte: '0.8', annualGrossCents: 1_928_156, monthlyGrossCents: 160_680 }]);
+    expect(a.byAssignment).toEqual([
+      { assignmentId: first.assignments[0]!.assignmentId, centreFiness: CENTRE_A, fte: '0.8', annualGrossCents: 1_928_156, monthlyGrossCents: 160_680 },
+    ]);
     expect(b.byAssignment[0]?.centreFiness).toBe(CENTRE_B);
 
     const doctorPay = await callUnary(client, 'computePay', { professionalId: (await hire(gp())).professionalId, on: '2026-04-01' });
     // shipped PH grid, échelon 4: 66 567,10 € a year (ph-2023-07.csv); 6 656 710 / 12 = 554 725,83 → 554 726
-    expect(doctorPay).toMatchObject({ fte: '0', annualGrossCents: 0, fullTimeAnnualGrossCents: 6_656_710, fullTimeMonthlyGrossCents: 554_726, gridVersion: 'ph-2023-07-01' });
+    expect(doctorPay).toMatchObject({
+      fte: '0',
+      annualGrossCents: 0,
+      fullTimeAnnualGrossCents: 6_656_710,
+      fullTimeMonthlyGrossCents: 554_726,
+      gridVersion: 'ph-2023-07-01',
+    });
     expect(doctorPay.indiceMajore).toBeUndefined();
   });
 
   it('refuses an assignment over 1.0 FTE, lists a centre team with its total FTE, ends an assignment', async () => {
     const hired = await hire(nurse());
-    const assigned = await callUnary(client, 'assignToCentre', pb.AssignToCentreRequest.fromPartial({ professionalId: hired.professionalId, expectedVersion: 0, centreFiness: CENTRE_A, fte: '0.6', startOn: '2026-03-01' }));
-    expect(assigned).toMatchObject({ version: 1, totalFte: '0.6', assignments: [{ centreFiness: CENTRE_A, fte: '0.6', startOn: '2026-03-01', endOn: '', kind: pb.AssignmentKind.ASSIGNMENT_KIND_REGULAR, mobilityId: '' }] });
+    const assigned = await callUnary(
+      client,
+      'assignToCentre',
+      pb.AssignToCentreRequest.fromPartial({
+        professionalId: hired.professionalId,
+        expectedVersion: 0,
+        centreFiness: CENTRE_A,
+        fte: '0.6',
+        startOn: '2026-03-01',
+      }),
+    );
+    expect(assigned).toMatchObject({
+      version: 1,
+      totalFte: '0.6',
+      assignments: [{ centreFiness: CENTRE_A, fte: '0.6', startOn: '2026-03-01', endOn: '', kind: pb.AssignmentKind.ASSIGNMENT_KIND_REGULAR, mobilityId: '' }],
+    });
 
     const over = await failure(assign(hired, CENTRE_B, '0.5'));
     expect(over.code).toBe(status.FAILED_PRECONDITION);
     expect(over.message).toContain('1.1');
     expect(over.preconditionViolations).toEqual([expect.objectContaining({ type: 'FTE_LIMIT', subject: 'fte' })]);
 
-    const stale = await failure(callUnary(client, 'assignToCentre', pb.AssignToCentreRequest.fromPartial({ professionalId: hired.professionalId, expectedVersion: 0, centreFiness: CENTRE_B, fte: '0.2', startOn: '2026-03-01' })));
+    const stale = await failure(
+      callUnary(
+        client,
+        'assignToCentre',
+        pb.AssignToCentreRequest.fromPartial({
+          professionalId: hired.professionalId,
+          expectedVersion: 0,
+          centreFiness: CENTRE_B,
+          fte: '0.2',
+          startOn: '2026-03-01',
+        }),
+      ),
+    );
     expect(stale.code).toBe(status.ABORTED);
 
     await assign(await hire(gp()), CENTRE_A, '0.8', '2026-03-10');
@@ -237,7 +276,11 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       ['Nguyen', pb.Profession.PROFESSION_DOCTOR, '0.8', pb.Specialty.SPECIALTY_GENERAL_PRACTICE, GP_RPPS],
     ]);
 
-    await callUnary(client, 'endAssignment', pb.EndAssignmentRequest.fromPartial({ professionalId: hired.professionalId, assignmentId: assigned.assignments[0]!.assignmentId, endOn: '2026-06-01' }));
+    await callUnary(
+      client,
+      'endAssignment',
+      pb.EndAssignmentRequest.fromPartial({ professionalId: hired.professionalId, assignmentId: assigned.assignments[0]!.assignmentId, endOn: '2026-06-01' }),
+    );
     const later = await callUnary(client, 'listCentreTeam', pb.ListCentreTeamRequest.fromPartial({ centreFiness: CENTRE_A, on: '2026-06-15' }));
     expect([later.totalFte, later.members.map((m) => m.lastName)]).toEqual(['0.8', ['Nguyen']]);
   });
@@ -246,7 +289,16 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     await postVacancy(CENTRE_A, '0.8');
     const atB = await postVacancy(CENTRE_B, '1', '2026-05-01');
     await postVacancy(CENTRE_C, '0.5');
-    expect(atB).toMatchObject({ centreFiness: CENTRE_B, departement: '75', region: '11', profession: pb.Profession.PROFESSION_NURSE, fte: '1', status: pb.VacancyStatus.VACANCY_STATUS_OPEN, version: 0, filledBy: '' });
+    expect(atB).toMatchObject({
+      centreFiness: CENTRE_B,
+      departement: '75',
+      region: '11',
+      profession: pb.Profession.PROFESSION_NURSE,
+      fte: '1',
+      status: pb.VacancyStatus.VACANCY_STATUS_OPEN,
+      version: 0,
+      filledBy: '',
+    });
 
     const in75 = await callUnary(client, 'listVacancies', pb.ListVacanciesRequest.fromPartial({ departement: '75' }));
     expect(in75.totalSize).toBe(1);
@@ -257,7 +309,11 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     expect(bad.fieldViolations.map((v) => v.field)).toEqual(['departement']);
 
     expect(await callUnary(client, 'getVacancy', { vacancyId: atB.vacancyId })).toEqual(atB);
-    const cancelled = await callUnary(client, 'cancelVacancy', pb.CancelVacancyRequest.fromPartial({ vacancyId: atB.vacancyId, expectedVersion: 0, reason: 'post merged', cancelledOn: '2026-03-02' }));
+    const cancelled = await callUnary(
+      client,
+      'cancelVacancy',
+      pb.CancelVacancyRequest.fromPartial({ vacancyId: atB.vacancyId, expectedVersion: 0, reason: 'post merged', cancelledOn: '2026-03-02' }),
+    );
     expect(cancelled).toMatchObject({ status: pb.VacancyStatus.VACANCY_STATUS_CANCELLED, cancellationReason: 'post merged', version: 1 });
     const open = await callUnary(client, 'listVacancies', pb.ListVacanciesRequest.fromPartial({ status: pb.VacancyStatus.VACANCY_STATUS_OPEN }));
     expect(open.totalSize).toBe(2);
@@ -279,7 +335,12 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       version: 0,
     });
     const opinion = (side: pb.OpinionSide, expectedVersion: number, actor: string) =>
-      callUnary(client, 'giveMobilityOpinion', pb.GiveMobilityOpinionRequest.fromPartial({ mobilityId: mobility.mobilityId, expectedVersion, side, opinion: pb.Opinion.OPINION_FAVOURABLE }), as(actor));
+      callUnary(
+        client,
+        'giveMobilityOpinion',
+        pb.GiveMobilityOpinionRequest.fromPartial({ mobilityId: mobility.mobilityId, expectedVersion, side, opinion: pb.Opinion.OPINION_FAVOURABLE }),
+        as(actor),
+      );
 
     const afterOrigin = await opinion(pb.OpinionSide.OPINION_SIDE_ORIGIN, 0, 'centre:a');
     expect(afterOrigin.originOpinion).toEqual({ opinion: pb.Opinion.OPINION_FAVOURABLE, comment: '', by: 'centre:a' });
@@ -289,7 +350,12 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     const approved = await callUnary(
       client,
       'decideMobility',
-      pb.DecideMobilityRequest.fromPartial({ mobilityId: mobility.mobilityId, expectedVersion: 2, decision: pb.MobilityDecision.MOBILITY_DECISION_APPROVED, effectiveOn: '2026-04-01' }),
+      pb.DecideMobilityRequest.fromPartial({
+        mobilityId: mobility.mobilityId,
+        expectedVersion: 2,
+        decision: pb.MobilityDecision.MOBILITY_DECISION_APPROVED,
+        effectiveOn: '2026-04-01',
+      }),
       as('coordinator:zoe'),
     );
     expect(approved).toMatchObject({ status: pb.MobilityStatus.MOBILITY_STATUS_APPROVED, effectiveOn: '2026-04-01', decidedBy: 'coordinator:zoe', version: 3 });
@@ -303,14 +369,21 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     const before = await getProfessional(professional.professionalId, '2026-03-31');
     const after = await getProfessional(professional.professionalId, '2026-04-15');
     expect(before.assignments.map((a) => a.centreFiness)).toEqual([CENTRE_A]);
-    expect(after.assignments).toEqual([expect.objectContaining({ centreFiness: CENTRE_B, fte: '0.8', startOn: '2026-04-01', mobilityId: mobility.mobilityId })]);
+    expect(after.assignments).toEqual([
+      expect.objectContaining({ centreFiness: CENTRE_B, fte: '0.8', startOn: '2026-04-01', mobilityId: mobility.mobilityId }),
+    ]);
     expect([after.grade, after.echelon]).toEqual([before.grade, before.echelon]);
-    expect(await callUnary(client, 'getVacancy', { vacancyId: vacancy.vacancyId })).toMatchObject({ status: pb.VacancyStatus.VACANCY_STATUS_FILLED, filledBy: professional.professionalId, filledOn: '2026-04-01' });
+    expect(await callUnary(client, 'getVacancy', { vacancyId: vacancy.vacancyId })).toMatchObject({
+      status: pb.VacancyStatus.VACANCY_STATUS_FILLED,
+      filledBy: professional.professionalId,
+      filledOn: '2026-04-01',
+    });
   });
 
   it('lets only the professional withdraw a mobility request', async () => {
     const { professional, mobility } = await transferSetup();
-    const withdraw = (actor: string) => callUnary(client, 'withdrawMobility', pb.WithdrawMobilityRequest.fromPartial({ mobilityId: mobility.mobilityId }), as(actor));
+    const withdraw = (actor: string) =>
+      callUnary(client, 'withdrawMobility', pb.WithdrawMobilityRequest.fromPartial({ mobilityId: mobility.mobilityId }), as(actor));
 
     const someoneElse = await failure(withdraw('coordinator:zoe'));
     expect(someoneElse.code).toBe(status.PERMISSION_DENIED);
@@ -321,7 +394,11 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
 
   it('promotes at equal or higher pay, refuses a promotion that lowers pay, and records an exit', async () => {
     const hired = await hire(nurse());
-    const promoted = await callUnary(client, 'promoteProfessional', pb.PromoteProfessionalRequest.fromPartial({ professionalId: hired.professionalId, expectedVersion: 0, toGrade: 'mk_cs', effectiveOn: '2026-03-02' }));
+    const promoted = await callUnary(
+      client,
+      'promoteProfessional',
+      pb.PromoteProfessionalRequest.fromPartial({ professionalId: hired.professionalId, expectedVersion: 0, toGrade: 'mk_cs', effectiveOn: '2026-03-02' }),
+    );
     // Indice majoré 408 → the first mk_cs échelon at 408 or more is échelon 1 (520); a gain over
     // one advancement's, so seniority restarts.
     expect(promoted).toMatchObject({ grade: 'mk_cs', echelon: 1, echelonSince: '2026-03-02', nextAdvancementOn: '2028-03-02', version: 1 });
@@ -329,27 +406,53 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
 
     // mk_cs échelon 9 (IM 769) is above the top of ide_b_cn (IM 559)
     const senior = await hire(nurse({ lastName: 'Roux', grade: 'mk_cs', echelon: 9, retainedSeniorityMonths: 0 }));
-    const lower = await failure(callUnary(client, 'promoteProfessional', pb.PromoteProfessionalRequest.fromPartial({ professionalId: senior.professionalId, toGrade: 'ide_b_cn', effectiveOn: '2026-03-02' })));
+    const lower = await failure(
+      callUnary(
+        client,
+        'promoteProfessional',
+        pb.PromoteProfessionalRequest.fromPartial({ professionalId: senior.professionalId, toGrade: 'ide_b_cn', effectiveOn: '2026-03-02' }),
+      ),
+    );
     expect(lower.code).toBe(status.FAILED_PRECONDITION);
     expect(lower.preconditionViolations[0]?.type).toBe('RECLASSIFICATION');
 
     await assign(promoted, CENTRE_C, '0.5');
-    const noReason = await failure(callUnary(client, 'recordExit', pb.RecordExitRequest.fromPartial({ professionalId: hired.professionalId, exitOn: '2026-09-01' })));
+    const noReason = await failure(
+      callUnary(client, 'recordExit', pb.RecordExitRequest.fromPartial({ professionalId: hired.professionalId, exitOn: '2026-09-01' })),
+    );
     expect(noReason.fieldViolations).toEqual([{ field: 'reason', description: 'is required' }]);
-    const left = await callUnary(client, 'recordExit', pb.RecordExitRequest.fromPartial({ professionalId: hired.professionalId, exitOn: '2026-09-01', reason: pb.ExitReason.EXIT_REASON_RESIGNATION }));
+    const left = await callUnary(
+      client,
+      'recordExit',
+      pb.RecordExitRequest.fromPartial({ professionalId: hired.professionalId, exitOn: '2026-09-01', reason: pb.ExitReason.EXIT_REASON_RESIGNATION }),
+    );
     expect(left.exitOn).toBe('2026-09-01');
     expect(await getProfessional(hired.professionalId, '2026-08-31')).toMatchObject({ totalFte: '0.5', nextAdvancementOn: '2028-03-02' });
-    expect(await getProfessional(hired.professionalId, '2026-09-15')).toMatchObject({ assignments: [], totalFte: '0', nextAdvancementOn: '', exitOn: '2026-09-01' });
+    expect(await getProfessional(hired.professionalId, '2026-09-15')).toMatchObject({
+      assignments: [],
+      totalFte: '0',
+      nextAdvancementOn: '',
+      exitOn: '2026-09-01',
+    });
   });
 
   it('refuses a grid whose pay decreases, listing every violation, and publishes a valid one', async () => {
     const source = { title: 'Arrêté de test', reference: 'JORF test', url: 'https://www.legifrance.gouv.fr/' };
-    const grid = (kind: pb.GridKind, grades: Partial<pb.Grade>[], id = 'fph-test-2027-01-01') => pb.PayGrid.fromPartial({ id, kind, effectiveFrom: '2027-01-01', sources: [source], grades });
+    const grid = (kind: pb.GridKind, grades: Partial<pb.Grade>[], id = 'fph-test-2027-01-01') =>
+      pb.PayGrid.fromPartial({ id, kind, effectiveFrom: '2027-01-01', sources: [source], grades });
 
     const decreasing = await failure(
       callUnary(client, 'publishPayGrid', {
         grid: grid(pb.GridKind.GRID_KIND_FPH, [
-          { code: 'test_grade', label: 'Grade de test', echelons: [{ echelon: 1, indiceMajore: 400, durationMonths: 24 }, { echelon: 2, indiceMajore: 390, durationMonths: 24 }, { echelon: 3, indiceMajore: 420, durationMonths: 12 }] },
+          {
+            code: 'test_grade',
+            label: 'Grade de test',
+            echelons: [
+              { echelon: 1, indiceMajore: 400, durationMonths: 24 },
+              { echelon: 2, indiceMajore: 390, durationMonths: 24 },
+              { echelon: 3, indiceMajore: 420, durationMonths: 12 },
+            ],
+          },
         ]),
       }),
     );
@@ -371,8 +474,22 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     const valid = grid(
       pb.GridKind.GRID_KIND_PH,
       [
-        { code: 'ph', label: 'PH 2027', echelons: [{ echelon: 1, annualGrossCents: 6_000_000, durationMonths: 24 }, { echelon: 2, annualGrossCents: 6_500_000 }] },
-        { code: 'test_attache', label: 'Attaché 2027', echelons: [{ echelon: 1, annualGrossCents: 3_300_000, durationMonths: 12 }, { echelon: 2, annualGrossCents: 3_400_000 }] },
+        {
+          code: 'ph',
+          label: 'PH 2027',
+          echelons: [
+            { echelon: 1, annualGrossCents: 6_000_000, durationMonths: 24 },
+            { echelon: 2, annualGrossCents: 6_500_000 },
+          ],
+        },
+        {
+          code: 'test_attache',
+          label: 'Attaché 2027',
+          echelons: [
+            { echelon: 1, annualGrossCents: 3_300_000, durationMonths: 12 },
+            { echelon: 2, annualGrossCents: 3_400_000 },
+          ],
+        },
       ],
       'ph-test-2027-01-01',
     );
@@ -385,7 +502,12 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
   it('gets the FPH grid in force with the index point of that date, and publishes a new point value', async () => {
     const getFph = (on: string) => callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_FPH, on });
     const fph = await getFph('2025-03-01');
-    expect(fph).toMatchObject({ id: 'fph-2024-01-01', kind: pb.GridKind.GRID_KIND_FPH, effectiveFrom: '2024-01-01', indexPoint: { effectiveFrom: '2023-07-01', annualCentsPerHundredPoints: 590_734 } });
+    expect(fph).toMatchObject({
+      id: 'fph-2024-01-01',
+      kind: pb.GridKind.GRID_KIND_FPH,
+      effectiveFrom: '2024-01-01',
+      indexPoint: { effectiveFrom: '2023-07-01', annualCentsPerHundredPoints: 590_734 },
+    });
     expect(fph.grades.map((g) => g.code)).toEqual(['ide_b_cn', 'mk_cs']);
     const ide = fph.grades[0]!.echelons;
     expect(ide[2]).toEqual({ echelon: 3, indiceMajore: 408, indiceBrut: 460, durationMonths: 36 });
@@ -394,7 +516,11 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     expect((await getFph('')).grades.map((g) => g.code)).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs']);
     expect((await failure(getFph('2023-12-31'))).code).toBe(status.NOT_FOUND);
 
-    const value = pb.IndexPointValue.fromPartial({ effectiveFrom: '2026-07-01', annualCentsPerHundredPoints: 600_000, source: { title: 'Décret de test', reference: 'JORF test', url: 'https://www.legifrance.gouv.fr/' } });
+    const value = pb.IndexPointValue.fromPartial({
+      effectiveFrom: '2026-07-01',
+      annualCentsPerHundredPoints: 600_000,
+      source: { title: 'Décret de test', reference: 'JORF test', url: 'https://www.legifrance.gouv.fr/' },
+    });
     expect(await callUnary(client, 'publishIndexPointValue', { value }, as('coordinator:zoe'))).toEqual(value);
     expect((await getFph('2026-06-30')).indexPoint?.annualCentsPerHundredPoints).toBe(590_734);
     expect((await getFph('2026-08-01')).indexPoint).toEqual(value);
@@ -411,7 +537,13 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     const pay = await callUnary(client, 'computePay', { professionalId: assigned.professionalId, on: '2026-04-01' });
     // 55 607,79 € a year at échelon 1 (ph-2023-07.csv); × 0.8 = 44 486,232 → 44 486,23 €;
     // monthly 463 398 (55 607,79 / 12 = 4 633,98 €) × 0.8 = 370 718,4 → 370 718
-    expect(pay).toMatchObject({ gridVersion: 'ph-2023-07-01', fullTimeAnnualGrossCents: 5_560_779, fullTimeMonthlyGrossCents: 463_398, annualGrossCents: 4_448_623, monthlyGrossCents: 370_718 });
+    expect(pay).toMatchObject({
+      gridVersion: 'ph-2023-07-01',
+      fullTimeAnnualGrossCents: 5_560_779,
+      fullTimeMonthlyGrossCents: 463_398,
+      annualGrossCents: 4_448_623,
+      monthlyGrossCents: 370_718,
+    });
   });
 
   it('reads every shipped grid and publishes it again unchanged: nothing is lost on the way', async () => {
@@ -427,7 +559,11 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     expect((await fx.module.statute.current()).gridVersions).toEqual(shipped.gridVersions);
     const ph = await callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_PH, on: '2026-03-01' });
     expect(ph.sources.map((s) => s.date)).toEqual(['2023-06-29', '2025-01-20']);
-    expect(ph.grades[0]).toMatchObject({ code: 'ph', notes: expect.stringContaining('corroborated'), sources: [expect.objectContaining({ covers: expect.stringContaining('échelon 1') }), expect.anything()] });
+    expect(ph.grades[0]).toMatchObject({
+      code: 'ph',
+      notes: expect.stringContaining('corroborated'),
+      sources: [expect.objectContaining({ covers: expect.stringContaining('échelon 1') }), expect.anything()],
+    });
 
     // Another label under the same id is refused, saying what differs (not "other figures").
     const relabelled = { ...ph, grades: [{ ...ph.grades[0]!, label: 'Praticien hospitalier' }] };
@@ -442,17 +578,43 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
     const published = await callUnary(
       client,
       'publishPayGrid',
-      { grid: pb.PayGrid.fromPartial({ id: 'fph-test-2027-01-01', kind: pb.GridKind.GRID_KIND_FPH, effectiveFrom: '2027-01-01', sources: read.sources, carriedForwardFrom: read.id, grades: [added] }) },
+      {
+        grid: pb.PayGrid.fromPartial({
+          id: 'fph-test-2027-01-01',
+          kind: pb.GridKind.GRID_KIND_FPH,
+          effectiveFrom: '2027-01-01',
+          sources: read.sources,
+          carriedForwardFrom: read.id,
+          grades: [added],
+        }),
+      },
       as('coordinator:zoe'),
     );
     expect(published.grades.map((g) => g.code)).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs', 'test_grade']);
     expect(published.grades.filter((g) => g.code !== 'test_grade')).toEqual(read.grades);
-    expect(await callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_FPH, on: '2027-01-01' })).toMatchObject({ id: 'fph-test-2027-01-01', carriedForwardFrom: 'fph-2026-01-01' });
+    expect(await callUnary(client, 'getPayGrid', { kind: pb.GridKind.GRID_KIND_FPH, on: '2027-01-01' })).toMatchObject({
+      id: 'fph-test-2027-01-01',
+      carriedForwardFrom: 'fph-2026-01-01',
+    });
 
     const stale = await failure(
-      callUnary(client, 'publishPayGrid', { grid: pb.PayGrid.fromPartial({ id: 'fph-test-2028-01-01', kind: pb.GridKind.GRID_KIND_FPH, effectiveFrom: '2028-01-01', sources: read.sources, carriedForwardFrom: read.id, grades: [added] }) }),
+      callUnary(client, 'publishPayGrid', {
+        grid: pb.PayGrid.fromPartial({
+          id: 'fph-test-2028-01-01',
+          kind: pb.GridKind.GRID_KIND_FPH,
+          effectiveFrom: '2028-01-01',
+          sources: read.sources,
+          carriedForwardFrom: read.id,
+          grades: [added],
+        }),
+      }),
     );
-    expect(stale.fieldViolations).toEqual([{ field: 'carriedForwardFrom', description: 'grades are carried forward from the version in force before 2028-01-01: fph-test-2027-01-01, not fph-2026-01-01' }]);
+    expect(stale.fieldViolations).toEqual([
+      {
+        field: 'carriedForwardFrom',
+        description: 'grades are carried forward from the version in force before 2028-01-01: fph-test-2027-01-01, not fph-2026-01-01',
+      },
+    ]);
   });
 
   it('answers NOT_FOUND for the team of a centre it never learnt of', async () => {

@@ -26,7 +26,6 @@ import {
   withdrawMobilityInput,
 } from './staff-messages';
 
-
 /** A stated version is checked (ABORTED when stale); without one the command is decided on the latest state. */
 function writeOptions(req: { expectedVersion?: number | undefined }, ctx: CallContext): WriteOptions {
   return { ...(req.expectedVersion !== undefined && { expectedVersion: req.expectedVersion }), context: commandContext(ctx) };
@@ -44,13 +43,16 @@ export function staffStatuteGrpc(services: StaffServices, options: UnaryOptions)
         const grid = await statute.gridOn(gridKind(req.kind), on);
         return toPayGridMessage(grid, grid.kind === 'fph' ? await statute.indexPointOn(on) : undefined);
       },
-      publishIndexPointValue: async (req, ctx) => toIndexPointMessage(await asIndexPointCall(() => statute.publishIndexPointValue(indexPointInput(req.value), commandContext(ctx)))),
+      publishIndexPointValue: async (req, ctx) =>
+        toIndexPointMessage(await asIndexPointCall(() => statute.publishIndexPointValue(indexPointInput(req.value), commandContext(ctx)))),
 
       hireProfessional: async (req, ctx) => toProfessionalMessage(await careers.hire(hireInput(req), commandContext(ctx))),
       getProfessional: async (req) => toProfessionalMessage(await careers.get(req.professionalId, text(req.asOf))),
       computePay: async (req) => toPayMessage(await careers.computePay(req.professionalId, text(req.on))),
-      assignToCentre: async (req, ctx) => toProfessionalMessage((await careers.assign(req.professionalId, assignInput(req), writeOptions(req, ctx))).professional),
-      endAssignment: async (req, ctx) => toProfessionalMessage(await careers.endAssignment(req.professionalId, endAssignmentInput(req), writeOptions(req, ctx))),
+      assignToCentre: async (req, ctx) =>
+        toProfessionalMessage((await careers.assign(req.professionalId, assignInput(req), writeOptions(req, ctx))).professional),
+      endAssignment: async (req, ctx) =>
+        toProfessionalMessage(await careers.endAssignment(req.professionalId, endAssignmentInput(req), writeOptions(req, ctx))),
       promoteProfessional: async (req, ctx) => toProfessionalMessage(await careers.promote(req.professionalId, promoteInput(req), writeOptions(req, ctx))),
       recordExit: async (req, ctx) => toProfessionalMessage(await careers.recordExit(req.professionalId, recordExitInput(req), writeOptions(req, ctx))),
 
@@ -59,7 +61,11 @@ export function staffStatuteGrpc(services: StaffServices, options: UnaryOptions)
       cancelVacancy: async (req, ctx) => toVacancyMessage(await vacancies.cancel(req.vacancyId, cancelVacancyInput(req), writeOptions(req, ctx))),
       listVacancies: async (req) => {
         const page = await vacancies.list(listVacanciesInput(req));
-        return pb.ListVacanciesResponse.fromPartial({ vacancies: page.vacancies.map(toVacancyMessage), nextPageToken: page.nextPageToken ?? '', totalSize: page.totalSize });
+        return pb.ListVacanciesResponse.fromPartial({
+          vacancies: page.vacancies.map(toVacancyMessage),
+          nextPageToken: page.nextPageToken ?? '',
+          totalSize: page.totalSize,
+        });
       },
 
       requestMobility: async (req, ctx) => toMobilityMessage(await mobilities.request(requestMobilityInput(req), commandContext(ctx))),

@@ -14,16 +14,40 @@ export const fte = { type: 'string', description: 'Full-time equivalent, a decim
 export const cents = { type: 'integer', description: 'Euro cents' } as const;
 
 export const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
-export const query = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, ...(description && { description }) });
+export const query = (name: string, schema: object, description?: string) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema,
+  ...(description && { description }),
+});
 export const onQuery = (what: string) => query('on', date, `Day of ${what}; today (UTC) when absent`);
 export const pageQueries = (fallback: number, max: number) => [
   query('pageSize', { type: 'integer', minimum: 1, maximum: max, default: fallback }),
   query('pageToken', { type: 'string' }, 'nextPageToken of the previous page'),
 ];
 
-const ifMatch = { name: 'If-Match', in: 'header', required: false, description: 'ETag of the version the write is based on: a stale one is refused (412). Without it, the write is decided against the latest version.', schema: { type: 'string', example: '"3"' } };
-const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes a retried write a no-op (1 to 128 characters among letters, digits and . _ : -)', schema: { type: 'string' } };
-const actor = { name: 'X-PCN-Actor', in: 'header', required: false, description: 'Who acts (recorded in the event metadata; the opinion giver or decider of a mobility)', schema: { type: 'string' } };
+const ifMatch = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  description: 'ETag of the version the write is based on: a stale one is refused (412). Without it, the write is decided against the latest version.',
+  schema: { type: 'string', example: '"3"' },
+};
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Makes a retried write a no-op (1 to 128 characters among letters, digits and . _ : -)',
+  schema: { type: 'string' },
+};
+const actor = {
+  name: 'X-PCN-Actor',
+  in: 'header',
+  required: false,
+  description: 'Who acts (recorded in the event metadata; the opinion giver or decider of a mobility)',
+  schema: { type: 'string' },
+};
 
 /** Headers of a write creating a resource, and of a write on an existing one. */
 export const createHeaders = [idempotencyKey, actor];

@@ -23,7 +23,11 @@ import { cents, date, dateTime, fromZod, fte, ref } from './openapi-parts';
 
 const object = (properties: Record<string, object>, required: readonly string[] = Object.keys(properties)) => ({ type: 'object', properties, required });
 const array = (items: object) => ({ type: 'array', items });
-const optional = (keys: readonly string[], properties: Record<string, object>) => object(properties, Object.keys(properties).filter((k) => !keys.includes(k)));
+const optional = (keys: readonly string[], properties: Record<string, object>) =>
+  object(
+    properties,
+    Object.keys(properties).filter((k) => !keys.includes(k)),
+  );
 const id = { type: 'string', format: 'uuid' } as const;
 const integer = { type: 'integer' } as const;
 const text = { type: 'string' } as const;
@@ -158,7 +162,10 @@ const indexPointValue = fromZod(publishIndexPointInput);
 /** Responses: the application's views. */
 const views = {
   PayGrid: {
-    allOf: [fromZod(publishPayGridInput), { type: 'object', properties: { indexPoint: { ...ref('IndexPointValue'), description: 'FPH only: the index-point value in force on the day asked' } } }],
+    allOf: [
+      fromZod(publishPayGridInput),
+      { type: 'object', properties: { indexPoint: { ...ref('IndexPointValue'), description: 'FPH only: the index-point value in force on the day asked' } } },
+    ],
   },
   IndexPointValue: indexPointValue,
   Statute: object({ gridVersions: array(ref('PayGrid')), indexPointValues: array(ref('IndexPointValue')) }),
@@ -166,7 +173,10 @@ const views = {
   AssignmentRead: {
     allOf: [
       ref('Assignment'),
-      object({ professionalId: text, version: { ...integer, description: "The professional's stream revision (the ETag): what If-Match on the assignment's end expects" } }),
+      object({
+        professionalId: text,
+        version: { ...integer, description: "The professional's stream revision (the ETag): what If-Match on the assignment's end expects" },
+      }),
     ],
   },
   Professional: professional,

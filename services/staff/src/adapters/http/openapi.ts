@@ -1,7 +1,22 @@
 import { GRID_KINDS } from '../../domain/statute/pay-grid';
 import { PROFESSIONS } from '../../domain/professional/profession';
 import { VACANCY_STATUSES } from '../../domain/vacancy/vacancy-state';
-import { body, created, createHeaders, date, ok, onQuery, pageQueries, pathParam, problem, query, readErrors, versioned, writeErrors, writeHeaders } from './openapi-parts';
+import {
+  body,
+  created,
+  createHeaders,
+  date,
+  ok,
+  onQuery,
+  pageQueries,
+  pathParam,
+  problem,
+  query,
+  readErrors,
+  versioned,
+  writeErrors,
+  writeHeaders,
+} from './openapi-parts';
 import { staffSchemas } from './openapi-schemas';
 
 const PREFIX = '/v1/staff';
@@ -31,7 +46,10 @@ const statutePaths = {
       parameters: createHeaders,
       ...body('PublishPayGrid'),
       responses: {
-        201: { ...ok('The published version', 'PayGrid'), headers: { Location: { description: 'Where to read the grid in force on its date', schema: { type: 'string' } } } },
+        201: {
+          ...ok('The published version', 'PayGrid'),
+          headers: { Location: { description: 'Where to read the grid in force on its date', schema: { type: 'string' } } },
+        },
         400: problem('Invalid grid: `errors` lists each field and why'),
         409: problem('Another version was published under this id'),
       },
@@ -51,7 +69,11 @@ const statutePaths = {
       summary: 'Publish an index-point value (annual gross pay of indice majoré 100), effective from its date',
       parameters: createHeaders,
       ...body('PublishIndexPointValue'),
-      responses: { 201: ok('The published value', 'IndexPointValue'), 400: problem('Invalid value'), 409: problem('Another value was published from this date') },
+      responses: {
+        201: ok('The published value', 'IndexPointValue'),
+        400: problem('Invalid value'),
+        409: problem('Another value was published from this date'),
+      },
     },
   },
   '/statute': {
@@ -85,7 +107,11 @@ const professionalPaths = {
       tags: ['professionals'],
       summary: 'Gross pay on a day, computed from the statute, whole and by assignment',
       parameters: [professionalId, onQuery('pay')],
-      responses: { 200: ok('The pay', 'Pay'), ...readErrors('professional (or not hired yet on that day)'), 409: problem('No grid or index-point value in force that day') },
+      responses: {
+        200: ok('The pay', 'Pay'),
+        ...readErrors('professional (or not hired yet on that day)'),
+        409: problem('No grid or index-point value in force that day'),
+      },
     },
   },
   '/professionals/{professionalId}/history': {
@@ -121,8 +147,22 @@ const professionalPaths = {
     'Professional',
     'professional',
   ),
-  '/professionals/{professionalId}/promotion': write('professionals', 'Promote to another grade, classed at equal or immediately higher pay', [professionalId], 'Promote', 'Professional', 'professional'),
-  '/professionals/{professionalId}/exit': write('professionals', 'Record that the professional leaves the network: exitOn is the first day out; assignments still running end that day', [professionalId], 'RecordExit', 'Professional', 'professional'),
+  '/professionals/{professionalId}/promotion': write(
+    'professionals',
+    'Promote to another grade, classed at equal or immediately higher pay',
+    [professionalId],
+    'Promote',
+    'Professional',
+    'professional',
+  ),
+  '/professionals/{professionalId}/exit': write(
+    'professionals',
+    'Record that the professional leaves the network: exitOn is the first day out; assignments still running end that day',
+    [professionalId],
+    'RecordExit',
+    'Professional',
+    'professional',
+  ),
 };
 
 const vacancyPaths = {
@@ -132,7 +172,11 @@ const vacancyPaths = {
       summary: 'Post a vacancy at a centre',
       parameters: createHeaders,
       ...body('PostVacancy'),
-      responses: { 201: created('Posted', 'Vacancy'), 400: problem('Invalid input; nothing is written'), 409: problem('The centre is unknown or closed then: `violations` says why') },
+      responses: {
+        201: created('Posted', 'Vacancy'),
+        400: problem('Invalid input; nothing is written'),
+        409: problem('The centre is unknown or closed then: `violations` says why'),
+      },
     },
     get: {
       tags: ['vacancies'],
@@ -142,7 +186,12 @@ const vacancyPaths = {
     },
   },
   '/vacancies/{vacancyId}': {
-    get: { tags: ['vacancies'], summary: 'A vacancy', parameters: [vacancyId], responses: { 200: versioned('The vacancy', 'Vacancy'), 404: problem('No such vacancy') } },
+    get: {
+      tags: ['vacancies'],
+      summary: 'A vacancy',
+      parameters: [vacancyId],
+      responses: { 200: versioned('The vacancy', 'Vacancy'), 404: problem('No such vacancy') },
+    },
   },
   '/vacancies/{vacancyId}/cancellation': write('vacancies', 'Cancel an open vacancy', [vacancyId], 'CancelVacancy', 'Vacancy', 'vacancy'),
 };
@@ -170,11 +219,38 @@ const mobilityPaths = {
       responses: { 200: versioned('The mobility', 'Mobility'), 404: problem('No such mobility') },
     },
   },
-  '/mobilities/{mobilityId}/opinions': write('mobilities', "A centre's opinion (origin or destination); X-PCN-Actor says who gives it", [mobilityId], 'GiveOpinion', 'Mobility', 'mobility'),
-  '/mobilities/{mobilityId}/decision': write('mobilities', "A coordinator's decision, once both opinions are given", [mobilityId], 'DecideMobility', 'Mobility', 'mobility'),
+  '/mobilities/{mobilityId}/opinions': write(
+    'mobilities',
+    "A centre's opinion (origin or destination); X-PCN-Actor says who gives it",
+    [mobilityId],
+    'GiveOpinion',
+    'Mobility',
+    'mobility',
+  ),
+  '/mobilities/{mobilityId}/decision': write(
+    'mobilities',
+    "A coordinator's decision, once both opinions are given",
+    [mobilityId],
+    'DecideMobility',
+    'Mobility',
+    'mobility',
+  ),
   '/mobilities/{mobilityId}/withdrawal': (() => {
-    const { post } = write('mobilities', 'Withdraw a pending mobility: only the professional may (X-PCN-Actor is their id); on `on`, today by default', [mobilityId], undefined, 'Mobility', 'mobility');
-    return { post: { ...post, ...body('WithdrawMobility', false), responses: { ...post.responses, 403: problem('Only the professional may withdraw; a coordinator rejects instead') } } };
+    const { post } = write(
+      'mobilities',
+      'Withdraw a pending mobility: only the professional may (X-PCN-Actor is their id); on `on`, today by default',
+      [mobilityId],
+      undefined,
+      'Mobility',
+      'mobility',
+    );
+    return {
+      post: {
+        ...post,
+        ...body('WithdrawMobility', false),
+        responses: { ...post.responses, 403: problem('Only the professional may withdraw; a coordinator rejects instead') },
+      },
+    };
   })(),
 };
 
@@ -184,7 +260,11 @@ const reportPaths = {
       tags: ['reports'],
       summary: "A centre's team on a day: every post worked there and who holds it",
       parameters: [pathParam('finess', 'FINESS géographique of the centre'), onQuery('the team'), ...pageQueries(100, 1000)],
-      responses: { 200: ok('A page of the team', 'TeamPage'), 400: problem('Invalid FINESS or parameter'), 404: problem('No registry event about this centre has reached the staff service') },
+      responses: {
+        200: ok('A page of the team', 'TeamPage'),
+        400: problem('Invalid FINESS or parameter'),
+        404: problem('No registry event about this centre has reached the staff service'),
+      },
     },
   },
   '/reports/vacancies': {
@@ -213,7 +293,8 @@ const reportPaths = {
   },
 };
 
-const prefixed = (paths: Record<string, object>): Record<string, object> => Object.fromEntries(Object.entries(paths).map(([path, item]) => [`${PREFIX}${path}`, item]));
+const prefixed = (paths: Record<string, object>): Record<string, object> =>
+  Object.fromEntries(Object.entries(paths).map(([path, item]) => [`${PREFIX}${path}`, item]));
 
 /** OpenAPI 3.1 document of the staff service's REST API (mounted at /v1/staff). */
 export function staffOpenApi(): object {

@@ -25,7 +25,9 @@ function withStaff(): () => StaffFixture {
 
 /** The nurse fixture's first advancement, from the shipped grid: échelon 3 lasts N months, 6 are retained at hiring. */
 function nurseFirstAdvancement(): string {
-  const grid = JSON.parse(readFileSync(join(__dirname, '../../../data/fph/2024-01-01.json'), 'utf8')) as { grades: Record<string, { echelons: { echelon: number; durationMonths?: number }[] }> };
+  const grid = JSON.parse(readFileSync(join(__dirname, '../../../data/fph/2024-01-01.json'), 'utf8')) as {
+    grades: Record<string, { echelons: { echelon: number; durationMonths?: number }[] }>;
+  };
   const months = grid.grades.ide_b_cn!.echelons.find((e) => e.echelon === 3)!.durationMonths!;
   return addMonths('2026-01-05', months - 6);
 }
@@ -61,7 +63,11 @@ describe('REST /v1/staff: the statute', () => {
   });
 
   it('publishes an index-point value and a grid version, seen in force from their dates and in the statute', async () => {
-    const value = { effectiveFrom: '2027-01-01', annualCentsPer100Points: 600000, source: { title: 'Décret de test', reference: 'test', url: 'https://example.org/decret' } };
+    const value = {
+      effectiveFrom: '2027-01-01',
+      annualCentsPer100Points: 600000,
+      source: { title: 'Décret de test', reference: 'test', url: 'https://example.org/decret' },
+    };
     const published = await api().post('/v1/staff/index-point-values').set('X-PCN-Actor', 'coordinator:alice').send(value);
     expect(published.status).toBe(201);
     expect(published.body).toEqual(value);
@@ -77,12 +83,19 @@ describe('REST /v1/staff: the statute', () => {
     expect((await api().get('/v1/staff/pay-grids/ph').query({ on: '2027-01-01' })).body.id).toBe('ph-test-2027-01-01');
     expect((await api().get('/v1/staff/pay-grids/ph').query({ on: '2026-12-31' })).body.id).toBe('ph-2023-07-01');
 
-    const badGrid = await api().post('/v1/staff/pay-grids').send({ ...grid, id: 'Not An Id', sources: [] });
+    const badGrid = await api()
+      .post('/v1/staff/pay-grids')
+      .send({ ...grid, id: 'Not An Id', sources: [] });
     expect(badGrid.status).toBe(400);
     expect(fields(badGrid)).toEqual(['id', 'sources']);
 
     const statute = await api().get('/v1/staff/statute');
-    expect(statute.body.gridVersions.map((v: { id: string }) => v.id).sort()).toEqual(['fph-2024-01-01', 'fph-2026-01-01', 'ph-2023-07-01', 'ph-test-2027-01-01']);
+    expect(statute.body.gridVersions.map((v: { id: string }) => v.id).sort()).toEqual([
+      'fph-2024-01-01',
+      'fph-2026-01-01',
+      'ph-2023-07-01',
+      'ph-test-2027-01-01',
+    ]);
     expect(statute.body.indexPointValues.map((v: { effectiveFrom: string }) => v.effectiveFrom)).toEqual(['2022-07-01', '2023-07-01', '2027-01-01']);
   });
 
@@ -91,7 +104,14 @@ describe('REST /v1/staff: the statute', () => {
     const added = { label: 'Grade de test', echelons: [{ echelon: 1, indiceMajore: 600 }] };
     const posted = await api()
       .post('/v1/staff/pay-grids')
-      .send({ id: 'fph-test-2028-01-01', kind: 'fph', effectiveFrom: '2028-01-01', carriedForwardFrom: current.id, sources: current.sources, grades: { test_grade: added } });
+      .send({
+        id: 'fph-test-2028-01-01',
+        kind: 'fph',
+        effectiveFrom: '2028-01-01',
+        carriedForwardFrom: current.id,
+        sources: current.sources,
+        grades: { test_grade: added },
+      });
     expect(posted.status).toBe(201);
     expect(Object.keys(posted.body.grades).sort()).toEqual(['ide_a_g1', 'ide_b_cn', 'mk_cs', 'test_grade']);
     expect(posted.body.grades.ide_a_g1).toEqual(current.grades.ide_a_g1);
@@ -110,9 +130,16 @@ describe('REST /v1/staff: professionals', () => {
   const teamOf = async (centre: string) => (await api().get(`/v1/staff/centres/${centre}/team`).query({ on: '2026-03-02' })).body;
 
   it('hires a general-practice doctor on the shipped PH grid, no grid published by the test (the README body)', async () => {
-    const res = await api()
-      .post('/v1/staff/professionals')
-      .send({ lastName: 'Nguyen', firstName: 'Camille', rpps: '10003456786', profession: 'doctor', specialty: 'general_practice', grade: 'ph', echelon: 1, hiredOn: '2026-01-05' });
+    const res = await api().post('/v1/staff/professionals').send({
+      lastName: 'Nguyen',
+      firstName: 'Camille',
+      rpps: '10003456786',
+      profession: 'doctor',
+      specialty: 'general_practice',
+      grade: 'ph',
+      echelon: 1,
+      hiredOn: '2026-01-05',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ profession: 'doctor', specialty: 'general_practice', grade: 'ph', echelon: 1, nextAdvancementOn: '2028-01-05' });
     const id = res.body.professionalId as string;
@@ -140,7 +167,15 @@ describe('REST /v1/staff: professionals', () => {
     const id = res.body.professionalId as string;
     expect(res.headers.location).toBe(`/v1/staff/professionals/${id}`);
     expect(res.headers.etag).toBe('"0"');
-    expect(res.body).toMatchObject({ lastName: 'Martin', profession: 'nurse', grade: 'ide_b_cn', echelon: 3, hiredOn: '2026-01-05', totalFte: '0', version: 0 });
+    expect(res.body).toMatchObject({
+      lastName: 'Martin',
+      profession: 'nurse',
+      grade: 'ide_b_cn',
+      echelon: 3,
+      hiredOn: '2026-01-05',
+      totalFte: '0',
+      version: 0,
+    });
     const got = await api().get(res.headers.location!);
     expect(got.status).toBe(200);
     expect(got.headers.etag).toBe('"0"');
@@ -215,14 +250,20 @@ describe('REST /v1/staff: professionals', () => {
     const payB = (await api().get(`/v1/staff/professionals/${b}/pay`).query({ on: '2026-03-01' })).body;
     expect(payA.annualGrossCents).toBeGreaterThan(0);
     expect(payA).toMatchObject({ grade: 'ide_b_cn', echelon: 3, fte: '0.8', indiceMajore: 408, gridVersion: 'fph-2026-01-01' });
-    expect(payB).toMatchObject({ annualGrossCents: payA.annualGrossCents, monthlyGrossCents: payA.monthlyGrossCents, fullTimeAnnualGrossCents: payA.fullTimeAnnualGrossCents });
+    expect(payB).toMatchObject({
+      annualGrossCents: payA.annualGrossCents,
+      monthlyGrossCents: payA.monthlyGrossCents,
+      fullTimeAnnualGrossCents: payA.fullTimeAnnualGrossCents,
+    });
     expect(payA.byAssignment.map((x: { centreFiness: string }) => x.centreFiness)).toEqual([CENTRE_A]);
     expect(payB.byAssignment.map((x: { centreFiness: string }) => x.centreFiness)).toEqual([CENTRE_C]);
   });
 
   it('refuses a post that would take the FTE over 1.0, listing the violation', async () => {
     const id = (await hire()).body.professionalId as string;
-    expect((await api().post(`/v1/staff/professionals/${id}/assignments`).send({ centreFiness: CENTRE_A, fte: '0.6', startOn: '2026-02-01' })).status).toBe(201);
+    expect((await api().post(`/v1/staff/professionals/${id}/assignments`).send({ centreFiness: CENTRE_A, fte: '0.6', startOn: '2026-02-01' })).status).toBe(
+      201,
+    );
     const over = await api().post(`/v1/staff/professionals/${id}/assignments`).send({ centreFiness: CENTRE_B, fte: '0.5', startOn: '2026-03-01' });
     expect(over.status).toBe(409);
     expect(over.body.type).toBe('urn:pcn:problem:failed-precondition');
@@ -232,7 +273,10 @@ describe('REST /v1/staff: professionals', () => {
 
   it('takes If-Match when given (412 when stale) and writes without it; ends, promotes, records the exit, with the history', async () => {
     const id = (await hire()).body.professionalId as string;
-    const assigned = await api().post(`/v1/staff/professionals/${id}/assignments`).set('If-Match', '"0"').send({ centreFiness: CENTRE_B, fte: '1', startOn: '2026-01-05' });
+    const assigned = await api()
+      .post(`/v1/staff/professionals/${id}/assignments`)
+      .set('If-Match', '"0"')
+      .send({ centreFiness: CENTRE_B, fte: '1', startOn: '2026-01-05' });
     expect(assigned.status).toBe(201);
     const assignmentId = assigned.body.allAssignments[0].assignmentId as string;
     // Where the assignment can be read, with the professional's version to write against.
@@ -250,12 +294,19 @@ describe('REST /v1/staff: professionals', () => {
     expect(malformed.status).toBe(400);
     expect(fields(malformed)).toEqual(['If-Match']);
 
-    const ended = await api().post(`/v1/staff/professionals/${id}/assignments/${assignmentId}/end`).set('If-Match', '"1"').set('X-PCN-Actor', 'coordinator:bob').send({ endOn: '2026-06-30' });
+    const ended = await api()
+      .post(`/v1/staff/professionals/${id}/assignments/${assignmentId}/end`)
+      .set('If-Match', '"1"')
+      .set('X-PCN-Actor', 'coordinator:bob')
+      .send({ endOn: '2026-06-30' });
     expect(ended.status).toBe(200);
     expect(ended.headers.etag).toBe('"2"');
     expect(ended.body.allAssignments[0]).toMatchObject({ assignmentId, endOn: '2026-06-30' });
 
-    const stalePromotion = await api().post(`/v1/staff/professionals/${id}/promotion`).set('If-Match', '"1"').send({ toGrade: 'mk_cs', effectiveOn: '2026-09-01' });
+    const stalePromotion = await api()
+      .post(`/v1/staff/professionals/${id}/promotion`)
+      .set('If-Match', '"1"')
+      .send({ toGrade: 'mk_cs', effectiveOn: '2026-09-01' });
     expect(stalePromotion.status).toBe(412);
     const promoted = await api().post(`/v1/staff/professionals/${id}/promotion`).send({ toGrade: 'mk_cs', effectiveOn: '2026-09-01' });
     expect(promoted.status).toBe(200);
@@ -275,7 +326,11 @@ describe('REST /v1/staff: professionals', () => {
       [3, 'ProfessionalPromoted', 'anonymous'],
       [4, 'ProfessionalExited', 'anonymous'],
     ]);
-    expect(history.body.entries[2]).toMatchObject({ data: { assignmentId, endOn: '2026-06-30' }, occurredAt: expect.any(String), recordedAt: expect.any(String) });
+    expect(history.body.entries[2]).toMatchObject({
+      data: { assignmentId, endOn: '2026-06-30' },
+      occurredAt: expect.any(String),
+      recordedAt: expect.any(String),
+    });
     expect((await api().get('/v1/staff/professionals/00000000-0000-4000-8000-000000000000/history')).status).toBe(404);
   });
 
@@ -298,7 +353,8 @@ describe('REST /v1/staff: professionals', () => {
 describe('REST /v1/staff: vacancies', () => {
   const fx = withStaff();
   const api = () => request(fx().app);
-  const post = (centreFiness: string, profession = 'nurse') => api().post('/v1/staff/vacancies').set('X-PCN-Actor', 'director:x').send({ centreFiness, profession, fte: '0.5', startOn: '2026-04-01' });
+  const post = (centreFiness: string, profession = 'nurse') =>
+    api().post('/v1/staff/vacancies').set('X-PCN-Actor', 'director:x').send({ centreFiness, profession, fte: '0.5', startOn: '2026-04-01' });
 
   it('posts, lists by territory, reports, and cancels', async () => {
     const a = await post(CENTRE_A);
@@ -331,9 +387,15 @@ describe('REST /v1/staff: vacancies', () => {
     );
     expect((await api().get('/v1/staff/reports/vacancies').query({ region: '84' })).body).toMatchObject({ totalOpen: 1, rows: [{ departement: '69' }] });
 
-    const stale = await api().post(`/v1/staff/vacancies/${b.body.vacancyId}/cancellation`).set('If-Match', '"3"').send({ reason: 'budget', cancelledOn: '2026-03-10' });
+    const stale = await api()
+      .post(`/v1/staff/vacancies/${b.body.vacancyId}/cancellation`)
+      .set('If-Match', '"3"')
+      .send({ reason: 'budget', cancelledOn: '2026-03-10' });
     expect(stale.status).toBe(412);
-    const cancelled = await api().post(`/v1/staff/vacancies/${b.body.vacancyId}/cancellation`).set('If-Match', '"0"').send({ reason: 'budget', cancelledOn: '2026-03-10' });
+    const cancelled = await api()
+      .post(`/v1/staff/vacancies/${b.body.vacancyId}/cancellation`)
+      .set('If-Match', '"0"')
+      .send({ reason: 'budget', cancelledOn: '2026-03-10' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.headers.etag).toBe('"1"');
     expect(cancelled.body).toMatchObject({ status: 'cancelled', cancellation: { reason: 'budget', cancelledOn: '2026-03-10' } });
@@ -358,21 +420,35 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
   it('requests, hears both centres, approves, and the professional joins the destination team', async () => {
     const hired = await api().post('/v1/staff/professionals').send(nurseHire());
     const professionalId = hired.body.professionalId as string;
-    const assigned = await api().post(`/v1/staff/professionals/${professionalId}/assignments`).send({ centreFiness: CENTRE_A, fte: '0.8', startOn: '2026-01-05' });
+    const assigned = await api()
+      .post(`/v1/staff/professionals/${professionalId}/assignments`)
+      .send({ centreFiness: CENTRE_A, fte: '0.8', startOn: '2026-01-05' });
     const originAssignmentId = assigned.body.allAssignments[0].assignmentId as string;
     const vacancy = await api().post('/v1/staff/vacancies').send({ centreFiness: CENTRE_B, profession: 'nurse', fte: '0.8', startOn: '2026-04-01' });
 
-    const requested = await api().post('/v1/staff/mobilities').set('X-PCN-Actor', 'nurse:martin').send({ professionalId, vacancyId: vacancy.body.vacancyId, kind: 'transfer', originAssignmentId });
+    const requested = await api()
+      .post('/v1/staff/mobilities')
+      .set('X-PCN-Actor', 'nurse:martin')
+      .send({ professionalId, vacancyId: vacancy.body.vacancyId, kind: 'transfer', originAssignmentId });
     expect(requested.status).toBe(201);
     const mobilityId = requested.body.mobilityId as string;
     expect(requested.headers.location).toBe(`/v1/staff/mobilities/${mobilityId}`);
     expect(requested.headers.etag).toBe('"0"');
-    expect(requested.body).toMatchObject({ status: 'pending', originCentreFiness: CENTRE_A, destinationCentreFiness: CENTRE_B, fte: '0.8', requestedOn: '2026-03-02' });
+    expect(requested.body).toMatchObject({
+      status: 'pending',
+      originCentreFiness: CENTRE_A,
+      destinationCentreFiness: CENTRE_B,
+      fte: '0.8',
+      requestedOn: '2026-03-02',
+    });
 
     const early = await api().post(`/v1/staff/mobilities/${mobilityId}/decision`).send({ decision: 'approved', effectiveOn: '2026-04-01' });
     expect(early.status).toBe(409);
 
-    const origin = await api().post(`/v1/staff/mobilities/${mobilityId}/opinions`).set('X-PCN-Actor', 'director:centre-a').send({ side: 'origin', opinion: 'favourable' });
+    const origin = await api()
+      .post(`/v1/staff/mobilities/${mobilityId}/opinions`)
+      .set('X-PCN-Actor', 'director:centre-a')
+      .send({ side: 'origin', opinion: 'favourable' });
     expect(origin.status).toBe(200);
     expect(origin.headers.etag).toBe('"1"');
     const destination = await api()
@@ -380,9 +456,16 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
       .set('X-PCN-Actor', 'director:centre-b')
       .set('If-Match', '"1"')
       .send({ side: 'destination', opinion: 'favourable', comment: 'welcome' });
-    expect(destination.body).toMatchObject({ originOpinion: { opinion: 'favourable', by: 'director:centre-a' }, destinationOpinion: { opinion: 'favourable', by: 'director:centre-b', comment: 'welcome' } });
+    expect(destination.body).toMatchObject({
+      originOpinion: { opinion: 'favourable', by: 'director:centre-a' },
+      destinationOpinion: { opinion: 'favourable', by: 'director:centre-b', comment: 'welcome' },
+    });
 
-    const decided = await api().post(`/v1/staff/mobilities/${mobilityId}/decision`).set('X-PCN-Actor', 'coordinator:zoe').set('If-Match', '"2"').send({ decision: 'approved', effectiveOn: '2026-04-01' });
+    const decided = await api()
+      .post(`/v1/staff/mobilities/${mobilityId}/decision`)
+      .set('X-PCN-Actor', 'coordinator:zoe')
+      .set('If-Match', '"2"')
+      .send({ decision: 'approved', effectiveOn: '2026-04-01' });
     expect(decided.status).toBe(200);
     expect(decided.body).toMatchObject({ status: 'approved', effectiveOn: '2026-04-01', version: 3 });
 
@@ -399,15 +482,25 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
       expect(res.body.members).toHaveLength(1);
       return res.body;
     }, 10_000);
-    expect(team).toMatchObject({ centreFiness: CENTRE_B, totalFte: '0.8', members: [{ professionalId, lastName: 'Martin', fte: '0.8', kind: 'regular', startOn: '2026-04-01' }] });
+    expect(team).toMatchObject({
+      centreFiness: CENTRE_B,
+      totalFte: '0.8',
+      members: [{ professionalId, lastName: 'Martin', fte: '0.8', kind: 'regular', startOn: '2026-04-01' }],
+    });
     expect((await api().get(`/v1/staff/centres/${CENTRE_A}/team`).query({ on: '2026-04-01' })).body.members).toEqual([]);
     expect((await api().get(`/v1/staff/centres/${CENTRE_A}/team`).query({ on: '2026-03-31' })).body.members).toHaveLength(1);
     expect((await api().get(`/v1/staff/vacancies/${vacancy.body.vacancyId}`)).body).toMatchObject({ status: 'filled', filledBy: professionalId, mobilityId });
   });
 
   it('withdraws a pending mobility, with or without a body', async () => {
-    const professionalId = (await api().post('/v1/staff/professionals').send(nurseHire({ lastName: 'Roux' }))).body.professionalId as string;
-    const assigned = await api().post(`/v1/staff/professionals/${professionalId}/assignments`).send({ centreFiness: CENTRE_A, fte: '0.5', startOn: '2026-01-05' });
+    const professionalId = (
+      await api()
+        .post('/v1/staff/professionals')
+        .send(nurseHire({ lastName: 'Roux' }))
+    ).body.professionalId as string;
+    const assigned = await api()
+      .post(`/v1/staff/professionals/${professionalId}/assignments`)
+      .send({ centreFiness: CENTRE_A, fte: '0.5', startOn: '2026-01-05' });
     const vacancy = await api().post('/v1/staff/vacancies').send({ centreFiness: CENTRE_C, profession: 'nurse', fte: '0.5', startOn: '2026-05-01' });
     const body = { professionalId, vacancyId: vacancy.body.vacancyId, kind: 'transfer', originAssignmentId: assigned.body.allAssignments[0].assignmentId };
     const first = await api().post('/v1/staff/mobilities').send(body);
@@ -421,10 +514,14 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
     const dated = await api().post(`/v1/staff/mobilities/${second.body.mobilityId}/withdrawal`).set('X-PCN-Actor', professionalId).send({ on: '2026-03-05' });
     expect(dated.body).toMatchObject({ status: 'withdrawn', withdrawnOn: '2026-03-05' });
 
-    const unmet = await api().post('/v1/staff/mobilities').send({ ...body, originAssignmentId: 'nope' });
+    const unmet = await api()
+      .post('/v1/staff/mobilities')
+      .send({ ...body, originAssignmentId: 'nope' });
     expect(unmet.status).toBe(409);
     expect(unmet.body.violations).toEqual(expect.arrayContaining([expect.objectContaining({ subject: 'originAssignmentId' })]));
-    const invalid = await api().post('/v1/staff/mobilities').send({ ...body, professionalId: 'someone', kind: 'holiday' });
+    const invalid = await api()
+      .post('/v1/staff/mobilities')
+      .send({ ...body, professionalId: 'someone', kind: 'holiday' });
     expect(invalid.status).toBe(400);
     expect(fields(invalid)).toEqual(['kind', 'professionalId']);
   });
@@ -442,16 +539,26 @@ describe('REST /v1/staff: pay equity and the advancement run', () => {
       [CENTRE_C, 'Charlie'],
     ] as const) {
       const id = (await api().post('/v1/staff/professionals').send(nurseHire({ lastName }))).body.professionalId as string;
-      expect((await api().post(`/v1/staff/professionals/${id}/assignments`).send({ centreFiness: centre, fte: '0.8', startOn: '2026-02-01' })).status).toBe(201);
+      expect((await api().post(`/v1/staff/professionals/${id}/assignments`).send({ centreFiness: centre, fte: '0.8', startOn: '2026-02-01' })).status).toBe(
+        201,
+      );
       ids.push(id);
     }
     // One of them also works a second post, at another FTE.
-    expect((await api().post(`/v1/staff/professionals/${ids[0]}/assignments`).send({ centreFiness: CENTRE_B, fte: '0.2', startOn: '2026-02-01' })).status).toBe(201);
+    expect((await api().post(`/v1/staff/professionals/${ids[0]}/assignments`).send({ centreFiness: CENTRE_B, fte: '0.2', startOn: '2026-02-01' })).status).toBe(
+      201,
+    );
 
     const report = await api().get('/v1/staff/reports/pay-equity').query({ on: '2026-03-01' });
     expect(report.status).toBe(200);
     expect(report.body).toMatchObject({ on: '2026-03-01', posts: 4, positions: 2, defects: 0, uncomputed: [] });
-    expect(report.body.rows.find((r: { fte: string }) => r.fte === '0.8')).toMatchObject({ grade: 'ide_b_cn', echelon: 3, posts: 3, centres: 3, defect: false });
+    expect(report.body.rows.find((r: { fte: string }) => r.fte === '0.8')).toMatchObject({
+      grade: 'ide_b_cn',
+      echelon: 3,
+      posts: 3,
+      centres: 3,
+      defect: false,
+    });
     expect((await api().get('/v1/staff/reports/pay-equity').query({ on: '2026-01-31' })).body.posts).toBe(0);
 
     const advancement = nurseFirstAdvancement();
@@ -467,7 +574,10 @@ describe('REST /v1/staff: pay equity and the advancement run', () => {
 
     const history = await api().get(`/v1/staff/professionals/${ids[1]}/history`);
     expect(history.body.entries.map((e: { type: string }) => e.type)).toContain('EchelonAdvanced');
-    expect(history.body.entries.find((e: { type: string }) => e.type === 'EchelonAdvanced')).toMatchObject({ actor: 'statute', data: { echelon: 4, effectiveOn: advancement } });
+    expect(history.body.entries.find((e: { type: string }) => e.type === 'EchelonAdvanced')).toMatchObject({
+      actor: 'statute',
+      data: { echelon: 4, effectiveOn: advancement },
+    });
     expect((await api().get(`/v1/staff/professionals/${ids[1]}`)).body).toMatchObject({ echelon: 4, asOf: advancement });
     // The recorded advancement changes no earlier day.
     expect((await api().get(`/v1/staff/professionals/${ids[1]}`).query({ asOf: '2027-01-01' })).body).toMatchObject({ echelon: 3, echelonSince: '2026-01-05' });
@@ -483,8 +593,17 @@ describe('REST /v1/staff: the OpenAPI document', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     const paths = res.body.paths as Record<string, Record<string, unknown>>;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/v1/staff/professionals', '/v1/staff/professionals/{professionalId}', '/v1/staff/mobilities/{mobilityId}/decision', '/v1/staff/reports/pay-equity']));
-    expect(res.body.components.schemas.HireProfessional.required).toEqual(expect.arrayContaining(['lastName', 'firstName', 'profession', 'grade', 'echelon', 'hiredOn']));
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/staff/professionals',
+        '/v1/staff/professionals/{professionalId}',
+        '/v1/staff/mobilities/{mobilityId}/decision',
+        '/v1/staff/reports/pay-equity',
+      ]),
+    );
+    expect(res.body.components.schemas.HireProfessional.required).toEqual(
+      expect.arrayContaining(['lastName', 'firstName', 'profession', 'grade', 'echelon', 'hiredOn']),
+    );
     expect(res.body.components.schemas.HireProfessional.required).not.toContain('retainedSeniorityMonths');
 
     const refs = JSON.stringify(res.body).match(/#\/components\/schemas\/\w+/g) ?? [];

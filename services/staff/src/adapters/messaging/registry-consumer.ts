@@ -47,7 +47,10 @@ export function registryConsumer(deps: { sql: SqlExecutor; directory: CentreDire
     CentreClosed: async (closed, message: ReceivedMessage) => {
       const centre = closed.centre!;
       await deps.directory.record(deps.sql, info(centre, closed.effectiveDate), centre.version);
-      await deps.closures.centreClosed(centre.finess, closed.effectiveDate, { causationId: message.id, ...(message.headers.traceparent && { traceparent: message.headers.traceparent }) });
+      await deps.closures.centreClosed(centre.finess, closed.effectiveDate, {
+        causationId: message.id,
+        ...(message.headers.traceparent && { traceparent: message.headers.traceparent }),
+      });
     },
   });
 }

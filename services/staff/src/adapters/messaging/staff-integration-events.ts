@@ -19,7 +19,8 @@ export const STAFF_SOURCE = '/pcn/staff';
 /** Statute messages (grids, index point) share one key: they are read in publication order. */
 export const STATUTE_KEY = 'statute';
 
-const enumOf = (values: Record<string, string | number>, prefix: string, value: string | undefined): number => (value === undefined ? 0 : toProtoEnum(values, prefix, value));
+const enumOf = (values: Record<string, string | number>, prefix: string, value: string | undefined): number =>
+  value === undefined ? 0 : toProtoEnum(values, prefix, value);
 
 /** The professional as they stood right after `event` (exact on a replay too). */
 async function professionalAfter(store: EventStore, event: RecordedEvent): Promise<Professional | undefined> {
@@ -113,9 +114,17 @@ async function mobilityPayload(store: EventStore, event: MobilityEvent, occurred
 function statutePayload(event: StatuteEvent, occurredAt: Date): Payload {
   switch (event.type) {
     case 'PayGridPublished':
-      return { type: 'PayGridPublished', key: STATUTE_KEY, data: ev.PayGridPublished.encode({ grid: toPayGridMessage(event.data.version), occurredAt }).finish() };
+      return {
+        type: 'PayGridPublished',
+        key: STATUTE_KEY,
+        data: ev.PayGridPublished.encode({ grid: toPayGridMessage(event.data.version), occurredAt }).finish(),
+      };
     case 'IndexPointValuePublished':
-      return { type: 'IndexPointValuePublished', key: STATUTE_KEY, data: ev.IndexPointValuePublished.encode({ value: toIndexPointMessage(event.data.value), occurredAt }).finish() };
+      return {
+        type: 'IndexPointValuePublished',
+        key: STATUTE_KEY,
+        data: ev.IndexPointValuePublished.encode({ value: toIndexPointMessage(event.data.value), occurredAt }).finish(),
+      };
   }
 }
 

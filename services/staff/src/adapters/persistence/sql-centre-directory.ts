@@ -10,7 +10,6 @@ interface Row {
   closed_on: string | null;
 }
 
-
 /**
  * The centres staff has heard of, from the registry's events. Not a projection of staff's own
  * log, so a rebuild of the staff read model leaves it alone; `version` is the registry's stream
@@ -23,9 +22,21 @@ export class SqlCentreDirectory implements CentreDirectory {
   ) {}
 
   async get(finess: string): Promise<CentreInfo | undefined> {
-    const { rows } = await this.sql.query<Row>(`SELECT finess, name, departement, region, status, closed_on::text AS closed_on FROM ${this.schema}.centres WHERE finess = $1`, [finess]);
+    const { rows } = await this.sql.query<Row>(
+      `SELECT finess, name, departement, region, status, closed_on::text AS closed_on FROM ${this.schema}.centres WHERE finess = $1`,
+      [finess],
+    );
     const row = rows[0];
-    return row && { finess: row.finess, name: row.name, departement: row.departement, region: row.region, status: row.status, ...(row.closed_on && { closedOn: row.closed_on }) };
+    return (
+      row && {
+        finess: row.finess,
+        name: row.name,
+        departement: row.departement,
+        region: row.region,
+        status: row.status,
+        ...(row.closed_on && { closedOn: row.closed_on }),
+      }
+    );
   }
 
   /** Records what a registry event says, unless a later version is already known. A closure, once announced, stays (closure is final in the registry). */

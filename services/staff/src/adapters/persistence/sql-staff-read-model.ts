@@ -70,7 +70,10 @@ export class SqlStaffReadModel implements StaffReadModel {
     return rows[0] && toVacancyRecord(rows[0]);
   }
 
-  async listVacancies(filter: VacancyFilter, page: { size: number; token?: string }): Promise<{ records: readonly VacancyRecord[]; totalSize: number; nextPageToken?: string }> {
+  async listVacancies(
+    filter: VacancyFilter,
+    page: { size: number; token?: string },
+  ): Promise<{ records: readonly VacancyRecord[]; totalSize: number; nextPageToken?: string }> {
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (clause: (p: string) => string, value: unknown): void => {
@@ -101,7 +104,10 @@ export class SqlStaffReadModel implements StaffReadModel {
   }
 
   async openVacanciesAt(centreFiness: string): Promise<readonly Vacancy[]> {
-    const { rows } = await this.sql.query<{ state: Vacancy }>(`SELECT state FROM ${this.schema}.vacancies WHERE centre_finess = $1 AND status = 'open' ORDER BY vacancy_id`, [centreFiness]);
+    const { rows } = await this.sql.query<{ state: Vacancy }>(
+      `SELECT state FROM ${this.schema}.vacancies WHERE centre_finess = $1 AND status = 'open' ORDER BY vacancy_id`,
+      [centreFiness],
+    );
     return rows.map((r) => r.state);
   }
 
@@ -116,17 +122,35 @@ export class SqlStaffReadModel implements StaffReadModel {
       params.push(filter.region);
       where.push(`c.region = $${params.length}`);
     }
-    const { rows } = await this.sql.query<{ region: string | null; departement: string | null; profession: string; open: number | string; fte: number | string }>(
+    const { rows } = await this.sql.query<{
+      region: string | null;
+      departement: string | null;
+      profession: string;
+      open: number | string;
+      fte: number | string;
+    }>(
       `SELECT c.region, c.departement, v.profession, count(*) AS open, sum((v.state->>'fte')::int) AS fte
        FROM ${this.schema}.vacancies v LEFT JOIN ${this.schema}.centres c ON c.finess = v.centre_finess
        WHERE ${where.join(' AND ')} GROUP BY c.region, c.departement, v.profession ORDER BY c.region, c.departement, v.profession`,
       params,
     );
-    return rows.map((r) => ({ region: r.region ?? 'unknown', departement: r.departement ?? 'unknown', profession: r.profession as VacancyCount['profession'], open: num(r.open), openFte: num(r.fte) }));
+    return rows.map((r) => ({
+      region: r.region ?? 'unknown',
+      departement: r.departement ?? 'unknown',
+      profession: r.profession as VacancyCount['profession'],
+      open: num(r.open),
+      openFte: num(r.fte),
+    }));
   }
 
   async mobility(mobilityId: string): Promise<MobilityRecord | undefined> {
-    const { rows } = await this.sql.query<{ state: Mobility; version: number | string; decision: MobilityRecord['decision'] | null; outcome: string | null; error: string | null }>(
+    const { rows } = await this.sql.query<{
+      state: Mobility;
+      version: number | string;
+      decision: MobilityRecord['decision'] | null;
+      outcome: string | null;
+      error: string | null;
+    }>(
       `SELECT m.state, m.version, m.decision, o.outcome, o.error FROM ${this.schema}.mobilities m
        LEFT JOIN ${this.schema}.movement_outcomes o USING (mobility_id) WHERE m.mobility_id = $1`,
       [mobilityId],
@@ -134,7 +158,13 @@ export class SqlStaffReadModel implements StaffReadModel {
     const row = rows[0];
     if (!row) return undefined;
     const movement: MovementOutcome | undefined =
-      row.state.status !== 'approved' ? undefined : row.outcome === 'failed' ? { status: 'failed', error: row.error ?? '' } : row.outcome === 'applied' ? { status: 'applied' } : { status: 'pending' };
+      row.state.status !== 'approved'
+        ? undefined
+        : row.outcome === 'failed'
+          ? { status: 'failed', error: row.error ?? '' }
+          : row.outcome === 'applied'
+            ? { status: 'applied' }
+            : { status: 'pending' };
     return { mobility: row.state, version: num(row.version), ...(row.decision && { decision: row.decision }), ...(movement && { movement }) };
   }
 

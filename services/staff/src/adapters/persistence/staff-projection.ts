@@ -68,7 +68,12 @@ async function folded<S>(tx: SqlExecutor, sql: string, id: string, initial: S): 
 
 async function applyProfessional(tx: SqlExecutor, schema: string, event: RecordedEvent): Promise<void> {
   const id = (event.data as { professionalId: string }).professionalId;
-  const before = await folded<ProfessionalState>(tx, `SELECT state FROM ${schema}.professionals WHERE professional_id = $1`, id, professionalDecider.initialState());
+  const before = await folded<ProfessionalState>(
+    tx,
+    `SELECT state FROM ${schema}.professionals WHERE professional_id = $1`,
+    id,
+    professionalDecider.initialState(),
+  );
   const after = professionalDecider.evolve(before, { type: event.type, data: event.data } as ProfessionalEvent);
   if (!after.exists) return;
   await tx.query(
@@ -76,7 +81,8 @@ async function applyProfessional(tx: SqlExecutor, schema: string, event: Recorde
      ON CONFLICT (professional_id) DO UPDATE SET state = EXCLUDED.state, version = EXCLUDED.version`,
     [id, JSON.stringify(after), event.revision],
   );
-  if (event.type === 'AssignmentStarted' || event.type === 'AssignmentEnded') await saveAssignment(tx, schema, after, (event.data as { assignmentId: string }).assignmentId);
+  if (event.type === 'AssignmentStarted' || event.type === 'AssignmentEnded')
+    await saveAssignment(tx, schema, after, (event.data as { assignmentId: string }).assignmentId);
 }
 
 async function saveAssignment(tx: SqlExecutor, schema: string, professional: Professional, assignmentId: string): Promise<void> {

@@ -1,4 +1,13 @@
-import { AlreadyExistsError, NotFoundError, PermissionDeniedError, PreconditionFailedError, ValidationError, type Decider, type FieldViolation, type PreconditionViolation } from '@pcn/eventsourcing';
+import {
+  AlreadyExistsError,
+  NotFoundError,
+  PermissionDeniedError,
+  PreconditionFailedError,
+  ValidationError,
+  type Decider,
+  type FieldViolation,
+  type PreconditionViolation,
+} from '@pcn/eventsourcing';
 import { FTE_SCALE } from '../statute/fte';
 import { isIsoDate } from '../statute/iso-date';
 import type { MobilityCommand } from './mobility-commands';
@@ -40,7 +49,11 @@ function pending(mobility: Mobility, action: string): Mobility {
 
 function requestViolations(command: Extract<MobilityCommand, { type: 'RequestMobility' }>): FieldViolation[] {
   const { kind, endOn, requestedOn } = command;
-  const violations = [...fteViolation('fte', command.fte), ...(command.originFte === undefined ? [] : fteViolation('originFte', command.originFte)), ...dateViolation('requestedOn', requestedOn)];
+  const violations = [
+    ...fteViolation('fte', command.fte),
+    ...(command.originFte === undefined ? [] : fteViolation('originFte', command.originFte)),
+    ...dateViolation('requestedOn', requestedOn),
+  ];
   if (kind === 'transfer') {
     if (endOn !== undefined) violations.push({ field: 'endOn', description: 'must not be set for a transfer: a transfer is for good' });
   } else if (endOn === undefined) {
@@ -80,19 +93,32 @@ export const mobilityDecider: Decider<MobilityCommand, MobilityState, MobilityEv
         pending(m, 'give an opinion on');
         const given = m.opinions[command.side];
         if (given) {
-          throw new PreconditionFailedError(`the ${command.side} centre ${centreOf(terms, command.side)} already gave its opinion on mobility ${terms.mobilityId}`, [
-            { type: 'OPINION', subject: `opinions.${command.side}`, description: `a ${given.opinion} opinion was given by ${given.by}; each centre gives one` },
-          ]);
+          throw new PreconditionFailedError(
+            `the ${command.side} centre ${centreOf(terms, command.side)} already gave its opinion on mobility ${terms.mobilityId}`,
+            [
+              {
+                type: 'OPINION',
+                subject: `opinions.${command.side}`,
+                description: `a ${given.opinion} opinion was given by ${given.by}; each centre gives one`,
+              },
+            ],
+          );
         }
         const { side, opinion, comment, by } = command;
-        return [{ type: 'MobilityOpinionGiven', data: { mobilityId: terms.mobilityId, side, centreFiness: centreOf(terms, side), opinion, ...(comment !== undefined && { comment }), by } }];
+        return [
+          {
+            type: 'MobilityOpinionGiven',
+            data: { mobilityId: terms.mobilityId, side, centreFiness: centreOf(terms, side), opinion, ...(comment !== undefined && { comment }), by },
+          },
+        ];
       }
       case 'DecideMobility': {
         const { decision, effectiveOn, reason, decidedBy } = command;
         if (decision === 'approved') {
           if (effectiveOn === undefined) throw ValidationError.field('effectiveOn', 'is required to approve a mobility');
           refuseInvalid(dateViolation('effectiveOn', effectiveOn));
-          if (effectiveOn < terms.requestedOn) throw ValidationError.field('effectiveOn', `must be on or after the request (${terms.requestedOn}), got ${effectiveOn}`);
+          if (effectiveOn < terms.requestedOn)
+            throw ValidationError.field('effectiveOn', `must be on or after the request (${terms.requestedOn}), got ${effectiveOn}`);
           if (terms.endOn !== undefined && effectiveOn >= terms.endOn) {
             throw ValidationError.field('effectiveOn', `must be before the end of the ${KIND_NAMES[terms.kind]} (${terms.endOn}), got ${effectiveOn}`);
           }
@@ -121,9 +147,16 @@ export const mobilityDecider: Decider<MobilityCommand, MobilityState, MobilityEv
         if (command.on < terms.requestedOn) throw ValidationError.field('on', `must be on or after the request (${terms.requestedOn}), got ${command.on}`);
         pending(m, 'withdraw');
         if (command.by !== terms.professionalId) {
-          throw new PermissionDeniedError(`only professional ${terms.professionalId} may withdraw mobility ${terms.mobilityId}; a coordinator rejects it instead`);
+          throw new PermissionDeniedError(
+            `only professional ${terms.professionalId} may withdraw mobility ${terms.mobilityId}; a coordinator rejects it instead`,
+          );
         }
-        return [{ type: 'MobilityWithdrawn', data: { mobilityId: terms.mobilityId, professionalId: terms.professionalId, vacancyId: terms.vacancyId, by: command.by, on: command.on } }];
+        return [
+          {
+            type: 'MobilityWithdrawn',
+            data: { mobilityId: terms.mobilityId, professionalId: terms.professionalId, vacancyId: terms.vacancyId, by: command.by, on: command.on },
+          },
+        ];
       }
     }
   },

@@ -19,8 +19,7 @@ export type MobilityDecision = (typeof MOBILITY_DECISIONS)[number];
 
 /** The term of the movement: only fixed-term movements have an end, and they always have one. */
 export type MobilityTerm =
-  | { readonly kind: 'transfer'; readonly endOn?: undefined }
-  | { readonly kind: 'secondment' | 'temporary_assignment'; readonly endOn: IsoDate };
+  { readonly kind: 'transfer'; readonly endOn?: undefined } | { readonly kind: 'secondment' | 'temporary_assignment'; readonly endOn: IsoDate };
 
 /** What was asked: every later event that a process or a read model acts on repeats it. */
 export type MobilityTerms = MobilityTerm & {

@@ -81,7 +81,15 @@ export function movementPlan(approved: MobilityApproved['data']): MovementPlan {
         mobilityId,
         professional: professional(
           { ...atDestination, endOn: approved.endOn, kind: 'temporary' },
-          { type: 'AssignToCentre', assignmentId: returnAssignmentId(mobilityId), centreFiness: originCentreFiness, fte: originFte, startOn: approved.endOn, kind: 'regular', mobilityId },
+          {
+            type: 'AssignToCentre',
+            assignmentId: returnAssignmentId(mobilityId),
+            centreFiness: originCentreFiness,
+            fte: originFte,
+            startOn: approved.endOn,
+            kind: 'regular',
+            mobilityId,
+          },
         ),
         vacancy,
       };

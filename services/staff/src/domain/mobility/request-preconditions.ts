@@ -15,16 +15,29 @@ const violation = (type: string, subject: string, description: string): Precondi
  * on the day of the request, with the FTE the request says will be restored (`originFte`,
  * defaulting to `fte`); the professional must not have left the network.
  */
-export function requestPreconditions(request: Extract<MobilityCommand, { type: 'RequestMobility' }>, vacancy: Vacancy, professional: Professional): PreconditionViolation[] {
+export function requestPreconditions(
+  request: Extract<MobilityCommand, { type: 'RequestMobility' }>,
+  vacancy: Vacancy,
+  professional: Professional,
+): PreconditionViolation[] {
   const unmet: PreconditionViolation[] = [];
   if (vacancy.status !== 'open') unmet.push(violation('LIFECYCLE', 'vacancyId', `vacancy ${vacancy.vacancyId} is ${vacancy.status}`));
   if (vacancy.centreFiness !== request.destinationCentreFiness) {
-    unmet.push(violation('VACANCY', 'destinationCentreFiness', `vacancy ${vacancy.vacancyId} is at centre ${vacancy.centreFiness}, not ${request.destinationCentreFiness}`));
+    unmet.push(
+      violation(
+        'VACANCY',
+        'destinationCentreFiness',
+        `vacancy ${vacancy.vacancyId} is at centre ${vacancy.centreFiness}, not ${request.destinationCentreFiness}`,
+      ),
+    );
   }
   if (vacancy.profession !== professional.profession) {
-    unmet.push(violation('VACANCY', 'vacancyId', `vacancy ${vacancy.vacancyId} is for a ${vacancy.profession}, the professional is a ${professional.profession}`));
+    unmet.push(
+      violation('VACANCY', 'vacancyId', `vacancy ${vacancy.vacancyId} is for a ${vacancy.profession}, the professional is a ${professional.profession}`),
+    );
   }
-  if (vacancy.fte !== request.fte) unmet.push(violation('VACANCY', 'fte', `vacancy ${vacancy.vacancyId} is posted at ${vacancy.fte} ten-thousandths, the request says ${request.fte}`));
+  if (vacancy.fte !== request.fte)
+    unmet.push(violation('VACANCY', 'fte', `vacancy ${vacancy.vacancyId} is posted at ${vacancy.fte} ten-thousandths, the request says ${request.fte}`));
   if (professional.exitOn !== undefined && professional.exitOn <= request.requestedOn) {
     unmet.push(violation('CAREER', 'professionalId', `professional ${professional.professionalId} left the network on ${professional.exitOn}`));
   }
@@ -33,7 +46,13 @@ export function requestPreconditions(request: Extract<MobilityCommand, { type: '
     unmet.push(violation('ASSIGNMENT', 'originAssignmentId', `professional ${professional.professionalId} has no assignment ${request.originAssignmentId}`));
   } else {
     if (origin.centreFiness !== request.originCentreFiness) {
-      unmet.push(violation('ASSIGNMENT', 'originCentreFiness', `assignment ${origin.assignmentId} is at centre ${origin.centreFiness}, not ${request.originCentreFiness}`));
+      unmet.push(
+        violation(
+          'ASSIGNMENT',
+          'originCentreFiness',
+          `assignment ${origin.assignmentId} is at centre ${origin.centreFiness}, not ${request.originCentreFiness}`,
+        ),
+      );
     }
     if (!activeOn(origin, request.requestedOn)) {
       unmet.push(violation('ASSIGNMENT', 'originAssignmentId', `assignment ${origin.assignmentId} is not worked on ${request.requestedOn}`));

@@ -17,7 +17,16 @@ const request: Extract<MobilityCommand, { type: 'RequestMobility' }> = {
   fte: 8000,
   requestedOn: '2026-03-02',
 };
-const vacancy: Vacancy = { exists: true, vacancyId: 'vac-42', centreFiness: DESTINATION, profession: 'nurse', fte: 8000, startOn: '2026-09-01', postedBy: 'm', status: 'open' };
+const vacancy: Vacancy = {
+  exists: true,
+  vacancyId: 'vac-42',
+  centreFiness: DESTINATION,
+  profession: 'nurse',
+  fte: 8000,
+  startOn: '2026-09-01',
+  postedBy: 'm',
+  status: 'open',
+};
 const professional: Professional = {
   exists: true,
   professionalId: 'pro-1',
@@ -43,11 +52,13 @@ describe('requestPreconditions: the request agrees with the vacancy and the prof
   });
 
   it('requires the destination to be the vacancy centre, the profession and the FTE posted', () =>
-    expect(subjects({ ...request, destinationCentreFiness: '2A0000041', fte: 5000, originFte: 8000 }, { ...vacancy }, { ...professional, profession: 'physiotherapist' })).toEqual([
-      'VACANCY:destinationCentreFiness',
-      'VACANCY:vacancyId',
-      'VACANCY:fte',
-    ]));
+    expect(
+      subjects(
+        { ...request, destinationCentreFiness: '2A0000041', fte: 5000, originFte: 8000 },
+        { ...vacancy },
+        { ...professional, profession: 'physiotherapist' },
+      ),
+    ).toEqual(['VACANCY:destinationCentreFiness', 'VACANCY:vacancyId', 'VACANCY:fte']));
 
   it('refuses a professional who has left the network', () =>
     expect(subjects(request, vacancy, { ...professional, exitOn: '2026-03-01' })).toEqual(['CAREER:professionalId']));

@@ -45,7 +45,14 @@ export function advancementsToRecord(professional: Professional, statute: Statut
   });
   while (position.nextAdvancementOn !== undefined && position.nextAdvancementOn <= until) {
     const on = position.nextAdvancementOn;
-    const next = echelonOn({ statute, grade: last.grade, startEchelon: last.echelon, startDate: last.progressionFrom, retainedSeniorityMonths: last.retainedSeniorityMonths, date: on });
+    const next = echelonOn({
+      statute,
+      grade: last.grade,
+      startEchelon: last.echelon,
+      startDate: last.progressionFrom,
+      retainedSeniorityMonths: last.retainedSeniorityMonths,
+      date: on,
+    });
     commands.push({ type: 'AdvanceEchelon', toEchelon: next.echelon, effectiveOn: on });
     position = next;
   }

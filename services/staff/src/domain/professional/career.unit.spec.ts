@@ -9,7 +9,16 @@ const statute = loadPublishedStatute();
 const ID = 'p-1';
 const hired: ProfessionalEvent = {
   type: 'ProfessionalHired',
-  data: { professionalId: ID, identity: { lastName: 'Martin', firstName: 'Inès' }, profession: 'nurse', grade: 'ide_b_cn', echelon: 2, echelonSince: '2026-01-05', retainedSeniorityMonths: 12, hiredOn: '2026-01-05' },
+  data: {
+    professionalId: ID,
+    identity: { lastName: 'Martin', firstName: 'Inès' },
+    profession: 'nurse',
+    grade: 'ide_b_cn',
+    echelon: 2,
+    echelonSince: '2026-01-05',
+    retainedSeniorityMonths: 12,
+    hiredOn: '2026-01-05',
+  },
 };
 const fold = (...events: ProfessionalEvent[]): Professional => events.reduce(professionalDecider.evolve, professionalDecider.initialState()) as Professional;
 
@@ -49,17 +58,33 @@ describe('advancementsToRecord: what the scheduled process records', () => {
 
 describe('the career is recorded in order', () => {
   it('refuses an advancement dated before the last recorded step', () => {
-    const promoted = fold(hired, { type: 'ProfessionalPromoted', data: { professionalId: ID, fromGrade: 'ide_b_cn', fromEchelon: 2, toGrade: 'mk_cs', toEchelon: 1, effectiveOn: '2027-01-01', seniorityFrom: '2026-10-01' } });
+    const promoted = fold(hired, {
+      type: 'ProfessionalPromoted',
+      data: {
+        professionalId: ID,
+        fromGrade: 'ide_b_cn',
+        fromEchelon: 2,
+        toGrade: 'mk_cs',
+        toEchelon: 1,
+        effectiveOn: '2027-01-01',
+        seniorityFrom: '2026-10-01',
+      },
+    });
     expect(() => professionalDecider.decide({ type: 'AdvanceEchelon', toEchelon: 2, effectiveOn: '2026-12-01' }, promoted)).toThrow(/last career step/);
   });
 });
 
 describe('ends and exits keep the record consistent', () => {
-  const started: ProfessionalEvent = { type: 'AssignmentStarted', data: { professionalId: ID, assignmentId: 'a1', centreFiness: '930000013', fte: 5000, startOn: '2026-02-01', endOn: '2026-09-01', kind: 'regular' } };
+  const started: ProfessionalEvent = {
+    type: 'AssignmentStarted',
+    data: { professionalId: ID, assignmentId: 'a1', centreFiness: '930000013', fte: 5000, startOn: '2026-02-01', endOn: '2026-09-01', kind: 'regular' },
+  };
 
   it('refuses to move an end date later on request, and records nothing for a later system end', () => {
     const p = fold(hired, started);
-    expect(() => professionalDecider.decide({ type: 'EndAssignment', assignmentId: 'a1', endOn: '2026-10-01', reason: 'request' }, p)).toThrow(/cannot be moved later/);
+    expect(() => professionalDecider.decide({ type: 'EndAssignment', assignmentId: 'a1', endOn: '2026-10-01', reason: 'request' }, p)).toThrow(
+      /cannot be moved later/,
+    );
     expect(professionalDecider.decide({ type: 'EndAssignment', assignmentId: 'a1', endOn: '2026-10-01', reason: 'centre_closed' }, p)).toEqual([]);
     expect(professionalDecider.decide({ type: 'EndAssignment', assignmentId: 'a1', endOn: '2026-09-01', reason: 'request' }, p)).toEqual([]);
   });
@@ -70,7 +95,23 @@ describe('ends and exits keep the record consistent', () => {
   });
 
   it('says a promotion is dated before the last step, rather than that the grade is current', () => {
-    const promoted = fold(hired, { type: 'ProfessionalPromoted', data: { professionalId: ID, fromGrade: 'ide_b_cn', fromEchelon: 2, toGrade: 'mk_cs', toEchelon: 1, effectiveOn: '2029-01-01', seniorityFrom: '2029-01-01' } });
-    expect(() => professionalDecider.decide({ type: 'PromoteProfessional', toGrade: 'mk_cs', toGradeGrid: 'fph', toEchelon: 1, effectiveOn: '2028-01-01', seniorityFrom: '2028-01-01' }, promoted)).toThrow(/last career step/);
+    const promoted = fold(hired, {
+      type: 'ProfessionalPromoted',
+      data: {
+        professionalId: ID,
+        fromGrade: 'ide_b_cn',
+        fromEchelon: 2,
+        toGrade: 'mk_cs',
+        toEchelon: 1,
+        effectiveOn: '2029-01-01',
+        seniorityFrom: '2029-01-01',
+      },
+    });
+    expect(() =>
+      professionalDecider.decide(
+        { type: 'PromoteProfessional', toGrade: 'mk_cs', toGradeGrid: 'fph', toEchelon: 1, effectiveOn: '2028-01-01', seniorityFrom: '2028-01-01' },
+        promoted,
+      ),
+    ).toThrow(/last career step/);
   });
 });

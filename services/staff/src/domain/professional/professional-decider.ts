@@ -40,7 +40,10 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         if (state.exists) throw new AlreadyExistsError('professional', command.professionalId);
         const grid = gridOf(command.profession);
         if (command.gradeGrid !== grid) {
-          throw ValidationError.field('grade', `grade ${command.grade} is on the ${command.gradeGrid.toUpperCase()} grid; a ${command.profession} is paid on the ${grid.toUpperCase()} grid`);
+          throw ValidationError.field(
+            'grade',
+            `grade ${command.grade} is on the ${command.gradeGrid.toUpperCase()} grid; a ${command.profession} is paid on the ${grid.toUpperCase()} grid`,
+          );
         }
         if (rppsRequired(command.profession) && !command.identity.rpps) {
           throw ValidationError.field('identity.rpps', `is required for a ${command.profession}`);
@@ -65,7 +68,10 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         // The scheduled process may run twice: an advancement already recorded is not an error.
         if (command.toEchelon <= p.echelon) return [];
         if (command.toEchelon !== p.echelon + 1) {
-          throw ValidationError.field('toEchelon', `advancement is one échelon at a time: from ${p.echelon} the next is ${p.echelon + 1}, got ${command.toEchelon}`);
+          throw ValidationError.field(
+            'toEchelon',
+            `advancement is one échelon at a time: from ${p.echelon} the next is ${p.echelon + 1}, got ${command.toEchelon}`,
+          );
         }
         if (command.effectiveOn < p.echelonSince) {
           throw ValidationError.field('effectiveOn', `must be after échelon ${p.echelon} was reached (${p.echelonSince})`);
@@ -78,9 +84,13 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         requireAfterLastStep(p, command.effectiveOn);
         if (command.toGrade === p.grade) throw ValidationError.field('toGrade', `is the current grade ${p.grade}`);
         if (command.toGradeGrid !== gridOf(p.profession)) {
-          throw ValidationError.field('toGrade', `grade ${command.toGrade} is on the ${command.toGradeGrid.toUpperCase()} grid, not the grid of a ${p.profession}`);
+          throw ValidationError.field(
+            'toGrade',
+            `grade ${command.toGrade} is on the ${command.toGradeGrid.toUpperCase()} grid, not the grid of a ${p.profession}`,
+          );
         }
-        if (command.effectiveOn < p.echelonSince) throw ValidationError.field('effectiveOn', `must be after the current échelon was reached (${p.echelonSince})`);
+        if (command.effectiveOn < p.echelonSince)
+          throw ValidationError.field('effectiveOn', `must be after the current échelon was reached (${p.echelonSince})`);
         return [
           {
             type: 'ProfessionalPromoted',
@@ -109,7 +119,10 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
           throw ValidationError.field('endOn', `must be on or before the exit date ${p.exitOn}`);
         }
         const overlapping = Object.values(p.assignments).find(
-          (a) => a.centreFiness === command.centreFiness && (command.endOn === undefined || a.startOn < command.endOn) && (a.endOn === undefined || command.startOn < a.endOn),
+          (a) =>
+            a.centreFiness === command.centreFiness &&
+            (command.endOn === undefined || a.startOn < command.endOn) &&
+            (a.endOn === undefined || command.startOn < a.endOn),
         );
         if (overlapping) {
           throw new PreconditionFailedError(`already assigned to centre ${command.centreFiness} over that period (assignment ${overlapping.assignmentId})`, [
@@ -119,7 +132,11 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         const peak = peakFte(p, command.startOn, command.endOn, command.fte);
         if (peak.fte > FTE_SCALE) {
           throw new PreconditionFailedError(`total FTE would be ${fteText(peak.fte)} on ${peak.on}: at most 1.0 across all centres`, [
-            { type: 'FTE_LIMIT', subject: 'fte', description: `${fteText(peak.fte - command.fte)} already assigned on ${peak.on}, ${fteText(command.fte)} more exceeds 1.0` },
+            {
+              type: 'FTE_LIMIT',
+              subject: 'fte',
+              description: `${fteText(peak.fte - command.fte)} already assigned on ${peak.on}, ${fteText(command.fte)} more exceeds 1.0`,
+            },
           ]);
         }
         const { type: _type, ...data } = command;
@@ -133,25 +150,39 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
         if (assignment.endOn !== undefined && assignment.endOn <= command.endOn) {
           // Asked to end later than it already ends: an end date is never moved later.
           if (command.reason === 'request' && assignment.endOn < command.endOn) {
-            throw ValidationError.field('endOn', `assignment ${assignment.assignmentId} already ends on ${assignment.endOn}; an end date cannot be moved later`);
+            throw ValidationError.field(
+              'endOn',
+              `assignment ${assignment.assignmentId} already ends on ${assignment.endOn}; an end date cannot be moved later`,
+            );
           }
           // Already over by then (a closing centre after a transfer, an exit, a repeat): nothing more to record.
           return [];
         }
-        return [{ type: 'AssignmentEnded', data: { professionalId: p.professionalId, assignmentId: command.assignmentId, endOn: command.endOn, reason: command.reason } }];
+        return [
+          {
+            type: 'AssignmentEnded',
+            data: { professionalId: p.professionalId, assignmentId: command.assignmentId, endOn: command.endOn, reason: command.reason },
+          },
+        ];
       }
       case 'RecordExit': {
         const p = active(state, 'record an exit', command.exitOn);
         const last = p.career[p.career.length - 1]!;
         if (last.effectiveOn > command.exitOn) {
-          throw ValidationError.field('exitOn', `${last.grade} échelon ${last.echelon} was recorded from ${last.effectiveOn}, after the exit: the career cannot end before its last step`);
+          throw ValidationError.field(
+            'exitOn',
+            `${last.grade} échelon ${last.echelon} was recorded from ${last.effectiveOn}, after the exit: the career cannot end before its last step`,
+          );
         }
         const future = Object.values(p.assignments).find((a) => a.startOn >= command.exitOn);
         if (future) throw ValidationError.field('exitOn', `assignment ${future.assignmentId} starts on ${future.startOn}, on or after the exit: end it first`);
         // Every assignment still running on the exit date ends that day.
         const ends: ProfessionalEvent[] = Object.values(p.assignments)
           .filter((a) => activeOn(a, command.exitOn))
-          .map((a) => ({ type: 'AssignmentEnded', data: { professionalId: p.professionalId, assignmentId: a.assignmentId, endOn: command.exitOn, reason: 'exit' } }));
+          .map((a) => ({
+            type: 'AssignmentEnded',
+            data: { professionalId: p.professionalId, assignmentId: a.assignmentId, endOn: command.exitOn, reason: 'exit' },
+          }));
         return [...ends, { type: 'ProfessionalExited', data: { professionalId: p.professionalId, exitOn: command.exitOn, reason: command.reason } }];
       }
     }
@@ -182,7 +213,16 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
           ...state,
           echelon: event.data.echelon,
           echelonSince: event.data.effectiveOn,
-          career: [...state.career, { grade: state.grade, echelon: event.data.echelon, effectiveOn: event.data.effectiveOn, progressionFrom: event.data.effectiveOn, retainedSeniorityMonths: 0 }],
+          career: [
+            ...state.career,
+            {
+              grade: state.grade,
+              echelon: event.data.echelon,
+              effectiveOn: event.data.effectiveOn,
+              progressionFrom: event.data.effectiveOn,
+              retainedSeniorityMonths: 0,
+            },
+          ],
         };
       case 'ProfessionalPromoted':
         return {
@@ -192,7 +232,13 @@ export const professionalDecider: Decider<ProfessionalCommand, ProfessionalState
           echelonSince: event.data.seniorityFrom,
           career: [
             ...state.career,
-            { grade: event.data.toGrade, echelon: event.data.toEchelon, effectiveOn: event.data.effectiveOn, progressionFrom: event.data.seniorityFrom, retainedSeniorityMonths: 0 },
+            {
+              grade: event.data.toGrade,
+              echelon: event.data.toEchelon,
+              effectiveOn: event.data.effectiveOn,
+              progressionFrom: event.data.seniorityFrom,
+              retainedSeniorityMonths: 0,
+            },
           ],
         };
       case 'AssignmentStarted': {

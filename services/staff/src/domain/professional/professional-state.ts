@@ -64,7 +64,12 @@ export function fteOn(professional: Professional, day: IsoDate): number {
  */
 export function peakFte(professional: Professional, from: IsoDate, to: IsoDate | undefined, extra: number): { fte: number; on: IsoDate } {
   const inPeriod = (day: IsoDate): boolean => day >= from && (to === undefined || day < to);
-  const days = [from, ...Object.values(professional.assignments).map((a) => a.startOn).filter(inPeriod)];
+  const days = [
+    from,
+    ...Object.values(professional.assignments)
+      .map((a) => a.startOn)
+      .filter(inPeriod),
+  ];
   return days.reduce<{ fte: number; on: IsoDate }>(
     (peak, day) => {
       const total = fteOn(professional, day) + extra;

@@ -8,18 +8,33 @@ const claimed = (professionalId: string): RppsClaimEvent => ({ type: 'RppsClaime
 
 describe('claiming an RPPS number for a hire', () => {
   it('records the professional who holds a number nobody holds', () =>
-    spec.given([]).when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-1' }).then([claimed('pro-1')]));
+    spec
+      .given([])
+      .when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-1' })
+      .then([claimed('pro-1')]));
 
   it('records nothing when the holder claims it again (a replayed hire)', () =>
-    spec.given([claimed('pro-1')]).when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-1' }).then([]));
+    spec
+      .given([claimed('pro-1')])
+      .when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-1' })
+      .then([]));
 
   it('refuses another professional as ALREADY_EXISTS, naming the holder', () => {
-    spec.given([claimed('pro-1')]).when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-2' }).thenThrows(AlreadyExistsError);
-    spec.given([claimed('pro-1')]).when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-2' }).thenThrows({ kind: 'already_exists', holder: 'pro-1', message: expect.stringContaining('professional pro-1') });
+    spec
+      .given([claimed('pro-1')])
+      .when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-2' })
+      .thenThrows(AlreadyExistsError);
+    spec
+      .given([claimed('pro-1')])
+      .when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-2' })
+      .thenThrows({ kind: 'already_exists', holder: 'pro-1', message: expect.stringContaining('professional pro-1') });
   });
 
   it('lives on the stream rpps-claim-{rpps}, outside every projected prefix', () => expect(rppsClaimStreamId(RPPS)).toBe(`rpps-claim-${RPPS}`));
 
   it('is an RppsTakenError carrying the number', () =>
-    spec.given([claimed('pro-1')]).when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-2' }).thenThrows(RppsTakenError));
+    spec
+      .given([claimed('pro-1')])
+      .when({ type: 'ClaimRpps', rpps: RPPS, professionalId: 'pro-2' })
+      .thenThrows(RppsTakenError));
 });

@@ -21,7 +21,8 @@ export function withCarriedGrades(version: PayGridVersion, statute: Statute): Pa
   };
   if (!from) return refuse(`no published version ${fromId} to carry grades from`);
   if (from.kind !== version.kind) return refuse(`version ${fromId} is a ${from.kind} grid, this one is ${version.kind}`);
-  if (!(from.effectiveFrom < version.effectiveFrom)) return refuse(`version ${fromId} takes effect on ${from.effectiveFrom}: grades are carried forward from an earlier version`);
+  if (!(from.effectiveFrom < version.effectiveFrom))
+    return refuse(`version ${fromId} takes effect on ${from.effectiveFrom}: grades are carried forward from an earlier version`);
   const given = version.grades as Readonly<Record<string, Grade<AnyEchelon>>>;
   const grades: Record<string, Grade<AnyEchelon>> = {};
   for (const [code, grade] of Object.entries(from.grades as Readonly<Record<string, Grade<AnyEchelon>>>)) {

@@ -100,7 +100,8 @@ export function publishValidation(version: PayGridVersion, statute?: Statute): F
   const v: unknown = version;
   if (!isObj(v)) return [{ field: '', description: 'a grid version must be an object' }];
   const kind = v['kind'];
-  if (typeof v['id'] !== 'string' || !VERSION_ID.test(v['id'])) out.push({ field: 'id', description: 'lower-case letters, digits and hyphens, e.g. fph-2024-01-01' });
+  if (typeof v['id'] !== 'string' || !VERSION_ID.test(v['id']))
+    out.push({ field: 'id', description: 'lower-case letters, digits and hyphens, e.g. fph-2024-01-01' });
   if (!GRID_KINDS.includes(kind as never)) out.push({ field: 'kind', description: `must be one of ${GRID_KINDS.join(', ')}` });
   if (!isIsoDate(v['effectiveFrom'])) out.push({ field: 'effectiveFrom', description: 'must be a calendar date written YYYY-MM-DD' });
   checkSources(v['sources'], 'sources', true, out);
@@ -117,10 +118,13 @@ export function publishValidation(version: PayGridVersion, statute?: Statute): F
   if (statute) {
     // A decree restates the whole grid: a grade of the version in force before must not vanish,
     // or the professionals on it would have no pay from the new date.
-    const before = statute.gridVersions.filter((o) => o.kind === kind && typeof v['effectiveFrom'] === 'string' && o.effectiveFrom < v['effectiveFrom']).sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
+    const before = statute.gridVersions
+      .filter((o) => o.kind === kind && typeof v['effectiveFrom'] === 'string' && o.effectiveFrom < v['effectiveFrom'])
+      .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
     if (before && isObj(grades)) {
       for (const code of Object.keys(before.grades).sort()) {
-        if (!Object.prototype.hasOwnProperty.call(grades, code)) out.push({ field: `grades.${code}`, description: `grade ${code} of version ${before.id} is missing: a new version restates every grade` });
+        if (!Object.prototype.hasOwnProperty.call(grades, code))
+          out.push({ field: `grades.${code}`, description: `grade ${code} of version ${before.id} is missing: a new version restates every grade` });
       }
     }
     // Carried grades come from the grid in force just before, or a change made in between would

@@ -47,9 +47,15 @@ describe('publishValidation', () => {
   });
 
   it('amounts must be strictly positive whole numbers', () => {
-    expect(fields(publishValidation(broken(FPH, (x) => (x.grades['ide_cn']!.echelons[3]!['indiceMajore'] = 0))))).toContain('grades.ide_cn.echelons[3].indiceMajore');
-    expect(fields(publishValidation(broken(FPH, (x) => (x.grades['ide_cn']!.echelons[3]!['indiceMajore'] = 431.5))))).toContain('grades.ide_cn.echelons[3].indiceMajore');
-    expect(fields(publishValidation(broken(PH_FIXTURE, (x) => (x.grades['ph']!.echelons[0]!['annualGrossCents'] = -1))))).toEqual(['grades.ph.echelons[0].annualGrossCents']);
+    expect(fields(publishValidation(broken(FPH, (x) => (x.grades['ide_cn']!.echelons[3]!['indiceMajore'] = 0))))).toContain(
+      'grades.ide_cn.echelons[3].indiceMajore',
+    );
+    expect(fields(publishValidation(broken(FPH, (x) => (x.grades['ide_cn']!.echelons[3]!['indiceMajore'] = 431.5))))).toContain(
+      'grades.ide_cn.echelons[3].indiceMajore',
+    );
+    expect(fields(publishValidation(broken(PH_FIXTURE, (x) => (x.grades['ph']!.echelons[0]!['annualGrossCents'] = -1))))).toEqual([
+      'grades.ph.echelons[0].annualGrossCents',
+    ]);
     expect(fields(publishValidation(broken(PH_FIXTURE, (x) => (x.grades['ph']!.echelons[0]!['annualGrossCents'] = '52933.33'))))).toEqual([
       'grades.ph.echelons[0].annualGrossCents',
     ]);
@@ -65,9 +71,15 @@ describe('publishValidation', () => {
   });
 
   it('every échelon but the last has a positive duration; the last has none', () => {
-    expect(fields(publishValidation(broken(FPH, (x) => delete x.grades['ide_cn']!.echelons[1]!['durationMonths'])))).toEqual(['grades.ide_cn.echelons[1].durationMonths']);
-    expect(fields(publishValidation(broken(FPH, (x) => (x.grades['ide_cn']!.echelons[1]!['durationMonths'] = 0))))).toEqual(['grades.ide_cn.echelons[1].durationMonths']);
-    expect(fields(publishValidation(broken(FPH, (x) => (x.grades['ide_cn']!.echelons[4]!['durationMonths'] = 12))))).toEqual(['grades.ide_cn.echelons[4].durationMonths']);
+    expect(fields(publishValidation(broken(FPH, (x) => delete x.grades['ide_cn']!.echelons[1]!['durationMonths'])))).toEqual([
+      'grades.ide_cn.echelons[1].durationMonths',
+    ]);
+    expect(fields(publishValidation(broken(FPH, (x) => (x.grades['ide_cn']!.echelons[1]!['durationMonths'] = 0))))).toEqual([
+      'grades.ide_cn.echelons[1].durationMonths',
+    ]);
+    expect(fields(publishValidation(broken(FPH, (x) => (x.grades['ide_cn']!.echelons[4]!['durationMonths'] = 12))))).toEqual([
+      'grades.ide_cn.echelons[4].durationMonths',
+    ]);
   });
 
   it('a grid carries the amount of its kind only', () => {
@@ -104,7 +116,12 @@ describe('publishValidation', () => {
     expect(fields(publishValidation(sameDate, statute))).toEqual(['effectiveFrom']);
     const sameId: FphGridVersion = { ...clone(FPH), effectiveFrom: '2100-01-01' };
     expect(fields(publishValidation(sameId, statute))).toEqual(['id']);
-    const clash: PhGridVersion = { ...clone(PH_FIXTURE), id: 'ph-clash', effectiveFrom: '2030-01-01', grades: { ...PH_FIXTURE.grades, ide_cn: PH_FIXTURE.grades['ph']! } };
+    const clash: PhGridVersion = {
+      ...clone(PH_FIXTURE),
+      id: 'ph-clash',
+      effectiveFrom: '2030-01-01',
+      grades: { ...PH_FIXTURE.grades, ide_cn: PH_FIXTURE.grades['ph']! },
+    };
     expect(fields(publishValidation(clash, statute))).toEqual(['grades.ide_cn']);
     const next: FphGridVersion = { ...clone(FPH), id: 'fph-2100-01-01', effectiveFrom: '2100-01-01' };
     expect(publishValidation(next, statute)).toEqual([]);
@@ -133,10 +150,25 @@ describe('a new version restates every grade', () => {
 
   it('carries grades forward only from the version in force just before', () => {
     const statute = loadPublishedStatute();
-    const next = { id: 'fph-2030-01-01', kind: 'fph', effectiveFrom: '2030-01-01', sources: FPH.sources, carriedForwardFrom: 'fph-2026-01-01', grades: {} } as FphGridVersion;
+    const next = {
+      id: 'fph-2030-01-01',
+      kind: 'fph',
+      effectiveFrom: '2030-01-01',
+      sources: FPH.sources,
+      carriedForwardFrom: 'fph-2026-01-01',
+      grades: {},
+    } as FphGridVersion;
     expect(fields(publishValidation({ ...next, grades: FPH.grades }, statute))).toEqual(['grades.ide_a_g1', 'grades.ide_b_cn', 'grades.mk_cs']);
-    expect(publishValidation({ ...next, carriedForwardFrom: 'fph-2024-01-01', grades: statute.gridVersions.find((v) => v.id === 'fph-2026-01-01')!.grades } as FphGridVersion, statute)).toEqual([
-      { field: 'carriedForwardFrom', description: 'grades are carried forward from the version in force before 2030-01-01: fph-2026-01-01, not fph-2024-01-01' },
+    expect(
+      publishValidation(
+        { ...next, carriedForwardFrom: 'fph-2024-01-01', grades: statute.gridVersions.find((v) => v.id === 'fph-2026-01-01')!.grades } as FphGridVersion,
+        statute,
+      ),
+    ).toEqual([
+      {
+        field: 'carriedForwardFrom',
+        description: 'grades are carried forward from the version in force before 2030-01-01: fph-2026-01-01, not fph-2024-01-01',
+      },
     ]);
     expect(fields(publishValidation({ ...FPH, carriedForwardFrom: 'Not An Id' }))).toEqual(['carriedForwardFrom']);
   });

@@ -20,7 +20,20 @@ const euros = (amount: string): number => Math.round(Number(amount.replace(/\s/g
 const PH_OCT_2020 = ['52 933,33', '55 288,94', '59 159,06', '63 365,55', '65 384,65', '67 740,25', '72 788,12', '75 816,89', '86 194,18', '90 009,89'];
 const PH_DURATIONS = [24, 24, 24, 24, 24, 24, 24, 24, 48];
 
-const ATTACHE_JUL_2023 = ['31 984,97', '33 643,13', '36 625,21', '41 387,28', '44 871,12', '47 057,06', '50 053,23', '52 072,53', '52 956,24', '54 193,81', '55 607,79', '58 082,41'];
+const ATTACHE_JUL_2023 = [
+  '31 984,97',
+  '33 643,13',
+  '36 625,21',
+  '41 387,28',
+  '44 871,12',
+  '47 057,06',
+  '50 053,23',
+  '52 072,53',
+  '52 956,24',
+  '54 193,81',
+  '55 607,79',
+  '58 082,41',
+];
 const ATTACHE_DURATIONS = [12, 24, 24, 24, 24, 24, 24, 24, 24, 36, 48];
 
 export const PH_FIXTURE: PhGridVersion = {
@@ -29,7 +42,8 @@ export const PH_FIXTURE: PhGridVersion = {
   effectiveFrom: '2020-10-01',
   sources: [
     {
-      title: 'Arrêté du 15 juin 2016 relatif aux émoluments, rémunérations ou indemnités des personnels médicaux, pharmaceutiques et odontologiques, annexe « Émoluments des praticiens hospitaliers », montants au 1er octobre 2020',
+      title:
+        'Arrêté du 15 juin 2016 relatif aux émoluments, rémunérations ou indemnités des personnels médicaux, pharmaceutiques et odontologiques, annexe « Émoluments des praticiens hospitaliers », montants au 1er octobre 2020',
       reference: 'test fixture — superseded official amounts',
       url: 'https://www.legifrance.gouv.fr/loda/id/JORFTEXT000032795945',
     },
