@@ -53,7 +53,7 @@ export class StatuteBook {
         const r = await this.handler.handle(
           STATUTE_STREAM,
           { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA },
-          { retryOnConflict: true, context },
+          { context },
         );
         recorded += r.events.length;
       } catch (error) {
@@ -66,7 +66,7 @@ export class StatuteBook {
       const r = await this.handler.handle(
         STATUTE_STREAM,
         { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA },
-        { retryOnConflict: true, context },
+        { context },
       );
       recorded += r.events.length;
     }
@@ -96,7 +96,7 @@ export class StatuteBook {
     const result = await this.handler.handle(
       STATUTE_STREAM,
       { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' },
-      { retryOnConflict: true, context, occurredAt: this.clock.now() },
+      { context, occurredAt: this.clock.now() },
     );
     // The statute after the command holds the version as recorded (or as it already stood).
     const published = result.state.gridVersions.find((v) => v.id === version.id);
@@ -109,7 +109,7 @@ export class StatuteBook {
     await this.handler.handle(
       STATUTE_STREAM,
       { type: 'PublishIndexPointValue', value, publishedBy: context.actor ?? 'unknown' },
-      { retryOnConflict: true, context, occurredAt: this.clock.now() },
+      { context, occurredAt: this.clock.now() },
     );
     return value;
   }
