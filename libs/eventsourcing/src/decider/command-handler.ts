@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context as otelContext, propagation, trace } from '@opentelemetry/api';
 import { createHash } from 'node:crypto';
-import type { EventStore, StreamAppend } from '../store/event-store';
+import type { EventStore, MultiAppendResult, StreamAppend } from '../store/event-store';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../store/event';
 import { ConcurrencyError, ValidationError } from '../errors';
 import type { Decider, DomainEvent } from './decider';
@@ -112,7 +112,8 @@ const noRelated: RelatedStreams<never, never> = {
 
 /**
  * Load the primary stream, fold it, load the streams the decision reads, decide, and append to
- * all of them at once with the revisions read (`appendMany`, docs/adr/0015). The only place where
+ * all of them at once with the revisions read (`appendMany`, docs/adr/0015; `append` when the
+ * decision writes one stream). The only place where
  * the domain meets the event store (docs/adr/0021): key scoping, the event-id scheme, the
  * idempotency-key fingerprint check, the retry policy and the read-model wait live here.
  */
@@ -212,7 +213,7 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
         }),
       ];
       try {
-        const result = await this.store.appendMany(appends);
+        const result = await this.append(appends);
         if (!result.idempotentReplay) {
           relatedWrites.forEach(([key, events], i) => {
             const from = read.get(key)!;
@@ -236,6 +237,14 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
         await sleep(Math.random() * Math.min(20, attempt * 2));
       }
     }
+  }
+
+  /** One stream: a plain append; several: one atomic `appendMany`. Either is one round trip. */
+  private async append(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    if (appends.length > 1) return this.store.appendMany(appends);
+    const [only] = appends as [StreamAppend];
+    const result = await this.store.append(only.streamId, only.events, only.expectedRevision);
+    return { streams: [{ streamId: only.streamId, nextExpectedRevision: result.nextExpectedRevision }], lastPosition: result.lastPosition, idempotentReplay: result.idempotentReplay };
   }
 
   private async loadRelated<RS, RE extends DomainEvent>(

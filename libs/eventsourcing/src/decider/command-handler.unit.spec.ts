@@ -64,7 +64,7 @@ describe('CommandHandler', () => {
     const racing = (streamId: string, expectedRevision?: number | 'no_stream') => {
       let raced = false;
       const racy: EventStore = Object.create(store) as EventStore;
-      racy.appendMany = async (appends) => {
+      racy.append = async (id, events, expected) => {
         if (!raced) {
           raced = true;
           await store.append(
@@ -73,7 +73,7 @@ describe('CommandHandler', () => {
             'any',
           );
         }
-        return store.appendMany(appends);
+        return store.append(id, events, expected);
       };
       return new CommandHandler(racy, counterDecider).handle(streamId, inc(1), expectedRevision === undefined ? {} : { expectedRevision });
     };
@@ -85,7 +85,7 @@ describe('CommandHandler', () => {
   it('gives up after the configured number of attempts', async () => {
     const alwaysRacing: EventStore = Object.create(store) as EventStore;
     let attempts = 0;
-    alwaysRacing.appendMany = async () => {
+    alwaysRacing.append = async () => {
       attempts++;
       throw new ConcurrencyError('counter-hot', '0', '1');
     };
