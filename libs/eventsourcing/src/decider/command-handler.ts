@@ -244,7 +244,11 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
     if (appends.length > 1) return this.store.appendMany(appends);
     const [only] = appends as [StreamAppend];
     const result = await this.store.append(only.streamId, only.events, only.expectedRevision);
-    return { streams: [{ streamId: only.streamId, nextExpectedRevision: result.nextExpectedRevision }], lastPosition: result.lastPosition, idempotentReplay: result.idempotentReplay };
+    return {
+      streams: [{ streamId: only.streamId, nextExpectedRevision: result.nextExpectedRevision }],
+      lastPosition: result.lastPosition,
+      idempotentReplay: result.idempotentReplay,
+    };
   }
 
   private async loadRelated<RS, RE extends DomainEvent>(

@@ -150,7 +150,15 @@ describe('CommandHandler', () => {
     expect(first.events[0]!.id).toBe(commandEventId('counter-k:req-1', 'counter-k', 0));
     await store.append(
       'counter-legacy',
-      [{ id: legacyCommandEventId('counter-legacy:req-2', 0), type: 'Incremented', schemaVersion: 1, data: { by: 3 }, metadata: { occurredAt: new Date().toISOString() } }],
+      [
+        {
+          id: legacyCommandEventId('counter-legacy:req-2', 0),
+          type: 'Incremented',
+          schemaVersion: 1,
+          data: { by: 3 },
+          metadata: { occurredAt: new Date().toISOString() },
+        },
+      ],
       'no_stream',
     );
     const again = await handler.handle('counter-legacy', inc(3), { context: { idempotencyKey: 'req-2' } });

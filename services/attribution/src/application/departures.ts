@@ -17,7 +17,11 @@ export type DepartureHandler = CommandHandler<DepartureCommand, DepartureState, 
 
 /** The command handler of departure streams. */
 export function departureHandler(store: EventStore, clock: Clock, onCommand?: CommandObserver): DepartureHandler {
-  return new CommandHandler(store, departureDecider, { schemas: attributionEventSchemas, clock, ...(onCommand && { middleware: [observeCommands(onCommand)] }) });
+  return new CommandHandler(store, departureDecider, {
+    schemas: attributionEventSchemas,
+    clock,
+    ...(onCommand && { middleware: [observeCommands(onCommand)] }),
+  });
 }
 
 /** Records the departures the consumers learn of, once each (the stream is the departure's). */
@@ -100,7 +104,12 @@ export class DepartureProcess {
       stream,
       {
         type: 'CompleteDeparture',
-        outcome: { departureId: departure.departureId, reattributed: counts.reattributed, waitlisted: counts.waitlisted, alreadyHandled: counts.already_handled },
+        outcome: {
+          departureId: departure.departureId,
+          reattributed: counts.reattributed,
+          waitlisted: counts.waitlisted,
+          alreadyHandled: counts.already_handled,
+        },
       },
       { context: { actor: DEPARTURES_ACTOR, causationId: event.id }, idempotencyName: `${departure.departureId}:handled` },
     );
@@ -140,7 +149,12 @@ export class DepartureProcess {
     // Each step is named after the departure and the patient: a replay appends the same event ids.
     const name = `${departure.departureId}:${affected.patientId}`;
     const context = { actor: DEPARTURES_ACTOR, causationId: departure.departureId };
-    const step = { patientId: affected.patientId, departedAttributionId: affected.attributionId, departureId: departure.departureId, endDate: departure.endDate };
+    const step = {
+      patientId: affected.patientId,
+      departedAttributionId: affected.attributionId,
+      departureId: departure.departureId,
+      endDate: departure.endDate,
+    };
     // Most room first, so the load spreads over the team.
     for (const colleague of await this.byRoom(colleagues, capacities)) {
       try {

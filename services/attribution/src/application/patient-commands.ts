@@ -1,4 +1,12 @@
-import { CommandHandler, observeCommands, type CommandObserver, type EventStore, type HandleOptions, type HandleResult, type RecordedEvent } from '@pcn/eventsourcing';
+import {
+  CommandHandler,
+  observeCommands,
+  type CommandObserver,
+  type EventStore,
+  type HandleOptions,
+  type HandleResult,
+  type RecordedEvent,
+} from '@pcn/eventsourcing';
 import { attributionDecider, byStream, panelsRead, type AttributionCommand } from '../domain/attribution/attribution-decider';
 import type { PatientEvent } from '../domain/patient/patient-events';
 import { evolvePatient, initialPatientState, type PatientState } from '../domain/patient/patient-state';

@@ -10,10 +10,15 @@ describe('patient commands', () => {
   it('report each command to the service’s observer (pcn_command_duration_seconds), refusals included', async () => {
     const seen: { command: string; outcome: string }[] = [];
     const store = new InMemoryEventStore();
-    const commands = new PatientCommands(store, new PanelBook(store), { clock: new TestClock(), onCommand: ({ command, outcome }) => seen.push({ command, outcome }) });
+    const commands = new PatientCommands(store, new PanelBook(store), {
+      clock: new TestClock(),
+      onCommand: ({ command, outcome }) => seen.push({ command, outcome }),
+    });
     await commands.handle({ type: 'RegisterPatient', patientId: 'p1', profile });
     await expect(commands.handle({ type: 'RegisterPatient', patientId: 'p1', profile })).rejects.toThrow('already exists');
-    await expect(commands.handle({ type: 'EndAttribution', patientId: 'p1', endDate: '2026-03-01', reason: 'moved_away' })).rejects.toThrow('no médecin traitant');
+    await expect(commands.handle({ type: 'EndAttribution', patientId: 'p1', endDate: '2026-03-01', reason: 'moved_away' })).rejects.toThrow(
+      'no médecin traitant',
+    );
     expect(seen).toEqual([
       { command: 'RegisterPatient', outcome: 'ok' },
       { command: 'RegisterPatient', outcome: 'refused' },

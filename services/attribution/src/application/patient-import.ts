@@ -264,7 +264,13 @@ const importName = (patientId: string): string => `import:${patientId}`;
  */
 function importEvents(streamId: string, events: readonly { type: string; data: unknown }[], metadata: EventMetadata, name: string): NewEvent[] {
   const ids = commandEventIds(events.length, streamId, name);
-  return events.map((event, i) => ({ id: ids[i]!, type: event.type, schemaVersion: attributionEventSchemas.versionOf(event.type), data: event.data, metadata }));
+  return events.map((event, i) => ({
+    id: ids[i]!,
+    type: event.type,
+    schemaVersion: attributionEventSchemas.versionOf(event.type),
+    data: event.data,
+    metadata,
+  }));
 }
 
 /**

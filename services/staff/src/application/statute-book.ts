@@ -50,11 +50,7 @@ export class StatuteBook {
     const context: CommandContext = { actor: SHIPPED_DATA };
     for (const version of shipped.gridVersions) {
       try {
-        const r = await this.handler.handle(
-          STATUTE_STREAM,
-          { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA },
-          { context },
-        );
+        const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA }, { context });
         recorded += r.events.length;
       } catch (error) {
         const reason = await this.coordinatorConflict(version.id, error);
@@ -63,11 +59,7 @@ export class StatuteBook {
       }
     }
     for (const value of shipped.indexPointValues) {
-      const r = await this.handler.handle(
-        STATUTE_STREAM,
-        { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA },
-        { context },
-      );
+      const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA }, { context });
       recorded += r.events.length;
     }
     return { recorded, skipped };

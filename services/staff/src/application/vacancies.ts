@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { CommandHandler, NotFoundError, ValidationError, nameBasedUuid, observeCommands, type CommandContext, type CommandObserver, type EventStore } from '@pcn/eventsourcing';
+import {
+  CommandHandler,
+  NotFoundError,
+  ValidationError,
+  nameBasedUuid,
+  observeCommands,
+  type CommandContext,
+  type CommandObserver,
+  type EventStore,
+} from '@pcn/eventsourcing';
 import { checkUuid, parseInput } from '@pcn/validation';
 import { vacancyDecider } from '../domain/vacancy/vacancy-decider';
 import type { VacancyCommand } from '../domain/vacancy/vacancy-commands';

@@ -43,7 +43,11 @@ async function patientLife() {
   await patients.update(ref, { communeInsee: '75112', c2s: [{ start: '2025-01-01', end: '2026-01-01' }] });
   // The patient's stream alone, each step decided by the domain function it names.
   type Step = (scope: { patient: { state: PatientState } }) => { patient: readonly PatientEvent[] };
-  const steps = new CommandHandler(store, { initialState: initialPatientState, evolve: evolvePatient, decide: (step: Step, state) => step({ patient: { state } }).patient });
+  const steps = new CommandHandler(store, {
+    initialState: initialPatientState,
+    evolve: evolvePatient,
+    decide: (step: Step, state) => step({ patient: { state } }).patient,
+  });
   const write = (step: Step) => steps.handle(patientStream(patientId), step);
   await write(({ patient }) => ({
     patient: declare(patient.state, patientId, { ...GP1, attributionId: 'att-1', effectiveDate: '2026-01-10', channel: 'paper_form' }),

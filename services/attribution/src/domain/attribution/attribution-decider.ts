@@ -179,7 +179,10 @@ export const attributionDecider: Decider<AttributionCommand, AttributionScope, A
         const ending = endWithPanel(scope, id, { endDate, reason: command.reason, departureId: command.departureId });
         if (patient.waitlist) return ending;
         const after = ending.reduce(attributionDecider.evolve, scope).patient;
-        return [...ending, ...enrolOnWaitlist(after, id, { since: endDate, enrolledBy: { kind: 'departure', departureId: command.departureId }, topPriority: true })];
+        return [
+          ...ending,
+          ...enrolOnWaitlist(after, id, { since: endDate, enrolledBy: { kind: 'departure', departureId: command.departureId }, topPriority: true }),
+        ];
       }
       case 'ImportPatient': {
         // An already registered patient keeps their profile; the same médecin traitant is left as it is.
@@ -236,7 +239,13 @@ function declareWithPanels(scope: AttributionScope, patientId: string, d: Declar
   const replaced = declared.data.replaces;
   const leaving = (rpps: string, from: PanelState): PanelEvent[] =>
     replaced
-      ? leavePanel(from, rpps, { patientId, attributionId: replaced.attributionId, centreFiness: replaced.centreFiness, endDate: d.effectiveDate, reason: 'replaced' })
+      ? leavePanel(from, rpps, {
+          patientId,
+          attributionId: replaced.attributionId,
+          centreFiness: replaced.centreFiness,
+          endDate: d.effectiveDate,
+          reason: 'replaced',
+        })
       : [];
   let panel = panelOf(scope, d.rpps);
   const events: AttributionEvent[] = [...patientEvents];
@@ -246,7 +255,9 @@ function declareWithPanels(scope: AttributionScope, patientId: string, d: Declar
     panel = left.reduce(evolvePanel, panel);
   }
   const capacity = panel.capacityOverride ?? normCapacity;
-  events.push(...joinPanel(panel, d.rpps, capacity, { patientId, attributionId: d.attributionId, centreFiness: d.centreFiness, effectiveDate: d.effectiveDate }));
+  events.push(
+    ...joinPanel(panel, d.rpps, capacity, { patientId, attributionId: d.attributionId, centreFiness: d.centreFiness, effectiveDate: d.effectiveDate }),
+  );
   if (replaced && replaced.rpps !== d.rpps) events.push(...leaving(replaced.rpps, panelOf(scope, replaced.rpps)));
   return events;
 }

@@ -85,7 +85,12 @@ describe('a declaration of médecin traitant', () => {
 
   it('follows a coordinator’s capacity on the panel over the norms', () =>
     spec
-      .given([registered, joined(gpA, 'p2', 'att-2', 1), joined(gpA, 'p3', 'att-3', 2), { type: 'PanelCapacitySet', data: { rpps: gpA.rpps, capacity: 3, reason: 'extra sessions' } }])
+      .given([
+        registered,
+        joined(gpA, 'p2', 'att-2', 1),
+        joined(gpA, 'p3', 'att-3', 2),
+        { type: 'PanelCapacitySet', data: { rpps: gpA.rpps, capacity: 3, reason: 'extra sessions' } },
+      ])
       .when(declareTo(gpA))
       .then([declared(gpA, 'att-new', '2026-03-01'), joined(gpA, 'p1', 'att-new', 3)]));
 
@@ -169,7 +174,15 @@ describe('a departure', () => {
         },
         {
           type: 'PanelPatientLeft',
-          data: { rpps: gpA.rpps, patientId: 'p1', attributionId: 'att-1', centreFiness: CENTRE, endDate: '2026-03-01', reason: 'practitioner_departed', size: 0 },
+          data: {
+            rpps: gpA.rpps,
+            patientId: 'p1',
+            attributionId: 'att-1',
+            centreFiness: CENTRE,
+            endDate: '2026-03-01',
+            reason: 'practitioner_departed',
+            size: 0,
+          },
         },
         {
           type: 'WaitlistEnrolled',

@@ -4,8 +4,7 @@ import type { Departure, DepartureHandled, DepartureRecorded } from './departure
 export type DepartureEvent = DepartureRecorded | DepartureHandled;
 
 export type DepartureCommand =
-  | { readonly type: 'RecordDeparture'; readonly departure: Departure }
-  | { readonly type: 'CompleteDeparture'; readonly outcome: DepartureHandled['data'] };
+  { readonly type: 'RecordDeparture'; readonly departure: Departure } | { readonly type: 'CompleteDeparture'; readonly outcome: DepartureHandled['data'] };
 
 export interface DepartureState {
   readonly recorded: boolean;

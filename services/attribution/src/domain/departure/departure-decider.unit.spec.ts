@@ -10,11 +10,20 @@ const outcome = { departureId: departure.departureId, reattributed: 0, waitliste
 describe('a departure’s stream', () => {
   it('records a departure once, however often it is told', () => {
     spec.given([]).when({ type: 'RecordDeparture', departure }).then([recorded]);
-    spec.given([recorded]).when({ type: 'RecordDeparture', departure: { ...departure, endDate: '2026-02-01' } }).then([]);
+    spec
+      .given([recorded])
+      .when({ type: 'RecordDeparture', departure: { ...departure, endDate: '2026-02-01' } })
+      .then([]);
   });
 
   it('records its outcome once, a replay of the process after a crash included', () => {
-    spec.given([recorded]).when({ type: 'CompleteDeparture', outcome }).then([{ type: 'DepartureHandled', data: outcome }]);
-    spec.given([recorded, { type: 'DepartureHandled', data: outcome }]).when({ type: 'CompleteDeparture', outcome }).then([]);
+    spec
+      .given([recorded])
+      .when({ type: 'CompleteDeparture', outcome })
+      .then([{ type: 'DepartureHandled', data: outcome }]);
+    spec
+      .given([recorded, { type: 'DepartureHandled', data: outcome }])
+      .when({ type: 'CompleteDeparture', outcome })
+      .then([]);
   });
 });
