@@ -167,9 +167,10 @@ describe('CommandHandler', () => {
   });
 
   it('decides over related streams and appends to all of them at once with the revisions read', async () => {
+    const typed = new CommandHandler(store, counterDecider);
     const counters = {
       streamId: (key: string) => `total-${key}`,
-      load: async (key: string) => handler.load(`total-${key}`),
+      load: async (key: string) => typed.load(`total-${key}`),
       evolve: counterDecider.evolve,
     };
     const moveOne = {
@@ -181,11 +182,11 @@ describe('CommandHandler', () => {
         related: new Map([['a', counterDecider.decide({ type: 'Increment', by: 1 }, related.get('a')!)]]),
       }),
     };
-    await handler.handle('counter-m', inc(2));
-    const moved = await handler.handleAcross('counter-m', moveOne);
+    await typed.handle('counter-m', inc(2));
+    const moved = await typed.handleAcross('counter-m', moveOne);
     expect(moved.state).toEqual({ value: 1 });
     expect(moved.related.map((e) => e.type)).toEqual(['Incremented']);
-    expect((await handler.load('total-a')).state).toEqual({ value: 1 });
+    expect((await typed.load('total-a')).state).toEqual({ value: 1 });
   });
 
   it('does not start a command whose caller has gone', async () => {
