@@ -1,0 +1,3 @@
+export * from './route';
+export * from './route-table';
+export * from './responses';
