@@ -1,5 +1,5 @@
 import type { oas31 } from 'zod-openapi';
-import type { IfMatchPolicy, Route } from './route';
+import type { IfMatchPolicy, ParameterDoc, Route } from './route';
 
 const text: oas31.SchemaObject = { type: 'string' };
 
@@ -39,3 +39,9 @@ export function documentedParameters(route: Route<never>): oas31.ParameterObject
     route.kind === 'write' ? [...(route.ifMatch === 'required' || route.ifMatch === 'optional' ? [IF_MATCH[route.ifMatch]] : []), ...COMMAND_HEADERS] : [];
   return [...path, ...query, ...headers];
 }
+
+/** The paging parameters of a list: `pageSize` (default `fallback`, at most `max`) and `pageToken`. */
+export const pageParams = (fallback: number, max: number): Record<'pageSize' | 'pageToken', ParameterDoc> => ({
+  pageSize: { schema: { type: 'integer', minimum: 1, maximum: max, default: fallback } },
+  pageToken: { schema: { type: 'string', maxLength: 200 }, description: 'nextPageToken of the previous page' },
+});

@@ -6,7 +6,8 @@ import { optionalIfMatch, requireIfMatch, setEtag } from '../etag';
 import { queryOf } from '../request-fields';
 import { PROBLEM_SCHEMA } from './responses';
 import { documentedParameters } from './route-parameters';
-import type { Reply, Route, WriteRoute } from './route';
+import type { ZodType } from 'zod';
+import type { Reply, Route, RouteBody, WriteRoute } from './route';
 
 /** One operation of a service's REST API: what an authorisation policy names. */
 export interface Operation {
@@ -51,9 +52,16 @@ export const routeLabelsOf = (res: Response): RouteLabels | undefined => res.loc
  * refused, If-Match per the route's policy, ETag, Location, the command context.
  */
 export class RouteTable<D> {
+  /**
+   * Each request body schema, named for the document: zod-openapi renders a schema carrying an
+   * `id` as a component, in the io of its use (a request: what the caller sends).
+   */
+  private readonly bodies = new Map<RouteBody, ZodType>();
+
   constructor(readonly spec: RouteTableSpec<D>) {
     const ids = new Set<string>();
     for (const route of spec.routes) {
+      if (route.body) this.bodies.set(route.body, route.body.schema.meta({ id: route.body.name }));
       if (!/^[A-Z][A-Za-z0-9]*$/.test(route.operationId)) throw new Error(`${spec.service}: operationId ${route.operationId} is not PascalCase`);
       if (ids.has(route.operationId)) throw new Error(`${spec.service}: operationId ${route.operationId} is used twice`);
       ids.add(route.operationId);
@@ -94,7 +102,6 @@ export class RouteTable<D> {
   /** The OpenAPI 3.1 document of the service, served at /v1/openapi.json (merged with the others by the backbone). */
   openApi(): oas31.OpenAPIObject {
     const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
-    const requestSchemas: NonNullable<ZodOpenApiComponentsObject['schemas']> = {};
     for (const route of this.spec.routes) {
       const operation: ZodOpenApiOperationObject = {
         operationId: route.operationId,
@@ -102,11 +109,10 @@ export class RouteTable<D> {
         summary: route.summary,
         parameters: documentedParameters(route),
         ...(route.body && {
-          requestBody: { required: route.body.required ?? true, content: { 'application/json': { schema: route.body.schema } } },
+          requestBody: { required: route.body.required ?? true, content: { 'application/json': { schema: this.bodies.get(route.body)! } } },
         }),
         responses: Object.fromEntries(Object.entries(route.responses)),
       };
-      if (route.body) requestSchemas[route.body.name] = route.body.schema;
       (paths[this.fullPath(route.path)] ??= {})[route.method] = operation;
     }
     return createDocument(
@@ -115,7 +121,7 @@ export class RouteTable<D> {
         info: { ...this.spec.info, version: '1.0.0' },
         ...(this.spec.tags && { tags: this.spec.tags.map((name) => ({ name })) }),
         paths,
-        components: { schemas: { ...requestSchemas, ...(this.spec.schemas as ZodOpenApiComponentsObject['schemas']), Problem: PROBLEM_SCHEMA } },
+        components: { schemas: { ...(this.spec.schemas as ZodOpenApiComponentsObject['schemas']), Problem: PROBLEM_SCHEMA } },
       },
       this.spec.override ? { override: this.spec.override } : {},
     ) as oas31.OpenAPIObject;
