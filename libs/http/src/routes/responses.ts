@@ -5,7 +5,12 @@ import type { Reply, ResponseDoc } from './route';
 export const versioned = <V extends { readonly version: number }>(view: V, status = 200): Reply => ({ status, body: view, version: view.version });
 
 /** A resource just created: 201, where to read it (relative to the service's prefix), its version as the ETag. */
-export const created = <V extends { readonly version: number }>(view: V, location: string): Reply => ({ status: 201, body: view, version: view.version, location });
+export const created = <V extends { readonly version: number }>(view: V, location: string): Reply => ({
+  status: 201,
+  body: view,
+  version: view.version,
+  location,
+});
 
 /** An answer with no version of its own (a list, a report). */
 export const ok = (body: unknown): Reply => ({ body });

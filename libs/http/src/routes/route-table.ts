@@ -103,11 +103,12 @@ export class RouteTable<D> {
   openApi(): oas31.OpenAPIObject {
     const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
     for (const route of this.spec.routes) {
+      const parameters = documentedParameters(route);
       const operation: ZodOpenApiOperationObject = {
         operationId: route.operationId,
         ...(route.tags && { tags: [...route.tags] }),
         summary: route.summary,
-        parameters: documentedParameters(route),
+        ...(parameters.length > 0 && { parameters }),
         ...(route.body && {
           requestBody: { required: route.body.required ?? true, content: { 'application/json': { schema: this.bodies.get(route.body)! } } },
         }),
