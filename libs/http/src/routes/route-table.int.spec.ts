@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { PermissionDeniedError } from '@pcn/eventsourcing';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { createApiApp } from '../api-app';
@@ -137,6 +138,19 @@ describe('a route table', () => {
     expect(res.status).toBe(400);
     expect(fields(res)).toEqual(['Idempotency-Key']);
     expect(seen).toEqual([]);
+  });
+
+  it('runs a guard before each handler, knowing the operation; what it throws is the answer', async () => {
+    const guarded: string[] = [];
+    const guard = (operation: { operationId: string }) => {
+      guarded.push(operation.operationId);
+      if (operation.operationId === 'CreateThing') throw new PermissionDeniedError('may not create things');
+    };
+    const app = createApiApp({ mounts: [{ path: table.spec.prefix, router: table.router(seen, guard) }], logger: silent });
+    expect((await request(app).get('/v1/things')).status).toBe(200);
+    expect((await request(app).post('/v1/things').send({ id: 'a' })).status).toBe(403);
+    expect(guarded).toEqual(['ListThings', 'CreateThing']);
+    expect(seen).toHaveLength(1);
   });
 
   it('records each request by service, operation and status', async () => {

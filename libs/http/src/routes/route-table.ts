@@ -19,6 +19,9 @@ export interface Operation {
   readonly path: string;
 }
 
+/** A check run before every route's handler, knowing the operation; it throws to refuse. */
+export type OperationGuard = (operation: Operation, req: Request) => void | Promise<void>;
+
 export interface RouteTableSpec<D> {
   /** The service's name, as metrics and policies name it (`registry`). */
   readonly service: string;
@@ -86,8 +89,12 @@ export class RouteTable<D> {
     }));
   }
 
-  /** The Express router to mount at the prefix. */
-  router(deps: D): Router {
+  /**
+   * The Express router to mount at the prefix. `guard`, when given, runs first on every request
+   * a route serves, knowing its operation (an authorisation check per operationId); what it
+   * throws is answered as problem+json and the handler does not run.
+   */
+  router(deps: D, guard?: OperationGuard): Router {
     const router = Router();
     const headers = this.spec.responseHeaders;
     if (headers)
@@ -95,7 +102,7 @@ export class RouteTable<D> {
         res.set(headers);
         next();
       });
-    for (const route of this.spec.routes) router[route.method](expressPath(route.path), this.handler(route, deps));
+    for (const route of this.spec.routes) router[route.method](expressPath(route.path), this.handler(route, deps, guard));
     return router;
   }
 
@@ -132,11 +139,18 @@ export class RouteTable<D> {
     return `${this.spec.prefix}${path}`;
   }
 
-  private handler(route: Route<D>, deps: D): RequestHandler {
+  private handler(route: Route<D>, deps: D, guard: OperationGuard | undefined): RequestHandler {
     const labels: RouteLabels = { service: this.spec.service, operation: route.operationId };
+    const operation: Operation = {
+      service: this.spec.service,
+      operationId: route.operationId,
+      method: route.method.toUpperCase(),
+      path: this.fullPath(route.path),
+    };
     const accepted = Object.keys(route.query ?? {});
     return async (req, res) => {
       res.locals[LABELS] = labels;
+      await guard?.(operation, req);
       const base = { params: req.params as Record<string, string>, query: queryOf(req, accepted), body: req.body as unknown };
       const reply = route.kind === 'read' ? await route.handle(deps, base) : await route.handle(deps, { ...base, ...writeConditions(req, route) });
       send(req, res, reply);

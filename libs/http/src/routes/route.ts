@@ -89,7 +89,7 @@ export interface WriteRoute<D, Q extends string = string> extends RouteDoc<Q> {
 
 export type Route<D> = ReadRoute<D, string> | WriteRoute<D, string>;
 
-/** A route that changes nothing: neither If-Match nor the command headers are read. */
+/** A route that reads neither If-Match nor the command headers (Idempotency-Key, X-PCN-Actor): a read, a lookup, a run that records no actor. */
 export const read = <D, Q extends string = never>(route: Omit<ReadRoute<D, Q>, 'kind'>): Route<D> => ({ ...route, kind: 'read' }) as Route<D>;
 
 /** A command: its context (actor, idempotency key) is read, and If-Match per its policy. */
