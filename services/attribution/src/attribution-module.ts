@@ -26,8 +26,7 @@ import { SqlPractitionerDirectory } from './adapters/persistence/sql-practitione
 import { ATTRIBUTION_REGISTRY_GROUP, REGISTRY_TOPIC, registryConsumer } from './adapters/messaging/registry-consumer';
 import { ATTRIBUTION_STAFF_GROUP, STAFF_TOPIC, staffConsumer } from './adapters/messaging/staff-consumer';
 import { attributionEventMapper } from './adapters/messaging/attribution-integration-events';
-import { attributionRouter } from './adapters/http/attribution-router';
-import { attributionOpenApi } from './adapters/http/openapi';
+import { attributionRoutes } from './adapters/http/attribution-routes';
 
 /**
  * Patients per full-time GP when nothing is configured. A planning figure, not a legal one:
@@ -175,8 +174,8 @@ export async function createAttributionModule(options: AttributionModuleOptions)
     readModel,
     patientImport,
     ...(relay && { relay }),
-    httpRouter: attributionRouter(services),
-    openApi: attributionOpenApi(),
+    httpRouter: attributionRoutes.router(services),
+    openApi: attributionRoutes.openApi(),
     async start() {
       await projection.start();
       await departures.start();
