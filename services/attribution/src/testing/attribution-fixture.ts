@@ -6,7 +6,7 @@ import { createApiApp } from '@pcn/http';
 import { createLogger } from '@pcn/observability';
 import { finessCheckDigit, nirKey, rppsCheckDigit } from '@pcn/referential';
 import type { MessageBus } from '@pcn/messaging';
-import { createAttributionModule, type AttributionModule } from '../attribution-module';
+import { createAttributionModule, type AttributionModule } from '../attribution-service';
 import type { CentreInfo, GpAssignment } from '../application/ports';
 import type { PanelNorms } from '../domain/panel/panel-capacity';
 

@@ -4,7 +4,7 @@ import { TestClock } from '@pcn/eventsourcing/testing';
 import { createApiApp } from '@pcn/http';
 import { createLogger } from '@pcn/observability';
 import { CommuneDirectory, validateFiness } from '@pcn/referential';
-import { createRegistryModule, type RegistryModule } from '../registry-module';
+import { createRegistryModule, type RegistryModule } from '../registry-service';
 import type { MessageBus } from '@pcn/messaging';
 
 export interface RegistryFixture {

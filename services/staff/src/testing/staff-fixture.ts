@@ -5,7 +5,7 @@ import { createApiApp } from '@pcn/http';
 import { createLogger } from '@pcn/observability';
 import { finessCheckDigit, rppsCheckDigit, validateFiness, validateRpps } from '@pcn/referential';
 import type { MessageBus } from '@pcn/messaging';
-import { createStaffModule, type StaffModule } from '../staff-module';
+import { createStaffModule, type StaffModule } from '../staff-service';
 import type { CentreInfo } from '../application/ports';
 
 /** A valid FINESS: 8 digits followed by their check digit. */

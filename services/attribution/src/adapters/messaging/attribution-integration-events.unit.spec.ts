@@ -8,7 +8,8 @@ import { NirPseudonymiser } from '../../application/patient-identity';
 import { PatientWriter } from '../../application/patient-writer';
 import { Patients } from '../../application/patients';
 import { declare, endAttribution, enrolOnWaitlist, propose } from '../../domain/patient/patient-decisions';
-import { ATTRIBUTION_SOURCE, ATTRIBUTION_TOPIC, attributionEventMapper } from './attribution-integration-events';
+import { ATTRIBUTION_TOPIC } from '@pcn/messaging';
+import { ATTRIBUTION_SOURCE, attributionEventMapper } from './attribution-integration-events';
 
 const first13 = '2800575056123';
 /** A woman born on 12 May 1980 in Paris. */

@@ -1,11 +1,10 @@
 import { registryEventsV1 as ev, registryV1 as pb } from '@pcn/contracts';
 import { fromProtoEnum } from '@pcn/grpc';
-import { REGISTRY_TOPIC, registryReader, topicConsumer, type MessageHandler } from '@pcn/messaging';
+import { registryReader, topicConsumer, type MessageHandler } from '@pcn/messaging';
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import { CENTRE_STATUSES, CENTRE_TYPES, type CentreInfo, type CentreStatus, type CentreType, type DepartureRecorder } from '../../application/ports';
 import type { SqlPractitionerDirectory } from '../persistence/sql-practitioner-directory';
 
-export { REGISTRY_TOPIC };
 export const ATTRIBUTION_REGISTRY_GROUP = 'attribution-centres';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,11 +1,10 @@
 import { registryEventsV1 as ev, registryV1 as pb } from '@pcn/contracts';
 import { fromProtoEnum } from '@pcn/grpc';
-import { REGISTRY_TOPIC, registryReader, topicConsumer, type MessageHandler, type ReceivedMessage } from '@pcn/messaging';
+import { registryReader, topicConsumer, type MessageHandler, type ReceivedMessage } from '@pcn/messaging';
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import type { CentreInfo, CentreStatus } from '../../application/ports';
 import type { CentreClosures } from '../../application/centre-closures';
 
-export { REGISTRY_TOPIC };
 export const STAFF_REGISTRY_GROUP = 'staff-centres';
 
 function info(snapshot: ev.CentreSnapshot, closedOn?: string): CentreInfo {
