@@ -43,8 +43,8 @@ export function startOrder<S extends AnyServiceDefinition>(services: readonly S[
   const ordered: S[] = [];
   const visiting = new Set<S>();
   const visit = (service: S): void => {
-    // In a cycle, list order decides: topics are durable, so a consumer started first still reads
-    // everything once its publisher starts; the order only spares it a cold start.
+    // A cycle is broken where it closes: topics are durable, so a consumer started before its
+    // publisher still reads everything once the publisher starts; the order only spares it a cold start.
     if (ordered.includes(service) || visiting.has(service)) return;
     visiting.add(service);
     for (const topic of service.consumes) {

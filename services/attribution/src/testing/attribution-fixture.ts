@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Express } from 'express';
 import { PgliteSqlClient, type EventStore, type SqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
-import { createApiApp } from '@pcn/http';
+import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
 import { finessCheckDigit, nirKey, rppsCheckDigit } from '@pcn/referential';
 import type { MessageBus } from '@pcn/messaging';
@@ -110,7 +110,7 @@ export async function startAttribution(
   const gp1 = await assign({ rpps: freshRpps(), centreFiness: centre });
   const gp2 = await assign({ rpps: freshRpps(), centreFiness: centre });
   const gp3 = await assign({ rpps: freshRpps(), centreFiness: otherCentre });
-  const app = createApiApp({ mounts: [{ path: '/v1/attribution', router: module.httpRouter }], logger, openApi: module.openApi });
+  const app = serveOverHttp(module.http, logger);
   return {
     module,
     sql,

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
-import { createApiApp } from '@pcn/http';
+import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
 import { finessCheckDigit, rppsCheckDigit, validateFiness, validateRpps } from '@pcn/referential';
 import type { MessageBus } from '@pcn/messaging';
@@ -59,7 +59,7 @@ export async function startStaff(
   await knowCentre({ finess: CENTRE_A, departement: '93', region: '11' });
   await knowCentre({ finess: CENTRE_B, departement: '75', region: '11' });
   await knowCentre({ finess: CENTRE_C, departement: '69', region: '84' });
-  const app = createApiApp({ mounts: [{ path: '/v1/staff', router: module.httpRouter }], logger, openApi: module.openApi });
+  const app = serveOverHttp(module.http, logger);
   return { module, app, clock, knowCentre, stop: () => module.stop() };
 }
 
