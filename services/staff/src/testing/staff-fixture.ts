@@ -3,15 +3,15 @@ import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
 import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
-import { finessCheckDigit, rppsCheckDigit, validateFiness, validateRpps } from '@pcn/referential';
+import { completeFiness, completeRpps, validateFiness, validateRpps } from '@pcn/referential';
 import type { MessageBus } from '@pcn/messaging';
 import { createStaffModule, type StaffModule } from '../staff-service';
 import type { CentreInfo } from '../application/ports';
 
 /** A valid FINESS: 8 digits followed by their check digit. */
-export const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+export const finess = completeFiness;
 /** A valid RPPS number: 10 digits followed by their check digit. */
-export const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
+export const rpps = completeRpps;
 
 export const CENTRE_A = finess('93000001');
 export const CENTRE_B = finess('75000002');

@@ -1,5 +1,5 @@
 import { staffEventsV1 as ev, staffV1 as pb } from '@pcn/contracts';
-import { staffReader, topicConsumer, UnreadableStaffMessageError, type MessageHandler, type ReceivedMessage } from '@pcn/messaging';
+import { causationOf, staffReader, topicConsumer, UnreadableStaffMessageError, type MessageHandler, type ReceivedMessage } from '@pcn/messaging';
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import type { DepartureRecorder, GpAssignment } from '../../application/ports';
 import type { SqlPractitionerDirectory } from '../persistence/sql-practitioner-directory';
@@ -73,7 +73,7 @@ export function staffConsumer(deps: { sql: SqlExecutor; directory: SqlPractition
           endOn: m.endOn,
           reason: m.reason,
         },
-        { causationId: message.id, ...(message.headers.traceparent && { traceparent: message.headers.traceparent }) },
+        causationOf(message),
       );
     },
   });
