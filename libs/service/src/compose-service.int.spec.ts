@@ -1,9 +1,11 @@
 import type { ServiceDefinition as GrpcService } from '@grpc/grpc-js';
 import { InMemoryEventStore, PgliteSqlClient, type Projection } from '@pcn/eventsourcing';
 import type { ApiMount } from '@pcn/http';
-import type { MessageBus, SubscribeOptions } from '@pcn/messaging';
+import { InMemoryBus, type MessageBus, type SubscribeOptions } from '@pcn/messaging';
+import { createLogger, createMetrics } from '@pcn/observability';
 import { composeService, ServiceDefinitionError } from './compose-service';
 import { defineService, type BackgroundJob, type ServiceParts } from './service-definition';
+import { startService, type ServiceHost } from './start-service';
 
 const quiet: Projection = { name: 'toy-view', version: 1, setup: async () => undefined, reset: async () => undefined, apply: async () => undefined };
 
@@ -56,7 +58,7 @@ describe('a service composed from its definition', () => {
   let sql: PgliteSqlClient;
   beforeAll(async () => {
     sql = await PgliteSqlClient.open();
-  });
+  }, 60_000);
   afterAll(() => sql.close());
 
   it('exposes its application and starts, then stops in reverse order', async () => {
@@ -98,4 +100,43 @@ describe('a service composed from its definition', () => {
       new ServiceDefinitionError('toy', 'consumes pcn.secret.v1, which its definition does not list'),
     );
   });
+});
+
+describe('a service started in a host', () => {
+  it('mounts its routes and gRPC service, hands its projections over, and registers its stop', async () => {
+    const sql = await PgliteSqlClient.open();
+    const log: string[] = [];
+    const stops: (() => Promise<void>)[] = [];
+    const grpc: string[] = [];
+    const logger = createLogger({ service: 'host-test', level: 'silent' });
+    const metrics = createMetrics({ defaultMetrics: false });
+    const bus = new InMemoryBus();
+    const host: ServiceHost = {
+      deployment: { store: 'pglite', dataDir: './data' },
+      sql,
+      bus,
+      logger,
+      metrics,
+      grpc: { addService: () => void grpc.push('added') },
+      unaryOptions: { logger, registry: metrics.registry },
+      mounts: [],
+      openApis: [],
+      projections: [],
+      onStop: (stop) => void stops.push(stop),
+    };
+    try {
+      const toy = await startService(toyService(log), host, {});
+      expect(toy.answer).toBe(42);
+      expect(host.mounts.map((m) => m.path)).toEqual(['/v1/toys']);
+      expect(host.openApis).toHaveLength(1);
+      expect(grpc).toEqual(['added']);
+      expect(host.projections.map((p) => p.runner.name)).toEqual(['toy-view']);
+      expect(log).toEqual(['before start', 'job start']);
+      for (const stop of stops.reverse()) await stop();
+      expect(log).toEqual(['before start', 'job start', 'job stop']);
+    } finally {
+      await bus.close();
+      await sql.close();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { KurrentDbEventStore, type EventStore, type ProjectionRunner, type SqlClient } from '@pcn/eventsourcing';
-import type { GrpcServer, UnaryOptions } from '@pcn/grpc';
+import type { ServiceDefinition as GrpcService, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { UnaryOptions } from '@pcn/grpc';
 import type { ApiMount } from '@pcn/http';
 import type { MessageBus } from '@pcn/messaging';
 import type { Logger, Metrics } from '@pcn/observability';
@@ -18,7 +19,7 @@ export interface ServiceHost {
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Where a service adds its gRPC service (the host may wrap it, e.g. behind a fence). */
-  readonly grpc: Pick<GrpcServer, 'addService'>;
+  readonly grpc: { addService(service: GrpcService, implementation: UntypedServiceImplementation): void };
   readonly unaryOptions: UnaryOptions;
   readonly mounts: ApiMount[];
   readonly openApis: object[];
@@ -48,7 +49,6 @@ export async function startService<Name extends string, Options, App, Shape exte
   const service = await composeService(definition, {
     ...options,
     sql: host.sql,
-    schema: name,
     ...(store && { store }),
     logger,
     bus: host.bus,
