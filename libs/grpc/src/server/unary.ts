@@ -27,6 +27,12 @@ export const CANCELLED_MESSAGE = 'call cancelled by the client';
 
 // setTimeout fires at once for delays above 2^31-1 ms; a deadline that far away is no deadline.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * The client's own deadline timer cancels the call at about the moment ours fires (the server's
+ * deadline is the client's plus the request's transit): a cancellation that close to the deadline
+ * is the deadline, not the client walking away, even when our timer runs late under load.
+ */
+const DEADLINE_RACE_MS = 50;
 
 interface Outcome<Res> {
   readonly code: Status;
@@ -88,7 +94,7 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, options: UnaryO
 
     function onCancelled(): void {
       // grpc-js ends the call itself when the deadline passes; that is not the client's doing.
-      if (deadline !== undefined && Date.now() >= deadline.getTime()) return deadlineExceeded();
+      if (deadline !== undefined && Date.now() >= deadline.getTime() - DEADLINE_RACE_MS) return deadlineExceeded();
       controller.abort(new DOMException(CANCELLED_MESSAGE, 'AbortError'));
       finish({ code: Status.CANCELLED, error: plainError(Status.CANCELLED, CANCELLED_MESSAGE) });
     }
