@@ -1,0 +1,4 @@
+export * from './domain/territory';
+export * from './domain/accessibility';
+export { referenceCatalogue, referencePlaces, referenceEpcis, demandPoints } from './application/reference-territories';
+export { gridDemandIndex, allPairsDemandIndex } from './application/demand-indexes';
