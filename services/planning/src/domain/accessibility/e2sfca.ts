@@ -1,4 +1,4 @@
-import { decayWeight, PER_INHABITANTS, reachKm, type AccessibilityParameters } from './parameters';
+import { PER_INHABITANTS, reachKm, weightWithin, zoneLimitsKm, type AccessibilityParameters } from './parameters';
 import type { DemandIndex, DemandPoint, SupplyPoint } from './inputs';
 
 export type AccessibilityClass = 'underserved' | 'served';
@@ -25,25 +25,37 @@ export interface AccessibilityResult {
  * over the pairs within the last zone's reach only, found through `index`. Pairs found in step 1
  * are kept (demand index and weight) and replayed in step 2 instead of searching again.
  */
-export function computeE2sfca(demand: readonly DemandPoint[], supply: readonly SupplyPoint[], parameters: AccessibilityParameters, index: DemandIndex): AccessibilityResult {
+export function computeE2sfca(
+  demand: readonly DemandPoint[],
+  supply: readonly SupplyPoint[],
+  parameters: AccessibilityParameters,
+  index: DemandIndex,
+): AccessibilityResult {
   const radius = reachKm(parameters);
+  const limitsKm = zoneLimitsKm(parameters);
+  const population = Float64Array.from(demand, (point) => point.population);
   const ratios = new Float64Array(supply.length);
   const weightedDemand = new Float64Array(supply.length);
   const accessibility = new Float64Array(demand.length);
   const offsets = new Int32Array(supply.length + 1);
-  const pairDemand: number[] = [];
-  const pairWeight: number[] = [];
+  let pairDemand = new Int32Array(Math.max(16, supply.length * 64));
+  let pairWeight = new Float64Array(pairDemand.length);
+  let pairs = 0;
 
   supply.forEach((point, j) => {
     let weighted = 0;
     index.forEachWithin(point.latitude, point.longitude, radius, (i, distanceKm) => {
-      const weight = decayWeight(parameters, distanceKm);
+      const weight = weightWithin(limitsKm, parameters.zones, distanceKm);
       if (weight === 0) return;
-      pairDemand.push(i);
-      pairWeight.push(weight);
-      weighted += demand[i]!.population * weight;
+      if (pairs === pairDemand.length) {
+        pairDemand = grown(pairDemand, new Int32Array(pairs * 2));
+        pairWeight = grown(pairWeight, new Float64Array(pairs * 2));
+      }
+      pairDemand[pairs] = i;
+      pairWeight[pairs++] = weight;
+      weighted += population[i]! * weight;
     });
-    offsets[j + 1] = pairDemand.length;
+    offsets[j + 1] = pairs;
     weightedDemand[j] = weighted;
     ratios[j] = weighted > 0 ? point.fte / weighted : 0;
   });
@@ -53,9 +65,14 @@ export function computeE2sfca(demand: readonly DemandPoint[], supply: readonly S
     if (ratio === 0) continue;
     for (let p = offsets[j]!; p < offsets[j + 1]!; p++) accessibility[pairDemand[p]!]! += ratio * pairWeight[p]! * PER_INHABITANTS;
   }
-  return { accessibility, ratios, weightedDemand, pairs: pairDemand.length };
+  return { accessibility, ratios, weightedDemand, pairs };
 }
 
 export function classify(accessibility: number, parameters: Pick<AccessibilityParameters, 'underservedBelow'>): AccessibilityClass {
   return accessibility < parameters.underservedBelow ? 'underserved' : 'served';
+}
+
+function grown<A extends Int32Array | Float64Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
 }

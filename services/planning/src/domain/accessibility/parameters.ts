@@ -63,7 +63,10 @@ export function parameterViolations(parameters: AccessibilityParameters): FieldV
     if (!(Number.isFinite(zone.upToMinutes) && zone.upToMinutes > 0 && zone.upToMinutes <= MAX_MINUTES)) {
       violations.push({ field: `zones[${i}].upToMinutes`, description: `must be above 0 and at most ${MAX_MINUTES} minutes, got ${zone.upToMinutes}` });
     } else if (previous !== undefined && !(zone.upToMinutes > previous.upToMinutes)) {
-      violations.push({ field: `zones[${i}].upToMinutes`, description: `must be above the previous zone's ${previous.upToMinutes} minutes, got ${zone.upToMinutes}` });
+      violations.push({
+        field: `zones[${i}].upToMinutes`,
+        description: `must be above the previous zone's ${previous.upToMinutes} minutes, got ${zone.upToMinutes}`,
+      });
     }
     if (!(Number.isFinite(zone.weight) && zone.weight > 0 && zone.weight <= 1)) {
       violations.push({ field: `zones[${i}].weight`, description: `must be above 0 and at most 1, got ${zone.weight}` });
@@ -86,12 +89,21 @@ export function reachKm(parameters: AccessibilityParameters): number {
   return last === undefined ? 0 : (last.upToMinutes * parameters.speedKmh) / 60;
 }
 
+/** Each zone's outer limit in kilometres at the speed, nearest first. */
+export function zoneLimitsKm(parameters: AccessibilityParameters): Float64Array {
+  return Float64Array.from(parameters.zones, (zone) => (zone.upToMinutes * parameters.speedKmh) / 60);
+}
+
 /**
  * Weight of a commune `distanceKm` away: that of the first zone whose limit the travel time does
  * not exceed (a limit is inclusive), 0 beyond the last.
  */
 export function decayWeight(parameters: AccessibilityParameters, distanceKm: number): number {
-  const minutes = (distanceKm * 60) / parameters.speedKmh;
-  for (const zone of parameters.zones) if (minutes <= zone.upToMinutes) return zone.weight;
+  return weightWithin(zoneLimitsKm(parameters), parameters.zones, distanceKm);
+}
+
+/** {@link decayWeight} with the limits computed once, for the hot loop. */
+export function weightWithin(limitsKm: Float64Array, zones: readonly DecayZone[], distanceKm: number): number {
+  for (let z = 0; z < limitsKm.length; z++) if (distanceKm <= limitsKm[z]!) return zones[z]!.weight;
   return 0;
 }
