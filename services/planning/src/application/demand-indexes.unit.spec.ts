@@ -26,7 +26,7 @@ describe('the grid index against all pairs, on a real département', () => {
     }
   });
 
-  it('reports great-circle distances, as the referential's haversine gives them', () => {
+  it('reports great-circle distances, as the referential haversine gives them', () => {
     const from = supply[3]!;
     const found = pairsOf(gridDemandIndex(demand), from.latitude, from.longitude, 15);
     expect(found.length).toBeGreaterThan(5);
