@@ -1,4 +1,5 @@
 export * from './domain/territory';
 export * from './domain/accessibility';
+export * from './domain/sites';
 export { referenceCatalogue, referencePlaces, referenceEpcis, demandPoints } from './application/reference-territories';
 export { gridDemandIndex, allPairsDemandIndex } from './application/demand-indexes';
