@@ -3,4 +3,22 @@ export * from './domain/accessibility';
 export * from './domain/sites';
 export * from './domain/scheme';
 export { referenceCatalogue, referencePlaces, referenceEpcis, demandPoints } from './application/reference-territories';
-export { gridDemandIndex, allPairsDemandIndex } from './application/demand-indexes';
+export { gridDemandIndex, allPairsDemandIndex, DEFAULT_GRID_CELL_DEGREES } from './application/demand-indexes';
+export * from './application/ports';
+export * from './application/computations';
+export { importOutsideSupply, OUTSIDE_SUPPLY_COLUMNS, type LineError, type OutsideSupplyImport } from './application/outside-supply-import';
+export {
+  TerritorialPlanning,
+  REFERENCE_DATA,
+  type TerritorialPlanningDeps,
+  type TerritoryNeeds,
+  type SiteQuery,
+  type UnderservedCommune,
+} from './application/territorial-planning';
+export { Schemes, type SchemeView, type WriteOptions } from './application/schemes';
+export { accessibilityGeoJson, type FeatureCollection } from './adapters/maps/geojson';
+export { svgMap, type SvgMapOptions } from './adapters/maps/svg-map';
+export type { CommunePoint, CentrePoint } from './adapters/maps/map-points';
+
+/** The streams of the planning service's event store. */
+export const PLANNING_STREAM_PREFIXES = ['scheme-'] as const;
