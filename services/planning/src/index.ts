@@ -22,3 +22,11 @@ export type { CommunePoint, CentrePoint } from './adapters/maps/map-points';
 
 /** The streams of the planning service's event store. */
 export const PLANNING_STREAM_PREFIXES = ['scheme-'] as const;
+export {
+  SqlNetworkDirectory,
+  migrateNetworkTables,
+  type CentreRecord,
+  type GpAssignmentRecord,
+  type LogPosition,
+} from './adapters/persistence/sql-network-directory';
+export { registryNetworkConsumer, staffNetworkConsumer, PLANNING_REGISTRY_GROUP, PLANNING_STAFF_GROUP } from './adapters/messaging/network-consumers';
