@@ -30,3 +30,6 @@ export {
   type LogPosition,
 } from './adapters/persistence/sql-network-directory';
 export { registryNetworkConsumer, staffNetworkConsumer, PLANNING_REGISTRY_GROUP, PLANNING_STAFF_GROUP } from './adapters/messaging/network-consumers';
+export { SqlOutsideSupply, migrateOutsideSupplyTables } from './adapters/persistence/sql-outside-supply';
+export { planningRouter, type PlanningHttpServices } from './adapters/http/planning-router';
+export { createPlanningModule, type PlanningModule, type PlanningModuleOptions } from './planning-module';

@@ -56,6 +56,8 @@ export interface SiteQuery {
 export interface UnderservedCommune extends CommuneAccessibility {
   readonly name: string;
   readonly population: number;
+  readonly latitude: number;
+  readonly longitude: number;
 }
 
 /**
@@ -153,7 +155,7 @@ export class TerritorialPlanning {
     return record;
   }
 
-  /** The territory's communes of a computation, each with its name and population. */
+  /** The territory's communes of a computation, each with its name, population and position. */
   async accessibilityIn(computationId: string, ref: TerritoryRef): Promise<UnderservedCommune[]> {
     const record = await this.computation(computationId);
     const inside = new Set(this.deps.catalogue.get(ref).places);
@@ -161,7 +163,8 @@ export class TerritorialPlanning {
       .filter((commune) => inside.has(commune.code))
       .map((commune) => {
         const place = this.placeByCode.get(commune.code)!;
-        return { ...commune, name: place.name, population: place.population };
+        // Every computed place is positioned: the demand holds no other.
+        return { ...commune, name: place.name, population: place.population, latitude: place.latitude!, longitude: place.longitude! };
       });
   }
 
