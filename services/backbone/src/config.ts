@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CENTRE_TYPES } from '@pcn/attribution';
 
-export const TARGETS = ['all', 'registry', 'staff', 'attribution'] as const;
+export const TARGETS = ['all', 'registry', 'staff', 'attribution', 'planning'] as const;
 export type Target = (typeof TARGETS)[number];
 
 const port = (fallback: number) =>

@@ -6,11 +6,13 @@ import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/
 import { KafkaBus, ReplayableBus, SqlBus, type MessageBus } from '@pcn/messaging';
 import type { RegistryModule } from '@pcn/registry';
 import type { StaffModule } from '@pcn/staff';
+import type { PlanningModule } from '@pcn/planning';
 import type { AttributionModule } from '@pcn/attribution';
 import type { Config, Target } from './config';
 import { mergeOpenApi } from './openapi-merge';
 import { startRegistryTarget } from './targets/registry-target';
 import { startStaffTarget } from './targets/staff-target';
+import { startPlanningTarget } from './targets/planning-target';
 import { startAttributionTarget } from './targets/attribution-target';
 import type { TargetContext } from './targets/target-context';
 import { openDatabase, type Database } from './database';
@@ -56,6 +58,7 @@ export interface RunningSystem {
   readonly database: string;
   readonly registry?: RegistryModule;
   readonly staff?: StaffModule;
+  readonly planning?: PlanningModule;
   readonly attribution?: AttributionModule;
   readonly bus: MessageBus;
   /** The REST routers and where they are mounted, and the gRPC services served (as the fuzz suite walks them). */
@@ -142,6 +145,8 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     const staff = wanted('staff') ? await startStaffTarget(ctx) : undefined;
     // Attribution learns centres and GPs from the registry's and staff's events.
     const attribution = wanted('attribution') ? await startAttributionTarget(ctx) : undefined;
+    // Planning learns centres and GPs from the registry's and staff's events.
+    const planning = wanted('planning') ? await startPlanningTarget(ctx) : undefined;
     // Once every service has subscribed: the dead letters of their consumer groups, listed and replayed at /v1/dead-letters.
     const deadLetters = await startDeadLetters({ bus, sql: database.sql, target: config.PCN_TARGET });
     stops.push(() => deadLetters.stop());
@@ -195,6 +200,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       ...(registry && { registry }),
       ...(staff && { staff }),
       ...(attribution && { attribution }),
+      ...(planning && { planning }),
       bus,
       failed,
       stop: () => (stopped ??= drain().finally(stopAll)),
