@@ -20,8 +20,6 @@ export { accessibilityGeoJson, type FeatureCollection } from './adapters/maps/ge
 export { svgMap, type SvgMapOptions } from './adapters/maps/svg-map';
 export type { CommunePoint, CentrePoint } from './adapters/maps/map-points';
 
-/** The streams of the planning service's event store. */
-export const PLANNING_STREAM_PREFIXES = ['scheme-'] as const;
 export {
   SqlNetworkDirectory,
   migrateNetworkTables,
@@ -31,5 +29,7 @@ export {
 } from './adapters/persistence/sql-network-directory';
 export { registryNetworkConsumer, staffNetworkConsumer, PLANNING_REGISTRY_GROUP, PLANNING_STAFF_GROUP } from './adapters/messaging/network-consumers';
 export { SqlOutsideSupply, migrateOutsideSupplyTables } from './adapters/persistence/sql-outside-supply';
-export { planningRouter, type PlanningHttpServices } from './adapters/http/planning-router';
-export { createPlanningModule, type PlanningModule, type PlanningModuleOptions } from './planning-module';
+export { planningRoutes, type PlanningHttpServices } from './adapters/http/planning-routes';
+export { territorialPlanningGrpc, toSchemeMessage } from './adapters/grpc/territorial-planning-grpc';
+export { schemesProjection } from './adapters/persistence/schemes-projection';
+export * from './planning-service';

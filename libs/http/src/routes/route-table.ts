@@ -117,7 +117,10 @@ export class RouteTable<D> {
         summary: route.summary,
         ...(parameters.length > 0 && { parameters }),
         ...(route.body && {
-          requestBody: { required: route.body.required ?? true, content: { [route.body.mediaType ?? 'application/json']: { schema: this.bodies.get(route.body)! } } },
+          requestBody: {
+            required: route.body.required ?? true,
+            content: { [route.body.mediaType ?? 'application/json']: { schema: this.bodies.get(route.body)! } },
+          },
         }),
         responses: Object.fromEntries(Object.entries(route.responses)),
       };

@@ -1,4 +1,13 @@
-import { CommandHandler, NotFoundError, ValidationError, type CommandContext, type EventStore } from '@pcn/eventsourcing';
+import {
+  CommandHandler,
+  NotFoundError,
+  observeCommands,
+  ValidationError,
+  type CommandContext,
+  type CommandObserver,
+  type EventStore,
+} from '@pcn/eventsourcing';
+import { schemeEventSchemas } from './event-schemas';
 import {
   schemeDecider,
   schemeStreamId,
@@ -39,8 +48,9 @@ export class Schemes {
   constructor(
     store: EventStore,
     private readonly catalogue: TerritoryCatalogue,
+    onCommand?: CommandObserver,
   ) {
-    this.handler = new CommandHandler(store, schemeDecider);
+    this.handler = new CommandHandler(store, schemeDecider, { schemas: schemeEventSchemas, ...(onCommand && { middleware: [observeCommands(onCommand)] }) });
   }
 
   async draft(input: { schemeId: string; territory: SchemeTerritory; title: string }, options: WriteOptions = {}): Promise<SchemeView> {

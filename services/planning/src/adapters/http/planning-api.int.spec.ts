@@ -1,23 +1,25 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { createApiApp } from '@pcn/http';
-import { createPlanningModule, type PlanningModule } from '../../planning-module';
+import { startPlanning, type PlanningFixture } from '../../testing';
 
 let sql: PgliteSqlClient;
-let planningModule: PlanningModule;
+let fx: PlanningFixture;
 let app: Express;
-const quiet = { error: () => undefined, warn: () => undefined };
 
 beforeAll(async () => {
   sql = await PgliteSqlClient.open();
-  planningModule = await createPlanningModule({ sql, schema: 'planning_api', clock: { now: () => new Date('2026-12-06T05:00:00Z') } });
-  app = createApiApp({ mounts: [{ path: '/v1/planning', router: planningModule.httpRouter }], logger: quiet });
+  fx = await startPlanning(sql, 'planning_api');
+  app = fx.app;
   // The network as the registry and staff consumers would have stored it.
-  await planningModule.network.recordCentre(sql, { finess: '010000016', communeCode: '01053', status: 'member', version: 1 });
-  await planningModule.network.recordAssignmentStarted(sql, { assignmentId: 'a1', centreFiness: '010000016', fte: 1, startOn: '2026-01-01' });
+  const { network } = fx.module;
+  await network.recordCentre(sql, { finess: '010000016', communeCode: '01053', status: 'member', version: 1 });
+  await network.recordAssignmentStarted(sql, { assignmentId: 'a1', centreFiness: '010000016', fte: 1, startOn: '2026-01-01' });
 }, 120_000);
-afterAll(() => sql.close());
+afterAll(async () => {
+  await fx.stop();
+  await sql.close();
+});
 
 describe('REST /v1/planning: accessibility', () => {
   let computationId: string;
@@ -107,6 +109,13 @@ describe('REST /v1/planning: schemes', () => {
     }
     const scheme = await request(app).get('/v1/planning/schemes/ain-2027').expect(200);
     expect(scheme.body.scheme).toMatchObject({ status: 'adopted', approvedStages: ['local', 'departemental'] });
+    // The read model follows the stream: one row per scheme, at its version.
+    const events = await fx.module.store.readStream('scheme-ain-2027');
+    await fx.module.projection.waitForPosition(events.at(-1)!.position);
+    const rows = await sql.query<{ status: string; version: number }>(
+      `SELECT status, version::int AS version FROM planning_api.schemes WHERE scheme_id = 'ain-2027'`,
+    );
+    expect(rows.rows).toEqual([{ status: 'adopted', version: Number(String(scheme.headers.etag).replaceAll('"', '')) }]);
     await request(app).post('/v1/planning/schemes/ain-2027/stages').send({ stage: 'regional' }).expect(409);
     await request(app).post('/v1/planning/schemes/ain-2027/stages/nowhere/closure').send({}).expect(400);
   });
