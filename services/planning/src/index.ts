@@ -32,4 +32,5 @@ export { SqlOutsideSupply, migrateOutsideSupplyTables } from './adapters/persist
 export { planningRoutes, type PlanningHttpServices } from './adapters/http/planning-routes';
 export { territorialPlanningGrpc, toSchemeMessage } from './adapters/grpc/territorial-planning-grpc';
 export { schemesProjection } from './adapters/persistence/schemes-projection';
+export { SqlComputations, migrateComputationTables } from './adapters/persistence/sql-computations';
 export * from './planning-service';

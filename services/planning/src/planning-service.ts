@@ -1,7 +1,6 @@
 import { planningV1 } from '@pcn/contracts';
 import { REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
 import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
-import { inMemoryComputations } from './application/computations';
 import { referenceCatalogue, referencePlaces } from './application/reference-territories';
 import { Schemes } from './application/schemes';
 import { TerritorialPlanning } from './application/territorial-planning';
@@ -10,6 +9,7 @@ import { planningRoutes } from './adapters/http/planning-routes';
 import { territorialPlanningGrpc } from './adapters/grpc/territorial-planning-grpc';
 import { PLANNING_REGISTRY_GROUP, PLANNING_STAFF_GROUP, registryNetworkConsumer, staffNetworkConsumer } from './adapters/messaging/network-consumers';
 import { schemesProjection } from './adapters/persistence/schemes-projection';
+import { migrateComputationTables, SqlComputations } from './adapters/persistence/sql-computations';
 import { migrateNetworkTables, SqlNetworkDirectory } from './adapters/persistence/sql-network-directory';
 import { migrateOutsideSupplyTables, SqlOutsideSupply } from './adapters/persistence/sql-outside-supply';
 
@@ -27,7 +27,7 @@ export interface PlanningApp {
 /**
  * Territorial planning: REST `/v1/planning`, gRPC `pcn.planning.v1.TerritorialPlanning`; learns
  * the network's centres and GPs from `pcn.registry.v1` and `pcn.staff.v1`. Accessibility
- * computations are kept in memory (the last 20).
+ * computations are stored in SQL (the last 20), so they survive a restart.
  */
 export const planningService = defineService({
   name: 'planning',
@@ -39,11 +39,12 @@ export const planningService = defineService({
     ctx.projection(schemesProjection(ctx.schema), { schemas: schemeEventSchemas });
     await migrateNetworkTables(ctx.sql, ctx.schema);
     await migrateOutsideSupplyTables(ctx.sql, ctx.schema);
+    await migrateComputationTables(ctx.sql, ctx.schema);
     const places = referencePlaces();
     const catalogue = referenceCatalogue(places);
     const network = new SqlNetworkDirectory(ctx.sql, ctx.schema, ctx.clock);
     const outside = new SqlOutsideSupply(ctx.sql, ctx.schema);
-    const planning = new TerritorialPlanning({ catalogue, places, network, outside, computations: inMemoryComputations(), clock: ctx.clock });
+    const planning = new TerritorialPlanning({ catalogue, places, network, outside, computations: new SqlComputations(ctx.sql, ctx.schema), clock: ctx.clock });
     const schemes = new Schemes(ctx.store, catalogue, ctx.onCommand);
     const services = { planning, schemes, outside, catalogue };
     return {

@@ -54,7 +54,7 @@ describe('pcn.planning.v1.TerritorialPlanning over gRPC', () => {
     );
     expect(sites.sites).toHaveLength(2);
     expect(sites.gained).toBeGreaterThan(0);
-  });
+  }, 60_000);
 
   it('drafts a scheme, adds a proposal and consults, with the actor recorded and versions checked', async () => {
     const drafted = await callUnary(client, 'draftScheme', { schemeId: 'ain-grpc', territory: ain, title: 'Ain' }, { metadata: actor('ars-ara') });

@@ -47,7 +47,17 @@ describe('REST /v1/planning: accessibility', () => {
       supplyPoints: 3,
     });
     expect(res.body.communesComputed).toBeGreaterThan(34_000);
-  });
+  }, 60_000);
+
+  it('keeps the computation across a restart: another instance on the same schema reads it', async () => {
+    const restarted = await startPlanning(sql, 'planning_api');
+    try {
+      const res = await request(restarted.app).get(`/v1/planning/accessibility-computations/${computationId}`).expect(200);
+      expect(res.body).toMatchObject({ computationId, supplyPoints: 3 });
+    } finally {
+      await restarted.stop();
+    }
+  }, 60_000);
 
   it('lists the underserved communes of a département, and needs of a territory', async () => {
     const res = await request(app).get(`/v1/planning/accessibility-computations/${computationId}/underserved?level=departement&code=01`).expect(200);
