@@ -1,5 +1,5 @@
 import { planningV1 } from '@pcn/contracts';
-import { REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
+import { causationOf, REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
 import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
 import { referenceCatalogue, referencePlaces } from './application/reference-territories';
 import { Schemes } from './application/schemes';
@@ -9,6 +9,7 @@ import { planningRoutes } from './adapters/http/planning-routes';
 import { territorialPlanningGrpc } from './adapters/grpc/territorial-planning-grpc';
 import { PLANNING_REGISTRY_GROUP, PLANNING_STAFF_GROUP, registryNetworkConsumer, staffNetworkConsumer } from './adapters/messaging/network-consumers';
 import { schemesProjection } from './adapters/persistence/schemes-projection';
+import { SqlAdoptedSchemes } from './adapters/persistence/sql-adopted-schemes';
 import { migrateComputationTables, SqlComputations } from './adapters/persistence/sql-computations';
 import { migrateNetworkTables, SqlNetworkDirectory } from './adapters/persistence/sql-network-directory';
 import { migrateOutsideSupplyTables, SqlOutsideSupply } from './adapters/persistence/sql-outside-supply';
@@ -47,10 +48,19 @@ export const planningService = defineService({
     const planning = new TerritorialPlanning({ catalogue, places, network, outside, computations: new SqlComputations(ctx.sql, ctx.schema), clock: ctx.clock });
     const schemes = new Schemes(ctx.store, catalogue, ctx.onCommand);
     const services = { planning, schemes, outside, catalogue };
+    const adopted = new SqlAdoptedSchemes(ctx.sql, ctx.schema);
     return {
       application: { planning, schemes, network, outside },
       consumers: [
-        { topic: REGISTRY_TOPIC, groupId: PLANNING_REGISTRY_GROUP, handler: registryNetworkConsumer({ sql: ctx.sql, directory: network }) },
+        {
+          topic: REGISTRY_TOPIC,
+          groupId: PLANNING_REGISTRY_GROUP,
+          handler: registryNetworkConsumer({
+            sql: ctx.sql,
+            directory: network,
+            onAccredited: (centre, message) => schemes.recordCentreAccredited(centre, adopted, { actor: 'planning', ...causationOf(message) }),
+          }),
+        },
         { topic: STAFF_TOPIC, groupId: PLANNING_STAFF_GROUP, handler: staffNetworkConsumer({ sql: ctx.sql, directory: network }) },
       ],
       http: { path: '/v1/planning', router: planningRoutes.router(services), openApi: planningRoutes.openApi() },

@@ -35,6 +35,18 @@ export interface WriteOptions {
   readonly expectedVersion?: number;
 }
 
+/** Where the adopted schemes proposing a centre in a commune are found (the schemes read model). */
+export interface AdoptedSchemes {
+  openingIn(communeCode: string): Promise<string[]>;
+}
+
+/** A centre the registry accredited: it may fulfil an adopted scheme's proposal in its commune. */
+export interface AccreditedCentre {
+  readonly centreFiness: string;
+  readonly communeCode: string;
+  readonly accreditedOn: string;
+}
+
 const actorOf = (options: WriteOptions): string => options.context?.actor ?? 'unknown';
 
 /**
@@ -92,6 +104,21 @@ export class Schemes {
 
   closeStage(schemeId: string, stage: Stage, options: WriteOptions = {}): Promise<SchemeView> {
     return this.run(schemeId, { type: 'CloseConsultationStage', stage, closedBy: actorOf(options) }, options);
+  }
+
+  /**
+   * Marks fulfilled, in each adopted scheme proposing to open a centre in the commune, the first
+   * open-centre proposal there not yet fulfilled. The decider ignores an accreditation seen again,
+   * so a redelivered message changes nothing. Answers the schemes that changed.
+   */
+  async recordCentreAccredited(centre: AccreditedCentre, adopted: AdoptedSchemes, context?: CommandContext): Promise<string[]> {
+    const changed: string[] = [];
+    for (const schemeId of await adopted.openingIn(centre.communeCode)) {
+      const before = await this.handler.load(schemeStreamId(schemeId));
+      const after = await this.run(schemeId, { type: 'RecordCentreAccredited', ...centre }, context ? { context } : {});
+      if (after.version !== before.revision) changed.push(schemeId);
+    }
+    return changed;
   }
 
   async get(schemeId: string): Promise<SchemeView> {

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { startPlanning, type PlanningFixture } from '../../testing';
+import { SqlAdoptedSchemes } from '../persistence/sql-adopted-schemes';
 
 let sql: PgliteSqlClient;
 let fx: PlanningFixture;
@@ -127,6 +128,15 @@ describe('REST /v1/planning: schemes', () => {
     );
     expect(rows.rows).toEqual([{ status: 'adopted', version: Number(String(scheme.headers.etag).replaceAll('"', '')) }]);
     await request(app).post('/v1/planning/schemes/ain-2027/stages').send({ stage: 'regional' }).expect(409);
+
+    // A centre accredited in the proposed commune fulfils the proposal, once; elsewhere, nothing.
+    const adopted = new SqlAdoptedSchemes(sql, 'planning_api');
+    const centre = { centreFiness: '010000024', communeCode: '01004', accreditedOn: '2027-03-01' };
+    expect(await fx.module.schemes.recordCentreAccredited({ ...centre, communeCode: '01053' }, adopted)).toEqual([]);
+    expect(await fx.module.schemes.recordCentreAccredited(centre, adopted, { actor: 'planning' })).toEqual(['ain-2027']);
+    expect(await fx.module.schemes.recordCentreAccredited(centre, adopted)).toEqual([]);
+    const fulfilled = await request(app).get('/v1/planning/schemes/ain-2027').expect(200);
+    expect(fulfilled.body.scheme.fulfilled).toEqual({ p1: { centreFiness: '010000024', accreditedOn: '2027-03-01' } });
     await request(app).post('/v1/planning/schemes/ain-2027/stages/nowhere/closure').send({}).expect(400);
   });
 });

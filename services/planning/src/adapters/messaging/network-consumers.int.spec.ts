@@ -114,3 +114,22 @@ describe('the network learned from pcn.registry.v1 and pcn.staff.v1', () => {
     expect((await directory.snapshot()).centres).toEqual([]);
   });
 });
+
+describe('an accreditation seen by planning', () => {
+  it('records the centre, then hands the centre and its commune over for the fulfilment of adopted schemes', async () => {
+    const schema = `planning_network_${++n}`;
+    await migrateNetworkTables(sql, schema);
+    const directory = new SqlNetworkDirectory(sql, schema, { now: () => new Date('2026-06-01T12:00:00Z') });
+    const seen: unknown[] = [];
+    const registry = registryNetworkConsumer({ sql, directory, onAccredited: async (centre, message) => seen.push([centre, message.id]) });
+    const message = received(
+      REGISTRY_TOPIC,
+      'CentreAccredited',
+      CENTRE_A,
+      rev.CentreAccredited.encode(rev.CentreAccredited.fromPartial({ centre: snapshot(), accreditedOn: '2026-05-01' })).finish(),
+    );
+    await registry(message);
+    expect(seen).toEqual([[{ centreFiness: CENTRE_A, communeCode: '93066', accreditedOn: '2026-05-01' }, message.id]]);
+    expect((await directory.snapshot()).centres.map((c) => c.finess)).toEqual([CENTRE_A]);
+  });
+});

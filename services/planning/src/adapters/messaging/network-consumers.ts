@@ -11,6 +11,7 @@ import {
 } from '@pcn/messaging';
 import type { SqlClient } from '@pcn/eventsourcing';
 import type { SqlNetworkDirectory } from '../persistence/sql-network-directory';
+import type { AccreditedCentre } from '../../application/schemes';
 
 export { REGISTRY_TOPIC, STAFF_TOPIC };
 export const PLANNING_REGISTRY_GROUP = 'planning-centres';
@@ -30,7 +31,12 @@ const positionOf = (message: ReceivedMessage) => ({ topic: message.topic, partit
  * members are supply), with the registry's version as a guard, and the position reached in the
  * log, in one transaction.
  */
-export function registryNetworkConsumer(deps: { sql: SqlClient; directory: SqlNetworkDirectory }): MessageHandler {
+export function registryNetworkConsumer(deps: {
+  sql: SqlClient;
+  directory: SqlNetworkDirectory;
+  /** An accredited centre may fulfil an adopted scheme's proposal in its commune. */
+  onAccredited?: (centre: AccreditedCentre, message: ReceivedMessage) => Promise<unknown>;
+}): MessageHandler {
   const record = async (event: { centre?: rev.CentreSnapshot | undefined }, message: ReceivedMessage, closed = false): Promise<void> => {
     const centre = event.centre!;
     await deps.sql.transaction(async (tx) => {
@@ -47,7 +53,10 @@ export function registryNetworkConsumer(deps: { sql: SqlClient; directory: SqlNe
   return topicConsumer(registryReader, {
     CentreRegistered: (e, m) => record(e, m),
     CentreAmended: (e, m) => record(e, m),
-    CentreAccredited: (e, m) => record(e, m),
+    CentreAccredited: async (e, m) => {
+      await record(e, m);
+      await deps.onAccredited?.({ centreFiness: e.centre!.finess, communeCode: e.centre!.communeInsee, accreditedOn: e.accreditedOn }, m);
+    },
     CentreSuspended: (e, m) => record(e, m),
     CentreReinstated: (e, m) => record(e, m),
     CentreClosed: (e, m) => record(e, m, true),
