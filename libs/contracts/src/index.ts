@@ -6,6 +6,7 @@ export * as staffV1 from './gen/pcn/staff/v1/staff';
 export * as staffEventsV1 from './gen/pcn/events/v1/staff_events';
 export * as attributionV1 from './gen/pcn/attribution/v1/attribution';
 export * as attributionEventsV1 from './gen/pcn/events/v1/attribution_events';
+export * as planningV1 from './gen/pcn/planning/v1/planning';
 export * as testingV1 from './gen/pcn/testing/v1/echo';
 export * as googleRpcStatus from './gen/google/rpc/status';
 export * as googleRpcErrorDetails from './gen/google/rpc/error_details';

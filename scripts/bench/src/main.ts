@@ -4,6 +4,7 @@ import { declarationBench, rosterBench } from './attribution-bench';
 import { importBench } from './import-bench';
 import { eventStoreBench } from './event-store-bench';
 import { relayBench } from './relay-bench';
+import { accessibilityBench } from './accessibility-bench';
 
 async function brokerReachable(brokers: string[]): Promise<boolean> {
   const admin = new Kafka({ brokers, clientId: 'bench-probe', logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 }).admin();
@@ -18,7 +19,7 @@ async function brokerReachable(brokers: string[]): Promise<boolean> {
   }
 }
 
-const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster', 'attribution-import'] as const;
+const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster', 'attribution-import', 'accessibility'] as const;
 
 function integer(name: string, value: string | undefined, min = 1): number {
   const n = Number(value);
@@ -32,7 +33,9 @@ function integer(name: string, value: string | undefined, min = 1): number {
  * PG_URL selects the PostgreSQL server, KAFKA_BROKERS the broker of the relay benchmark,
  * PCN_BENCH_ROSTER_PATIENTS (or --roster-patients) the size of the roster rebuild,
  * PCN_BENCH_IMPORT_PATIENTS (or --import-patients) that of the bulk onboarding, PCN_BENCH_ROUNDS
- * (or --rounds) the rounds whose min and median are reported.
+ * (or --rounds) the rounds whose min and median are reported. `accessibility` runs E2SFCA over the
+ * whole country, indexed and all pairs (--accessibility-centres, --accessibility-outside-communes,
+ * --accessibility-rounds, --accessibility-naive-rounds).
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -54,6 +57,10 @@ async function main(): Promise<void> {
       'import-batch': { type: 'string', default: '1000' },
       'import-lanes': { type: 'string', default: '2' },
       rounds: { type: 'string', default: process.env.PCN_BENCH_ROUNDS ?? '3' },
+      'accessibility-centres': { type: 'string', default: '3000' },
+      'accessibility-outside-communes': { type: 'string', default: '35000' },
+      'accessibility-rounds': { type: 'string', default: '10' },
+      'accessibility-naive-rounds': { type: 'string', default: '1' },
     },
   });
   const only = values.only
@@ -104,6 +111,14 @@ Relay: not measured: no Kafka broker answers at ${brokers.join(',')} (start one 
       batch: integer('--import-batch', values['import-batch']),
       lanes: integer('--import-lanes', values['import-lanes']),
       ...(pgUrl && { pgUrl }),
+    });
+  }
+  if (selected('accessibility')) {
+    accessibilityBench({
+      centres: integer('--accessibility-centres', values['accessibility-centres']),
+      outsideCommunes: integer('--accessibility-outside-communes', values['accessibility-outside-communes'], 0),
+      rounds: integer('--accessibility-rounds', values['accessibility-rounds']),
+      naiveRounds: integer('--accessibility-naive-rounds', values['accessibility-naive-rounds']),
     });
   }
 }

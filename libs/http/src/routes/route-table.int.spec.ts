@@ -163,3 +163,33 @@ describe('a route table', () => {
     expect(text).toContain('http_server_request_duration_seconds_count{service="",operation="(none)",status="404"} 1');
   });
 });
+
+describe('a route table with bodies that are not JSON', () => {
+  const csv = new RouteTable<null>({
+    service: 'files',
+    prefix: '/v1/files',
+    info: { title: 'Files', description: 'Text in, text out' },
+    routes: [
+      write<null>({
+        operationId: 'ImportLines',
+        method: 'put',
+        path: '',
+        summary: 'Import a CSV file, answer it as SVG',
+        ifMatch: 'none',
+        body: { name: 'ImportLines', schema: z.string(), mediaType: 'text/csv', limit: '1kb' },
+        responses: {},
+        handle: async (_deps, req) => ({ body: `<svg>${String(req.body).trim()}</svg>`, contentType: 'image/svg+xml' }),
+      }),
+    ],
+  });
+  const api = () => request(createApiApp({ mounts: [{ path: csv.spec.prefix, router: csv.router(null) }], logger: silent }));
+
+  it('reads the body as text of its media type, documents it under that type and sends a typed answer as it is', async () => {
+    const res = await api().put('/v1/files').set('Content-Type', 'text/csv').send('a,b\n1,2\n');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(String(res.body)).toBe('<svg>a,b\n1,2</svg>');
+    expect(csv.openApi().paths?.['/v1/files']?.put?.requestBody).toMatchObject({ content: { 'text/csv': {} } });
+    expect((await api().put('/v1/files').set('Content-Type', 'text/csv').send('x'.repeat(2000))).status).toBe(413);
+  });
+});

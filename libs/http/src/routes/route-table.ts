@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ValidationError } from '@pcn/eventsourcing';
 import { createDocument, type CreateDocumentOptions, type oas31, type ZodOpenApiComponentsObject, type ZodOpenApiOperationObject } from 'zod-openapi';
 import { commandContext } from '../command-context';
@@ -102,7 +102,7 @@ export class RouteTable<D> {
         res.set(headers);
         next();
       });
-    for (const route of this.spec.routes) router[route.method](expressPath(route.path), this.handler(route, deps, guard));
+    for (const route of this.spec.routes) router[route.method](expressPath(route.path), ...textBody(route), this.handler(route, deps, guard));
     return router;
   }
 
@@ -117,7 +117,10 @@ export class RouteTable<D> {
         summary: route.summary,
         ...(parameters.length > 0 && { parameters }),
         ...(route.body && {
-          requestBody: { required: route.body.required ?? true, content: { 'application/json': { schema: this.bodies.get(route.body)! } } },
+          requestBody: {
+            required: route.body.required ?? true,
+            content: { [route.body.mediaType ?? 'application/json']: { schema: this.bodies.get(route.body)! } },
+          },
         }),
         responses: Object.fromEntries(Object.entries(route.responses)),
       };
@@ -181,8 +184,14 @@ function send(req: Request, res: Response, reply: Reply): void {
   if (reply.version !== undefined) setEtag(res, reply.version);
   if (reply.location !== undefined) res.setHeader('Location', `${req.baseUrl}${reply.location}`);
   if (reply.contentLocation !== undefined) res.setHeader('Content-Location', `${req.baseUrl}${reply.contentLocation}`);
-  res.status(reply.status ?? 200).json(reply.body);
+  res.status(reply.status ?? 200);
+  if (reply.contentType === undefined) res.json(reply.body);
+  else res.type(reply.contentType).send(reply.body);
 }
+
+/** The parser of a body that is not JSON (the application's JSON parser reads the others). */
+const textBody = (route: Route<never>): RequestHandler[] =>
+  route.body?.mediaType ? [express.text({ type: route.body.mediaType, ...(route.body.limit && { limit: route.body.limit }) })] : [];
 
 /** `/centres/{finess}` → `/centres/:finess`; the prefix itself is `/`. */
 const expressPath = (path: string): string => path.replace(/\{([^}]+)\}/g, ':$1') || '/';

@@ -46,6 +46,8 @@ export interface Reply {
   readonly location?: string;
   /** Where the answered resource lives, relative to the service's prefix (a lookup's answer). */
   readonly contentLocation?: string;
+  /** A body that is not JSON (GeoJSON, SVG): sent as it is, a string, with this Content-Type. */
+  readonly contentType?: string;
 }
 
 /** The OpenAPI description of a response (its content may be a zod schema or a reference). */
@@ -57,6 +59,10 @@ export interface RouteBody {
   readonly schema: ZodType;
   /** True unless said otherwise. */
   readonly required?: boolean;
+  /** A body that is not JSON (`text/csv`): read as text of this media type, documented under it; `schema` is then a string's. */
+  readonly mediaType?: string;
+  /** The largest such body accepted (`4mb`); the body parser's default otherwise. */
+  readonly limit?: string;
 }
 
 interface RouteDoc<Q extends string> {

@@ -1,0 +1,143 @@
+import {
+  CommandHandler,
+  NotFoundError,
+  observeCommands,
+  ValidationError,
+  type CommandContext,
+  type CommandObserver,
+  type EventStore,
+} from '@pcn/eventsourcing';
+import { schemeEventSchemas } from './event-schemas';
+import {
+  schemeDecider,
+  schemeStreamId,
+  type College,
+  type Proposal,
+  type Scheme,
+  type SchemeCommand,
+  type SchemeEvent,
+  type SchemeState,
+  type SchemeTerritory,
+  type Stage,
+  type Vote,
+} from '../domain/scheme';
+import type { TerritoryCatalogue } from '../domain/territory';
+
+export interface SchemeView {
+  readonly scheme: Scheme;
+  /** Stream revision: the ETag / expected version of the next write. */
+  readonly version: number;
+}
+
+export interface WriteOptions {
+  readonly context?: CommandContext;
+  /** The version the caller last saw; a mismatch is a concurrency conflict. */
+  readonly expectedVersion?: number;
+}
+
+/** Where the adopted schemes proposing a centre in a commune are found (the schemes read model). */
+export interface AdoptedSchemes {
+  openingIn(communeCode: string): Promise<string[]>;
+}
+
+/** A centre the registry accredited: it may fulfil an adopted scheme's proposal in its commune. */
+export interface AccreditedCentre {
+  readonly centreFiness: string;
+  readonly communeCode: string;
+  readonly accreditedOn: string;
+}
+
+const actorOf = (options: WriteOptions): string => options.context?.actor ?? 'unknown';
+
+/**
+ * Schemes and their consultations: each command decided by the scheme decider on the stream
+ * `scheme-{id}`. What needs the reference data is checked here: the territory exists, and a
+ * centre is proposed in a commune of the scheme's territory.
+ */
+export class Schemes {
+  private readonly handler: CommandHandler<SchemeCommand, SchemeState, SchemeEvent>;
+
+  constructor(
+    store: EventStore,
+    private readonly catalogue: TerritoryCatalogue,
+    onCommand?: CommandObserver,
+  ) {
+    this.handler = new CommandHandler(store, schemeDecider, { schemas: schemeEventSchemas, ...(onCommand && { middleware: [observeCommands(onCommand)] }) });
+  }
+
+  async draft(input: { schemeId: string; territory: SchemeTerritory; title: string }, options: WriteOptions = {}): Promise<SchemeView> {
+    if (input.territory.level !== 'nation' && this.catalogue.find(input.territory) === undefined) {
+      throw ValidationError.field('territory.code', `no ${input.territory.level} has the code "${input.territory.code}"`);
+    }
+    return this.run(input.schemeId, { type: 'DraftScheme', ...input, draftedBy: actorOf(options) }, options);
+  }
+
+  async addProposal(schemeId: string, proposal: Proposal, options: WriteOptions = {}): Promise<SchemeView> {
+    const { scheme } = await this.get(schemeId);
+    if (proposal.kind === 'open-centre' && scheme.territory.level !== 'nation') {
+      const inside = this.catalogue.get(scheme.territory).places;
+      if (!inside.includes(proposal.communeCode)) {
+        throw ValidationError.field(
+          'proposal.communeCode',
+          `${proposal.communeCode} is not a commune of the scheme's ${scheme.territory.level} ${scheme.territory.code}`,
+        );
+      }
+    }
+    return this.run(schemeId, { type: 'AddProposal', proposal, addedBy: actorOf(options) }, options);
+  }
+
+  removeProposal(schemeId: string, proposalId: string, options: WriteOptions = {}): Promise<SchemeView> {
+    return this.run(schemeId, { type: 'RemoveProposal', proposalId, removedBy: actorOf(options) }, options);
+  }
+
+  openStage(schemeId: string, stage: Stage, options: WriteOptions = {}): Promise<SchemeView> {
+    return this.run(schemeId, { type: 'OpenConsultationStage', stage, openedBy: actorOf(options) }, options);
+  }
+
+  submitOpinion(
+    schemeId: string,
+    input: { stage: Stage; college: College; participant: string; vote: Vote; opinion: string },
+    options: WriteOptions = {},
+  ): Promise<SchemeView> {
+    return this.run(schemeId, { type: 'SubmitOpinion', ...input }, options);
+  }
+
+  closeStage(schemeId: string, stage: Stage, options: WriteOptions = {}): Promise<SchemeView> {
+    return this.run(schemeId, { type: 'CloseConsultationStage', stage, closedBy: actorOf(options) }, options);
+  }
+
+  /**
+   * Marks fulfilled, in each adopted scheme proposing to open a centre in the commune, the first
+   * open-centre proposal there not yet fulfilled. The decider ignores an accreditation seen again,
+   * so a redelivered message changes nothing. Answers the schemes that changed.
+   */
+  async recordCentreAccredited(centre: AccreditedCentre, adopted: AdoptedSchemes, context?: CommandContext): Promise<string[]> {
+    const changed: string[] = [];
+    for (const schemeId of await adopted.openingIn(centre.communeCode)) {
+      const before = await this.handler.load(schemeStreamId(schemeId));
+      const after = await this.run(schemeId, { type: 'RecordCentreAccredited', ...centre }, context ? { context } : {});
+      if (after.version !== before.revision) changed.push(schemeId);
+    }
+    return changed;
+  }
+
+  async get(schemeId: string): Promise<SchemeView> {
+    const { state, revision } = await this.handler.load(schemeStreamId(schemeId));
+    if (!state.exists) throw new NotFoundError('scheme', schemeId);
+    return { scheme: state, version: revision };
+  }
+
+  private async run(schemeId: string, command: SchemeCommand, options: WriteOptions): Promise<SchemeView> {
+    const result = await this.handler
+      .handle(schemeStreamId(schemeId), command, {
+        ...(options.context && { context: options.context }),
+        ...(options.expectedVersion !== undefined && { expectedRevision: options.expectedVersion }),
+      })
+      .catch((error: unknown) => {
+        // The decider does not know the id of a stream that does not exist: name it.
+        throw error instanceof NotFoundError && error.resource === 'scheme' ? new NotFoundError('scheme', schemeId) : error;
+      });
+    if (!result.state.exists) throw new NotFoundError('scheme', schemeId);
+    return { scheme: result.state, version: result.revision };
+  }
+}

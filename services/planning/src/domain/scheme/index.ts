@@ -1,0 +1,6 @@
+export * from './consultation';
+export * from './proposal';
+export * from './scheme-commands';
+export * from './scheme-events';
+export * from './scheme-state';
+export * from './scheme-decider';
