@@ -4,6 +4,7 @@ import { declarationBench, rosterBench } from './attribution-bench';
 import { importBench } from './import-bench';
 import { eventStoreBench } from './event-store-bench';
 import { relayBench } from './relay-bench';
+import { billingBench } from './billing-bench';
 
 async function brokerReachable(brokers: string[]): Promise<boolean> {
   const admin = new Kafka({ brokers, clientId: 'bench-probe', logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 }).admin();
@@ -18,7 +19,7 @@ async function brokerReachable(brokers: string[]): Promise<boolean> {
   }
 }
 
-const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster', 'attribution-import'] as const;
+const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster', 'attribution-import', 'billing'] as const;
 
 function integer(name: string, value: string | undefined, min = 1): number {
   const n = Number(value);
@@ -32,7 +33,8 @@ function integer(name: string, value: string | undefined, min = 1): number {
  * PG_URL selects the PostgreSQL server, KAFKA_BROKERS the broker of the relay benchmark,
  * PCN_BENCH_ROSTER_PATIENTS (or --roster-patients) the size of the roster rebuild,
  * PCN_BENCH_IMPORT_PATIENTS (or --import-patients) that of the bulk onboarding, PCN_BENCH_ROUNDS
- * (or --rounds) the rounds whose min and median are reported.
+ * (or --rounds) the rounds whose min and median are reported. PCN_BENCH_BILLING_PATIENTS (or
+ * --billing-patients) and --billing-centres size the monthly capitation run.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -54,6 +56,8 @@ async function main(): Promise<void> {
       'import-batch': { type: 'string', default: '1000' },
       'import-lanes': { type: 'string', default: '2' },
       rounds: { type: 'string', default: process.env.PCN_BENCH_ROUNDS ?? '3' },
+      'billing-patients': { type: 'string', default: process.env.PCN_BENCH_BILLING_PATIENTS ?? '1000000' },
+      'billing-centres': { type: 'string', default: '200' },
     },
   });
   const only = values.only
@@ -104,6 +108,13 @@ Relay: not measured: no Kafka broker answers at ${brokers.join(',')} (start one 
       batch: integer('--import-batch', values['import-batch']),
       lanes: integer('--import-lanes', values['import-lanes']),
       ...(pgUrl && { pgUrl }),
+    });
+  }
+  if (selected('billing')) {
+    await billingBench({
+      patients: integer('PCN_BENCH_BILLING_PATIENTS / --billing-patients', values['billing-patients']),
+      centres: integer('--billing-centres', values['billing-centres']),
+      rounds: integer('--rounds', values.rounds),
     });
   }
 }
