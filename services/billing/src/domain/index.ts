@@ -14,3 +14,5 @@ export * from './statement/statement-state';
 export * from './statement/statement-decider';
 export * from './statement/adjustments';
 export * from './payment/unmatched-payment-decider';
+export * from './facts/patient-record';
+export * from './facts/centre-record';
