@@ -1,1 +1,7 @@
 export * from './domain';
+export { Billing, type CentreRun, type RunResult, type RemittanceLine, type PaymentOutcome, type LineExplanation } from './application/billing';
+export type { BillingReadModel, RunProgress } from './application/ports';
+export { BILLING_STREAM_PREFIXES, FACT_STREAM_PREFIXES } from './application/stream-prefixes';
+export { createBillingModule, type BillingModule, type BillingModuleOptions } from './billing-module';
+export { communeProfilesFrom } from './adapters/commune-profiles';
+export { attributionConsumer, registryConsumer, BILLING_ATTRIBUTION_GROUP, BILLING_REGISTRY_GROUP } from './adapters/messaging/fact-consumers';

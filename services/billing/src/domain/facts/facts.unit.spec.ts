@@ -9,13 +9,14 @@ const learn = {
   type: 'LearnPatient' as const,
   patientId: 'p-1',
   learnedOn: '2026-03-10',
+  asOf: '2026-03-10T09:00:00.000Z',
   birthYearMonth: '1951-03',
   communeInsee: '93066',
   ald: [{ start: '2020-01-01' }],
   c2s: [],
 };
 const learned: PatientRecordEvent[] = [
-  { type: 'PatientLearned', data: { patientId: 'p-1', birthYearMonth: '1951-03', ald: [{ start: '2020-01-01' }], c2s: [] } },
+  { type: 'PatientLearned', data: { patientId: 'p-1', asOf: '2026-03-10T09:00:00.000Z', birthYearMonth: '1951-03', ald: [{ start: '2020-01-01' }], c2s: [] } },
   { type: 'CommuneLearned', data: { insee: '93066', from: '1900-01-01' } },
 ];
 const declared: PatientRecordEvent = { type: 'AttributionLearned', data: { attributionId: 'a-1', centreFiness: '930000013', start: '2026-03-16' } };
@@ -23,10 +24,15 @@ const declared: PatientRecordEvent = { type: 'AttributionLearned', data: { attri
 describe('learning a patient from pcn.attribution.v1', () => {
   it('records birth month, ALD and C2S periods and the first commune (for every earlier day)', () => patients.given([]).when(learn).then(learned));
   it('records nothing when an update changes nothing billing reads', () => patients.given(learned).when(learn).then([]));
+  it('ignores an older snapshot redelivered after a newer one', () =>
+    patients
+      .given(learned)
+      .when({ ...learn, asOf: '2026-03-01T00:00:00.000Z', ald: [] })
+      .then([]));
   it('records a move from the day it was learned', () =>
     patients
       .given(learned)
-      .when({ ...learn, communeInsee: '75111', learnedOn: '2026-04-02' })
+      .when({ ...learn, communeInsee: '75111', learnedOn: '2026-04-02', asOf: '2026-04-02T08:00:00.000Z' })
       .then([{ type: 'CommuneLearned', data: { insee: '75111', from: '2026-04-02' } }]));
   it('refuses a malformed birth month or period, naming the field', () =>
     patients

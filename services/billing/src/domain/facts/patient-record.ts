@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { NotFoundError, ValidationError, type Decider, type DomainEvent, type FieldViolation } from '@pcn/eventsourcing';
 import { isIsoDate, OPEN_END, toEpochDay, type DayRange, type IsoDate } from '../schedule/calendar';
 import type { PatientFacts } from '../capitation/patient-facts';
@@ -24,7 +25,13 @@ export interface PatientSnapshot {
 }
 
 export type PatientRecordCommand =
-  | ({ readonly type: 'LearnPatient'; readonly patientId: string; readonly learnedOn: IsoDate } & PatientSnapshot)
+  | ({
+      readonly type: 'LearnPatient';
+      readonly patientId: string;
+      readonly learnedOn: IsoDate;
+      /** When the snapshot was taken (the event's occurred_at): an older snapshot never overwrites a newer one. */
+      readonly asOf: string;
+    } & PatientSnapshot)
   | {
       readonly type: 'LearnDeclaration';
       readonly patientId: string;
@@ -46,7 +53,7 @@ export type PatientRecordCommand =
 export type PatientRecordEvent =
   | DomainEvent<
       'PatientLearned',
-      { readonly patientId: string; readonly birthYearMonth: string; readonly ald: readonly Period[]; readonly c2s: readonly Period[] }
+      { readonly patientId: string; readonly asOf: string; readonly birthYearMonth: string; readonly ald: readonly Period[]; readonly c2s: readonly Period[] }
     >
   | DomainEvent<'CommuneLearned', { readonly insee: string; readonly from: IsoDate }>
   | DomainEvent<'AttributionLearned', { readonly attributionId: string; readonly centreFiness: string; readonly start: IsoDate }>
@@ -58,6 +65,7 @@ export type PatientRecordEvent =
 
 export interface PatientRecord {
   readonly patientId?: string;
+  readonly asOf?: string;
   readonly birthYearMonth?: string;
   readonly communes: readonly { readonly insee: string; readonly from: IsoDate }[];
   readonly ald: readonly Period[];
@@ -83,7 +91,7 @@ function refuse(violations: FieldViolation[]): void {
   if (violations.length > 0) throw new ValidationError(violations);
 }
 
-const samePeriods = (a: readonly Period[], b: readonly Period[]): boolean => JSON.stringify(a) === JSON.stringify(b);
+const samePeriods = (a: readonly Period[], b: readonly Period[]): boolean => isDeepStrictEqual(a, b);
 
 export const patientRecordDecider: Decider<PatientRecordCommand, PatientRecord, PatientRecordEvent> = {
   initialState: () => ({ communes: [], ald: [], c2s: [], attributions: [], prevention: [] }),
@@ -99,11 +107,13 @@ export const patientRecordDecider: Decider<PatientRecordCommand, PatientRecord, 
           ...periodsViolations('patient.c2s', command.c2s),
           ...(isIsoDate(command.learnedOn) ? [] : [{ field: 'occurred_at', description: `must be a date, got ${JSON.stringify(command.learnedOn)}` }]),
         ]);
+        // A snapshot older than the one already learned (a redelivered message) changes nothing.
+        if (state.asOf !== undefined && command.asOf < state.asOf) return [];
         const events: PatientRecordEvent[] = [];
         if (state.birthYearMonth !== command.birthYearMonth || !samePeriods(state.ald, command.ald) || !samePeriods(state.c2s, command.c2s))
           events.push({
             type: 'PatientLearned',
-            data: { patientId: command.patientId, birthYearMonth: command.birthYearMonth, ald: command.ald, c2s: command.c2s },
+            data: { patientId: command.patientId, asOf: command.asOf, birthYearMonth: command.birthYearMonth, ald: command.ald, c2s: command.c2s },
           });
         const current = state.communes.at(-1);
         if (command.communeInsee !== '' && current?.insee !== command.communeInsee)
@@ -153,7 +163,14 @@ export const patientRecordDecider: Decider<PatientRecordCommand, PatientRecord, 
   evolve(state, event): PatientRecord {
     switch (event.type) {
       case 'PatientLearned':
-        return { ...state, patientId: event.data.patientId, birthYearMonth: event.data.birthYearMonth, ald: event.data.ald, c2s: event.data.c2s };
+        return {
+          ...state,
+          patientId: event.data.patientId,
+          asOf: event.data.asOf,
+          birthYearMonth: event.data.birthYearMonth,
+          ald: event.data.ald,
+          c2s: event.data.c2s,
+        };
       case 'CommuneLearned':
         return { ...state, communes: [...state.communes, event.data] };
       case 'AttributionLearned':

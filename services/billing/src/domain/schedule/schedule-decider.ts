@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { AlreadyExistsError, PreconditionFailedError, type Decider, type DomainEvent } from '@pcn/eventsourcing';
 import type { RateSchedule } from './rate-schedule';
 import { assertValidSchedule } from './schedule-validation';
@@ -11,7 +12,8 @@ export interface ScheduleState {
   readonly versions: readonly RateSchedule[];
 }
 
-const sameSchedule = (a: RateSchedule, b: RateSchedule): boolean => JSON.stringify(a) === JSON.stringify(b);
+// Structural: a schedule read back from the store may list its keys in another order.
+const sameSchedule = (a: RateSchedule, b: RateSchedule): boolean => isDeepStrictEqual(a, b);
 
 /**
  * A version, once published, is never changed: a correction is a new version. Publishing the same

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { NotFoundError, PreconditionFailedError, ValidationError, type Decider, type FieldViolation } from '@pcn/eventsourcing';
 import { isIsoDate } from '../schedule/calendar';
 import { MISSION_LINE_CODES, type MissionLine } from '../schedule/rate-schedule';
@@ -109,7 +110,7 @@ export const statementDecider: Decider<StatementCommand, StatementState, Stateme
         notIssued(s, 'record a new computation');
         const computed = computation(s, command);
         // Re-running a period with no new facts gives the same statement: nothing to record.
-        if (s.computation !== undefined && JSON.stringify(s.computation) === JSON.stringify(computed)) return [];
+        if (s.computation !== undefined && isDeepStrictEqual(s.computation, computed)) return [];
         return [{ type: 'StatementComputed', data: computed }];
       }
       case 'IssueStatement': {
