@@ -90,16 +90,18 @@ async function declare(
       ATTRIBUTION_TOPIC,
       'MedecinTraitantDeclared',
       patientId,
-      ev.MedecinTraitantDeclared.encode({
-        attributionId,
-        rpps: '10000000001',
-        professionalId: 'gp-1',
-        centreFiness: finess,
-        effectiveDate,
-        channel: 0,
-        patient,
-        occurredAt: new Date(`${effectiveDate}T10:00:00Z`),
-      }).finish(),
+      ev.MedecinTraitantDeclared.encode(
+        ev.MedecinTraitantDeclared.fromPartial({
+          attributionId,
+          rpps: '10000000001',
+          professionalId: 'gp-1',
+          centreFiness: finess,
+          effectiveDate,
+          channel: 0,
+          patient,
+          occurredAt: new Date(`${effectiveDate}T10:00:00Z`),
+        }),
+      ).finish(),
     ),
   );
 }
@@ -175,7 +177,9 @@ describe('billing, from the facts it learns to reconciled statements', () => {
         ATTRIBUTION_TOPIC,
         'AttributionEnded',
         'p-1',
-        ev.AttributionEnded.encode({ patientId: 'p-1', attributionId: 'a-1', endDate: '2026-03-11', reason: 0 }).finish(),
+        ev.AttributionEnded.encode(
+          ev.AttributionEnded.fromPartial({ patientId: 'p-1', attributionId: 'a-1', endDate: '2026-03-11', centreFiness: CENTRE }),
+        ).finish(),
       ),
     );
     const april = await module.billing.runPeriod({ period: '2026-04', finess: CENTRE, runBy: 'billing@national' });
