@@ -5,3 +5,5 @@ export { BILLING_STREAM_PREFIXES, FACT_STREAM_PREFIXES } from './application/str
 export { createBillingModule, type BillingModule, type BillingModuleOptions } from './billing-module';
 export { communeProfilesFrom } from './adapters/commune-profiles';
 export { attributionConsumer, registryConsumer, BILLING_ATTRIBUTION_GROUP, BILLING_REGISTRY_GROUP } from './adapters/messaging/fact-consumers';
+export { readRemittanceCsv, readRemittanceJsonLines, eurosToCents, REMITTANCE_COLUMNS, type RemittanceEntry } from './adapters/files/remittance-files';
+export { statementCsv, STATEMENT_CSV_COLUMNS } from './adapters/files/statement-csv';
