@@ -248,6 +248,16 @@ describe('billing, from the facts it learns to reconciled statements', () => {
     ]);
   });
 
+  it('rebuilds its read model from position 0 to the same statements and facts', async () => {
+    await module.projection.waitForPosition(await module.store.headPosition());
+    const before = { statements: await module.billing.listStatements({}), report: await module.billing.reconciliationReport({ period: '2026-01' }) };
+    await module.projection.rebuild();
+    await module.projection.waitForPosition(await module.store.headPosition());
+    expect({ statements: await module.billing.listStatements({}), report: await module.billing.reconciliationReport({ period: '2026-01' }) }).toEqual(before);
+    const rerun = await module.billing.runPeriod({ period: '2026-04', finess: CENTRE, runBy: 'billing@national' });
+    expect(rerun.centres[0]?.outcome).toBe('unchanged');
+  });
+
   it('refuses a period that is not a month, and a run with no schedule in force', async () => {
     await expect(module.billing.runPeriod({ period: '2026-3', runBy: 'b' })).rejects.toMatchObject({
       kind: 'invalid_argument',
