@@ -1,9 +1,9 @@
 import type { Router } from 'express';
-import { EventReactor, ProjectionRunner, SqlEventStore, type EventStore, type RunnerLogger, type SqlClient } from '@pcn/eventsourcing';
+import { EventReactor, ProjectionRunner, SqlEventStore, type CommandObserver, type EventStore, type RunnerLogger, type SqlClient } from '@pcn/eventsourcing';
 import { Relay, type MessageBus, type RelayLogger, type Subscription } from '@pcn/messaging';
 import { Attributions } from './application/attributions';
 import type { AttributionServices } from './application/attribution-services';
-import { DepartureBook, DepartureProcess } from './application/departures';
+import { DepartureBook, DepartureProcess, departureHandler } from './application/departures';
 import { DueDepartures } from './application/due-departures';
 import { attributionEventSchemas } from './application/event-schemas';
 import { PatientImport } from './application/patient-import';
@@ -12,7 +12,7 @@ import { Panels } from './application/panels';
 import { NirPseudonymiser } from './application/patient-identity';
 import { resolveNirKey, type NirKeyGuardLogger, type NirKeySource } from './application/nir-key-guard';
 import { SqlNirKeyFingerprints } from './adapters/persistence/sql-nir-key-fingerprints';
-import { PatientWriter } from './application/patient-writer';
+import { PatientCommands } from './application/patient-commands';
 import { Patients } from './application/patients';
 import { systemClock, type Clock } from './application/ports';
 import { Reports } from './application/reports';
@@ -26,8 +26,7 @@ import { SqlPractitionerDirectory } from './adapters/persistence/sql-practitione
 import { ATTRIBUTION_REGISTRY_GROUP, REGISTRY_TOPIC, registryConsumer } from './adapters/messaging/registry-consumer';
 import { ATTRIBUTION_STAFF_GROUP, STAFF_TOPIC, staffConsumer } from './adapters/messaging/staff-consumer';
 import { attributionEventMapper } from './adapters/messaging/attribution-integration-events';
-import { attributionRouter } from './adapters/http/attribution-router';
-import { attributionOpenApi } from './adapters/http/openapi';
+import { attributionRoutes } from './adapters/http/attribution-routes';
 
 /**
  * Patients per full-time GP when nothing is configured. A planning figure, not a legal one:
@@ -60,6 +59,8 @@ export interface AttributionModuleOptions {
    */
   readonly bus?: MessageBus;
   readonly readModelWaitMs?: number;
+  /** Sees every command once handled (the command latency metric). */
+  readonly onCommand?: CommandObserver;
   /** Interval of the sweep for GP assignments that lapse on their planned date; 0 disables it. Default: one hour. */
   readonly dueDeparturesIntervalMs?: number;
   readonly onRelayProgress?: (position: number) => void;
@@ -121,13 +122,12 @@ export async function createAttributionModule(options: AttributionModuleOptions)
   );
   const directory = new SqlPractitionerDirectory(options.sql, schema);
   const panelBook = new PanelBook(store);
-  const writer = new PatientWriter(store, panelBook, clock);
-  const attributions = new Attributions({ writer, directory, norms, clock, identity });
-  const patients = new Patients(writer, identity, clock);
-  const panels = new Panels(store, panelBook, directory, readModel, norms, clock);
+  const commands = new PatientCommands(store, panelBook, { clock, ...(options.onCommand && { onCommand: options.onCommand }) });
+  const attributions = new Attributions({ commands, directory, norms, clock, identity });
+  const patients = new Patients(commands, identity, clock);
+  const panels = new Panels(store, panelBook, directory, readModel, norms, clock, options.onCommand);
   const waitlist = new Waitlist({
-    writer,
-    attributions,
+    commands,
     panels: panelBook,
     directory,
     readModel,
@@ -137,10 +137,11 @@ export async function createAttributionModule(options: AttributionModuleOptions)
     maxDistanceKm: options.matchDistanceKm ?? DEFAULT_MATCH_DISTANCE_KM,
   });
   const reports = new Reports(readModel, clock);
-  const patientImport = new PatientImport({ store, writer, panels: panelBook, attributions, directory, norms, clock, identity });
-  const departureBook = new DepartureBook(store, clock);
+  const patientImport = new PatientImport({ store, commands, panels: panelBook, directory, norms, clock, identity });
+  const departureCommands = departureHandler(store, clock, options.onCommand);
+  const departureBook = new DepartureBook(departureCommands, clock);
   const dueDepartures = new DueDepartures(directory, departureBook, clock, options.dueDeparturesIntervalMs ?? 3_600_000, options.logger);
-  const departureProcess = new DepartureProcess({ store, writer, attributions, panels: panelBook, directory, readModel, norms, clock });
+  const departureProcess = new DepartureProcess({ departures: departureCommands, commands, panels: panelBook, directory, readModel, norms, clock });
   const departures = new EventReactor(store, options.sql, {
     name: 'attribution-departures',
     schema,
@@ -173,8 +174,8 @@ export async function createAttributionModule(options: AttributionModuleOptions)
     readModel,
     patientImport,
     ...(relay && { relay }),
-    httpRouter: attributionRouter(services),
-    openApi: attributionOpenApi(),
+    httpRouter: attributionRoutes.router(services),
+    openApi: attributionRoutes.openApi(),
     async start() {
       await projection.start();
       await departures.start();

@@ -29,3 +29,4 @@ export {
   type CsvImportProgress,
   type CsvImportSummary,
 } from './adapters/files/patient-csv-import';
+export { attributionRoutes } from './adapters/http/attribution-routes';

@@ -157,6 +157,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       logger,
       ...(openApi && { openApi }),
       metrics: metricsHandler(metrics.registry),
+      requestMetrics: metrics.registry,
       ready: () => ready,
       draining: () => draining,
     });

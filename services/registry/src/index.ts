@@ -5,3 +5,4 @@ export * from './application/ports';
 export * from './domain/centre';
 export { centreRegistryGrpc } from './adapters/grpc/centre-registry-grpc';
 export { REGISTRY_TOPIC, REGISTRY_SOURCE, registryEventMapper } from './adapters/messaging/registry-integration-events';
+export { centreRoutes } from './adapters/http/centres-routes';

@@ -5,8 +5,7 @@ import { systemClock, type Clock, type CommuneLookup, type IdentifierCheck } fro
 import { centreEventSchemas } from './application/event-schemas';
 import { centresProjection } from './adapters/persistence/centres-projection';
 import { SqlCentreReadModel } from './adapters/persistence/sql-centre-read-model';
-import { centresRouter } from './adapters/http/centres-router';
-import { registryOpenApi } from './adapters/http/openapi';
+import { centreRoutes } from './adapters/http/centres-routes';
 import { Relay, type MessageBus, type RelayLogger } from '@pcn/messaging';
 import { registryEventMapper } from './adapters/messaging/registry-integration-events';
 
@@ -75,8 +74,8 @@ export async function createRegistryModule(options: RegistryModuleOptions): Prom
     store,
     projection,
     ...(relay && { relay }),
-    httpRouter: centresRouter(registry),
-    openApi: registryOpenApi(),
+    httpRouter: centreRoutes.router(registry),
+    openApi: centreRoutes.openApi(),
     async start() {
       await projection.start();
       await relay?.start();

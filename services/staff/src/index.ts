@@ -13,3 +13,4 @@ export { REGISTRY_TOPIC as STAFF_CONSUMED_REGISTRY_TOPIC, STAFF_REGISTRY_GROUP }
 
 /** The streams of the staff service's event store (KurrentDB reads its log filtered on them). */
 export const STAFF_STREAM_PREFIXES = ['professional-', 'vacancy-', 'mobility-', 'statute', 'rpps-claim-'] as const;
+export { staffRoutes } from './adapters/http/staff-routes';

@@ -21,8 +21,7 @@ import { SqlCentreDirectory } from './adapters/persistence/sql-centre-directory'
 import { migrateStaffTables, SqlMovementOutcomes } from './adapters/persistence/staff-tables';
 import { REGISTRY_TOPIC, STAFF_REGISTRY_GROUP, registryConsumer } from './adapters/messaging/registry-consumer';
 import { staffEventMapper } from './adapters/messaging/staff-integration-events';
-import { staffRouter } from './adapters/http/staff-router';
-import { staffOpenApi } from './adapters/http/openapi';
+import { staffRoutes } from './adapters/http/staff-routes';
 
 export interface StaffModuleOptions {
   /** Database of the read model (and of the event store unless `store` is given). */
@@ -137,8 +136,8 @@ export async function createStaffModule(options: StaffModuleOptions): Promise<St
     closures,
     centres,
     ...(relay && { relay }),
-    httpRouter: staffRouter(services),
-    openApi: staffOpenApi(),
+    httpRouter: staffRoutes.router(services),
+    openApi: staffRoutes.openApi(),
     async start() {
       const shipped = await statute.publishShipped(loadPublishedStatute(options.statuteDirectory));
       for (const { id, reason } of shipped.skipped) {

@@ -23,6 +23,7 @@ export async function startAttributionTarget(ctx: TargetContext): Promise<Attrib
     logger,
     bus: ctx.bus,
     onRelayProgress: (position) => metrics.relayPosition.set({ relay: 'attribution' }, position),
+    onCommand: ({ command, outcome, seconds }) => metrics.commandDuration.observe({ service: 'attribution', command, outcome }, seconds),
   });
   await attribution.start();
   ctx.onStop(() => attribution.stop());
