@@ -2,9 +2,11 @@ import {
   CommandHandler,
   isDomainError,
   NotFoundError,
+  observeCommands,
   PreconditionFailedError,
   ValidationError,
   type CommandContext,
+  type CommandObserver,
   type EventStore,
 } from '@pcn/eventsourcing';
 import {
@@ -49,6 +51,8 @@ export interface BillingDeps {
   readonly store: EventStore;
   readonly readModel: BillingReadModel;
   readonly communes: CommuneProfiles;
+  /** Hears each command's outcome (the command metric). */
+  readonly onCommand?: CommandObserver;
 }
 
 export interface CentreRun {
@@ -101,21 +105,22 @@ export class Billing {
   private readonly unmatched;
 
   constructor(private readonly deps: BillingDeps) {
-    this.schedules = new CommandHandler(deps.store, scheduleDecider);
-    this.statements = new CommandHandler(deps.store, statementDecider);
-    this.patients = new CommandHandler(deps.store, patientRecordDecider);
-    this.centres = new CommandHandler(deps.store, centreRecordDecider);
-    this.unmatched = new CommandHandler(deps.store, unmatchedPaymentDecider);
+    const options = { ...(deps.onCommand && { middleware: [observeCommands(deps.onCommand)] }) };
+    this.schedules = new CommandHandler(deps.store, scheduleDecider, options);
+    this.statements = new CommandHandler(deps.store, statementDecider, options);
+    this.patients = new CommandHandler(deps.store, patientRecordDecider, options);
+    this.centres = new CommandHandler(deps.store, centreRecordDecider, options);
+    this.unmatched = new CommandHandler(deps.store, unmatchedPaymentDecider, options);
   }
 
   /* ---------- facts ---------- */
 
   async learnPatient(command: PatientRecordCommand, context?: CommandContext): Promise<void> {
-    await this.patients.handle(patientRecordStreamId(command.patientId), command, { retryOnConflict: true, ...(context && { context }) });
+    await this.patients.handle(patientRecordStreamId(command.patientId), command, { ...(context && { context }) });
   }
 
   async learnCentre(command: CentreRecordCommand, context?: CommandContext): Promise<void> {
-    await this.centres.handle(centreRecordStreamId(command.finess), command, { retryOnConflict: true, ...(context && { context }) });
+    await this.centres.handle(centreRecordStreamId(command.finess), command, { ...(context && { context }) });
   }
 
   async recordPreventionIndicator(input: {
@@ -131,13 +136,13 @@ export class Billing {
         'indicator',
         `is not an indicator of schedule ${schedule.version}: expected one of ${Object.keys(schedule.supplements.prevention).join(', ')}`,
       );
-    await this.patients.handle(patientRecordStreamId(input.patientId), { type: 'RecordPreventionIndicator', ...input }, { retryOnConflict: true });
+    await this.patients.handle(patientRecordStreamId(input.patientId), { type: 'RecordPreventionIndicator', ...input });
   }
 
   /* ---------- schedules ---------- */
 
   async publishRateSchedule(schedule: RateSchedule, publishedBy: string): Promise<RateSchedule> {
-    await this.schedules.handle(RATE_SCHEDULES_STREAM, { type: 'PublishRateSchedule', schedule, publishedBy }, { retryOnConflict: true });
+    await this.schedules.handle(RATE_SCHEDULES_STREAM, { type: 'PublishRateSchedule', schedule, publishedBy });
     return schedule;
   }
 
@@ -158,12 +163,8 @@ export class Billing {
   async declareMissionActivity(input: { finess: string; period: string; line: MissionLine; units: number; declaredBy: string }): Promise<Statement> {
     const period = periodField(input.period);
     const stream = statementStreamId(input.finess, period);
-    await this.statements.handle(stream, { type: 'OpenStatement', finess: input.finess, period, openedBy: input.declaredBy }, { retryOnConflict: true });
-    const result = await this.statements.handle(
-      stream,
-      { type: 'DeclareMissionActivity', line: input.line, units: input.units, declaredBy: input.declaredBy },
-      { retryOnConflict: true },
-    );
+    await this.statements.handle(stream, { type: 'OpenStatement', finess: input.finess, period, openedBy: input.declaredBy });
+    const result = await this.statements.handle(stream, { type: 'DeclareMissionActivity', line: input.line, units: input.units, declaredBy: input.declaredBy });
     return result.state as Statement;
   }
 
@@ -214,22 +215,18 @@ export class Billing {
       } else if (capitation.lines.length === 0 && adjustments.length === 0 && !current.exists) {
         // Nothing to state: no patient earned in the period, no mission declared, nothing to adjust.
       } else {
-        await this.statements.handle(stream, { type: 'OpenStatement', finess, period, openedBy: input.runBy }, { retryOnConflict: true });
+        await this.statements.handle(stream, { type: 'OpenStatement', finess, period, openedBy: input.runBy });
         const lines: StatementLine[] = capitation.lines
           .map((l) => ({ patientId: l.patientId, cents: l.cents }))
           .sort((a, b) => (a.patientId < b.patientId ? -1 : 1));
-        const result = await this.statements.handle(
-          stream,
-          {
-            type: 'RecordComputation',
-            scheduleVersion: schedule.version,
-            logPosition,
-            missionRates: schedule.missionRates,
-            lines,
-            adjustmentLines: adjustments,
-          },
-          { retryOnConflict: true },
-        );
+        const result = await this.statements.handle(stream, {
+          type: 'RecordComputation',
+          scheduleVersion: schedule.version,
+          logPosition,
+          missionRates: schedule.missionRates,
+          lines,
+          adjustmentLines: adjustments,
+        });
         const state = result.state as Statement;
         results.push({
           finess,
@@ -300,11 +297,13 @@ export class Billing {
       const result = await this.unmatched.handle(unmatchedPaymentStreamId(line.payerReference), { type: 'RecordUnmatchedPayment', ...payment });
       return result.events.length === 0 ? 'already_imported' : 'exception';
     }
-    const result = await this.statements.handle(
-      stream,
-      { type: 'RecordPayment', remittanceId, payerReference: line.payerReference, amountCents: line.amountCents, paidOn: line.paidOn },
-      { retryOnConflict: true },
-    );
+    const result = await this.statements.handle(stream, {
+      type: 'RecordPayment',
+      remittanceId,
+      payerReference: line.payerReference,
+      amountCents: line.amountCents,
+      paidOn: line.paidOn,
+    });
     if (result.events.length === 0) return 'already_imported';
     return result.events.some((e) => e.type === 'StatementReconciled') ? 'reconciled' : 'discrepancy';
   }
