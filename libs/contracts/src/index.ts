@@ -6,6 +6,8 @@ export * as staffV1 from './gen/pcn/staff/v1/staff';
 export * as staffEventsV1 from './gen/pcn/events/v1/staff_events';
 export * as attributionV1 from './gen/pcn/attribution/v1/attribution';
 export * as attributionEventsV1 from './gen/pcn/events/v1/attribution_events';
+export * as billingV1 from './gen/pcn/billing/v1/billing';
+export * as billingEventsV1 from './gen/pcn/events/v1/billing_events';
 export * as testingV1 from './gen/pcn/testing/v1/echo';
 export * as googleRpcStatus from './gen/google/rpc/status';
 export * as googleRpcErrorDetails from './gen/google/rpc/error_details';
