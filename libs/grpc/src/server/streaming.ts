@@ -19,7 +19,7 @@ export type ClientStreamHandler<Req, Res> = (requests: AsyncIterable<Req>, ctx: 
 export function serverStream<Req, Res>(handler: ServerStreamHandler<Req, Res>, options: UnaryOptions): handleServerStreamingCall<Req, Res> {
   const serve = callServer(options);
   return (call) =>
-    serve<void>(call, {
+    serve(call, {
       refusal: refusalOf(call.request),
       run: (ctx) => handler(call.request, ctx, (message) => send(call, ctx.signal, message)),
       // An error emitted on the stream becomes its status (grpc-js ServerWritableStream).
