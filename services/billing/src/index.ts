@@ -7,3 +7,4 @@ export { communeProfilesFrom } from './adapters/commune-profiles';
 export { attributionConsumer, registryConsumer, BILLING_ATTRIBUTION_GROUP, BILLING_REGISTRY_GROUP } from './adapters/messaging/fact-consumers';
 export { readRemittanceCsv, readRemittanceJsonLines, eurosToCents, REMITTANCE_COLUMNS, type RemittanceEntry } from './adapters/files/remittance-files';
 export { statementCsv, STATEMENT_CSV_COLUMNS } from './adapters/files/statement-csv';
+export { capitationBillingGrpc } from './adapters/grpc/billing-grpc';

@@ -55,7 +55,10 @@ describe('streaming adapters over a loopback connection', () => {
     await server.shutdown(1000);
   });
 
-  function repeat(request: Partial<testingStreamsV1.RepeatRequest>, deadlineMs = 5000): Promise<{ messages: testingStreamsV1.RepeatResponse[]; error?: ServiceError }> {
+  function repeat(
+    request: Partial<testingStreamsV1.RepeatRequest>,
+    deadlineMs = 5000,
+  ): Promise<{ messages: testingStreamsV1.RepeatResponse[]; error?: ServiceError }> {
     const messages: testingStreamsV1.RepeatResponse[] = [];
     const stream = client.repeat(testingStreamsV1.RepeatRequest.fromPartial(request), { deadline: new Date(Date.now() + deadlineMs) });
     return new Promise((resolve) => {

@@ -173,7 +173,7 @@ export class Billing {
    * priced with the schedule in force on the period's first day, plus adjustment lines for its
    * issued past periods. Centres whose statement for the period is issued are left as they are.
    */
-  async runPeriod(input: { period: string; finess?: string; runBy: string }, onProgress?: (p: RunProgress) => void): Promise<RunResult> {
+  async runPeriod(input: { period: string; finess?: string; runBy: string }, onProgress?: (p: RunProgress) => unknown): Promise<RunResult> {
     const period = periodField(input.period);
     const versions = await this.scheduleVersions();
     const schedule = scheduleInForce(versions, `${period}-01`);
@@ -236,7 +236,7 @@ export class Billing {
           totalCents: state.computation!.totalCents,
         });
       }
-      onProgress?.({ done: index + 1, total: centres.length, finess, lines: capitation.lines.length });
+      await onProgress?.({ done: index + 1, total: centres.length, finess, lines: capitation.lines.length });
     }
     return { period, scheduleVersion: schedule.version, logPosition, centres: results };
   }

@@ -284,6 +284,7 @@ export interface Discrepancy {
   period: string;
   expectedCents: number;
   paidCents: number;
+  /** paid − expected: negative when the payer paid less. */
   deltaCents: number;
   status: DiscrepancyStatus;
   /** When resolved: write_off, expected_follow_up, corrected_statement or settled_by_payment. */

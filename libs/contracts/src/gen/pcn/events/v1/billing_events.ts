@@ -49,6 +49,7 @@ export interface DiscrepancyRecorded {
   discrepancyId: string;
   expectedCents: number;
   paidCents: number;
+  /** paid − expected: negative when the payer paid less. */
   deltaCents: number;
   occurredAt: Date | undefined;
 }
