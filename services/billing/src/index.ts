@@ -8,3 +8,5 @@ export { attributionConsumer, registryConsumer, BILLING_ATTRIBUTION_GROUP, BILLI
 export { readRemittanceCsv, readRemittanceJsonLines, eurosToCents, REMITTANCE_COLUMNS, type RemittanceEntry } from './adapters/files/remittance-files';
 export { statementCsv, STATEMENT_CSV_COLUMNS } from './adapters/files/statement-csv';
 export { capitationBillingGrpc } from './adapters/grpc/billing-grpc';
+export { billingRoutes } from './adapters/http/billing-routes';
+export { statementFhirBundle } from './adapters/files/statement-fhir';

@@ -181,7 +181,12 @@ function send(req: Request, res: Response, reply: Reply): void {
   if (reply.version !== undefined) setEtag(res, reply.version);
   if (reply.location !== undefined) res.setHeader('Location', `${req.baseUrl}${reply.location}`);
   if (reply.contentLocation !== undefined) res.setHeader('Content-Location', `${req.baseUrl}${reply.contentLocation}`);
-  res.status(reply.status ?? 200).json(reply.body);
+  if (reply.contentType !== undefined)
+    res
+      .status(reply.status ?? 200)
+      .type(reply.contentType)
+      .send(reply.body);
+  else res.status(reply.status ?? 200).json(reply.body);
 }
 
 /** `/centres/{finess}` → `/centres/:finess`; the prefix itself is `/`. */

@@ -46,6 +46,8 @@ export interface Reply {
   readonly location?: string;
   /** Where the answered resource lives, relative to the service's prefix (a lookup's answer). */
   readonly contentLocation?: string;
+  /** A body already written in another media type (text/csv, application/fhir+json): `body` is sent as it is. */
+  readonly contentType?: string;
 }
 
 /** The OpenAPI description of a response (its content may be a zod schema or a reference). */
