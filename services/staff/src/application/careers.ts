@@ -19,7 +19,7 @@ import { assignmentsOn, fteOn, type Professional, type ProfessionalState } from 
 import { advancementsToRecord, positionOn } from '../domain/professional/career';
 import { computePay } from '../domain/statute/compute-pay';
 import { echelonOn } from '../domain/statute/echelon-progression';
-import { addMonths, isIsoDate, wholeMonthsBetween, type IsoDate } from '../domain/statute/iso-date';
+import { addMonths, isIsoDate, wholeMonthsBetween, type IsoDate } from '@pcn/time';
 import { reclassify } from '../domain/statute/reclassify';
 import { kindOfGrade } from '../domain/statute/statute';
 import { InvalidDateError, UnknownGradeError } from '../domain/statute/statute-errors';

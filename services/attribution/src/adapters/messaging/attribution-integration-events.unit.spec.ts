@@ -9,9 +9,10 @@ import { PatientCommands } from '../../application/patient-commands';
 import { patientStream } from '../../application/stream-ids';
 import { Patients } from '../../application/patients';
 import { declare, endAttribution, enrolOnWaitlist, propose } from '../../domain/patient/patient-decisions';
+import { ATTRIBUTION_TOPIC } from '@pcn/messaging';
 import type { PatientEvent } from '../../domain/patient/patient-events';
 import { evolvePatient, initialPatientState, type PatientState } from '../../domain/patient/patient-state';
-import { ATTRIBUTION_SOURCE, ATTRIBUTION_TOPIC, attributionEventMapper } from './attribution-integration-events';
+import { ATTRIBUTION_SOURCE, attributionEventMapper } from './attribution-integration-events';
 
 const first13 = '2800575056123';
 /** A woman born on 12 May 1980 in Paris. */

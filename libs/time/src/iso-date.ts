@@ -1,6 +1,6 @@
 /**
- * Calendar dates as the statute speaks them: `YYYY-MM-DD`, no time, no time zone. A decree takes
- * effect on a day, an échelon is reached on a day; nothing here depends on a clock.
+ * Calendar dates as the law and billing speak them: `YYYY-MM-DD`, no time, no time zone. A decree
+ * takes effect on a day, an échelon is reached on a day; nothing here depends on a clock.
  */
 export type IsoDate = string;
 

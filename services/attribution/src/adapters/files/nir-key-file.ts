@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { NirKeyError, type NirKeySource } from '@pcn/attribution';
-import type { Logger } from '@pcn/observability';
-import type { Config } from '../config';
+import { NirKeyError, type NirKeyGuardLogger, type NirKeySource } from '../../application/nir-key-guard';
 
-export { NirKeyError };
 export const NIR_KEY_FILE = 'attribution-nir.key';
 
 export class NirKeyFileExposedError extends NirKeyError {
@@ -26,10 +23,10 @@ export class NirKeyFileExposedError extends NirKeyError {
  * on a store without patients and checks either against the fingerprint stored with the data.
  * Losing it loses the link from NIRs to patients: back it up with the data.
  */
-export function nirKeySource(config: Config, logger: Logger): NirKeySource {
-  const configured = config.PCN_ATTRIBUTION_NIR_KEY;
+export function nirKeySource(settings: { configured?: string | undefined; dataDir: string }, logger: NirKeyGuardLogger): NirKeySource {
+  const { configured } = settings;
   if (configured) return { description: 'PCN_ATTRIBUTION_NIR_KEY', load: async () => configured };
-  const dir = resolve(config.PCN_DATA_DIR);
+  const dir = resolve(settings.dataDir);
   const file = join(dir, NIR_KEY_FILE);
   return {
     description: file,
