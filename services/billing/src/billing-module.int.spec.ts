@@ -2,7 +2,7 @@ import { attributionEventsV1 as ev, registryEventsV1 as rev, registryV1 as rpb }
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { ATTRIBUTION_TOPIC, REGISTRY_TOPIC, type ReceivedMessage } from '@pcn/messaging';
 import { attributionConsumer, registryConsumer } from './adapters/messaging/fact-consumers';
-import { createBillingModule, type BillingModule } from './billing-module';
+import { createBillingModule, type BillingModule } from './billing-service';
 import type { CommuneProfiles } from './domain';
 
 const CENTRE = '930000013';
@@ -11,6 +11,8 @@ const profiles: CommuneProfiles = () => ({ unemploymentBasisPoints: 700 });
 
 let sql: PgliteSqlClient;
 let n = 0;
+/** The schema of the module last set up. */
+let schema = '';
 beforeAll(async () => {
   sql = await PgliteSqlClient.open();
 }, 60_000);
@@ -61,7 +63,8 @@ async function setUp(): Promise<{
   attribution: (m: ReceivedMessage) => Promise<void>;
   registry: (m: ReceivedMessage) => Promise<void>;
 }> {
-  const module = await createBillingModule({ sql, schema: `billing_${++n}`, communes: profiles });
+  schema = `billing_${++n}`;
+  const module = await createBillingModule({ sql, schema, communes: profiles });
   await module.start();
   return { module, attribution: attributionConsumer(module.billing), registry: registryConsumer(module.billing) };
 }
@@ -122,7 +125,7 @@ describe('billing, from the facts it learns to reconciled statements', () => {
 
   it('publishes the shipped default schedule at start, once', async () => {
     expect((await module.billing.scheduleVersions()).map((v) => v.version)).toEqual(['fmt-2026.1']);
-    const second = await createBillingModule({ sql, schema: module.schema, communes: profiles, store: module.store });
+    const second = await createBillingModule({ sql, schema, communes: profiles, store: module.store });
     await second.start();
     await second.stop();
     expect((await module.billing.scheduleVersions()).map((v) => v.version)).toEqual(['fmt-2026.1']);

@@ -5,7 +5,7 @@ import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type 
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { factFeeder } from '../../billing-facts.fixtures';
-import { createBillingModule, type BillingModule } from '../../billing-module';
+import { createBillingModule, type BillingModule } from '../../billing-service';
 import { capitationBillingGrpc } from './billing-grpc';
 
 const CENTRE = '930000013';

@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { Billing } from '../../application/billing';
 import { factFeeder } from '../../billing-facts.fixtures';
-import { createBillingModule, type BillingModule } from '../../billing-module';
+import { createBillingModule, type BillingModule } from '../../billing-service';
 import { billingRoutes } from './billing-routes';
 
 const CENTRE = '930000013';

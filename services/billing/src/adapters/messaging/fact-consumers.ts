@@ -3,7 +3,6 @@ import { ATTRIBUTION_TOPIC, REGISTRY_TOPIC, attributionReader, registryReader, t
 import type { CommandContext } from '@pcn/eventsourcing';
 import type { Billing } from '../../application/billing';
 
-export { ATTRIBUTION_TOPIC, REGISTRY_TOPIC };
 export const BILLING_ATTRIBUTION_GROUP = 'billing-attribution';
 export const BILLING_REGISTRY_GROUP = 'billing-centres';
 
