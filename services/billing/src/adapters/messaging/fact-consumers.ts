@@ -1,5 +1,5 @@
 import { attributionEventsV1 as ev, registryV1 as rpb } from '@pcn/contracts';
-import { ATTRIBUTION_TOPIC, REGISTRY_TOPIC, attributionReader, registryReader, topicConsumer, type MessageHandler, type ReceivedMessage } from '@pcn/messaging';
+import { attributionReader, registryReader, topicConsumer, type MessageHandler, type ReceivedMessage } from '@pcn/messaging';
 import type { CommandContext } from '@pcn/eventsourcing';
 import type { Billing } from '../../application/billing';
 
