@@ -5,6 +5,8 @@ export { HEALTH_SERVICE_NAME } from './server/reflection';
 export { TRACER_NAME } from './server/tracing';
 export { CANCELLED_MESSAGE, DEADLINE_EXCEEDED_MESSAGE, unary, type UnaryHandler, type UnaryOptions } from './server/unary';
 export { unaryService, type UnaryHandlers } from './server/unary-service';
+export { clientStream, serverStream, type ClientStreamHandler, type ServerStreamHandler } from './server/streaming';
+export { grpcService, type ServiceHandlers } from './server/grpc-service';
 export { ERROR_DOMAIN, type GrpcErrorStatus, INTERNAL_ERROR_MESSAGE, toGrpcError } from './errors/to-grpc-error';
 export {
   type ErrorInfoDetail,

@@ -5,6 +5,7 @@ import { importBench } from './import-bench';
 import { eventStoreBench } from './event-store-bench';
 import { relayBench } from './relay-bench';
 import { accessibilityBench } from './accessibility-bench';
+import { billingBench } from './billing-bench';
 
 async function brokerReachable(brokers: string[]): Promise<boolean> {
   const admin = new Kafka({ brokers, clientId: 'bench-probe', logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 2000 }).admin();
@@ -19,7 +20,7 @@ async function brokerReachable(brokers: string[]): Promise<boolean> {
   }
 }
 
-const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster', 'attribution-import', 'accessibility'] as const;
+const BENCHES = ['event-store', 'relay', 'attribution-declarations', 'attribution-roster', 'attribution-import', 'accessibility', 'billing'] as const;
 
 function integer(name: string, value: string | undefined, min = 1): number {
   const n = Number(value);
@@ -35,7 +36,8 @@ function integer(name: string, value: string | undefined, min = 1): number {
  * PCN_BENCH_IMPORT_PATIENTS (or --import-patients) that of the bulk onboarding, PCN_BENCH_ROUNDS
  * (or --rounds) the rounds whose min and median are reported. `accessibility` runs E2SFCA over the
  * whole country, indexed and all pairs (--accessibility-centres, --accessibility-outside-communes,
- * --accessibility-rounds, --accessibility-naive-rounds).
+ * --accessibility-rounds, --accessibility-naive-rounds). PCN_BENCH_BILLING_PATIENTS (or
+ * --billing-patients) and --billing-centres size the monthly capitation run.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -61,6 +63,8 @@ async function main(): Promise<void> {
       'accessibility-outside-communes': { type: 'string', default: '35000' },
       'accessibility-rounds': { type: 'string', default: '10' },
       'accessibility-naive-rounds': { type: 'string', default: '1' },
+      'billing-patients': { type: 'string', default: process.env.PCN_BENCH_BILLING_PATIENTS ?? '1000000' },
+      'billing-centres': { type: 'string', default: '200' },
     },
   });
   const only = values.only
@@ -119,6 +123,13 @@ Relay: not measured: no Kafka broker answers at ${brokers.join(',')} (start one 
       outsideCommunes: integer('--accessibility-outside-communes', values['accessibility-outside-communes'], 0),
       rounds: integer('--accessibility-rounds', values['accessibility-rounds']),
       naiveRounds: integer('--accessibility-naive-rounds', values['accessibility-naive-rounds']),
+    });
+  }
+  if (selected('billing')) {
+    await billingBench({
+      patients: integer('PCN_BENCH_BILLING_PATIENTS / --billing-patients', values['billing-patients']),
+      centres: integer('--billing-centres', values['billing-centres']),
+      rounds: integer('--rounds', values.rounds),
     });
   }
 }

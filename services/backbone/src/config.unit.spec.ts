@@ -19,7 +19,7 @@ describe('configuration from the environment', () => {
   it('names every wrong variable and why', () => {
     let error: unknown;
     try {
-      loadConfig({ PCN_HTTP_PORT: 'eighty', PCN_STORE: 'mysql', LOG_LEVEL: 'loud' }, 'billing');
+      loadConfig({ PCN_HTTP_PORT: 'eighty', PCN_STORE: 'mysql', LOG_LEVEL: 'loud' }, 'invoicing');
     } catch (e) {
       error = e;
     }
@@ -28,7 +28,7 @@ describe('configuration from the environment', () => {
     expect(problems).toContain('PCN_HTTP_PORT=eighty: must be a port number from 0 to 65535');
     expect(problems).toMatch(/PCN_STORE=mysql: .*pglite.*postgres/);
     expect(problems).toMatch(/LOG_LEVEL=loud/);
-    expect(problems).toMatch(/--target \(billing\)/);
+    expect(problems).toMatch(/--target \(invoicing\)/);
   });
 
   it('requires brokers with the Kafka bus, as a host:port list', () => {

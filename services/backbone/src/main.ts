@@ -6,7 +6,7 @@ import { PortInUseError, startSystem } from './system';
 import { NirKeyError } from '@pcn/attribution';
 
 /**
- * `node services/backbone/dist/main.js [--target=all|registry|staff|attribution]`: the one binary of the network.
+ * `node services/backbone/dist/main.js [--target=all|registry|staff|attribution|billing]`: the one binary of the network.
  * Exit codes: 0 after a clean shutdown, 2 for a configuration error, 1 for anything else.
  */
 async function main(): Promise<void> {

@@ -1,5 +1,6 @@
 import { attributionService } from '@pcn/attribution';
 import { planningService } from '@pcn/planning';
+import { billingService } from '@pcn/billing';
 import { registryService } from '@pcn/registry';
 import { staffService } from '@pcn/staff';
 import { serviceNames, startOrder, type AnyServiceDefinition, type RunningServices } from '@pcn/service';
@@ -9,12 +10,12 @@ import { serviceNames, startOrder, type AnyServiceDefinition, type RunningServic
  * configuration it reads and the order it starts the services in derive from this list: a new
  * service is added here and nowhere else in the backbone.
  */
-export const SERVICES = [registryService, staffService, attributionService, planningService] as const;
+export const SERVICES = [registryService, staffService, attributionService, billingService, planningService] as const;
 
 export const SERVICE_NAMES = serviceNames(SERVICES);
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-/** Each service after those whose topics it consumes: staff learns centres from the registry, attribution and planning centres and GPs from both. */
+/** Each service after those whose topics it consumes: staff learns centres from the registry, attribution centres and GPs from both, billing centres and patients from registry and attribution, planning centres and GPs from registry and staff. */
 export const START_ORDER: readonly AnyServiceDefinition[] = startOrder<AnyServiceDefinition>(SERVICES);
 
 /** The services running in a process, by name. */

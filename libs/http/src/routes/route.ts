@@ -46,7 +46,7 @@ export interface Reply {
   readonly location?: string;
   /** Where the answered resource lives, relative to the service's prefix (a lookup's answer). */
   readonly contentLocation?: string;
-  /** A body that is not JSON (GeoJSON, SVG): sent as it is, a string, with this Content-Type. */
+  /** A body already written in another media type (GeoJSON, SVG, text/csv, application/fhir+json): sent as it is, with this Content-Type. */
   readonly contentType?: string;
 }
 

@@ -21,3 +21,10 @@ export class UnreadableAttributionMessageError extends UnreadableMessageError {
     super('attribution', message, why);
   }
 }
+
+/** A `pcn.billing.v1` message that cannot be read. */
+export class UnreadableBillingMessageError extends UnreadableMessageError {
+  constructor(message: ReceivedMessage, why: string) {
+    super('billing', message, why);
+  }
+}

@@ -1,0 +1,93 @@
+import { Readable } from 'node:stream';
+import { finessCheckDigit } from '@pcn/referential';
+import type { Statement } from '../../domain';
+import { eurosToCents, readRemittanceCsv, readRemittanceJsonLines, type RemittanceEntry } from './remittance-files';
+import { statementCsv } from './statement-csv';
+
+const FINESS = `93000001${finessCheckDigit('93000001')}`;
+const collect = async (entries: AsyncIterable<RemittanceEntry>): Promise<RemittanceEntry[]> => {
+  const all: RemittanceEntry[] = [];
+  for await (const e of entries) all.push(e);
+  return all;
+};
+
+describe('remittance files', () => {
+  it('reads euros into cents exactly', () => {
+    expect([eurosToCents('1234.56'), eurosToCents('0.1'), eurosToCents('12'), eurosToCents('0.29')]).toEqual([123_456, 10, 1_200, 29]);
+    expect([eurosToCents('1,5'), eurosToCents('1.234'), eurosToCents('-3'), eurosToCents('')]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('streams a CSV file, keeping good lines and reporting each bad one with its line number and reason', async () => {
+    const csv = [
+      '\uFEFFpayment_date,payer_reference,finess,period,amount',
+      `2026-04-20,VIR-1,${FINESS},2026-03,104.80`,
+      `2026-04-20,VIR-2,930000010,2026-3,abc`,
+      `2026-04-20,VIR-3`,
+      `2026-04-21,VIR-4,${FINESS},2026-03,0.20`,
+    ].join('\n');
+    const entries = await collect(readRemittanceCsv(Readable.from([csv])));
+    expect(entries).toEqual([
+      { lineNumber: 2, line: { payerReference: 'VIR-1', finess: FINESS, period: '2026-03', amountCents: 10_480, paidOn: '2026-04-20' } },
+      { lineNumber: 3, error: expect.stringMatching(/finess: .*; period: .*; amount: /) },
+      { lineNumber: 4, error: expect.stringContaining('unreadable CSV record') },
+      { lineNumber: 5, line: { payerReference: 'VIR-4', finess: FINESS, period: '2026-03', amountCents: 20, paidOn: '2026-04-21' } },
+    ]);
+  });
+
+  it('refuses a CSV file whose header lacks a column, importing nothing', async () => {
+    const entries = await collect(readRemittanceCsv(Readable.from([`payer_reference,finess,period,amount\nVIR-1,${FINESS},2026-03,1.00\n`])));
+    expect(entries).toEqual([{ lineNumber: 1, error: expect.stringContaining('missing column(s) payment_date') }]);
+  });
+
+  it('streams JSON Lines with the same checks', async () => {
+    const jsonl = [
+      JSON.stringify({ payer_reference: 'VIR-1', finess: FINESS, period: '2026-03', amount: 104.8, payment_date: '2026-04-20' }),
+      '',
+      '{not json',
+      JSON.stringify([1]),
+      JSON.stringify({ payer_reference: 'VIR-2', finess: FINESS, period: '2026-03', amount: '5', payment_date: '2026-02-30' }),
+    ].join('\n');
+    expect(await collect(readRemittanceJsonLines(Readable.from([jsonl])))).toEqual([
+      { lineNumber: 1, line: { payerReference: 'VIR-1', finess: FINESS, period: '2026-03', amountCents: 10_480, paidOn: '2026-04-20' } },
+      { lineNumber: 3, error: expect.stringContaining('not JSON') },
+      { lineNumber: 4, error: 'must be a JSON object' },
+      { lineNumber: 5, error: expect.stringContaining('payment_date') },
+    ]);
+  });
+});
+
+describe('statement CSV export', () => {
+  it('writes every line and the totals, in cents and euros', () => {
+    const statement = {
+      exists: true,
+      finess: FINESS,
+      period: '2026-04',
+      status: 'computed',
+      missions: {},
+      payments: [],
+      discrepancies: [],
+      reconciled: false,
+      computation: {
+        scheduleVersion: 'fmt-2026.1',
+        logPosition: '12',
+        lines: [{ patientId: 'p-2', cents: 822 }],
+        missionLines: [{ line: 'team_coordination', units: 2, unitRateCents: 5_000, cents: 10_000 }],
+        adjustmentLines: [{ originalPeriod: '2026-03', patientId: 'p-1', cents: -28 }],
+        capitationCents: 822,
+        missionCents: 10_000,
+        adjustmentCents: -28,
+        totalCents: 10_794,
+      },
+    } as Statement;
+    expect(statementCsv(statement).trim().split('\n')).toEqual([
+      'finess,period,kind,patient_id,mission_line,original_period,units,unit_rate_cents,amount_cents,amount_eur',
+      `${FINESS},2026-04,capitation,p-2,,,,,822,8.22`,
+      `${FINESS},2026-04,mission,,team_coordination,,2,5000,10000,100.00`,
+      `${FINESS},2026-04,adjustment,p-1,,2026-03,,,-28,-0.28`,
+      `${FINESS},2026-04,total_capitation,,,,,,822,8.22`,
+      `${FINESS},2026-04,total_missions,,,,,,10000,100.00`,
+      `${FINESS},2026-04,total_adjustments,,,,,,-28,-0.28`,
+      `${FINESS},2026-04,total,,,,,,10794,107.94`,
+    ]);
+  });
+});

@@ -1,0 +1,68 @@
+import { billingV1 } from '@pcn/contracts';
+import { ATTRIBUTION_TOPIC, BILLING_TOPIC, REGISTRY_TOPIC } from '@pcn/messaging';
+import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
+import { Billing } from './application/billing';
+import { BILLING_STREAM_PREFIXES, STATEMENT_PREFIX } from './application/stream-prefixes';
+import { communeProfilesFrom } from './adapters/commune-profiles';
+import { billingProjection } from './adapters/persistence/billing-projection';
+import { SqlBillingReadModel } from './adapters/persistence/sql-billing-read-model';
+import { attributionConsumer, BILLING_ATTRIBUTION_GROUP, BILLING_REGISTRY_GROUP, registryConsumer } from './adapters/messaging/fact-consumers';
+import { billingEventMapper } from './adapters/messaging/billing-integration-events';
+import { billingRoutes } from './adapters/http/billing-routes';
+import { capitationBillingGrpc } from './adapters/grpc/billing-grpc';
+import { DEFAULT_RATE_SCHEDULE, type CommuneProfiles, type RateSchedule } from './domain';
+
+export interface BillingOptions {
+  /** Unemployment rates per commune; the shipped reference data by default. */
+  readonly communes?: CommuneProfiles;
+  /** Published at start unless already there; the shipped default schedule by default, none with null. */
+  readonly defaultSchedule?: RateSchedule | null;
+}
+
+export interface BillingApp {
+  readonly billing: Billing;
+}
+
+/**
+ * Capitation billing: REST `/v1/billing`, gRPC `pcn.billing.v1.CapitationBilling`, topic
+ * `pcn.billing.v1`; learns patients from `pcn.attribution.v1` and centres from `pcn.registry.v1`.
+ */
+export const billingService = defineService({
+  name: 'billing',
+  streamPrefixes: BILLING_STREAM_PREFIXES,
+  publishes: BILLING_TOPIC,
+  consumes: [ATTRIBUTION_TOPIC, REGISTRY_TOPIC],
+  config: { shape: {} },
+  configure: (): BillingOptions => ({}),
+  async compose(ctx, options: BillingOptions): Promise<ServiceParts<BillingApp>> {
+    const projection = ctx.projection(billingProjection(ctx.schema));
+    const readModel = new SqlBillingReadModel(ctx.sql, ctx.schema, projection, ctx.readModelWaitMs);
+    const billing = new Billing({
+      store: ctx.store,
+      readModel,
+      communes: options.communes ?? communeProfilesFrom(),
+      ...(ctx.onCommand && { onCommand: ctx.onCommand }),
+    });
+    const shipped = options.defaultSchedule === undefined ? DEFAULT_RATE_SCHEDULE : options.defaultSchedule;
+    return {
+      application: { billing },
+      async beforeStart() {
+        if (shipped !== null && !(await billing.scheduleVersions()).some((v) => v.version === shipped.version))
+          await billing.publishRateSchedule(shipped, 'billing-service');
+      },
+      relay: { streamPrefixes: [STATEMENT_PREFIX], map: billingEventMapper() },
+      consumers: [
+        { topic: ATTRIBUTION_TOPIC, groupId: BILLING_ATTRIBUTION_GROUP, handler: attributionConsumer(billing) },
+        { topic: REGISTRY_TOPIC, groupId: BILLING_REGISTRY_GROUP, handler: registryConsumer(billing) },
+      ],
+      http: { path: '/v1/billing', router: billingRoutes.router(billing), openApi: billingRoutes.openApi() },
+      grpc: { service: billingV1.CapitationBillingService, implementation: (unary) => capitationBillingGrpc(billing, unary) },
+    };
+  },
+});
+
+export type BillingModuleOptions = ServiceInputs & BillingOptions;
+export type BillingModule = ServiceModule<BillingApp>;
+
+/** The billing service composed on its store, ready to start (tests drive it directly). */
+export const createBillingModule = (options: BillingModuleOptions): Promise<BillingModule> => composeService(billingService, options);
