@@ -1,5 +1,13 @@
 export { ACTOR_METADATA_KEY, ANONYMOUS_ACTOR, type CallContext } from './server/call-context';
-export { createGrpcServer, GrpcServer, type GrpcServerOptions } from './server/grpc-server';
+export {
+  createGrpcServer,
+  DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+  GrpcServer,
+  type GrpcServerOptions,
+  type GrpcTlsFiles,
+  tlsServerCredentials,
+} from './server/grpc-server';
+export { grpcOperationOf } from './server/grpc-access';
 export { grpcServerMetrics, type GrpcServerMetrics } from './server/metrics';
 export { HEALTH_SERVICE_NAME } from './server/reflection';
 export { TRACER_NAME } from './server/tracing';

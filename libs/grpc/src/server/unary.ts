@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type GrpcErrorStatus, toGrpcError } from '../errors/to-grpc-error';
 import { statusName } from '../status-name';
-import { actorOf, type CallContext, deadlineOf } from './call-context';
+import { actorOf as actorOfIdentity, type AccessGate, type Grant } from '@pcn/auth';
+import { ANONYMOUS_ACTOR, type CallContext, deadlineOf } from './call-context';
+import { admitGrpcCall } from './grpc-access';
 import { parseMethodPath } from './method-path';
 import { refusalOf } from './request-guard';
 import { grpcServerMetrics } from './metrics';
@@ -20,6 +22,12 @@ export interface UnaryOptions {
   readonly registry: Registry;
   /** Defaults to the `@pcn/grpc` tracer of the global tracer provider. */
   readonly tracer?: Tracer;
+  /**
+   * Authenticates and authorises every call before its handler (UNAUTHENTICATED, PERMISSION_DENIED).
+   * The binary always sets it; only library and service tests that exercise handlers alone leave
+   * it out, and their calls then act as `anonymous`.
+   */
+  readonly access?: AccessGate;
 }
 
 export const DEADLINE_EXCEEDED_MESSAGE = 'deadline exceeded';
@@ -49,7 +57,7 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, options: UnaryO
     const startedAt = performance.now();
     const name = parseMethodPath(call.getPath());
     const deadline = deadlineOf(call.getDeadline());
-    const actor = actorOf(call.metadata);
+    let actor = ANONYMOUS_ACTOR;
     const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
     const { span, context: callContext } = startServerSpan(tracer, call.metadata, name);
     const spanContext = span.spanContext();
@@ -99,25 +107,33 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, options: UnaryO
     if (remainingMs <= MAX_TIMER_MS) timer = setTimeout(deadlineExceeded, remainingMs);
     call.on('cancelled', onCancelled);
 
-    const ctx: CallContext = {
+    const contextOf = (grant: Grant | undefined): CallContext => ({
       metadata: call.metadata,
       deadline,
       signal: controller.signal,
       actor,
+      grant,
       traceId,
       service: name.service,
       method: name.method,
       logger,
+    });
+    const admit = async (): Promise<Grant | undefined> => {
+      if (!options.access) return undefined;
+      const grant = await admitGrpcCall(options.access, call as ServerUnaryCall<unknown, unknown>, name.service, name.method);
+      actor = actorOfIdentity(grant.identity);
+      return grant;
     };
-    // A request the guarded deserializer refused (see request-guard.ts) never reaches the handler.
-    const refusal = refusalOf(call.request);
-    if (refusal) {
-      const error = toGrpcError(refusal);
-      return finish({ code: error.code, error, cause: refusal });
-    }
-    // The executor turns a synchronous throw into a rejection; context.with makes the call's
-    // span the parent of whatever the handler traces.
-    new Promise<Res>((resolve) => resolve(context.with(callContext, () => handler(call.request, ctx)))).then(
+    // The gate first (who calls, and may they), then the request the guarded deserializer refused
+    // (see request-guard.ts): neither reaches the handler. The executor turns a synchronous throw
+    // into a rejection; context.with makes the call's span the parent of whatever the handler traces.
+    admit()
+      .then((grant) => {
+        const refusal = refusalOf(call.request);
+        if (refusal) throw refusal;
+        return context.with(callContext, () => handler(call.request, contextOf(grant)));
+      })
+      .then(
       (response) => finish({ code: Status.OK, response }),
       (cause: unknown) => {
         const error = toGrpcError(cause);

@@ -1,0 +1,42 @@
+/**
+ * Who calls. Every REST and gRPC call is made by one verified identity: the subject of a bearer
+ * token, or a centre's software presenting a client certificate over gRPC.
+ */
+export const ROLES = ['national_coordinator', 'regional_coordinator', 'centre', 'billing', 'auditor', 'professional'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a role is limited to: the région of a regional coordinator, the FINESS of a centre, the RPPS of a professional. */
+export interface Scope {
+  /** INSEE code of a région (e.g. `11` Île-de-France, `53` Bretagne). */
+  readonly region?: string;
+  /** FINESS géographique of a centre (9 characters). */
+  readonly finess?: string;
+  /** RPPS number of a professional (11 digits). */
+  readonly rpps?: string;
+}
+
+export interface Identity {
+  /** Stable id of the caller at the issuer (`sub`), or the certificate's subject CN. */
+  readonly subject: string;
+  readonly role: Role;
+  readonly scope: Scope;
+  /** How the identity was proven. */
+  readonly via: 'token' | 'certificate';
+}
+
+/** The scope each role must carry; a token without it is refused (a scoped role without a scope would see everything). */
+export const SCOPE_OF_ROLE: Readonly<Record<Role, keyof Scope | undefined>> = {
+  national_coordinator: undefined,
+  regional_coordinator: 'region',
+  centre: 'finess',
+  billing: undefined,
+  auditor: undefined,
+  professional: 'rpps',
+};
+
+/** The actor recorded in event metadata and logs: `role:subject`, plus the scope for scoped roles. */
+export function actorOf(identity: Identity): string {
+  const scoped = SCOPE_OF_ROLE[identity.role];
+  const value = scoped && identity.scope[scoped];
+  return `${identity.role}:${identity.subject}${value ? `@${value}` : ''}`;
+}

@@ -1,0 +1,92 @@
+import type { Role } from './identity';
+import type { OperationPolicy, PolicyTable, ScopeCheck, TrailSpec } from './policy';
+
+/*
+ * THE access policy: every operation of every service, on both transports (the gRPC method name
+ * is the REST route's operationId). A new service adds its entries here; an operation served
+ * without an entry is refused at run time and fails the generated policy test.
+ */
+
+const N: Role = 'national_coordinator';
+const R: Role = 'regional_coordinator';
+const C: Role = 'centre';
+const B: Role = 'billing';
+const A: Role = 'auditor';
+const P: Role = 'professional';
+const EVERYONE: readonly Role[] = [N, R, C, B, A, P];
+
+/** The FINESS a call names: `finess` (registry, REST paths) or `centreFiness` (attribution, staff bodies and messages). */
+const byFiness: ScopeCheck = { by: 'finess', fields: ['finess', 'centreFiness'] };
+const byRpps: ScopeCheck = { by: 'rpps', fields: ['rpps'] };
+
+const patientTrail: TrailSpec = { subject: 'patient', fields: ['patientId', 'patient'] };
+const centreTrail: TrailSpec = { subject: 'centre', fields: ['centreFiness', 'finess'] };
+const panelTrail: TrailSpec = { subject: 'practitioner', fields: ['rpps'] };
+
+const allow = (roles: readonly Role[], scope?: ScopeCheck, trail?: TrailSpec): OperationPolicy => ({
+  roles,
+  ...(scope && { scope }),
+  ...(trail && { trail }),
+});
+
+export const POLICY: PolicyTable = {
+  // Registry: coordinators run the lifecycle; a centre amends and reads its own record.
+  'registry.RegisterCentre': allow([N, R], byFiness),
+  'registry.GetCentre': allow(EVERYONE),
+  'registry.ListCentres': allow(EVERYONE),
+  'registry.AmendCentre': allow([N, R, C], byFiness),
+  'registry.AccreditCentre': allow([N, R], byFiness),
+  'registry.SuspendCentre': allow([N, R], byFiness),
+  'registry.ReinstateCentre': allow([N, R], byFiness),
+  'registry.CloseCentre': allow([N, R], byFiness),
+  'registry.GetCentreHistory': allow([N, R, C, A], byFiness),
+
+  // Staff: the statute is national; teams and vacancies are the centres' and their région's.
+  'staff.PublishPayGrid': allow([N]),
+  'staff.PublishIndexPointValue': allow([N]),
+  'staff.GetPayGrid': allow(EVERYONE),
+  'staff.GetStatute': allow(EVERYONE),
+  'staff.HireProfessional': allow([N, R]),
+  'staff.GetProfessional': allow([N, A]),
+  'staff.ComputePay': allow([N, B, A]),
+  'staff.GetProfessionalHistory': allow([N, R, A]),
+  'staff.GetAssignment': allow([N, R, A]),
+  'staff.AssignToCentre': allow([N, R, C], byFiness),
+  'staff.EndAssignment': allow([N]),
+  'staff.PromoteProfessional': allow([N]),
+  'staff.RecordExit': allow([N]),
+  'staff.PostVacancy': allow([N, R, C], byFiness),
+  'staff.ListVacancies': allow(EVERYONE),
+  'staff.GetVacancy': allow(EVERYONE),
+  'staff.CancelVacancy': allow([N]),
+  'staff.RequestMobility': allow([N]),
+  'staff.GiveMobilityOpinion': allow([N]),
+  'staff.DecideMobility': allow([N]),
+  'staff.WithdrawMobility': allow([N]),
+  'staff.GetMobility': allow([N, A]),
+  'staff.ListCentreTeam': allow([N, R, C, B, A], byFiness),
+  'staff.GetVacancyReport': allow([N, R, A]),
+  'staff.GetPayEquityReport': allow([N, R, A]),
+  'staff.RunAdvancements': allow([N]),
+
+  // Attribution: patient-level data; every read of it is trailed.
+  'attribution.RegisterPatient': allow([N, C]),
+  'attribution.LookupPatient': allow([N, C], undefined, { subject: 'nir-lookup', fields: [] }),
+  'attribution.GetPatient': allow([N, A], undefined, patientTrail),
+  'attribution.UpdatePatient': allow([N]),
+  'attribution.DeclareMedecinTraitant': allow([N, C], byFiness),
+  'attribution.EndAttribution': allow([N]),
+  'attribution.GetAttribution': allow([N, A], undefined, patientTrail),
+  'attribution.GetPanel': allow([N, B, A, P], byRpps, panelTrail),
+  'attribution.SetPanelCapacity': allow([N]),
+  'attribution.GetCentreRoster': allow([N, R, C, B, A], byFiness, centreTrail),
+  'attribution.EnrolOnWaitlist': allow([N, C], byFiness),
+  'attribution.MatchWaitlist': allow([N]),
+  'attribution.ConfirmProposal': allow([N]),
+  'attribution.DeclineProposal': allow([N]),
+  'attribution.GetCoverage': allow([N, R, A]),
+
+  // Operations of the platform.
+  'deadLetters.ListDeadLetters': allow([N]),
+  'deadLetters.ReplayDeadLetter': allow([N]),
+};

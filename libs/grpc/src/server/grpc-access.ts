@@ -1,0 +1,30 @@
+import type { ServerUnaryCall } from '@grpc/grpc-js';
+import type { AccessGate, Grant, OperationKey, RequestFields } from '@pcn/auth';
+
+/** `pcn.registry.v1.CentreRegistry` + `GetCentre` → `registry.GetCentre`, the policy table's key. */
+export function grpcOperationOf(service: string, method: string): OperationKey {
+  const match = /^pcn\.([a-z_]+)\.v\d+\./.exec(service);
+  return `${match ? match[1]! : service}.${method}`;
+}
+
+/** A request's string field by name (ts-proto camelCase), undefined when absent or empty. */
+function fieldsOf(request: unknown): RequestFields {
+  return (name) => {
+    const value = (request as Record<string, unknown> | null | undefined)?.[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+}
+
+/**
+ * Admits a call through the gate: the bearer token from the `authorization` metadata, or the
+ * client certificate of a mutual-TLS connection; the scope from the request's fields.
+ */
+export function admitGrpcCall(gate: AccessGate, call: ServerUnaryCall<unknown, unknown>, service: string, method: string): Promise<Grant> {
+  const authorization = call.metadata.get('authorization')[0];
+  const peerCertificate = call.getAuthContext?.().sslPeerCertificate;
+  return gate.admit(
+    grpcOperationOf(service, method),
+    { authorization: typeof authorization === 'string' ? authorization : undefined, ...(peerCertificate && { peerCertificate }) },
+    fieldsOf(call.request),
+  );
+}
