@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answerClientErrors, createApiApp, GracefulHttpServer, type ApiMount } from '@pcn/http';
+import { answerClientErrors, createApiApp, GracefulHttpServer, openApiOperationResolver, type ApiMount, type OperationResolver } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
@@ -18,6 +18,7 @@ import { watchProjections } from './projection-metrics';
 import { Fence } from './fence';
 import { startDeadLetters } from './dead-letters/dead-letters';
 import { deadLetterOpenApi } from './dead-letters/dead-letter-openapi';
+import { grpcCredentials, openAccessGate } from './access';
 
 /**
  * Kafka in the distributed mode. Embedded: a durable log in the same database (schema
@@ -61,6 +62,8 @@ export interface RunningSystem {
   /** The REST routers and where they are mounted, and the gRPC services served (as the fuzz suite walks them). */
   readonly mounts: readonly ApiMount[];
   readonly grpcServices: readonly ServiceDefinition[];
+  /** How the REST access gate names a request in the policy table (the policy test walks every route with it). */
+  readonly resolveOperation: OperationResolver;
   /**
    * Drains, then stops: readiness down and gRPC NOT_SERVING at once, REST answers carry
    * `Connection: close`; both keep serving for PCN_SHUTDOWN_GRACE_MS, then refuse new
@@ -94,7 +97,8 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
   const failed = new Promise<Error>((resolve) => (fail = resolve));
   const stops: (() => Promise<void>)[] = [];
   // Created before the database, so that a lock lost during the start can already report NOT_SERVING.
-  const grpc: GrpcServer = createGrpcServer({ logger });
+  const credentials = grpcCredentials(config);
+  const grpc: GrpcServer = createGrpcServer({ logger, maxReceiveMessageBytes: config.PCN_GRPC_MAX_MESSAGE_BYTES, ...(credentials && { credentials }) });
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) {
       try {
@@ -106,6 +110,9 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
   };
   try {
     const metrics = createMetrics({ defaultLabels: { target: config.PCN_TARGET } });
+    // Every call of both transports passes this gate: no token or a bad one → 401/UNAUTHENTICATED,
+    // a role or scope the policy does not allow → 403/PERMISSION_DENIED, before any handler runs.
+    const gate = await openAccessGate(config, logger);
     const database: Database = await openDatabase(config, {
       logger,
       ...(options.lockCheckIntervalMs !== undefined && { lockCheckIntervalMs: options.lockCheckIntervalMs }),
@@ -130,7 +137,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       logger,
       metrics,
       grpc: { addService: (definition, implementation) => grpc.addService(definition, fence.grpc(implementation)) },
-      unaryOptions: { logger, registry: metrics.registry },
+      unaryOptions: { logger, registry: metrics.registry, access: gate },
       mounts: [],
       openApis: [],
       projections: [],
@@ -152,11 +159,15 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
 
     let draining = false;
     const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
+    const resolveOperation = openApiOperationResolver(ctx.openApis);
     const app = createApiApp({
       mounts: ctx.mounts,
       logger,
       ...(openApi && { openApi }),
       metrics: metricsHandler(metrics.registry),
+      access: { gate, resolve: resolveOperation },
+      bodyLimit: config.PCN_HTTP_BODY_LIMIT,
+      rateLimit: { limit: config.PCN_HTTP_RATE_LIMIT, windowMs: 60_000 },
       ready: () => ready,
       draining: () => draining,
     });
@@ -200,6 +211,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       stop: () => (stopped ??= drain().finally(stopAll)),
       mounts: ctx.mounts,
       grpcServices: grpc.definitions,
+      resolveOperation,
     };
   } catch (error) {
     await stopAll();

@@ -18,6 +18,7 @@ const query = (name: string, schema: object, description: string) => ({ name, in
 /** The dead-letter routes, merged into the process's OpenAPI document like a service's. */
 export const deadLetterOpenApi = {
   openapi: '3.1.0',
+  'x-pcn-service': 'deadLetters',
   info: {
     title: 'Dead letters',
     version: '1.0.0',
@@ -26,6 +27,7 @@ export const deadLetterOpenApi = {
   paths: {
     '/v1/dead-letters': {
       get: {
+        operationId: 'ListDeadLetters',
         tags: ['dead-letters'],
         summary: 'List the dead letters of the consumer groups of this process, oldest first',
         parameters: [
@@ -39,6 +41,7 @@ export const deadLetterOpenApi = {
     },
     '/v1/dead-letters/{id}/replay': {
       post: {
+        operationId: 'ReplayDeadLetter',
         tags: ['dead-letters'],
         summary: 'Re-deliver a dead letter to its consumer group, once; refused if it was replayed already',
         parameters: [

@@ -15,7 +15,8 @@ export interface TargetContext {
   readonly metrics: Metrics;
   /** Where a target adds its gRPC service (behind the system's fence). */
   readonly grpc: Pick<GrpcServer, 'addService'>;
-  readonly unaryOptions: UnaryOptions;
+  /** Carries the access gate: every handler built with it authenticates and authorises its calls. */
+  readonly unaryOptions: UnaryOptions & Required<Pick<UnaryOptions, 'access'>>;
   readonly mounts: ApiMount[];
   readonly openApis: object[];
   readonly projections: { runner: ProjectionRunner; store: EventStore }[];

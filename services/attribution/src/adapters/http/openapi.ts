@@ -37,6 +37,8 @@ const ifMatchRefused = 'or an If-Match header: this write is decided against the
 
 interface PatientWrite {
   readonly tag: string;
+  /** The gRPC method doing the same thing. */
+  readonly operationId: string;
   readonly summary: string;
   readonly params: readonly object[];
   readonly body?: { readonly schema: string; readonly required: boolean };
@@ -50,6 +52,7 @@ interface PatientWrite {
 /** A write on a patient, answering the patient after it with their revision as the ETag. */
 const patientWrite = (w: PatientWrite) => ({
   post: {
+    operationId: w.operationId,
     tags: [w.tag],
     summary: w.summary,
     parameters: [...w.params, ...writeHeaders],
@@ -66,6 +69,7 @@ const patientWrite = (w: PatientWrite) => ({
 const patientPaths = {
   '/patients': {
     post: {
+      operationId: 'RegisterPatient',
       tags: ['patients'],
       summary: 'Register a patient from their NIR; the patient id is a keyed hash of it, so the same NIR always finds the same patient',
       parameters: writeHeaders,
@@ -79,6 +83,7 @@ const patientPaths = {
   },
   '/patients/lookup': {
     post: {
+      operationId: 'LookupPatient',
       tags: ['patients'],
       summary: 'Find a patient by NIR. The NIR goes in the body, never in a URL: URLs end up in access logs',
       ...body('LookupPatient'),
@@ -94,12 +99,14 @@ const patientPaths = {
   },
   '/patients/{patientId}': {
     get: {
+      operationId: 'GetPatient',
       tags: ['patients'],
       summary: 'A patient: profile, current médecin traitant, waitlist entry and pending proposal',
       parameters: [patientId],
       responses: { 200: versioned('The patient', 'Patient'), 400: invalid('Invalid patient id'), 404: noSuchPatient },
     },
     patch: {
+      operationId: 'UpdatePatient',
       tags: ['patients'],
       summary: 'Update a patient: the fields given replace the current ones, the others stay',
       parameters: [patientId, ...updateHeaders],
@@ -114,6 +121,7 @@ const patientPaths = {
   },
   '/patients/{patientId}/attribution': {
     get: {
+      operationId: 'GetAttribution',
       tags: ['attributions'],
       summary: 'The current médecin traitant and every past one, oldest first',
       parameters: [patientId],
@@ -121,6 +129,7 @@ const patientPaths = {
     },
   },
   '/patients/{patientId}/declarations': patientWrite({
+    operationId: 'DeclareMedecinTraitant',
     tag: 'attributions',
     summary: 'Declare a médecin traitant from an effective date (backdating allowed): it ends the current one that day',
     params: [patientId],
@@ -131,6 +140,7 @@ const patientPaths = {
     answer: created('Declared: the patient with their new médecin traitant', 'Patient', 'Where to read the attributions'),
   }),
   '/patients/{patientId}/attribution/end': patientWrite({
+    operationId: 'EndAttribution',
     tag: 'attributions',
     summary: 'End the current attribution (patient’s request, death, moved away): endDate is the first day without',
     params: [patientId],
@@ -138,6 +148,7 @@ const patientPaths = {
     conditions: 'the patient has no médecin traitant, or the end precedes its start',
   }),
   '/patients/{patientId}/waitlist': patientWrite({
+    operationId: 'EnrolOnWaitlist',
     tag: 'waitlist',
     summary: 'Enrol a patient without a médecin traitant on the waitlist: by a centre (centreFiness) or, without one, by a coordinator',
     params: [patientId],
@@ -149,6 +160,7 @@ const patientPaths = {
 const practitionerPaths = {
   '/practitioners/{rpps}/panel': {
     get: {
+      operationId: 'GetPanel',
       tags: ['panels'],
       summary: "A GP's panel: count, capacity, and a page of the patients on it",
       parameters: [rppsParam, ...pageQueries(100, MAX_PAGE)],
@@ -157,6 +169,7 @@ const practitionerPaths = {
   },
   '/practitioners/{rpps}/panel/capacity': {
     put: {
+      operationId: 'SetPanelCapacity',
       tags: ['panels'],
       summary: "Set a GP's capacity (null: back to assigned FTE × panel norm). Patients already on the panel stay",
       parameters: [rppsParam, ...writeHeaders],
@@ -169,6 +182,7 @@ const practitionerPaths = {
 const centrePaths = {
   '/centres/{finess}/roster': {
     get: {
+      operationId: 'GetCentreRoster',
       tags: ['reports'],
       summary: "A centre's roster on a day: its patients with a médecin traitant there, what capitation billing uses",
       parameters: [finessParam, asOf('the roster'), ...pageQueries(500, MAX_PAGE)],
@@ -180,6 +194,7 @@ const centrePaths = {
 const waitlistPaths = {
   '/waitlist/matches': {
     post: {
+      operationId: 'MatchWaitlist',
       tags: ['waitlist'],
       summary:
         'Match the waitlist of a territory: each waiting patient, by priority (ALD, 70 and over, C2S, waiting time), is proposed the nearest GP with room within reach',
@@ -193,6 +208,7 @@ const waitlistPaths = {
     },
   },
   '/proposals/{proposalId}/confirm': patientWrite({
+    operationId: 'ConfirmProposal',
     tag: 'waitlist',
     summary: 'The centre confirms a proposal: it becomes a declaration, from today, with the capacity checked again',
     params: [proposalId],
@@ -200,6 +216,7 @@ const waitlistPaths = {
     notFound: noSuchProposal,
   }),
   '/proposals/{proposalId}/decline': patientWrite({
+    operationId: 'DeclineProposal',
     tag: 'waitlist',
     summary: 'The centre declines a proposal: the patient keeps their place and waiting date',
     params: [proposalId],
@@ -220,6 +237,7 @@ const territoryQueries = TERRITORY_KINDS.map((kind) =>
 const reportPaths = {
   '/coverage': {
     get: {
+      operationId: 'GetCoverage',
       tags: ['reports'],
       summary:
         'Coverage of a territory on a day: inhabitants (2021 census), patients with and without a médecin traitant, chronic patients without one; and one level down',
@@ -240,6 +258,7 @@ const prefixed = (paths: Record<string, object>): Record<string, object> =>
 export function attributionOpenApi(): object {
   return {
     openapi: '3.1.0',
+    'x-pcn-service': 'attribution',
     info: {
       title: 'PCN attribution: médecin traitant, panels and waitlist',
       version: '1.0.0',

@@ -46,8 +46,9 @@ const writeErrors = {
   428: problem('If-Match is missing'),
 };
 
-const action = (summary: string, body: string | undefined) => ({
+const action = (operationId: string, summary: string, body: string | undefined) => ({
   post: {
+    operationId,
     summary,
     parameters: [finessParam, ifMatch, idempotencyKey, actor],
     ...(body && { requestBody: { required: true, content: json(body) } }),
@@ -86,6 +87,7 @@ export function registryOpenApi(): object {
   };
   return {
     openapi: '3.1.0',
+    'x-pcn-service': 'registry',
     info: {
       title: 'PCN registry of centres de santé',
       version: '1.0.0',
@@ -94,6 +96,7 @@ export function registryOpenApi(): object {
     paths: {
       '/v1/centres': {
         get: {
+          operationId: 'ListCentres',
           summary: 'List centres',
           parameters: [
             { name: 'departement', in: 'query', schema: { type: 'string' } },
@@ -106,6 +109,7 @@ export function registryOpenApi(): object {
           responses: { 200: { description: 'A page of centres', content: json('CentrePage') }, 400: problem('Invalid filter') },
         },
         post: {
+          operationId: 'RegisterCentre',
           summary: 'Register a centre (candidate)',
           parameters: [idempotencyKey, actor],
           requestBody: { required: true, content: json('RegisterCentre') },
@@ -118,6 +122,7 @@ export function registryOpenApi(): object {
       },
       '/v1/centres/{finess}': {
         get: {
+          operationId: 'GetCentre',
           summary: 'Get a centre: now, as recorded by an instant of the log (asOf), with its status on a business day (on)',
           parameters: [
             finessParam,
@@ -141,18 +146,20 @@ export function registryOpenApi(): object {
           },
         },
         patch: {
+          operationId: 'AmendCentre',
           summary: 'Amend the details of a centre (fields present replace the current ones)',
           parameters: [finessParam, ifMatch, idempotencyKey, actor],
           requestBody: { required: true, content: json('AmendCentre') },
           responses: { 200: centreResponse('The amended centre'), ...writeErrors },
         },
       },
-      '/v1/centres/{finess}/accreditation': action('Accredit a candidate: it becomes a member from accreditedOn', 'AccreditCentre'),
-      '/v1/centres/{finess}/suspension': action('Suspend a member', 'SuspendCentre'),
-      '/v1/centres/{finess}/reinstatement': action('Reinstate a suspended centre', undefined),
-      '/v1/centres/{finess}/closure': action('Close a centre from an effective date (terminal)', 'CloseCentre'),
+      '/v1/centres/{finess}/accreditation': action('AccreditCentre', 'Accredit a candidate: it becomes a member from accreditedOn', 'AccreditCentre'),
+      '/v1/centres/{finess}/suspension': action('SuspendCentre', 'Suspend a member', 'SuspendCentre'),
+      '/v1/centres/{finess}/reinstatement': action('ReinstateCentre', 'Reinstate a suspended centre', undefined),
+      '/v1/centres/{finess}/closure': action('CloseCentre', 'Close a centre from an effective date (terminal)', 'CloseCentre'),
       '/v1/centres/{finess}/history': {
         get: {
+          operationId: 'GetCentreHistory',
           summary: 'Every recorded change of a centre',
           parameters: [finessParam],
           responses: { 200: { description: 'The history', content: json('CentreHistory') }, 404: problem('No such centre') },

@@ -28,8 +28,18 @@ const departement = query('departement', { type: 'string', pattern: '^(\\d{2}|2A
 const region = query('region', { type: 'string', pattern: '^\\d{2}$' }, 'Region code (2 digits)');
 
 /** A write on an existing resource, answering it with its new version. */
-const write = (tag: string, summary: string, params: object[], requestBody: string | undefined, answer: string, what: string, status = 200) => ({
+const write = (
+  operationId: string,
+  tag: string,
+  summary: string,
+  params: object[],
+  requestBody: string | undefined,
+  answer: string,
+  what: string,
+  status = 200,
+) => ({
   post: {
+    operationId,
     tags: [tag],
     summary,
     parameters: [...params, ...writeHeaders],
@@ -41,6 +51,7 @@ const write = (tag: string, summary: string, params: object[], requestBody: stri
 const statutePaths = {
   '/pay-grids': {
     post: {
+      operationId: 'PublishPayGrid',
       tags: ['statute'],
       summary: 'Publish a pay grid version (a decree or arrêté), effective from its date',
       parameters: createHeaders,
@@ -57,6 +68,7 @@ const statutePaths = {
   },
   '/pay-grids/{kind}': {
     get: {
+      operationId: 'GetPayGrid',
       tags: ['statute'],
       summary: 'The grid version of a kind in force on a day; an FPH grid carries the index-point value in force that day',
       parameters: [{ name: 'kind', in: 'path', required: true, schema: { enum: GRID_KINDS } }, onQuery('the grid in force')],
@@ -65,6 +77,7 @@ const statutePaths = {
   },
   '/index-point-values': {
     post: {
+      operationId: 'PublishIndexPointValue',
       tags: ['statute'],
       summary: 'Publish an index-point value (annual gross pay of indice majoré 100), effective from its date',
       parameters: createHeaders,
@@ -77,13 +90,19 @@ const statutePaths = {
     },
   },
   '/statute': {
-    get: { tags: ['statute'], summary: 'Every published grid version and index-point value', responses: { 200: ok('The statute', 'Statute') } },
+    get: {
+      operationId: 'GetStatute',
+      tags: ['statute'],
+      summary: 'Every published grid version and index-point value',
+      responses: { 200: ok('The statute', 'Statute') },
+    },
   },
 };
 
 const professionalPaths = {
   '/professionals': {
     post: {
+      operationId: 'HireProfessional',
       tags: ['professionals'],
       summary: 'Hire a professional on a grade and échelon',
       parameters: createHeaders,
@@ -96,6 +115,7 @@ const professionalPaths = {
   },
   '/professionals/{professionalId}': {
     get: {
+      operationId: 'GetProfessional',
       tags: ['professionals'],
       summary: 'A professional as of a day: grade and échelon the statute gives then, posts worked then',
       parameters: [professionalId, query('asOf', date, 'Day asked; today (UTC) when absent')],
@@ -104,6 +124,7 @@ const professionalPaths = {
   },
   '/professionals/{professionalId}/pay': {
     get: {
+      operationId: 'ComputePay',
       tags: ['professionals'],
       summary: 'Gross pay on a day, computed from the statute, whole and by assignment',
       parameters: [professionalId, onQuery('pay')],
@@ -116,6 +137,7 @@ const professionalPaths = {
   },
   '/professionals/{professionalId}/history': {
     get: {
+      operationId: 'GetProfessionalHistory',
       tags: ['professionals'],
       summary: 'Every recorded change of a professional',
       parameters: [professionalId],
@@ -124,6 +146,7 @@ const professionalPaths = {
   },
   '/professionals/{professionalId}/assignments': {
     post: {
+      operationId: 'AssignToCentre',
       tags: ['professionals'],
       summary: 'Assign to a centre (the total FTE may not exceed 1 on any day); Location is where the assignment is read',
       parameters: [professionalId, ...writeHeaders],
@@ -133,6 +156,7 @@ const professionalPaths = {
   },
   '/professionals/{professionalId}/assignments/{assignmentId}': {
     get: {
+      operationId: 'GetAssignment',
       tags: ['professionals'],
       summary: 'One assignment of a professional, past, running or future',
       parameters: [professionalId, pathParam('assignmentId', 'Id of the assignment')],
@@ -140,6 +164,7 @@ const professionalPaths = {
     },
   },
   '/professionals/{professionalId}/assignments/{assignmentId}/end': write(
+    'EndAssignment',
     'professionals',
     'End an assignment: endOn is the first day no longer worked',
     [professionalId, pathParam('assignmentId', 'Id of the assignment')],
@@ -148,6 +173,7 @@ const professionalPaths = {
     'professional',
   ),
   '/professionals/{professionalId}/promotion': write(
+    'PromoteProfessional',
     'professionals',
     'Promote to another grade, classed at equal or immediately higher pay',
     [professionalId],
@@ -156,6 +182,7 @@ const professionalPaths = {
     'professional',
   ),
   '/professionals/{professionalId}/exit': write(
+    'RecordExit',
     'professionals',
     'Record that the professional leaves the network: exitOn is the first day out; assignments still running end that day',
     [professionalId],
@@ -168,6 +195,7 @@ const professionalPaths = {
 const vacancyPaths = {
   '/vacancies': {
     post: {
+      operationId: 'PostVacancy',
       tags: ['vacancies'],
       summary: 'Post a vacancy at a centre',
       parameters: createHeaders,
@@ -179,6 +207,7 @@ const vacancyPaths = {
       },
     },
     get: {
+      operationId: 'ListVacancies',
       tags: ['vacancies'],
       summary: 'List vacancies by territory, profession and status',
       parameters: [departement, region, query('profession', { enum: PROFESSIONS }), query('status', { enum: VACANCY_STATUSES }), ...pageQueries(50, 500)],
@@ -187,18 +216,20 @@ const vacancyPaths = {
   },
   '/vacancies/{vacancyId}': {
     get: {
+      operationId: 'GetVacancy',
       tags: ['vacancies'],
       summary: 'A vacancy',
       parameters: [vacancyId],
       responses: { 200: versioned('The vacancy', 'Vacancy'), 404: problem('No such vacancy') },
     },
   },
-  '/vacancies/{vacancyId}/cancellation': write('vacancies', 'Cancel an open vacancy', [vacancyId], 'CancelVacancy', 'Vacancy', 'vacancy'),
+  '/vacancies/{vacancyId}/cancellation': write('CancelVacancy', 'vacancies', 'Cancel an open vacancy', [vacancyId], 'CancelVacancy', 'Vacancy', 'vacancy'),
 };
 
 const mobilityPaths = {
   '/mobilities': {
     post: {
+      operationId: 'RequestMobility',
       tags: ['mobilities'],
       summary: 'Request a mobility of a professional to a vacancy',
       parameters: createHeaders,
@@ -213,6 +244,7 @@ const mobilityPaths = {
   },
   '/mobilities/{mobilityId}': {
     get: {
+      operationId: 'GetMobility',
       tags: ['mobilities'],
       summary: 'A mobility; once approved, `movement.status` says whether the assignments have moved',
       parameters: [mobilityId],
@@ -220,6 +252,7 @@ const mobilityPaths = {
     },
   },
   '/mobilities/{mobilityId}/opinions': write(
+    'GiveMobilityOpinion',
     'mobilities',
     "A centre's opinion (origin or destination); X-PCN-Actor says who gives it",
     [mobilityId],
@@ -228,6 +261,7 @@ const mobilityPaths = {
     'mobility',
   ),
   '/mobilities/{mobilityId}/decision': write(
+    'DecideMobility',
     'mobilities',
     "A coordinator's decision, once both opinions are given",
     [mobilityId],
@@ -237,6 +271,7 @@ const mobilityPaths = {
   ),
   '/mobilities/{mobilityId}/withdrawal': (() => {
     const { post } = write(
+      'WithdrawMobility',
       'mobilities',
       'Withdraw a pending mobility: only the professional may (X-PCN-Actor is their id); on `on`, today by default',
       [mobilityId],
@@ -257,6 +292,7 @@ const mobilityPaths = {
 const reportPaths = {
   '/centres/{finess}/team': {
     get: {
+      operationId: 'ListCentreTeam',
       tags: ['reports'],
       summary: "A centre's team on a day: every post worked there and who holds it",
       parameters: [pathParam('finess', 'FINESS géographique of the centre'), onQuery('the team'), ...pageQueries(100, 1000)],
@@ -269,6 +305,7 @@ const reportPaths = {
   },
   '/reports/vacancies': {
     get: {
+      operationId: 'GetVacancyReport',
       tags: ['reports'],
       summary: 'Open vacancies per territory and profession, with their FTE',
       parameters: [departement, region],
@@ -277,6 +314,7 @@ const reportPaths = {
   },
   '/reports/pay-equity': {
     get: {
+      operationId: 'GetPayEquityReport',
       tags: ['reports'],
       summary: 'Pay equity on a day: posts grouped by grid position; a position paid two amounts is a defect',
       parameters: [onQuery('the report')],
@@ -285,6 +323,7 @@ const reportPaths = {
   },
   '/advancements/run': {
     post: {
+      operationId: 'RunAdvancements',
       tags: ['operations'],
       summary: 'Run the scheduled process now: record every échelon advancement served by a day (today by default)',
       ...body('RunAdvancements', false),
@@ -300,6 +339,7 @@ const prefixed = (paths: Record<string, object>): Record<string, object> =>
 export function staffOpenApi(): object {
   return {
     openapi: '3.1.0',
+    'x-pcn-service': 'staff',
     info: {
       title: 'PCN staff: statute, careers, vacancies and mobility',
       version: '1.0.0',
