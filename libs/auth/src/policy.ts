@@ -31,3 +31,15 @@ export interface OperationPolicy {
 export type OperationKey = `${string}.${string}`;
 
 export type PolicyTable = Readonly<Record<OperationKey, OperationPolicy>>;
+
+/** `pcn.registry.v1.CentreRegistry` + `GetCentre` → `registry.GetCentre`: a gRPC method's policy key (its package names the service). */
+export function grpcOperationOf(service: string, method: string): OperationKey {
+  const match = /^pcn\.([a-z_]+)\.v\d+\./.exec(service);
+  return `${match ? match[1]! : service}.${method}`;
+}
+
+/** The policy key of a gRPC method path, `/pcn.registry.v1.CentreRegistry/GetCentre`. */
+export function grpcOperationOfPath(path: string): OperationKey {
+  const [, service = '', method = ''] = /^\/([^/]+)\/([^/]+)$/.exec(path) ?? [];
+  return grpcOperationOf(service, method);
+}

@@ -7,7 +7,6 @@ export {
   type GrpcTlsFiles,
   tlsServerCredentials,
 } from './server/grpc-server';
-export { grpcOperationOf } from './server/grpc-access';
 export { grpcServerMetrics, type GrpcServerMetrics } from './server/metrics';
 export { HEALTH_SERVICE_NAME } from './server/reflection';
 export { TRACER_NAME } from './server/tracing';

@@ -1,11 +1,5 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
-import type { AccessGate, Grant, OperationKey, RequestFields } from '@pcn/auth';
-
-/** `pcn.registry.v1.CentreRegistry` + `GetCentre` → `registry.GetCentre`, the policy table's key. */
-export function grpcOperationOf(service: string, method: string): OperationKey {
-  const match = /^pcn\.([a-z_]+)\.v\d+\./.exec(service);
-  return `${match ? match[1]! : service}.${method}`;
-}
+import { type AccessGate, type Grant, grpcOperationOf, type RequestFields } from '@pcn/auth';
 
 /** A request's string field by name (ts-proto camelCase), undefined when absent or empty. */
 function fieldsOf(request: unknown): RequestFields {
