@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AccessGate, TokenAuthenticator } from '../access';
 import { DEV_AUDIENCE, DEV_ISSUER, DevIssuer, type TokenRequest } from '../dev-issuer';
 import type { Role, Scope } from '../identity';
+import type { PolicyTable } from '../policy';
 import { TokenVerifier } from '../token-verifier';
 
 /** A development issuer in a throw-away directory, and the gate that trusts it: tests authenticate for real. */
@@ -15,13 +16,14 @@ export interface TestIssuer {
   bearer(role: Role, scope?: Scope): Promise<string>;
 }
 
-export async function createTestIssuer(): Promise<TestIssuer> {
+/** `policy` defaults to the real table (tests of a library's own fixture services give theirs). */
+export async function createTestIssuer(policy?: PolicyTable): Promise<TestIssuer> {
   const dir = mkdtempSync(join(tmpdir(), 'pcn-test-issuer-'));
   try {
     const issuer = await DevIssuer.open(dir);
     const verifier = new TokenVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: { jwks: issuer.jwks() } });
     return {
-      gate: new AccessGate(new TokenAuthenticator(verifier)),
+      gate: new AccessGate(new TokenAuthenticator(verifier), policy),
       verifier,
       token: (request) => issuer.sign(request),
       bearer: async (role, scope) => `Bearer ${await issuer.sign({ role, ...(scope && { scope }) })}`,
