@@ -1,5 +1,5 @@
 import { OutOfScopeError, RoleNotAllowedError, UnknownOperationError } from './errors';
-import { SCOPE_OF_ROLE, type Identity } from './identity';
+import { SCOPED_ROLES, type Identity } from './identity';
 import type { OperationKey, OperationPolicy, PolicyTable, ScopeCheck } from './policy';
 import { regionOfFiness } from './region-of-finess';
 
@@ -23,8 +23,7 @@ export function authorize(policies: PolicyTable, identity: Identity, operation: 
   const policy = policies[operation];
   if (!policy) throw new UnknownOperationError(operation);
   if (!policy.roles.includes(identity.role)) throw new RoleNotAllowedError(operation, identity.role);
-  const scoped = SCOPE_OF_ROLE[identity.role];
-  if (!scoped || !policy.scope) return { identity, operation, policy, scopeCheckedByApplication: false };
+  if (!SCOPED_ROLES.has(identity.role) || !policy.scope) return { identity, operation, policy, scopeCheckedByApplication: false };
   if (policy.scope.by === 'application') return { identity, operation, policy, scopeCheckedByApplication: true };
   checkScope(identity, operation, policy.scope, fields);
   return { identity, operation, policy, scopeCheckedByApplication: false };
@@ -33,7 +32,7 @@ export function authorize(policies: PolicyTable, identity: Identity, operation: 
 function checkScope(identity: Identity, operation: OperationKey, scope: Exclude<ScopeCheck, { by: 'application' }>, fields: RequestFields): void {
   const named = scope.fields.map(fields).find((v) => v !== undefined);
   if (named === undefined) {
-    throw new OutOfScopeError(operation, `${operation} must name a ${scope.by} (${scope.fields.join(' or ')}) within your scope`);
+    throw new OutOfScopeError(operation, `${operation} must name a ${scope.by === 'self' ? 'professional id' : scope.by} (${scope.fields.join(' or ')}) within your scope`);
   }
   const own = identity.scope;
   const covered =
@@ -42,7 +41,7 @@ function checkScope(identity: Identity, operation: OperationKey, scope: Exclude<
       : identity.role === 'regional_coordinator'
         ? (scope.by === 'finess' && regionOfFiness(named) === own.region) || (scope.by === 'region' && named === own.region)
         : identity.role === 'professional'
-          ? scope.by === 'rpps' && named === own.rpps
+          ? (scope.by === 'rpps' && named === own.rpps) || (scope.by === 'self' && named === identity.subject)
           : false;
-  if (!covered) throw new OutOfScopeError(operation, `${scope.by} ${named} is outside your scope`);
+  if (!covered) throw new OutOfScopeError(operation, `${scope.by === 'self' ? 'professional' : scope.by} ${named} is outside your scope`);
 }

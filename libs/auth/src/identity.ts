@@ -16,7 +16,10 @@ export interface Scope {
 }
 
 export interface Identity {
-  /** Stable id of the caller at the issuer (`sub`), or the certificate's subject CN. */
+  /**
+   * Stable id of the caller at the issuer (`sub`), or the certificate's subject CN. A
+   * professional's is their professional id in the staff service.
+   */
   readonly subject: string;
   readonly role: Role;
   readonly scope: Scope;
@@ -24,19 +27,25 @@ export interface Identity {
   readonly via: 'token' | 'certificate';
 }
 
-/** The scope each role must carry; a token without it is refused (a scoped role without a scope would see everything). */
+/** Roles limited to a scope: the policy's scope checks apply to them; the others see the whole network. */
+export const SCOPED_ROLES: ReadonlySet<Role> = new Set<Role>(['regional_coordinator', 'centre', 'professional']);
+
+/**
+ * The scope claim a role's token must carry (refused without it). A professional is named by
+ * their token's subject (their professional id); their RPPS is optional (not every profession has one).
+ */
 export const SCOPE_OF_ROLE: Readonly<Record<Role, keyof Scope | undefined>> = {
   national_coordinator: undefined,
   regional_coordinator: 'region',
   centre: 'finess',
   billing: undefined,
   auditor: undefined,
-  professional: 'rpps',
+  professional: undefined,
 };
 
 /** The actor recorded in event metadata and logs: `role:subject`, plus the scope for scoped roles. */
 export function actorOf(identity: Identity): string {
-  const scoped = SCOPE_OF_ROLE[identity.role];
+  const scoped = identity.role === 'professional' ? 'rpps' : SCOPE_OF_ROLE[identity.role];
   const value = scoped && identity.scope[scoped];
   return `${identity.role}:${identity.subject}${value ? `@${value}` : ''}`;
 }

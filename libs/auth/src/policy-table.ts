@@ -18,6 +18,8 @@ const EVERYONE: readonly Role[] = [N, R, C, B, A, P];
 /** The FINESS a call names: `finess` (registry, REST paths) or `centreFiness` (attribution, staff bodies and messages). */
 const byFiness: ScopeCheck = { by: 'finess', fields: ['finess', 'centreFiness'] };
 const byRpps: ScopeCheck = { by: 'rpps', fields: ['rpps'] };
+/** A professional's own record: the professional id named is the subject of their token. */
+const bySelf: ScopeCheck = { by: 'self', fields: ['professionalId', 'id'] };
 
 const patientTrail: TrailSpec = { subject: 'patient', fields: ['patientId', 'patient'] };
 const centreTrail: TrailSpec = { subject: 'centre', fields: ['centreFiness', 'finess'] };
@@ -47,10 +49,11 @@ export const POLICY: PolicyTable = {
   'staff.GetPayGrid': allow(EVERYONE),
   'staff.GetStatute': allow(EVERYONE),
   'staff.HireProfessional': allow([N, R]),
-  'staff.GetProfessional': allow([N, A]),
-  'staff.ComputePay': allow([N, B, A]),
-  'staff.GetProfessionalHistory': allow([N, R, A]),
-  'staff.GetAssignment': allow([N, R, A]),
+  // A professional's own career; regional coordinators do not see careers (a career spans régions).
+  'staff.GetProfessional': allow([N, A, P], bySelf),
+  'staff.ComputePay': allow([N, B, A, P], bySelf),
+  'staff.GetProfessionalHistory': allow([N, A, P], bySelf),
+  'staff.GetAssignment': allow([N, A, P], bySelf),
   'staff.AssignToCentre': allow([N, R, C], byFiness),
   'staff.EndAssignment': allow([N]),
   'staff.PromoteProfessional': allow([N]),
@@ -59,10 +62,11 @@ export const POLICY: PolicyTable = {
   'staff.ListVacancies': allow(EVERYONE),
   'staff.GetVacancy': allow(EVERYONE),
   'staff.CancelVacancy': allow([N]),
-  'staff.RequestMobility': allow([N]),
+  // A professional requests their own mobility and alone may withdraw it (the domain checks it is theirs).
+  'staff.RequestMobility': allow([N, P], bySelf),
   'staff.GiveMobilityOpinion': allow([N]),
   'staff.DecideMobility': allow([N]),
-  'staff.WithdrawMobility': allow([N]),
+  'staff.WithdrawMobility': allow([P], { by: 'application' }),
   'staff.GetMobility': allow([N, A]),
   'staff.ListCentreTeam': allow([N, R, C, B, A], byFiness),
   'staff.GetVacancyReport': allow([N, R, A]),

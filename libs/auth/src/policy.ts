@@ -2,15 +2,16 @@ import type { Role } from './identity';
 
 /**
  * How a scoped role's scope is checked for one operation.
- * - `finess` / `region` / `rpps`: at the transport gate, from the first of `fields` present in the
- *   request (gRPC request field, REST path parameter, body field or query parameter). A centre
- *   must name its own FINESS; a regional coordinator a FINESS of its région (or the région
- *   itself); a professional their own RPPS.
+ * - `finess` / `region` / `rpps` / `self`: at the transport gate, from the first of `fields`
+ *   present in the request (gRPC request field, REST path parameter, body field or query
+ *   parameter). A centre must name its own FINESS; a regional coordinator a FINESS of its
+ *   région (or the région itself); a professional their own RPPS, or (`self`) their own
+ *   professional id, which is the subject of their token.
  * - `application`: the scope needs data the gate does not have (the patient's centre, the
  *   professional's RPPS): the gate lets the call through with the identity, and the
  *   application checks it where it reads the data.
  */
-export type ScopeCheck = { readonly by: 'finess' | 'region' | 'rpps'; readonly fields: readonly string[] } | { readonly by: 'application' };
+export type ScopeCheck = { readonly by: 'finess' | 'region' | 'rpps' | 'self'; readonly fields: readonly string[] } | { readonly by: 'application' };
 
 /** What a read that leaves an access trail identifies: the field naming the patient, centre or practitioner read. */
 export interface TrailSpec {

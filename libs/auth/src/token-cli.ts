@@ -28,14 +28,15 @@ async function main(): Promise<void> {
     .addOption(new Option('--role <role>', `coordinator (national), regional, ${ROLES.join(', ')}`).argParser(roleOf).makeOptionMandatory())
     .option('--region <code>', 'région INSEE code (regional coordinator)')
     .option('--finess <finess>', 'FINESS of the centre (centre)')
-    .option('--rpps <rpps>', 'RPPS number (professional)')
-    .option('--subject <sub>', 'who the token names (default: the role)')
+    .option('--rpps <rpps>', 'RPPS number (professional, when they have one)')
+    .option('--subject <sub>', "who the token names (default: the role); a professional's is their professional id")
     .option('--ttl <duration>', 'lifetime: seconds, or 15m, 8h, 7d', ttlOf, 3600)
     .option('--data-dir <dir>', 'data directory of the embedded mode', process.env.PCN_DATA_DIR ?? './data')
     .parse();
   const o = program.opts<{ role: Role; region?: string; finess?: string; rpps?: string; subject?: string; ttl: number; dataDir: string }>();
   const needed = SCOPE_OF_ROLE[o.role];
   if (needed && !o[needed]) program.error(`--role ${o.role} needs --${needed}`);
+  if (o.role === 'professional' && !o.subject) program.error('--role professional needs --subject <their professional id>');
   const issuer = await DevIssuer.open(o.dataDir);
   const token = await issuer.sign({
     role: o.role,

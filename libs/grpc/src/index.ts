@@ -35,3 +35,4 @@ export {
 } from './client/client';
 export * from './proto-enums';
 export { commandContextOf, IDEMPOTENCY_KEY_METADATA } from './server/command-context';
+export { withAuthorization } from './client/bearer-interceptor';

@@ -27,6 +27,16 @@ const OWN_CENTRE = finess('93000001');
 const OTHER_CENTRE = finess('69000003');
 const OWN_RPPS = rpps('1000345678');
 const OTHER_RPPS = rpps('1000999999');
+/** The professional's id, subject of their token (no professional has it: the handlers answer 404). */
+const OWN_ID = '00000000-0000-4000-8000-000000000001';
+const OTHER_ID = '00000000-0000-4000-8000-000000000002';
+interface Values {
+  readonly finess: string;
+  readonly rpps: string;
+  readonly self: string;
+}
+const OWN: Values = { finess: OWN_CENTRE, rpps: OWN_RPPS, self: OWN_ID };
+const OTHER: Values = { finess: OTHER_CENTRE, rpps: OTHER_RPPS, self: OTHER_ID };
 const SCOPES: Readonly<Record<Role, Scope>> = {
   national_coordinator: {},
   regional_coordinator: { region: '11' },
@@ -51,7 +61,10 @@ beforeAll(async () => {
     logger,
   );
   const issuer = await DevIssuer.open(dataDir);
-  for (const role of ROLES) bearer.set(role, `Bearer ${await issuer.sign({ role, scope: SCOPES[role], subject: `policy-test-${role}` })}`);
+  for (const role of ROLES) {
+    const subject = role === 'professional' ? OWN_ID : `policy-test-${role}`;
+    bearer.set(role, `Bearer ${await issuer.sign({ role, scope: SCOPES[role], subject })}`);
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -65,13 +78,13 @@ afterAll(async () => {
 const heads = (): Promise<number[]> => Promise.all([system.registry!, system.staff!, system.attribution!].map((m) => m.store.headPosition()));
 
 /** Path parameters filled in: the scope-bearing ones with the given values, ids with a UUID nobody has. */
-function pathOf(route: RestRoute, values: { finess: string; rpps: string }): string {
-  const fill: Record<string, string> = { finess: values.finess, rpps: values.rpps, kind: 'ph', id: '00000000-0000-4000-8000-000000000001' };
-  return route.path.replace(/:(\w+)/g, (_, name: string) => fill[name] ?? '00000000-0000-4000-8000-000000000001');
+function pathOf(route: RestRoute, values: Values): string {
+  const fill: Record<string, string> = { finess: values.finess, rpps: values.rpps, kind: 'ph', id: values.self };
+  return route.path.replace(/:(\w+)/g, (_, name: string) => fill[name] ?? OTHER_ID);
 }
 
-async function rest(route: RestRoute, role: Role | undefined, values = { finess: OWN_CENTRE, rpps: OWN_RPPS }) {
-  const body = route.method === 'get' ? undefined : JSON.stringify({ centreFiness: values.finess, finess: values.finess, rpps: values.rpps });
+async function rest(route: RestRoute, role: Role | undefined, values: Values = OWN) {
+  const body = route.method === 'get' ? undefined : JSON.stringify({ centreFiness: values.finess, finess: values.finess, rpps: values.rpps, professionalId: values.self });
   const response = await fetch(`http://127.0.0.1:${system.httpPort}${pathOf(route, values)}`, {
     method: route.method.toUpperCase(),
     headers: { 'content-type': 'application/json', ...(role && { authorization: bearer.get(role)! }) },
@@ -81,12 +94,13 @@ async function rest(route: RestRoute, role: Role | undefined, values = { finess:
   return { status: response.status, detail: String((text.startsWith('{') ? (JSON.parse(text) as { detail?: string }) : {}).detail ?? text) };
 }
 
-function grpc(method: GrpcMethod, role: Role | undefined, values = { finess: OWN_CENTRE, rpps: OWN_RPPS }): Promise<ServiceError | undefined> {
+function grpc(method: GrpcMethod, role: Role | undefined, values: Values = OWN): Promise<ServiceError | undefined> {
   const init: Record<string, string> = {};
   for (const field of method.input.fields) {
     if (field.fieldKind !== 'scalar') continue;
     if (field.localName === 'finess' || field.localName === 'centreFiness') init[field.localName] = values.finess;
     if (field.localName === 'rpps') init[field.localName] = values.rpps;
+    if (field.localName === 'professionalId') init[field.localName] = values.self;
   }
   const bytes = Buffer.from(toBinary(method.input, create(method.input, init)));
   const client = new Client(`127.0.0.1:${system.grpcPort}`, credentials.createInsecure());
@@ -106,7 +120,7 @@ function grpc(method: GrpcMethod, role: Role | undefined, values = { finess: OWN
 }
 
 const restOperation = (route: RestRoute): OperationKey => {
-  const resolved = system.resolveOperation(route.method.toUpperCase(), pathOf(route, { finess: OWN_CENTRE, rpps: OWN_RPPS }));
+  const resolved = system.resolveOperation(route.method.toUpperCase(), pathOf(route, OWN));
   if (!resolved) throw new Error(`${route.method.toUpperCase()} ${route.path} has no operationId in the OpenAPI documents`);
   return resolved.operation;
 };
@@ -153,7 +167,7 @@ describe('refusals write nothing', () => {
       const scope = policy.scope;
       if (!scope || scope.by === 'application') continue;
       for (const role of SCOPED.filter((r) => policy.roles.includes(r))) {
-        const answer = await rest(route, role, { finess: OTHER_CENTRE, rpps: OTHER_RPPS });
+        const answer = await rest(route, role, OTHER);
         tally.restOutOfScope++;
         expect([operation, role, answer.status, answer.detail]).toEqual([operation, role, 403, expect.stringMatching(/outside your scope|must name a/)]);
       }
@@ -169,7 +183,7 @@ describe('refusals write nothing', () => {
       const scope = policy.scope;
       if (!scope || scope.by === 'application') continue;
       for (const role of SCOPED.filter((r) => policy.roles.includes(r))) {
-        const error = await grpc(method, role, { finess: OTHER_CENTRE, rpps: OTHER_RPPS });
+        const error = await grpc(method, role, OTHER);
         tally.grpcOutOfScope++;
         expect([operation, role, error?.code, error?.details]).toEqual([operation, role, Status.PERMISSION_DENIED, expect.stringMatching(/outside your scope|must name a/)]);
       }

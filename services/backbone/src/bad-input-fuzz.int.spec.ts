@@ -11,6 +11,7 @@ import { writeRoutes } from './testing/fuzz/rest-routes';
 import { restCase, type RestCase } from './testing/fuzz/rest-cases';
 import { grpcMethods } from './testing/fuzz/grpc-methods';
 import { grpcCase, type GrpcCase } from './testing/fuzz/grpc-cases';
+import { authorizationFor } from './testing-tokens';
 
 /**
  * Bad input never reaches a 5xx or INTERNAL, is refused naming the field, and writes nothing.
@@ -23,6 +24,8 @@ const logger = createLogger({ service: 'fuzz-test', level: 'silent' });
 let dataDir: string;
 let system: RunningSystem;
 let headsBefore: number[];
+/** A national coordinator: every operation reaches its handler, which must refuse the bad input. */
+let auth: { authorization: string };
 const tally = new Map<string, number>();
 const count = (key: string): void => void tally.set(key, (tally.get(key) ?? 0) + 1);
 
@@ -30,7 +33,8 @@ const heads = (): Promise<number[]> => Promise.all([system.registry!, system.sta
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pcn-fuzz-'));
-  system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0' }), logger);
+  system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_HTTP_RATE_LIMIT: '1000000' }), logger);
+  auth = await authorizationFor(dataDir);
   headsBefore = await heads();
 }, 120_000);
 
@@ -49,7 +53,7 @@ interface Answer {
 }
 
 async function send(c: RestCase): Promise<Answer> {
-  const response = await fetch(`http://127.0.0.1:${system.httpPort}${c.path}`, { method: c.method, headers: c.headers, body: c.body });
+  const response = await fetch(`http://127.0.0.1:${system.httpPort}${c.path}`, { method: c.method, headers: { ...c.headers, ...auth }, body: c.body });
   const contentType = response.headers.get('content-type') ?? '';
   const text = await response.text();
   return { status: response.status, contentType, problem: contentType.startsWith('application/problem+json') ? JSON.parse(text) : undefined };
@@ -88,6 +92,7 @@ describe('REST: every write route refuses generated bad input', () => {
 function call(path: string, c: GrpcCase): Promise<ServiceError | undefined> {
   const client = new Client(`127.0.0.1:${system.grpcPort}`, credentials.createInsecure());
   const metadata = new Metadata();
+  metadata.set('authorization', auth.authorization);
   if (c.idempotencyKey !== undefined) metadata.set('idempotency-key', c.idempotencyKey);
   return new Promise<ServiceError | undefined>((resolve) => {
     client.makeUnaryRequest(

@@ -110,9 +110,6 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
   };
   try {
     const metrics = createMetrics({ defaultLabels: { target: config.PCN_TARGET } });
-    // Every call of both transports passes this gate: no token or a bad one → 401/UNAUTHENTICATED,
-    // a role or scope the policy does not allow → 403/PERMISSION_DENIED, before any handler runs.
-    const gate = await openAccessGate(config, logger);
     const database: Database = await openDatabase(config, {
       logger,
       ...(options.lockCheckIntervalMs !== undefined && { lockCheckIntervalMs: options.lockCheckIntervalMs }),
@@ -125,6 +122,10 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     });
     stops.push(() => database.close());
     logger.info({ database: database.description }, 'database open');
+    // Every call of both transports passes this gate: no token or a bad one → 401/UNAUTHENTICATED,
+    // a role or scope the policy does not allow → 403/PERMISSION_DENIED, before any handler runs.
+    // Opened once the data directory is locked: the development issuer's key lives there.
+    const gate = await openAccessGate(config, logger);
 
     // Remembers each consumer group's handler, so a dead letter can be replayed to its group.
     const bus = new ReplayableBus(await openBus(config, database, logger, metrics.registry));

@@ -12,8 +12,8 @@ export interface TestIssuer {
   readonly gate: AccessGate;
   readonly verifier: TokenVerifier;
   token(request: TokenRequest): Promise<string>;
-  /** `Bearer <token>` for a role and scope. */
-  bearer(role: Role, scope?: Scope): Promise<string>;
+  /** `Bearer <token>` for a role and scope; the subject defaults to `tester`. */
+  bearer(role: Role, scope?: Scope, subject?: string): Promise<string>;
 }
 
 /** `policy` defaults to the real table (tests of a library's own fixture services give theirs). */
@@ -26,7 +26,7 @@ export async function createTestIssuer(policy?: PolicyTable): Promise<TestIssuer
       gate: new AccessGate(new TokenAuthenticator(verifier), policy),
       verifier,
       token: (request) => issuer.sign(request),
-      bearer: async (role, scope) => `Bearer ${await issuer.sign({ role, ...(scope && { scope }) })}`,
+      bearer: async (role, scope, subject = 'tester') => `Bearer ${await issuer.sign({ role, subject, ...(scope && { scope }) })}`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,6 +9,8 @@ import type { Clock } from './ports';
 export interface WriteOptions {
   readonly expectedVersion?: number;
   readonly context?: CommandContext;
+  /** The professional id of a caller acting as a professional (their verified identity), for the writes only they may make. */
+  readonly actingProfessionalId?: string;
 }
 
 /** Scopes a client's idempotency key to the stream it writes, so two streams never share event ids. */

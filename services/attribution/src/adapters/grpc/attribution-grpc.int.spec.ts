@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { attributionV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
+import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, withAuthorization, type GrpcServer } from '@pcn/grpc';
 import { createLogger, createMetrics } from '@pcn/observability';
 import { nir, startAttribution, type AttributionFixture } from '../../testing';
 import { attributionGrpcService } from './attribution-grpc';
@@ -19,9 +19,11 @@ beforeEach(async () => {
   fx = await startAttribution({ sql });
   const logger = createLogger({ service: 'grpc-test', level: 'silent' });
   server = createGrpcServer({ logger });
-  server.addService(pb.AttributionService, attributionGrpcService(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry }));
+  server.addService(pb.AttributionService, attributionGrpcService(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }));
   const port = await server.start('127.0.0.1', 0);
-  client = createClient(pb.AttributionClient, `127.0.0.1:${port}`);
+  // Behind the real access gate: calls act as a national coordinator unless they send their own token.
+  client = createClient(pb.AttributionClient, `127.0.0.1:${port}`, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });
+  await signAs('centre:reception', 'coordinator:zoe');
 }, 60_000);
 afterEach(async () => {
   client.close();
@@ -29,7 +31,16 @@ afterEach(async () => {
   await fx.teardown();
 });
 
-const as = (actor: string, extra: Record<string, string> = {}) => ({ metadata: { 'x-pcn-actor': actor, ...extra } });
+/** Tokens signed before each test (so `as` stays synchronous): national coordinators named so, and professionals by id. */
+const tokens = new Map<string, string>();
+const as = (who: string, extra: Record<string, string> = {}) => {
+  const authorization = tokens.get(who);
+  if (!authorization) throw new Error(`no token signed for ${who}: add it to the names signed in beforeEach`);
+  return { metadata: { authorization, ...extra } };
+};
+const signAs = async (...names: string[]): Promise<void> => {
+  for (const name of names) tokens.set(name, await fx.issuer.bearer('national_coordinator', {}, name));
+};
 
 async function failure(call: Promise<unknown>) {
   try {

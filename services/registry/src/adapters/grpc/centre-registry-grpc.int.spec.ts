@@ -1,7 +1,7 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { registryV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
+import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, withAuthorization, type GrpcServer } from '@pcn/grpc';
 import { createLogger, createMetrics } from '@pcn/observability';
 import { startRegistry, finess, type RegistryFixture } from '../../testing';
 import { centreRegistryGrpc } from './centre-registry-grpc';
@@ -20,21 +20,16 @@ beforeEach(async () => {
   fx = await startRegistry(sql, `registry_grpc_${++n}`);
   const logger = createLogger({ service: 'grpc-test', level: 'silent' });
   server = createGrpcServer({ logger });
-  server.addService(pb.CentreRegistryService, centreRegistryGrpc(fx.module.registry, { logger, registry: createMetrics({ defaultMetrics: false }).registry }));
+  server.addService(pb.CentreRegistryService, centreRegistryGrpc(fx.module.registry, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }));
   const port = await server.start('127.0.0.1', 0);
-  client = createClient(pb.CentreRegistryClient, `127.0.0.1:${port}`);
+  // Behind the real access gate: calls act as a national coordinator unless they send their own token.
+  client = createClient(pb.CentreRegistryClient, `127.0.0.1:${port}`, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });
 });
 afterEach(async () => {
   client.close();
   await server.shutdown(1000);
   await fx.stop();
 });
-
-const actor = (who: string): Metadata => {
-  const m = new Metadata();
-  m.set('x-pcn-actor', who);
-  return m;
-};
 
 const registration = (first8 = '93000001'): pb.RegisterCentreRequest =>
   pb.RegisterCentreRequest.fromPartial({
@@ -63,7 +58,7 @@ async function failure(call: Promise<unknown>) {
 
 describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
   it('registers and gets a centre, with enums, timestamps and the derived commune', async () => {
-    const created = await callUnary(client, 'registerCentre', registration(), { metadata: actor('centre-software:marseille') });
+    const created = await callUnary(client, 'registerCentre', registration());
     expect(created).toMatchObject({
       finess: finess('93000001'),
       status: pb.CentreStatus.CENTRE_STATUS_CANDIDATE,
@@ -141,7 +136,7 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
       client,
       'amendCentre',
       pb.AmendCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 1, name: 'Le Château en Santé', services: { services: [] } }),
-      { metadata: actor('coordinator:zoe') },
+      { metadata: { authorization: await fx.issuer.bearer('national_coordinator', {}, 'zoe') } },
     );
     expect(amended).toMatchObject({ name: 'Le Château en Santé', services: [], type: pb.CentreType.CENTRE_TYPE_COMMUNITY_PARTICIPATORY, version: 2 });
 
@@ -151,9 +146,9 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
 
     const history = await callUnary(client, 'getCentreHistory', pb.GetCentreHistoryRequest.fromPartial({ finess: finess('93000001') }));
     expect(history.entries.map((e) => [e.version, e.type, e.actor])).toEqual([
-      [0, 'CentreRegistered', 'anonymous'],
-      [1, 'CentreAccredited', 'anonymous'],
-      [2, 'CentreAmended', 'coordinator:zoe'],
+      [0, 'CentreRegistered', 'national_coordinator:tester'],
+      [1, 'CentreAccredited', 'national_coordinator:tester'],
+      [2, 'CentreAmended', 'national_coordinator:zoe'],
     ]);
     expect(JSON.parse(history.entries[2]!.dataJson)).toEqual({ finess: finess('93000001'), changes: { name: 'Le Château en Santé', services: [] } });
 

@@ -1,11 +1,16 @@
 import type { Request, Response } from 'express';
-import { commandContext, optionalIfMatch, setEtag } from '@pcn/http';
+import { commandContext, grantOf, optionalIfMatch, setEtag } from '@pcn/http';
 import type { WriteOptions } from '../../application/write-options';
 
 /** Writes on an existing resource: If-Match is optional; with it, a stale version answers 412. */
 export function writeOptions(req: Request): WriteOptions {
   const expectedVersion = optionalIfMatch(req);
-  return { ...(expectedVersion !== undefined && { expectedVersion }), context: commandContext(req) };
+  const identity = grantOf(req)?.identity;
+  return {
+    ...(expectedVersion !== undefined && { expectedVersion }),
+    context: commandContext(req),
+    ...(identity?.role === 'professional' && { actingProfessionalId: identity.subject }),
+  };
 }
 
 /** A single resource, with its version as the ETag. */
