@@ -1,5 +1,6 @@
 import { UnauthenticatedError } from './errors';
 import { authorize, type Grant, type RequestFields } from './authorize';
+import { type AccessTrail, trailEntryOf } from './access-trail';
 import { identityOfCertificate, type PeerCertificateLike } from './certificate-identity';
 import type { Identity } from './identity';
 import type { OperationKey, PolicyTable } from './policy';
@@ -12,6 +13,12 @@ export interface Credentials {
   readonly authorization?: string | undefined;
   /** The client certificate of a mutual-TLS gRPC connection, verified by the TLS layer. */
   readonly peerCertificate?: PeerCertificateLike | undefined;
+}
+
+/** Where a call comes from, for the access trail. */
+export interface CallOrigin {
+  readonly from: string;
+  readonly transport: 'rest' | 'grpc';
 }
 
 /** Proves who calls. The production one verifies tokens; tests may use another (see @pcn/auth/testing). */
@@ -27,6 +34,8 @@ export class AccessGate {
   constructor(
     private readonly authenticator: Authenticator,
     readonly policy: PolicyTable = POLICY,
+    /** Receives every admitted call of a trailed operation, before its handler runs. */
+    private readonly trail?: AccessTrail,
   ) {}
 
   /** Who calls (401 / UNAUTHENTICATED when that cannot be proven). */
@@ -34,9 +43,16 @@ export class AccessGate {
     return this.authenticator.authenticate(credentials);
   }
 
-  async admit(operation: OperationKey, credentials: Credentials, fields: RequestFields): Promise<Grant> {
+  /**
+   * Authenticates, authorises, and records a read of patient-level data in the access trail
+   * (before the handler runs: a read that cannot be recorded does not happen).
+   */
+  async admit(operation: OperationKey, credentials: Credentials, fields: RequestFields, origin?: CallOrigin): Promise<Grant> {
     const identity = await this.authenticator.authenticate(credentials);
-    return authorize(this.policy, identity, operation, fields);
+    const grant = authorize(this.policy, identity, operation, fields);
+    const entry = this.trail && trailEntryOf(grant, fields, origin ?? { from: '', transport: 'rest' });
+    if (entry) await this.trail!.record(entry);
+    return grant;
   }
 }
 

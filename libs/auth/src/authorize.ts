@@ -32,7 +32,10 @@ export function authorize(policies: PolicyTable, identity: Identity, operation: 
 function checkScope(identity: Identity, operation: OperationKey, scope: Exclude<ScopeCheck, { by: 'application' }>, fields: RequestFields): void {
   const named = scope.fields.map(fields).find((v) => v !== undefined);
   if (named === undefined) {
-    throw new OutOfScopeError(operation, `${operation} must name a ${scope.by === 'self' ? 'professional id' : scope.by} (${scope.fields.join(' or ')}) within your scope`);
+    throw new OutOfScopeError(
+      operation,
+      `${operation} must name a ${scope.by === 'self' ? 'professional id' : scope.by} (${scope.fields.join(' or ')}) within your scope`,
+    );
   }
   const own = identity.scope;
   const covered =

@@ -7,9 +7,18 @@ export const CLAIMS = { role: 'pcn_role', region: 'pcn_region', finess: 'pcn_fin
 const claims = z.object({
   sub: z.string().min(1).max(200),
   [CLAIMS.role]: z.enum(ROLES),
-  [CLAIMS.region]: z.string().regex(/^\d{2}$/, 'must be a région INSEE code (2 digits)').optional(),
-  [CLAIMS.finess]: z.string().regex(/^[0-9AB]{9}$/, 'must be a FINESS (9 characters)').optional(),
-  [CLAIMS.rpps]: z.string().regex(/^\d{11}$/, 'must be an RPPS number (11 digits)').optional(),
+  [CLAIMS.region]: z
+    .string()
+    .regex(/^\d{2}$/, 'must be a région INSEE code (2 digits)')
+    .optional(),
+  [CLAIMS.finess]: z
+    .string()
+    .regex(/^[0-9AB]{9}$/, 'must be a FINESS (9 characters)')
+    .optional(),
+  [CLAIMS.rpps]: z
+    .string()
+    .regex(/^\d{11}$/, 'must be an RPPS number (11 digits)')
+    .optional(),
 });
 
 /** The identity a verified token's claims describe; a reason when they do not describe one (unknown role, scoped role without its scope). */

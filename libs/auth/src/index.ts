@@ -9,3 +9,4 @@ export * from './certificate-identity';
 export * from './token-verifier';
 export * from './dev-issuer';
 export * from './access';
+export * from './access-trail';

@@ -93,4 +93,5 @@ export const POLICY: PolicyTable = {
   // Operations of the platform.
   'deadLetters.ListDeadLetters': allow([N]),
   'deadLetters.ReplayDeadLetter': allow([N]),
+  'accessTrail.ListAccessTrail': allow([N, A]),
 };

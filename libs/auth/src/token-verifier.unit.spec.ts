@@ -70,7 +70,10 @@ describe('TokenAuthenticator', () => {
   const authenticator = () => new TokenAuthenticator(verifier);
 
   it('needs "Bearer <token>"', async () => {
-    await expect(authenticator().authenticate({})).rejects.toMatchObject({ kind: 'unauthenticated', message: expect.stringContaining('bearer token is required') });
+    await expect(authenticator().authenticate({})).rejects.toMatchObject({
+      kind: 'unauthenticated',
+      message: expect.stringContaining('bearer token is required'),
+    });
     await expect(authenticator().authenticate({ authorization: 'Basic YTpi' })).rejects.toMatchObject({ kind: 'unauthenticated' });
     const token = await issuer.sign({ role: 'billing' });
     await expect(authenticator().authenticate({ authorization: `Bearer ${token}` })).resolves.toMatchObject({ role: 'billing' });

@@ -25,7 +25,8 @@ export function accessMiddleware(gate: AccessGate, resolve: OperationResolver): 
       return typeof value === 'string' && value !== '' ? value : undefined;
     };
     const credentials = { authorization: req.get('authorization') };
-    const admitted = resolved ? gate.admit(resolved.operation, credentials, fields) : gate.authenticate(credentials).then(() => undefined);
+    const origin = { from: req.socket.remoteAddress ?? '', transport: 'rest' as const };
+    const admitted = resolved ? gate.admit(resolved.operation, credentials, fields, origin) : gate.authenticate(credentials).then(() => undefined);
     admitted.then(
       (grant) => {
         if (grant) grants.set(req, grant);

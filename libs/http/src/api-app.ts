@@ -66,7 +66,8 @@ export function createApiApp(options: ApiAppOptions): Express {
       windowMs,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      handler: (_req, _res, next) => next(new HttpError(429, 'Too Many Requests', `more than ${limit} requests in ${windowMs / 1000} s from this client: slow down`)),
+      handler: (_req, _res, next) =>
+        next(new HttpError(429, 'Too Many Requests', `more than ${limit} requests in ${windowMs / 1000} s from this client: slow down`)),
     }),
   );
   app.use(pathSegmentsGuard());

@@ -84,7 +84,8 @@ function pathOf(route: RestRoute, values: Values): string {
 }
 
 async function rest(route: RestRoute, role: Role | undefined, values: Values = OWN) {
-  const body = route.method === 'get' ? undefined : JSON.stringify({ centreFiness: values.finess, finess: values.finess, rpps: values.rpps, professionalId: values.self });
+  const body =
+    route.method === 'get' ? undefined : JSON.stringify({ centreFiness: values.finess, finess: values.finess, rpps: values.rpps, professionalId: values.self });
   const response = await fetch(`http://127.0.0.1:${system.httpPort}${pathOf(route, values)}`, {
     method: route.method.toUpperCase(),
     headers: { 'content-type': 'application/json', ...(role && { authorization: bearer.get(role)! }) },
@@ -185,7 +186,12 @@ describe('refusals write nothing', () => {
       for (const role of SCOPED.filter((r) => policy.roles.includes(r))) {
         const error = await grpc(method, role, OTHER);
         tally.grpcOutOfScope++;
-        expect([operation, role, error?.code, error?.details]).toEqual([operation, role, Status.PERMISSION_DENIED, expect.stringMatching(/outside your scope|must name a/)]);
+        expect([operation, role, error?.code, error?.details]).toEqual([
+          operation,
+          role,
+          Status.PERMISSION_DENIED,
+          expect.stringMatching(/outside your scope|must name a/),
+        ]);
       }
     }
   }, 300_000);

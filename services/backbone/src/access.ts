@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { AccessGate, DEV_AUDIENCE, DEV_ISSUER, DevIssuer, TokenAuthenticator, TokenVerifier, type KeySource } from '@pcn/auth';
+import { AccessGate, type AccessTrail, DEV_AUDIENCE, DEV_ISSUER, DevIssuer, POLICY, TokenAuthenticator, TokenVerifier, type KeySource } from '@pcn/auth';
 import { tlsServerCredentials } from '@pcn/grpc';
 import type { ServerCredentials } from '@grpc/grpc-js';
 import type { JSONWebKeySet } from 'jose';
@@ -18,20 +18,25 @@ export class AuthConfigError extends Error {
  * The access gate of both transports. With PCN_AUTH_ISSUER (required outside the embedded mode,
  * see config.ts) it trusts that issuer's keys (JWKS URL or file); in the embedded mode without
  * it, the development issuer of the data directory (`npm run token` signs with the same key).
+ * Reads of patient-level data go to `trail` before their handler runs.
  */
-export async function openAccessGate(config: Config, logger: Logger): Promise<AccessGate> {
+export async function openAccessGate(config: Config, logger: Logger, trail: AccessTrail): Promise<AccessGate> {
   if (config.PCN_AUTH_ISSUER) {
     const keys: KeySource = config.PCN_AUTH_JWKS_URL ? { jwksUrl: new URL(config.PCN_AUTH_JWKS_URL) } : { jwks: await readJwks(config.PCN_AUTH_JWKS_FILE!) };
     const verifier = new TokenVerifier({ issuer: config.PCN_AUTH_ISSUER, audience: config.PCN_AUTH_AUDIENCE!, keys });
-    logger.info({ issuer: config.PCN_AUTH_ISSUER, audience: config.PCN_AUTH_AUDIENCE, keys: config.PCN_AUTH_JWKS_URL ?? config.PCN_AUTH_JWKS_FILE }, 'bearer tokens: trusted issuer');
-    return new AccessGate(new TokenAuthenticator(verifier));
+    logger.info(
+      { issuer: config.PCN_AUTH_ISSUER, audience: config.PCN_AUTH_AUDIENCE, keys: config.PCN_AUTH_JWKS_URL ?? config.PCN_AUTH_JWKS_FILE },
+      'bearer tokens: trusted issuer',
+    );
+    return new AccessGate(new TokenAuthenticator(verifier), POLICY, trail);
   }
   const issuer = await DevIssuer.open(config.PCN_DATA_DIR);
   logger.warn(
     { keyFile: issuer.file },
     'PCN_AUTH_ISSUER is not set: trusting the development issuer of the data directory (embedded mode only); get a token with npm run -s token -- --role coordinator',
   );
-  return new AccessGate(new TokenAuthenticator(new TokenVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: { jwks: issuer.jwks() } })));
+  const verifier = new TokenVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: { jwks: issuer.jwks() } });
+  return new AccessGate(new TokenAuthenticator(verifier), POLICY, trail);
 }
 
 async function readJwks(file: string): Promise<JSONWebKeySet> {

@@ -104,9 +104,14 @@ const schema = z
     if (configured.some((v) => v !== undefined) || !isEmbedded(c)) {
       const why = isEmbedded(c) ? '' : ' outside the embedded mode (the development issuer serves the embedded mode only)';
       if (!c.PCN_AUTH_ISSUER) ctx.addIssue({ code: 'custom', path: ['PCN_AUTH_ISSUER'], message: `is required${why}: the issuer (iss) of the bearer tokens` });
-      if (!c.PCN_AUTH_AUDIENCE) ctx.addIssue({ code: 'custom', path: ['PCN_AUTH_AUDIENCE'], message: `is required${why}: the audience (aud) tokens must name` });
+      if (!c.PCN_AUTH_AUDIENCE)
+        ctx.addIssue({ code: 'custom', path: ['PCN_AUTH_AUDIENCE'], message: `is required${why}: the audience (aud) tokens must name` });
       if (!c.PCN_AUTH_JWKS_URL === !c.PCN_AUTH_JWKS_FILE) {
-        ctx.addIssue({ code: 'custom', path: ['PCN_AUTH_JWKS_URL'], message: `or PCN_AUTH_JWKS_FILE (exactly one) is required${why}: the issuer's public keys` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PCN_AUTH_JWKS_URL'],
+          message: `or PCN_AUTH_JWKS_FILE (exactly one) is required${why}: the issuer's public keys`,
+        });
       }
     }
     if (!c.PCN_GRPC_TLS_CERT !== !c.PCN_GRPC_TLS_KEY) {

@@ -17,7 +17,14 @@ describe('distributed mode: the registry in its own process, Kafka, a consumer i
 
   it('carries one trace id from a gRPC call through the event store, the relay and Kafka to the consumer', async () => {
     const issuer = await scratchIssuer();
-    const registry = runNode(MAIN, ['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, PCN_BUS: 'kafka', KAFKA_BROKERS, ...issuer.env, ...ANY_PORTS });
+    const registry = runNode(MAIN, ['--target=registry'], {
+      PCN_STORE: 'postgres',
+      PG_URL: dbUrl,
+      PCN_BUS: 'kafka',
+      KAFKA_BROKERS,
+      ...issuer.env,
+      ...ANY_PORTS,
+    });
     procs.push(registry);
     const watcher = runNode(WATCH, ['pcn.registry.v1', '--brokers', KAFKA_BROKERS, '--group', `dist-test-${randomBytes(4).toString('hex')}`], {});
     procs.push(watcher);

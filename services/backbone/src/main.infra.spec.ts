@@ -32,9 +32,13 @@ describe('the pcn binary', () => {
       expect(created.status).toBe(201);
       const { finess } = (await created.json()) as { finess: string };
 
-      const cli = spawnSync(process.execPath, [GRPC_CLI, 'CentreRegistry/GetCentre', JSON.stringify({ finess }), '--addr', `127.0.0.1:${grpc}`, '--token', token], {
-        encoding: 'utf8',
-      });
+      const cli = spawnSync(
+        process.execPath,
+        [GRPC_CLI, 'CentreRegistry/GetCentre', JSON.stringify({ finess }), '--addr', `127.0.0.1:${grpc}`, '--token', token],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(cli.status).toBe(0);
       expect(JSON.parse(cli.stdout)).toMatchObject({ finess, status: 'CENTRE_STATUS_CANDIDATE', communeName: 'Saint-Denis' });
 

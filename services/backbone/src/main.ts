@@ -79,11 +79,13 @@ main().catch((error: unknown) => {
     process.stderr.write(`${error.message}\nValid targets: ${TARGETS.join(', ')}. See README.md, "Configuration".\n`);
     process.exit(2);
   }
-  if (error instanceof DataDirLockedError ||
+  if (
+    error instanceof DataDirLockedError ||
     error instanceof PortInUseError ||
     error instanceof NirKeyError ||
     error instanceof AuthConfigError ||
-    error instanceof DevIssuerKeyExposedError) {
+    error instanceof DevIssuerKeyExposedError
+  ) {
     process.stderr.write(`pcn: ${error.message}\n`);
     process.exit(1);
   }

@@ -19,7 +19,11 @@ describe('distributed mode: registry and staff in their own processes, over Kafk
     const { httpPort: registryHttp } = await startedPorts(registry);
     const { httpPort: staffHttp } = await startedPorts(staff);
     const post = (port: number, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
-      fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: JSON.stringify(body) });
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth, ...headers },
+        body: JSON.stringify(body),
+      });
 
     // A FINESS of this run only: the topic is shared with earlier runs on the same broker.
     const first8 = `930${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
@@ -51,7 +55,9 @@ describe('distributed mode: registry and staff in their own processes, over Kafk
     );
     await eventually(
       async () => {
-        const professional = (await (await fetch(`http://127.0.0.1:${staffHttp}/v1/staff/professionals/${professionalId}?asOf=2026-03-01`, { headers: auth })).json()) as {
+        const professional = (await (
+          await fetch(`http://127.0.0.1:${staffHttp}/v1/staff/professionals/${professionalId}?asOf=2026-03-01`, { headers: auth })
+        ).json()) as {
           allAssignments: { endOn?: string }[];
         };
         expect(professional.allAssignments).toEqual([expect.objectContaining({ centreFiness: centre, endOn: '2026-09-30' })]);

@@ -100,7 +100,10 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
         ),
       10_000,
     );
-    const team = (await (await fetch(`${base}/v1/staff/centres/${finess}/team?on=2026-03-01`, { headers: auth })).json()) as { totalFte: string; members: unknown[] };
+    const team = (await (await fetch(`${base}/v1/staff/centres/${finess}/team?on=2026-03-01`, { headers: auth })).json()) as {
+      totalFte: string;
+      members: unknown[];
+    };
     expect(team).toMatchObject({ totalFte: '0.8', members: [expect.objectContaining({ professionalId, grade: 'ide_b_cn' })] });
     const staffGrpc = createClient(staffPb.StaffStatuteClient, `127.0.0.1:${system.grpcPort}`);
     try {
@@ -123,7 +126,9 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
         }),
         { metadata: auth },
       );
-      const gpPay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId: gp.professionalId, on: '2026-03-01' }), { metadata: auth });
+      const gpPay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId: gp.professionalId, on: '2026-03-01' }), {
+        metadata: auth,
+      });
       expect(gpPay).toMatchObject({ gridVersion: 'ph-2023-07-01', fullTimeAnnualGrossCents: 5_560_779 }); // 55 607,79 €, ph-2023-07.csv
     } finally {
       staffGrpc.close();

@@ -19,6 +19,9 @@ import { Fence } from './fence';
 import { startDeadLetters } from './dead-letters/dead-letters';
 import { deadLetterOpenApi } from './dead-letters/dead-letter-openapi';
 import { grpcCredentials, openAccessGate } from './access';
+import { SqlAccessTrail } from './access-trail/sql-access-trail';
+import { accessTrailRouter } from './access-trail/access-trail-router';
+import { accessTrailOpenApi } from './access-trail/access-trail-openapi';
 
 /**
  * Kafka in the distributed mode. Embedded: a durable log in the same database (schema
@@ -125,7 +128,9 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     // Every call of both transports passes this gate: no token or a bad one → 401/UNAUTHENTICATED,
     // a role or scope the policy does not allow → 403/PERMISSION_DENIED, before any handler runs.
     // Opened once the data directory is locked: the development issuer's key lives there.
-    const gate = await openAccessGate(config, logger);
+    const trail = new SqlAccessTrail(database.sql);
+    await trail.migrate();
+    const gate = await openAccessGate(config, logger, trail);
 
     // Remembers each consumer group's handler, so a dead letter can be replayed to its group.
     const bus = new ReplayableBus(await openBus(config, database, logger, metrics.registry));
@@ -155,6 +160,8 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     stops.push(() => deadLetters.stop());
     ctx.mounts.push({ path: '/v1/dead-letters', router: deadLetters.router });
     ctx.openApis.push(deadLetterOpenApi);
+    ctx.mounts.push({ path: '/v1/access-trail', router: accessTrailRouter(trail) });
+    ctx.openApis.push(accessTrailOpenApi);
     const unwatch = watchProjections(ctx.projections, metrics);
     stops.push(async () => unwatch());
 

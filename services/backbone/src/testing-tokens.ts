@@ -20,6 +20,8 @@ export async function scratchIssuer(): Promise<{ env: Record<string, string>; au
   writeFileSync(jwksFile, JSON.stringify(issuer.jwks()));
   return {
     env: { PCN_AUTH_ISSUER: DEV_ISSUER, PCN_AUTH_AUDIENCE: DEV_AUDIENCE, PCN_AUTH_JWKS_FILE: jwksFile },
-    authorization: async (role = 'national_coordinator', scope = {}) => ({ authorization: `Bearer ${await issuer.sign({ role, scope, subject: `test-${role}` })}` }),
+    authorization: async (role = 'national_coordinator', scope = {}) => ({
+      authorization: `Bearer ${await issuer.sign({ role, scope, subject: `test-${role}` })}`,
+    }),
   };
 }

@@ -1,11 +1,16 @@
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import { type AccessGate, type Grant, grpcOperationOf, type RequestFields } from '@pcn/auth';
 
-/** A request's string field by name (ts-proto camelCase), undefined when absent or empty. */
+/**
+ * A request's string field by name (ts-proto camelCase), undefined when absent or empty. A
+ * reference (`patient: { ref: { $case: 'patientId', value } }`) reads as its id; a NIR never does.
+ */
 function fieldsOf(request: unknown): RequestFields {
   return (name) => {
     const value = (request as Record<string, unknown> | null | undefined)?.[name];
-    return typeof value === 'string' && value !== '' ? value : undefined;
+    if (typeof value === 'string') return value !== '' ? value : undefined;
+    const ref = (value as { ref?: { $case?: unknown; value?: unknown } } | null | undefined)?.ref;
+    return ref?.$case === 'patientId' && typeof ref.value === 'string' && ref.value !== '' ? ref.value : undefined;
   };
 }
 
@@ -20,5 +25,6 @@ export function admitGrpcCall(gate: AccessGate, call: ServerUnaryCall<unknown, u
     grpcOperationOf(service, method),
     { authorization: typeof authorization === 'string' ? authorization : undefined, ...(peerCertificate && { peerCertificate }) },
     fieldsOf(call.request),
+    { from: call.getPeer(), transport: 'grpc' },
   );
 }

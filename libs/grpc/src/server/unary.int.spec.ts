@@ -347,8 +347,7 @@ describe('unary behind an access gate', () => {
   });
   afterAll(() => fixture.close());
 
-  const echo = async (message: string, metadata: Record<string, string>) =>
-    callUnary(fixture.client(), 'echo', { message }, { deadlineMs: 5000, metadata });
+  const echo = async (message: string, metadata: Record<string, string>) => callUnary(fixture.client(), 'echo', { message }, { deadlineMs: 5000, metadata });
 
   it('gives the handler the verified identity as the actor; x-pcn-actor is ignored', async () => {
     const authorization = await issuer.bearer('auditor');

@@ -134,12 +134,12 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, options: UnaryO
         return context.with(callContext, () => handler(call.request, contextOf(grant)));
       })
       .then(
-      (response) => finish({ code: Status.OK, response }),
-      (cause: unknown) => {
-        const error = toGrpcError(cause);
-        finish({ code: error.code, error, cause });
-      },
-    );
+        (response) => finish({ code: Status.OK, response }),
+        (cause: unknown) => {
+          const error = toGrpcError(cause);
+          finish({ code: error.code, error, cause });
+        },
+      );
   };
 }
 

@@ -42,7 +42,11 @@ export async function startEchoServer(
   const state = { handler: echoBack };
   server.addService(
     testingV1.EchoService,
-    unaryService(testingV1.EchoService, { echo: (request, ctx) => state.handler(request, ctx) }, { logger, registry, tracer: options.tracer, access: options.access }),
+    unaryService(
+      testingV1.EchoService,
+      { echo: (request, ctx) => state.handler(request, ctx) },
+      { logger, registry, tracer: options.tracer, access: options.access },
+    ),
   );
   const address = `127.0.0.1:${await server.start('127.0.0.1', 0)}`;
   const clients: testingV1.EchoClient[] = [];

@@ -144,7 +144,7 @@ export class Mobilities {
   async withdraw(mobilityId: string, input: unknown, options: WriteOptions = {}): Promise<MobilityView> {
     mobilityId = checkUuid(mobilityId, 'mobilityId', 'a mobility id');
     const parsed = parseInput(withdrawMobilityInput, input ?? {});
-        // Only the professional may withdraw: the domain compares who withdraws with the mobility's professional.
+    // Only the professional may withdraw: the domain compares who withdraws with the mobility's professional.
     const by = options.actingProfessionalId ?? options.context?.actor ?? 'unknown';
     return this.execute(mobilityId, { type: 'WithdrawMobility', by, on: parsed.on ?? today(this.deps.clock) }, options);
   }

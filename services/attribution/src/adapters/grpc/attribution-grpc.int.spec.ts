@@ -19,7 +19,10 @@ beforeEach(async () => {
   fx = await startAttribution({ sql });
   const logger = createLogger({ service: 'grpc-test', level: 'silent' });
   server = createGrpcServer({ logger });
-  server.addService(pb.AttributionService, attributionGrpcService(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }));
+  server.addService(
+    pb.AttributionService,
+    attributionGrpcService(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }),
+  );
   const port = await server.start('127.0.0.1', 0);
   // Behind the real access gate: calls act as a national coordinator unless they send their own token.
   client = createClient(pb.AttributionClient, `127.0.0.1:${port}`, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });

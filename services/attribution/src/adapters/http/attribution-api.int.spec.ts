@@ -33,7 +33,10 @@ describe('REST /v1/attribution: patients', () => {
 
   it('registers with Location and ETag, never answers the NIR, and reads the same patient there', async () => {
     const input = patientInput(1, { ald: [{ start: '2020-01-01' }] });
-    const res = await api().post('/v1/attribution/patients').set('Authorization', await as('alice')).send(input);
+    const res = await api()
+      .post('/v1/attribution/patients')
+      .set('Authorization', await as('alice'))
+      .send(input);
     expect(res.status).toBe(201);
     const patientId = res.body.patientId as string;
     expect(patientId).toMatch(/^[0-9a-f]{32}$/);
@@ -370,7 +373,9 @@ describe('REST /v1/attribution: the waitlist', () => {
     expect([fx().gp1.rpps, fx().gp2.rpps]).toContain(proposal.rpps);
     expect((await api().get(`/v1/attribution/patients/${patientId}`)).body.pendingProposal).toMatchObject({ proposalId: proposal.proposalId });
 
-    const confirmed = await api().post(`/v1/attribution/proposals/${proposal.proposalId}/confirm`).set('Authorization', await as('accueil'));
+    const confirmed = await api()
+      .post(`/v1/attribution/proposals/${proposal.proposalId}/confirm`)
+      .set('Authorization', await as('accueil'));
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.current).toMatchObject({ rpps: proposal.rpps, centreFiness: fx().centre, start: '2026-03-02', channel: 'waitlist_match' });
     expect(confirmed.body.waitlist).toBeUndefined();

@@ -20,7 +20,10 @@ beforeEach(async () => {
   fx = await startRegistry(sql, `registry_grpc_${++n}`);
   const logger = createLogger({ service: 'grpc-test', level: 'silent' });
   server = createGrpcServer({ logger });
-  server.addService(pb.CentreRegistryService, centreRegistryGrpc(fx.module.registry, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }));
+  server.addService(
+    pb.CentreRegistryService,
+    centreRegistryGrpc(fx.module.registry, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }),
+  );
   const port = await server.start('127.0.0.1', 0);
   // Behind the real access gate: calls act as a national coordinator unless they send their own token.
   client = createClient(pb.CentreRegistryClient, `127.0.0.1:${port}`, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });

@@ -32,12 +32,24 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
   it('delivers each centre event once, in order, as self-contained CloudEvents with protobuf payloads', async () => {
     const id = finess('93000001');
     await request.agent(fx.app).set('Authorization', fx.coordinator).post('/v1/centres').send(registration('93000001'));
-    await request.agent(fx.app).set('Authorization', fx.coordinator).post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2026-03-01' });
-    await request.agent(fx.app).set('Authorization', fx.coordinator)
+    await request
+      .agent(fx.app)
+      .set('Authorization', fx.coordinator)
+      .post(`/v1/centres/${id}/accreditation`)
+      .set('If-Match', '"0"')
+      .send({ accreditedOn: '2026-03-01' });
+    await request
+      .agent(fx.app)
+      .set('Authorization', fx.coordinator)
       .patch(`/v1/centres/${id}`)
       .set('If-Match', '"1"')
       .send({ name: 'Centre Louise-Michel', communeInsee: '93070', secpaParticipation: true });
-    await request.agent(fx.app).set('Authorization', fx.coordinator).post(`/v1/centres/${id}/closure`).set('If-Match', '"2"').send({ effectiveDate: '2026-06-30', reason: 'merged' });
+    await request
+      .agent(fx.app)
+      .set('Authorization', fx.coordinator)
+      .post(`/v1/centres/${id}/closure`)
+      .set('If-Match', '"2"')
+      .send({ effectiveDate: '2026-06-30', reason: 'merged' });
 
     await eventually(() => expect(received).toHaveLength(4));
     expect(received.map((m) => m.type)).toEqual([
@@ -77,7 +89,12 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
     const id = finess('93000001');
     fx.clock.set('2026-12-06T09:00:00Z');
     await request.agent(fx.app).set('Authorization', fx.coordinator).post('/v1/centres').send(registration('93000001'));
-    await request.agent(fx.app).set('Authorization', fx.coordinator).post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2027-01-05' });
+    await request
+      .agent(fx.app)
+      .set('Authorization', fx.coordinator)
+      .post(`/v1/centres/${id}/accreditation`)
+      .set('If-Match', '"0"')
+      .send({ accreditedOn: '2027-01-05' });
     await eventually(() => expect(received).toHaveLength(2));
     const accredited = ev.CentreAccredited.decode(received[1]!.data);
     expect(accredited).toMatchObject({

@@ -20,7 +20,10 @@ beforeEach(async () => {
   fx = await startStaff(sql, `staff_grpc_${++n}`);
   const logger = createLogger({ service: 'grpc-test', level: 'silent' });
   server = createGrpcServer({ logger });
-  server.addService(pb.StaffStatuteService, staffStatuteGrpc(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }));
+  server.addService(
+    pb.StaffStatuteService,
+    staffStatuteGrpc(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }),
+  );
   const port = await server.start('127.0.0.1', 0);
   // Behind the real access gate: calls act as a national coordinator unless they send their own token.
   client = createClient(pb.StaffStatuteClient, `127.0.0.1:${port}`, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });
@@ -373,7 +376,12 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       }),
       as('coordinator:zoe'),
     );
-    expect(approved).toMatchObject({ status: pb.MobilityStatus.MOBILITY_STATUS_APPROVED, effectiveOn: '2026-04-01', decidedBy: 'national_coordinator:coordinator:zoe', version: 3 });
+    expect(approved).toMatchObject({
+      status: pb.MobilityStatus.MOBILITY_STATUS_APPROVED,
+      effectiveOn: '2026-04-01',
+      decidedBy: 'national_coordinator:coordinator:zoe',
+      version: 3,
+    });
 
     const applied = await until(
       () => callUnary(client, 'getMobility', { mobilityId: mobility.mobilityId }),

@@ -69,7 +69,10 @@ describe('REST /v1/staff: the statute', () => {
       annualCentsPer100Points: 600000,
       source: { title: 'Décret de test', reference: 'test', url: 'https://example.org/decret' },
     };
-    const published = await api().post('/v1/staff/index-point-values').set('Authorization', await as('alice')).send(value);
+    const published = await api()
+      .post('/v1/staff/index-point-values')
+      .set('Authorization', await as('alice'))
+      .send(value);
     expect(published.status).toBe(201);
     expect(published.body).toEqual(value);
     const fph = await api().get('/v1/staff/pay-grids/fph').query({ on: '2027-02-01' });
@@ -357,7 +360,10 @@ describe('REST /v1/staff: vacancies', () => {
   const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
   const as = (subject: string): Promise<string> => fx().issuer.bearer('national_coordinator', {}, subject);
   const post = async (centreFiness: string, profession = 'nurse') =>
-    api().post('/v1/staff/vacancies').set('Authorization', await as('x')).send({ centreFiness, profession, fte: '0.5', startOn: '2026-04-01' });
+    api()
+      .post('/v1/staff/vacancies')
+      .set('Authorization', await as('x'))
+      .send({ centreFiness, profession, fte: '0.5', startOn: '2026-04-01' });
 
   it('posts, lists by territory, reports, and cancels', async () => {
     const a = await post(CENTRE_A);
@@ -508,14 +514,21 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
     const vacancy = await api().post('/v1/staff/vacancies').send({ centreFiness: CENTRE_C, profession: 'nurse', fte: '0.5', startOn: '2026-05-01' });
     const body = { professionalId, vacancyId: vacancy.body.vacancyId, kind: 'transfer', originAssignmentId: assigned.body.allAssignments[0].assignmentId };
     const first = await api().post('/v1/staff/mobilities').send(body);
-    const byOther = await api().post(`/v1/staff/mobilities/${first.body.mobilityId}/withdrawal`).set('Authorization', await as('zoe'));
+    const byOther = await api()
+      .post(`/v1/staff/mobilities/${first.body.mobilityId}/withdrawal`)
+      .set('Authorization', await as('zoe'));
     expect(byOther.status).toBe(403);
     // Only the professional withdraws (the actor is their id); no body: today.
-    const withdrawn = await api().post(`/v1/staff/mobilities/${first.body.mobilityId}/withdrawal`).set('Authorization', await fx().issuer.bearer('professional', {}, professionalId));
+    const withdrawn = await api()
+      .post(`/v1/staff/mobilities/${first.body.mobilityId}/withdrawal`)
+      .set('Authorization', await fx().issuer.bearer('professional', {}, professionalId));
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawnOn: '2026-03-02' });
     const second = await api().post('/v1/staff/mobilities').send(body);
-    const dated = await api().post(`/v1/staff/mobilities/${second.body.mobilityId}/withdrawal`).set('Authorization', await fx().issuer.bearer('professional', {}, professionalId)).send({ on: '2026-03-05' });
+    const dated = await api()
+      .post(`/v1/staff/mobilities/${second.body.mobilityId}/withdrawal`)
+      .set('Authorization', await fx().issuer.bearer('professional', {}, professionalId))
+      .send({ on: '2026-03-05' });
     expect(dated.body).toMatchObject({ status: 'withdrawn', withdrawnOn: '2026-03-05' });
 
     const unmet = await api()
