@@ -19,13 +19,7 @@ export interface PreconditionViolation {
 }
 
 export type DomainErrorKind =
-  | 'invalid_argument'
-  | 'not_found'
-  | 'already_exists'
-  | 'failed_precondition'
-  | 'concurrency_conflict'
-  | 'permission_denied'
-  | 'unauthenticated';
+  'invalid_argument' | 'not_found' | 'already_exists' | 'failed_precondition' | 'concurrency_conflict' | 'permission_denied' | 'unauthenticated';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;

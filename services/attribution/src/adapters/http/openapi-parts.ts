@@ -80,11 +80,10 @@ const idempotencyKey = {
   description: 'Makes a retried write a no-op (1 to 128 characters among letters, digits and . _ : -)',
   schema: { type: 'string' },
 };
-const actor = { name: 'X-PCN-Actor', in: 'header', required: false, description: 'Who acts (recorded in the event metadata)', schema: { type: 'string' } };
 
 /** Headers of a write decided against the latest state (If-Match is refused there), and of an update. */
-export const writeHeaders = [idempotencyKey, actor];
-export const updateHeaders = [ifMatch, idempotencyKey, actor];
+export const writeHeaders = [idempotencyKey];
+export const updateHeaders = [ifMatch, idempotencyKey];
 
 export const etagHeader = { ETag: { description: 'Revision of the patient (use it as If-Match on an update)', schema: { type: 'string' } } };
 const locationHeader = (description: string) => ({ Location: { description, schema: { type: 'string' } } });

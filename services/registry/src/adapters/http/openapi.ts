@@ -34,7 +34,6 @@ const ifMatch = {
   schema: { type: 'string', example: '"3"' },
 };
 const idempotencyKey = { name: 'Idempotency-Key', in: 'header', required: false, description: 'Makes a retried write a no-op', schema: { type: 'string' } };
-const actor = { name: 'X-PCN-Actor', in: 'header', required: false, description: 'Who acts (recorded in the event metadata)', schema: { type: 'string' } };
 const etagHeader = { ETag: { description: 'Version of the centre', schema: { type: 'string' } } };
 
 const centreResponse = (description: string) => ({ description, headers: etagHeader, content: json('Centre') });
@@ -50,7 +49,7 @@ const action = (operationId: string, summary: string, body: string | undefined) 
   post: {
     operationId,
     summary,
-    parameters: [finessParam, ifMatch, idempotencyKey, actor],
+    parameters: [finessParam, ifMatch, idempotencyKey],
     ...(body && { requestBody: { required: true, content: json(body) } }),
     responses: { 200: centreResponse('The centre after the change'), ...writeErrors },
   },
@@ -111,7 +110,7 @@ export function registryOpenApi(): object {
         post: {
           operationId: 'RegisterCentre',
           summary: 'Register a centre (candidate)',
-          parameters: [idempotencyKey, actor],
+          parameters: [idempotencyKey],
           requestBody: { required: true, content: json('RegisterCentre') },
           responses: {
             201: centreResponse('Registered'),
@@ -148,7 +147,7 @@ export function registryOpenApi(): object {
         patch: {
           operationId: 'AmendCentre',
           summary: 'Amend the details of a centre (fields present replace the current ones)',
-          parameters: [finessParam, ifMatch, idempotencyKey, actor],
+          parameters: [finessParam, ifMatch, idempotencyKey],
           requestBody: { required: true, content: json('AmendCentre') },
           responses: { 200: centreResponse('The amended centre'), ...writeErrors },
         },

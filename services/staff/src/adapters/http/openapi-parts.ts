@@ -41,17 +41,10 @@ const idempotencyKey = {
   description: 'Makes a retried write a no-op (1 to 128 characters among letters, digits and . _ : -)',
   schema: { type: 'string' },
 };
-const actor = {
-  name: 'X-PCN-Actor',
-  in: 'header',
-  required: false,
-  description: 'Who acts (recorded in the event metadata; the opinion giver or decider of a mobility)',
-  schema: { type: 'string' },
-};
 
 /** Headers of a write creating a resource, and of a write on an existing one. */
-export const createHeaders = [idempotencyKey, actor];
-export const writeHeaders = [ifMatch, idempotencyKey, actor];
+export const createHeaders = [idempotencyKey];
+export const writeHeaders = [ifMatch, idempotencyKey];
 
 export const etagHeader = { ETag: { description: 'Version of the resource (use it as If-Match)', schema: { type: 'string' } } };
 export const locationHeader = { Location: { description: 'Where to read the created resource', schema: { type: 'string' } } };
