@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { userInfo } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DevIssuer } from './dev-issuer';
 import { ROLES, type Role, SCOPE_OF_ROLE } from './identity';
@@ -22,6 +23,15 @@ const ttlOf = (value: string): number => {
  * token of the embedded mode's development issuer (key in the data directory), for curl and
  * `npm run grpc`. Useless against a distributed deployment, which trusts its own issuer.
  */
+/** The login name, recorded as who acted; undefined where the system has none (some containers). */
+function loginName(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
   const program = new Command('token')
     .description("prints a bearer token signed by the embedded mode's development issuer")
@@ -29,7 +39,7 @@ async function main(): Promise<void> {
     .option('--region <code>', 'région INSEE code (regional coordinator)')
     .option('--finess <finess>', 'FINESS of the centre (centre)')
     .option('--rpps <rpps>', 'RPPS number (professional, when they have one)')
-    .option('--subject <sub>', "who the token names (default: the role); a professional's is their professional id")
+    .option('--subject <sub>', "who the token names (default: your login name); a professional's is their professional id")
     .option('--ttl <duration>', 'lifetime: seconds, or 15m, 8h, 7d', ttlOf, 3600)
     .option('--data-dir <dir>', 'data directory of the embedded mode', process.env.PCN_DATA_DIR ?? './data')
     .parse();
@@ -41,7 +51,7 @@ async function main(): Promise<void> {
   const token = await issuer.sign({
     role: o.role,
     scope: { ...(o.region && { region: o.region }), ...(o.finess && { finess: o.finess }), ...(o.rpps && { rpps: o.rpps }) },
-    ...(o.subject && { subject: o.subject }),
+    subject: o.subject ?? loginName() ?? o.role,
     ttlSeconds: o.ttl,
   });
   process.stdout.write(`${token}\n`);
