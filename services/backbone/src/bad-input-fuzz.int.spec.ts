@@ -12,6 +12,7 @@ import { restCase, type RestCase } from './testing/fuzz/rest-cases';
 import { grpcMethods } from './testing/fuzz/grpc-methods';
 import { grpcCase, type GrpcCase } from './testing/fuzz/grpc-cases';
 import { authorizationFor } from './testing-tokens';
+import { grpcOperationOfPath, POLICY } from '@pcn/auth';
 
 /**
  * Bad input never reaches a 5xx or INTERNAL, is refused naming the field, and writes nothing.
@@ -26,6 +27,10 @@ let system: RunningSystem;
 let headsBefore: number[];
 /** A national coordinator: every operation reaches its handler, which must refuse the bad input. */
 let auth: { authorization: string };
+/** A professional's token, for the one RPC only the professional may call (withdrawing their mobility). */
+let professional: { authorization: string };
+const authorizationOf = (path: string): string =>
+  (POLICY[grpcOperationOfPath(path)]?.roles.includes('national_coordinator') ? auth : professional).authorization;
 const tally = new Map<string, number>();
 const count = (key: string): void => void tally.set(key, (tally.get(key) ?? 0) + 1);
 
@@ -35,6 +40,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pcn-fuzz-'));
   system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_HTTP_RATE_LIMIT: '1000000' }), logger);
   auth = await authorizationFor(dataDir);
+  professional = await authorizationFor(dataDir, 'professional');
   headsBefore = await heads();
 }, 120_000);
 
@@ -92,7 +98,7 @@ describe('REST: every write route refuses generated bad input', () => {
 function call(path: string, c: GrpcCase): Promise<ServiceError | undefined> {
   const client = new Client(`127.0.0.1:${system.grpcPort}`, credentials.createInsecure());
   const metadata = new Metadata();
-  metadata.set('authorization', auth.authorization);
+  metadata.set('authorization', authorizationOf(path));
   if (c.idempotencyKey !== undefined) metadata.set('idempotency-key', c.idempotencyKey);
   return new Promise<ServiceError | undefined>((resolve) => {
     client.makeUnaryRequest(
