@@ -72,7 +72,7 @@ describe('the REST access middleware', () => {
       { authorization: await issuer.bearer('centre', { finess: CENTRE }), 'x-pcn-actor': 'national_coordinator:mallory' },
     );
     expect(res.status).toBe(201);
-    expect(written).toEqual([{ actor: `centre:centre@${CENTRE}`, note: 'hello' }]);
+    expect(written).toEqual([{ actor: `centre:tester@${CENTRE}`, note: 'hello' }]);
   });
 
   it('keeps health and readiness open, and sets security headers', async () => {

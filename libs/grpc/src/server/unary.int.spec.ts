@@ -351,7 +351,7 @@ describe('unary behind an access gate', () => {
 
   it('gives the handler the verified identity as the actor; x-pcn-actor is ignored', async () => {
     const authorization = await issuer.bearer('auditor');
-    await expect(echo('a', { authorization, 'x-pcn-actor': 'coordinator:someone-else' })).resolves.toMatchObject({ actor: 'auditor:auditor' });
+    await expect(echo('a', { authorization, 'x-pcn-actor': 'coordinator:someone-else' })).resolves.toMatchObject({ actor: 'auditor:tester' });
   });
 
   it('answers UNAUTHENTICATED without a token or with a bad one, before the handler runs', async () => {
