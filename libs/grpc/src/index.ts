@@ -34,5 +34,6 @@ export {
   withDeadline,
 } from './client/client';
 export * from './proto-enums';
+export * from './proto-fields';
 export { commandContextOf, IDEMPOTENCY_KEY_METADATA } from './server/command-context';
 export { withAuthorization } from './client/bearer-interceptor';

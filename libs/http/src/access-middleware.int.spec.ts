@@ -5,16 +5,15 @@ import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
 import { createApiApp } from './api-app';
 import { createApiServer } from './client-errors';
 import { commandContext } from './command-context';
-import { openApiOperationResolver, RouteWithoutOperationIdError } from './operation-resolver';
+import { operationResolver } from './operation-resolver';
+import type { Operation } from './routes';
 
 const silent = { error: () => undefined, warn: () => undefined };
 const CENTRE = '930000016';
-const openApi = {
-  'x-pcn-service': 'things',
-  paths: {
-    '/v1/centres/{finess}/notes': { post: { operationId: 'AddNote' }, get: { operationId: 'ListNotes' } },
-  },
-};
+const operations: Operation[] = [
+  { service: 'things', operationId: 'AddNote', method: 'POST', path: '/v1/centres/{finess}/notes' },
+  { service: 'things', operationId: 'ListNotes', method: 'GET', path: '/v1/centres/{finess}/notes' },
+];
 let server: Server;
 let base: string;
 let issuer: TestIssuer;
@@ -34,7 +33,7 @@ beforeAll(async () => {
   const app = createApiApp({
     mounts: [{ path: '/v1', router }],
     logger: silent,
-    access: { gate: issuer.gate, resolve: openApiOperationResolver([openApi]) },
+    access: { gate: issuer.gate, resolve: operationResolver(operations) },
     bodyLimit: '1kb',
     rateLimit: { limit: 25, windowMs: 60_000 },
   });
@@ -98,11 +97,10 @@ describe('the REST access middleware', () => {
   });
 });
 
-describe('openApiOperationResolver', () => {
-  it('names a request by its path template, and fails at start-up on a route without operationId', () => {
-    const resolve = openApiOperationResolver([openApi]);
+describe('operationResolver', () => {
+  it('names a request by its path template and method', () => {
+    const resolve = operationResolver(operations);
     expect(resolve('POST', `/v1/centres/${CENTRE}/notes`)).toEqual({ operation: 'things.AddNote', params: { finess: CENTRE } });
     expect(resolve('DELETE', `/v1/centres/${CENTRE}/notes`)).toBeUndefined();
-    expect(() => openApiOperationResolver([{ 'x-pcn-service': 's', paths: { '/x': { get: {} } } }])).toThrow(RouteWithoutOperationIdError);
   });
 });

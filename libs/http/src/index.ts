@@ -10,3 +10,5 @@ export * from './path-segments';
 export * from './client-errors';
 export * from './access-middleware';
 export * from './operation-resolver';
+export * from './routes';
+export * from './request-metrics';

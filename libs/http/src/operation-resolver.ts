@@ -1,4 +1,5 @@
 import type { OperationKey } from '@pcn/auth';
+import type { Operation } from './routes';
 
 /** The operation a REST request calls, and the values of its path parameters. */
 export interface ResolvedOperation {
@@ -9,55 +10,29 @@ export interface ResolvedOperation {
 /** `(method, path) → operation`: how the access middleware names a request in the policy table. */
 export type OperationResolver = (method: string, path: string) => ResolvedOperation | undefined;
 
-/** Root extension of a service's OpenAPI document naming the service (the first half of its policy keys). */
-export const SERVICE_EXTENSION = 'x-pcn-service';
-
-const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
-
-interface Route {
+interface Matcher {
   readonly method: string;
   readonly pattern: RegExp;
   readonly params: readonly string[];
   readonly operation: OperationKey;
 }
 
-interface OpenApiDocument {
-  readonly [SERVICE_EXTENSION]?: unknown;
-  readonly paths?: Readonly<Record<string, Readonly<Record<string, { operationId?: unknown } | undefined>>>>;
-}
-
-export class RouteWithoutOperationIdError extends Error {
-  constructor(readonly route: string) {
-    super(`${route} has no operationId in its OpenAPI document: the access policy cannot name it`);
-    this.name = 'RouteWithoutOperationIdError';
-  }
-}
-
 /**
- * Resolves requests from the services' OpenAPI documents: each path template (`/v1/centres/{finess}`)
- * with its operationId, under the document's `x-pcn-service`. A route without an operationId or
- * a document without a service name fails here, at start-up.
+ * Resolves requests from the operations the route tables declare (`RouteTable.operations()`):
+ * each path template (`/v1/centres/{finess}`) with its method, named `<service>.<operationId>`
+ * in the access policy.
  */
-export function openApiOperationResolver(documents: readonly object[]): OperationResolver {
-  const routes: Route[] = documents.flatMap((document) => {
-    const doc = document as OpenApiDocument;
-    const service = doc[SERVICE_EXTENSION];
-    if (typeof service !== 'string') throw new Error(`an OpenAPI document has no ${SERVICE_EXTENSION}: its operations cannot be named in the access policy`);
-    return Object.entries(doc.paths ?? {}).flatMap(([template, item]) =>
-      METHODS.filter((m) => item[m] !== undefined).map((method): Route => {
-        const operationId = item[method]!.operationId;
-        if (typeof operationId !== 'string') throw new RouteWithoutOperationIdError(`${method.toUpperCase()} ${template}`);
-        const params = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-        const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)');
-        return { method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), params, operation: `${service}.${operationId}` };
-      }),
-    );
+export function operationResolver(operations: readonly Operation[]): OperationResolver {
+  const matchers: Matcher[] = operations.map(({ service, operationId, method, path }) => {
+    const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+    const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)');
+    return { method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), params, operation: `${service}.${operationId}` };
   });
   return (method, path) => {
-    for (const route of routes) {
-      if (route.method !== method.toUpperCase()) continue;
-      const match = route.pattern.exec(path);
-      if (match) return { operation: route.operation, params: Object.fromEntries(route.params.map((p, i) => [p, decode(match[i + 1]!)])) };
+    for (const matcher of matchers) {
+      if (matcher.method !== method.toUpperCase()) continue;
+      const match = matcher.pattern.exec(path);
+      if (match) return { operation: matcher.operation, params: Object.fromEntries(matcher.params.map((p, i) => [p, decode(match[i + 1]!)])) };
     }
     return undefined;
   };

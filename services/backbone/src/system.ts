@@ -1,27 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answerClientErrors, createApiApp, GracefulHttpServer, openApiOperationResolver, type ApiMount, type OperationResolver } from '@pcn/http';
+import { answerClientErrors, createApiApp, GracefulHttpServer, operationResolver, type ApiMount, type OperationResolver } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
 import { KafkaBus, ReplayableBus, SqlBus, type MessageBus } from '@pcn/messaging';
-import type { RegistryModule } from '@pcn/registry';
-import type { StaffModule } from '@pcn/staff';
-import type { AttributionModule } from '@pcn/attribution';
-import type { Config, Target } from './config';
+import { startService, type ServiceHost } from '@pcn/service';
+import type { Config } from './config';
 import { mergeOpenApi } from './openapi-merge';
-import { startRegistryTarget } from './targets/registry-target';
-import { startStaffTarget } from './targets/staff-target';
-import { startAttributionTarget } from './targets/attribution-target';
-import type { TargetContext } from './targets/target-context';
+import { START_ORDER, type ServiceModules } from './services';
 import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
 import { Fence } from './fence';
 import { startDeadLetters } from './dead-letters/dead-letters';
-import { deadLetterOpenApi } from './dead-letters/dead-letter-openapi';
+import { deadLetterOpenApi, deadLetterOperations } from './dead-letters/dead-letter-openapi';
 import { grpcCredentials, openAccessGate } from './access';
 import { SqlAccessTrail } from './access-trail/sql-access-trail';
 import { accessTrailRouter } from './access-trail/access-trail-router';
-import { accessTrailOpenApi } from './access-trail/access-trail-openapi';
+import { accessTrailOpenApi, accessTrailOperations } from './access-trail/access-trail-openapi';
 
 /**
  * Kafka in the distributed mode. Embedded: a durable log in the same database (schema
@@ -54,13 +49,11 @@ async function listen(server: GracefulHttpServer, port: number, host: string): P
   });
 }
 
-export interface RunningSystem {
+/** The services it runs, by name (`system.registry`, ...), and its transports. */
+export type RunningSystem = ServiceModules & {
   readonly httpPort: number;
   readonly grpcPort: number;
   readonly database: string;
-  readonly registry?: RegistryModule;
-  readonly staff?: StaffModule;
-  readonly attribution?: AttributionModule;
   readonly bus: MessageBus;
   /** The REST routers and where they are mounted, and the gRPC services served (as the fuzz suite walks them). */
   readonly mounts: readonly ApiMount[];
@@ -79,7 +72,7 @@ export interface RunningSystem {
    * then it refuses every request and is not ready; the caller stops it and exits non-zero.
    */
   readonly failed: Promise<Error>;
-}
+};
 
 export class DataDirLostError extends Error {
   constructor(readonly reason: string) {
@@ -136,9 +129,10 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     const bus = new ReplayableBus(await openBus(config, database, logger, metrics.registry));
     stops.push(() => bus.close());
 
-    const ctx: TargetContext = {
-      config,
-      database,
+    const ctx: ServiceHost = {
+      deployment: { store: config.PCN_STORE, dataDir: config.PCN_DATA_DIR },
+      sql: database.sql,
+      ...(config.PCN_STORE === 'kurrentdb' && { kurrentDbUrl: config.KURRENTDB_URL! }),
       bus,
       logger,
       metrics,
@@ -146,33 +140,35 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       unaryOptions: { logger, registry: metrics.registry, access: gate },
       mounts: [],
       openApis: [],
+      operations: [],
       projections: [],
       onStop: (stop) => void stops.push(stop),
     };
-    const wanted = (target: Exclude<Target, 'all'>): boolean => config.PCN_TARGET === 'all' || config.PCN_TARGET === target;
-    // The registry first: staff learns its centres from the registry's events.
-    const registry = wanted('registry') ? await startRegistryTarget(ctx) : undefined;
-    const staff = wanted('staff') ? await startStaffTarget(ctx) : undefined;
-    // Attribution learns centres and GPs from the registry's and staff's events.
-    const attribution = wanted('attribution') ? await startAttributionTarget(ctx) : undefined;
+    const services: Record<string, unknown> = {};
+    for (const definition of START_ORDER) {
+      if (config.PCN_TARGET === 'all' || config.PCN_TARGET === definition.name) services[definition.name] = await startService(definition, ctx, config);
+    }
     // Once every service has subscribed: the dead letters of their consumer groups, listed and replayed at /v1/dead-letters.
     const deadLetters = await startDeadLetters({ bus, sql: database.sql, target: config.PCN_TARGET });
     stops.push(() => deadLetters.stop());
     ctx.mounts.push({ path: '/v1/dead-letters', router: deadLetters.router });
     ctx.openApis.push(deadLetterOpenApi);
+    ctx.operations.push(...deadLetterOperations);
     ctx.mounts.push({ path: '/v1/access-trail', router: accessTrailRouter(trail) });
     ctx.openApis.push(accessTrailOpenApi);
+    ctx.operations.push(...accessTrailOperations);
     const unwatch = watchProjections(ctx.projections, metrics);
     stops.push(async () => unwatch());
 
     let draining = false;
     const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
-    const resolveOperation = openApiOperationResolver(ctx.openApis);
+    const resolveOperation = operationResolver(ctx.operations);
     const app = createApiApp({
       mounts: ctx.mounts,
       logger,
       ...(openApi && { openApi }),
       metrics: metricsHandler(metrics.registry),
+      requestMetrics: metrics.registry,
       access: { gate, resolve: resolveOperation },
       bodyLimit: config.PCN_HTTP_BODY_LIMIT,
       rateLimit: { limit: config.PCN_HTTP_RATE_LIMIT, windowMs: 60_000 },
@@ -211,9 +207,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       httpPort,
       grpcPort,
       database: database.description,
-      ...(registry && { registry }),
-      ...(staff && { staff }),
-      ...(attribution && { attribution }),
+      ...(services as ServiceModules),
       bus,
       failed,
       stop: () => (stopped ??= drain().finally(stopAll)),

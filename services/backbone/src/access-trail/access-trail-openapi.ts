@@ -1,10 +1,10 @@
+import type { Operation } from '@pcn/http';
 const text = { type: 'string' };
 const query = (name: string, schema: object, description: string) => ({ name, in: 'query', required: false, schema, description });
 
 /** The access-trail route, merged into the process's OpenAPI document like a service's. */
 export const accessTrailOpenApi = {
   openapi: '3.1.0',
-  'x-pcn-service': 'accessTrail',
   info: {
     title: 'Access trail',
     version: '1.0.0',
@@ -60,3 +60,6 @@ export const accessTrailOpenApi = {
     },
   },
 };
+
+/** The access-trail operation, as the access gate names it. */
+export const accessTrailOperations: readonly Operation[] = [{ service: 'accessTrail', operationId: 'ListAccessTrail', method: 'GET', path: '/v1/access-trail' }];

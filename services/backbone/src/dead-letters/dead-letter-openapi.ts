@@ -1,3 +1,5 @@
+import type { Operation } from '@pcn/http';
+
 const text = { type: 'string' };
 const problemSchema = {
   type: 'object',
@@ -18,7 +20,6 @@ const query = (name: string, schema: object, description: string) => ({ name, in
 /** The dead-letter routes, merged into the process's OpenAPI document like a service's. */
 export const deadLetterOpenApi = {
   openapi: '3.1.0',
-  'x-pcn-service': 'deadLetters',
   info: {
     title: 'Dead letters',
     version: '1.0.0',
@@ -98,3 +99,9 @@ export const deadLetterOpenApi = {
     },
   },
 };
+
+/** The dead-letter operations, as the access gate names them (`deadLetters.<operationId>`). */
+export const deadLetterOperations: readonly Operation[] = [
+  { service: 'deadLetters', operationId: 'ListDeadLetters', method: 'GET', path: '/v1/dead-letters' },
+  { service: 'deadLetters', operationId: 'ReplayDeadLetter', method: 'POST', path: '/v1/dead-letters/{id}/replay' },
+];

@@ -2,10 +2,10 @@ import type { Express } from 'express';
 import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
 import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
-import { createApiApp, openApiOperationResolver } from '@pcn/http';
+import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
 import { CommuneDirectory, validateFiness } from '@pcn/referential';
-import { createRegistryModule, type RegistryModule } from '../registry-module';
+import { createRegistryModule, type RegistryModule } from '../registry-service';
 import type { MessageBus } from '@pcn/messaging';
 
 export interface RegistryFixture {
@@ -37,11 +37,6 @@ export async function startRegistry(sql: PgliteSqlClient, schema: string, bus?: 
   });
   await module.start();
   const issuer = await createTestIssuer();
-  const app = createApiApp({
-    mounts: [{ path: '/v1/centres', router: module.httpRouter }],
-    logger,
-    openApi: module.openApi,
-    access: { gate: issuer.gate, resolve: openApiOperationResolver([module.openApi]) },
-  });
+  const app = serveOverHttp(module.http, logger, issuer.gate);
   return { module, app, issuer, coordinator: await issuer.bearer('national_coordinator'), clock, stop: () => module.stop() };
 }

@@ -1,14 +1,14 @@
 import { status } from '@grpc/grpc-js';
 import { attributionV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, withAuthorization, type GrpcServer } from '@pcn/grpc';
-import { createLogger, createMetrics } from '@pcn/observability';
+import { callUnary, createClient, withAuthorization } from '@pcn/grpc';
+import { createLogger } from '@pcn/observability';
+import { grpcFailure as failure, serveOverGrpc, type ServedGrpc } from '@pcn/service/testing';
 import { nir, startAttribution, type AttributionFixture } from '../../testing';
-import { attributionGrpcService } from './attribution-grpc';
 
 let sql: PgliteSqlClient;
 let fx: AttributionFixture;
-let server: GrpcServer;
+let server: ServedGrpc;
 let client: pb.AttributionClient;
 
 beforeAll(async () => {
@@ -17,20 +17,14 @@ beforeAll(async () => {
 afterAll(() => sql.close());
 beforeEach(async () => {
   fx = await startAttribution({ sql });
-  const logger = createLogger({ service: 'grpc-test', level: 'silent' });
-  server = createGrpcServer({ logger });
-  server.addService(
-    pb.AttributionService,
-    attributionGrpcService(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: fx.issuer.gate }),
-  );
-  const port = await server.start('127.0.0.1', 0);
+  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }), fx.issuer.gate);
   // Behind the real access gate: calls act as a national coordinator unless they send their own token.
-  client = createClient(pb.AttributionClient, `127.0.0.1:${port}`, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });
+  client = createClient(pb.AttributionClient, server.address, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });
   await signAs('centre:reception', 'coordinator:zoe');
 }, 60_000);
 afterEach(async () => {
   client.close();
-  await server.shutdown(1000);
+  await server.stop();
   await fx.teardown();
 });
 
@@ -44,15 +38,6 @@ const as = (who: string, extra: Record<string, string> = {}) => {
 const signAs = async (...names: string[]): Promise<void> => {
   for (const name of names) tokens.set(name, await fx.issuer.bearer('national_coordinator', {}, name));
 };
-
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    return parseGrpcErrorDetails(error as never);
-  }
-  throw new Error('the call succeeded');
-}
 
 /** Patient number `order`: a woman born on 12 May 1980, living in Paris 11e unless told otherwise. */
 const nirOf = (order: number) => nir({ order: String(order).padStart(3, '0') });

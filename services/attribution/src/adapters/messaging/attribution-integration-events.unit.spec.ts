@@ -1,14 +1,18 @@
 import { attributionEventsV1 as ev, attributionV1 as pb } from '@pcn/contracts';
-import { InMemoryEventStore, type RecordedEvent } from '@pcn/eventsourcing';
+import { CommandHandler, InMemoryEventStore, type RecordedEvent } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
 import type { OutgoingMessage } from '@pcn/messaging';
 import { nirKey } from '@pcn/referential';
 import { PanelBook } from '../../application/panel-book';
 import { NirPseudonymiser } from '../../application/patient-identity';
-import { PatientWriter } from '../../application/patient-writer';
+import { PatientCommands } from '../../application/patient-commands';
+import { patientStream } from '../../application/stream-ids';
 import { Patients } from '../../application/patients';
 import { declare, endAttribution, enrolOnWaitlist, propose } from '../../domain/patient/patient-decisions';
-import { ATTRIBUTION_SOURCE, ATTRIBUTION_TOPIC, attributionEventMapper } from './attribution-integration-events';
+import { ATTRIBUTION_TOPIC } from '@pcn/messaging';
+import type { PatientEvent } from '../../domain/patient/patient-events';
+import { evolvePatient, initialPatientState, type PatientState } from '../../domain/patient/patient-state';
+import { ATTRIBUTION_SOURCE, attributionEventMapper } from './attribution-integration-events';
 
 const first13 = '2800575056123';
 /** A woman born on 12 May 1980 in Paris. */
@@ -29,8 +33,7 @@ const decoders: Record<string, (data: Uint8Array) => unknown> = {
 async function patientLife() {
   const store = new InMemoryEventStore();
   const clock = new TestClock();
-  const writer = new PatientWriter(store, new PanelBook(store), clock);
-  const patients = new Patients(writer, new NirPseudonymiser('attribution-tests-key-0123456789'), clock);
+  const patients = new Patients(new PatientCommands(store, new PanelBook(store), { clock }), new NirPseudonymiser('attribution-tests-key-0123456789'), clock);
   const { patientId } = await patients.register(
     { nir: NIR, birthDate: BIRTH_DATE, sex: 'female', communeInsee: '75111', ald: [{ start: '2020-01-01' }] },
     { actor: 'centre:reception' },
@@ -39,7 +42,14 @@ async function patientLife() {
   // A corrected birth day: nothing another service sees changes.
   await patients.update(ref, { birthDate: '1980-05-21' });
   await patients.update(ref, { communeInsee: '75112', c2s: [{ start: '2025-01-01', end: '2026-01-01' }] });
-  const write = (decide: Parameters<PatientWriter['write']>[1]) => writer.write(patientId, decide);
+  // The patient's stream alone, each step decided by the domain function it names.
+  type Step = (scope: { patient: { state: PatientState } }) => { patient: readonly PatientEvent[] };
+  const steps = new CommandHandler(store, {
+    initialState: initialPatientState,
+    evolve: evolvePatient,
+    decide: (step: Step, state) => step({ patient: { state } }).patient,
+  });
+  const write = (step: Step) => steps.handle(patientStream(patientId), step);
   await write(({ patient }) => ({
     patient: declare(patient.state, patientId, { ...GP1, attributionId: 'att-1', effectiveDate: '2026-01-10', channel: 'paper_form' }),
   }));
