@@ -79,7 +79,7 @@ const heads = (): Promise<number[]> => Promise.all([system.registry!, system.sta
 
 /** Path parameters filled in: the scope-bearing ones with the given values, ids with a UUID nobody has. */
 function pathOf(route: RestRoute, values: Values): string {
-  const fill: Record<string, string> = { finess: values.finess, rpps: values.rpps, kind: 'ph', id: values.self };
+  const fill: Record<string, string> = { finess: values.finess, rpps: values.rpps, kind: 'ph', id: values.self, professionalId: values.self };
   return route.path.replace(/:(\w+)/g, (_, name: string) => fill[name] ?? OTHER_ID);
 }
 
