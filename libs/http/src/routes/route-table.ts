@@ -1,7 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ValidationError } from '@pcn/eventsourcing';
 import { createDocument, type CreateDocumentOptions, type oas31, type ZodOpenApiComponentsObject, type ZodOpenApiOperationObject } from 'zod-openapi';
-import type { Identity } from '@pcn/auth';
 import { grantOf } from '../access-middleware';
 import { commandContext } from '../command-context';
 import { optionalIfMatch, requireIfMatch, setEtag } from '../etag';
@@ -156,7 +155,9 @@ export class RouteTable<D> {
       const base = { params: req.params as Record<string, string>, query: queryOf(req, accepted), body: req.body as unknown };
       const identity = grantOf(req)?.identity;
       const reply =
-        route.kind === 'read' ? await route.handle(deps, base) : await route.handle(deps, { ...base, ...writeConditions(req, route), ...(identity && { identity }) });
+        route.kind === 'read'
+          ? await route.handle(deps, base)
+          : await route.handle(deps, { ...base, ...writeConditions(req, route), ...(identity && { identity }) });
       send(req, res, reply);
     };
   }

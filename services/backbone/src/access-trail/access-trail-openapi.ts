@@ -62,4 +62,6 @@ export const accessTrailOpenApi = {
 };
 
 /** The access-trail operation, as the access gate names it. */
-export const accessTrailOperations: readonly Operation[] = [{ service: 'accessTrail', operationId: 'ListAccessTrail', method: 'GET', path: '/v1/access-trail' }];
+export const accessTrailOperations: readonly Operation[] = [
+  { service: 'accessTrail', operationId: 'ListAccessTrail', method: 'GET', path: '/v1/access-trail' },
+];
