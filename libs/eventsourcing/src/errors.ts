@@ -18,7 +18,8 @@ export interface PreconditionViolation {
   readonly description: string;
 }
 
-export type DomainErrorKind = 'invalid_argument' | 'not_found' | 'already_exists' | 'failed_precondition' | 'concurrency_conflict' | 'permission_denied';
+export type DomainErrorKind =
+  'invalid_argument' | 'not_found' | 'already_exists' | 'failed_precondition' | 'concurrency_conflict' | 'permission_denied' | 'unauthenticated';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -93,6 +94,11 @@ export class ConcurrencyError extends DomainError {
 
 export class PermissionDeniedError extends DomainError {
   readonly kind = 'permission_denied';
+}
+
+/** No credentials, or credentials that do not verify (bad signature, expired, wrong issuer or audience). */
+export class UnauthenticatedError extends DomainError {
+  readonly kind = 'unauthenticated';
 }
 
 export function isDomainError(error: unknown): error is DomainError {

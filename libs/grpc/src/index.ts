@@ -1,5 +1,12 @@
 export { ACTOR_METADATA_KEY, ANONYMOUS_ACTOR, type CallContext } from './server/call-context';
-export { createGrpcServer, GrpcServer, type GrpcServerOptions } from './server/grpc-server';
+export {
+  createGrpcServer,
+  DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+  GrpcServer,
+  type GrpcServerOptions,
+  type GrpcTlsFiles,
+  tlsServerCredentials,
+} from './server/grpc-server';
 export { grpcServerMetrics, type GrpcServerMetrics } from './server/metrics';
 export { HEALTH_SERVICE_NAME } from './server/reflection';
 export { TRACER_NAME } from './server/tracing';
@@ -31,3 +38,4 @@ export {
 export * from './proto-enums';
 export * from './proto-fields';
 export { commandContextOf, IDEMPOTENCY_KEY_METADATA } from './server/command-context';
+export { withAuthorization } from './client/bearer-interceptor';

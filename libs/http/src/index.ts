@@ -8,5 +8,7 @@ export * from './request-fields';
 export * from './graceful-server';
 export * from './path-segments';
 export * from './client-errors';
+export * from './access-middleware';
+export * from './operation-resolver';
 export * from './routes';
 export * from './request-metrics';

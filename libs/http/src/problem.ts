@@ -43,6 +43,7 @@ const DOMAIN_STATUS: Record<DomainError['kind'], { status: number; title: string
   failed_precondition: { status: 409, title: 'Not allowed in the current state' },
   concurrency_conflict: { status: 412, title: 'Version mismatch' },
   permission_denied: { status: 403, title: 'Permission denied' },
+  unauthenticated: { status: 401, title: 'Unauthenticated' },
 };
 
 export function toProblem(error: unknown): Problem {

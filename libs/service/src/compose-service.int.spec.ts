@@ -46,7 +46,7 @@ function toyService(log: string[], parts: Partial<ServiceParts<{ answer: number 
         beforeStart: async () => void log.push('before start'),
         consumers: [{ topic: 'pcn.other.v1', groupId: 'toy-other', handler: async () => undefined }],
         jobs: [job(log)],
-        http: { path: '/v1/toys', router: (() => undefined) as unknown as ApiMount['router'], openApi: {} },
+        http: { path: '/v1/toys', router: (() => undefined) as unknown as ApiMount['router'], openApi: {}, operations: [] },
         grpc: { service: {} as GrpcService, implementation: () => ({}) },
         ...parts,
       };
@@ -121,6 +121,7 @@ describe('a service started in a host', () => {
       unaryOptions: { logger, registry: metrics.registry },
       mounts: [],
       openApis: [],
+      operations: [],
       projections: [],
       onStop: (stop) => void stops.push(stop),
     };

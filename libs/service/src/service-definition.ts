@@ -11,7 +11,7 @@ import type {
   SqlClient,
 } from '@pcn/eventsourcing';
 import type { UnaryOptions } from '@pcn/grpc';
-import type { ApiMount } from '@pcn/http';
+import type { ApiMount, Operation } from '@pcn/http';
 import type { EventMapper, MessageHandler, RelayLogger } from '@pcn/messaging';
 import type { Logger, Metrics } from '@pcn/observability';
 import type { Clock } from '@pcn/time';
@@ -100,6 +100,8 @@ export interface HttpRoutes {
   readonly router: ApiMount['router'];
   /** The OpenAPI document of these routes (merged with the other services'). */
   readonly openApi: object;
+  /** Every operation the router serves: what the access gate names a request by. */
+  readonly operations: readonly Operation[];
 }
 
 export interface GrpcHandlers {

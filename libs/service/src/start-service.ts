@@ -1,7 +1,7 @@
 import { KurrentDbEventStore, type EventStore, type ProjectionRunner, type SqlClient } from '@pcn/eventsourcing';
 import type { ServiceDefinition as GrpcService, UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { UnaryOptions } from '@pcn/grpc';
-import type { ApiMount } from '@pcn/http';
+import type { ApiMount, Operation } from '@pcn/http';
 import type { MessageBus } from '@pcn/messaging';
 import type { Logger, Metrics } from '@pcn/observability';
 import type { z } from 'zod';
@@ -23,6 +23,8 @@ export interface ServiceHost {
   readonly unaryOptions: UnaryOptions;
   readonly mounts: ApiMount[];
   readonly openApis: object[];
+  /** The REST operations mounted, which the host's access gate resolves requests to. */
+  readonly operations: Operation[];
   /** The projections whose position and lag the host publishes. */
   readonly projections: { runner: ProjectionRunner; store: EventStore }[];
   /** Called in reverse order at shutdown, or when a later step of the start fails. */
@@ -61,5 +63,6 @@ export async function startService<Name extends string, Options, App, Shape exte
   host.mounts.push({ path: service.http.path, router: service.http.router });
   host.grpc.addService(service.grpc.service, service.grpc.implementation(host.unaryOptions));
   host.openApis.push(service.http.openApi);
+  host.operations.push(...service.http.operations);
   return service;
 }

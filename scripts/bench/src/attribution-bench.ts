@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attributionV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient, PgSqlClient, updateRows, upsertRows, type NewEvent, type SqlClient } from '@pcn/eventsourcing';
-import { ACTOR_METADATA_KEY, callUnary, createClient, createGrpcServer } from '@pcn/grpc';
+import { createTestIssuer } from '@pcn/auth/testing';
+import { callUnary, createClient, createGrpcServer, withAuthorization } from '@pcn/grpc';
 import {
   attributionGrpcService,
   createAttributionModule,
@@ -258,9 +259,17 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     });
     await module.start();
     const caughtUp = await timed(() => module!.projection.waitForPosition(2 * background, Math.max(600_000, background * 20)));
-    server.addService(pb.AttributionService, attributionGrpcService(module, { logger, registry: createMetrics({ defaultMetrics: false }).registry }));
+    // Behind the access gate, as deployed: every call's token is verified and its scope checked.
+    const issuer = await createTestIssuer();
+    server.addService(
+      pb.AttributionService,
+      attributionGrpcService(module, { logger, registry: createMetrics({ defaultMetrics: false }).registry, access: issuer.gate }),
+    );
     const port = await server.start('127.0.0.1', 0);
-    client = createClient(pb.AttributionClient, `127.0.0.1:${port}`, { defaultDeadlineMs: 120_000 });
+    client = createClient(pb.AttributionClient, `127.0.0.1:${port}`, {
+      defaultDeadlineMs: 120_000,
+      clientOptions: { interceptors: [withAuthorization(await issuer.bearer('national_coordinator', {}, 'bench'))] },
+    });
     const api = client;
 
     // The directory as the registry's and staff's events would fill it: member centres, full-time GPs.
@@ -288,7 +297,7 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     const perGp = Math.ceil(((rounds + 1) * n) / gps);
     if (perGp > capacity) throw new Error(`${(rounds + 1) * n} patients over ${gps} GPs is ${perGp} per panel, beyond the capacity of ${capacity}: add GPs`);
 
-    const metadata = { [ACTOR_METADATA_KEY]: 'centre:bench' };
+    const metadata = {};
     // Patients r*n..(r+1)*n-1 for round r, then n more for the diagnostic run without the departure reactor.
     const people = Array.from({ length: (rounds + 1) * n }, (_, i) => patient(i, communes));
     const byNir = (i: number): pb.PatientRef => ({ ref: { $case: 'nir', value: people[i]!.nir } });

@@ -184,7 +184,12 @@ export const attributionService = defineService({
         { topic: STAFF_TOPIC, groupId: ATTRIBUTION_STAFF_GROUP, handler: staffConsumer(learnt) },
       ],
       jobs: [dueDepartures],
-      http: { path: '/v1/attribution', router: attributionRoutes.router(services), openApi: attributionRoutes.openApi() },
+      http: {
+        path: '/v1/attribution',
+        router: attributionRoutes.router(services),
+        openApi: attributionRoutes.openApi(),
+        operations: attributionRoutes.operations(),
+      },
       grpc: { service: attributionV1.AttributionService, implementation: (unary) => attributionGrpcService(services, unary) },
     };
   },

@@ -12,6 +12,8 @@ import { writeRoutes } from './testing/fuzz/rest-routes';
 import { restCase, type RestCase } from './testing/fuzz/rest-cases';
 import { grpcMethods } from './testing/fuzz/grpc-methods';
 import { grpcCase, type GrpcCase } from './testing/fuzz/grpc-cases';
+import { authorizationFor } from './testing-tokens';
+import { grpcOperationOfPath, POLICY } from '@pcn/auth';
 
 /**
  * Bad input never reaches a 5xx or INTERNAL, is refused naming the field, and writes nothing.
@@ -24,6 +26,12 @@ const logger = createLogger({ service: 'fuzz-test', level: 'silent' });
 let dataDir: string;
 let system: RunningSystem;
 let headsBefore: number[];
+/** A national coordinator: every operation reaches its handler, which must refuse the bad input. */
+let auth: { authorization: string };
+/** A professional's token, for the one RPC only the professional may call (withdrawing their mobility). */
+let professional: { authorization: string };
+const authorizationOf = (path: string): string =>
+  (POLICY[grpcOperationOfPath(path)]?.roles.includes('national_coordinator') ? auth : professional).authorization;
 const tally = new Map<string, number>();
 const count = (key: string): void => void tally.set(key, (tally.get(key) ?? 0) + 1);
 
@@ -31,7 +39,9 @@ const heads = (): Promise<number[]> => Promise.all(SERVICE_NAMES.map((name) => s
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pcn-fuzz-'));
-  system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0' }), logger);
+  system = await startSystem(loadConfig({ PCN_DATA_DIR: dataDir, PCN_HTTP_PORT: '0', PCN_GRPC_PORT: '0', PCN_HTTP_RATE_LIMIT: '1000000' }), logger);
+  auth = await authorizationFor(dataDir);
+  professional = await authorizationFor(dataDir, 'professional');
   headsBefore = await heads();
 }, 120_000);
 
@@ -50,7 +60,7 @@ interface Answer {
 }
 
 async function send(c: RestCase): Promise<Answer> {
-  const response = await fetch(`http://127.0.0.1:${system.httpPort}${c.path}`, { method: c.method, headers: c.headers, body: c.body });
+  const response = await fetch(`http://127.0.0.1:${system.httpPort}${c.path}`, { method: c.method, headers: { ...c.headers, ...auth }, body: c.body });
   const contentType = response.headers.get('content-type') ?? '';
   const text = await response.text();
   return { status: response.status, contentType, problem: contentType.startsWith('application/problem+json') ? JSON.parse(text) : undefined };
@@ -89,6 +99,7 @@ describe('REST: every write route refuses generated bad input', () => {
 function call(path: string, c: GrpcCase): Promise<ServiceError | undefined> {
   const client = new Client(`127.0.0.1:${system.grpcPort}`, credentials.createInsecure());
   const metadata = new Metadata();
+  metadata.set('authorization', authorizationOf(path));
   if (c.idempotencyKey !== undefined) metadata.set('idempotency-key', c.idempotencyKey);
   return new Promise<ServiceError | undefined>((resolve) => {
     client.makeUnaryRequest(

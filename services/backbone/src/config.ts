@@ -49,6 +49,24 @@ const schema = z
       .min(0, 'must be a whole number of milliseconds from 0 to 60000')
       .max(60_000, 'must be a whole number of milliseconds from 0 to 60000')
       .optional(),
+    PCN_AUTH_ISSUER: z.string().min(1).optional(),
+    PCN_AUTH_AUDIENCE: z.string().min(1).optional(),
+    PCN_AUTH_JWKS_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL of the issuer JWKS' }).optional(),
+    PCN_AUTH_JWKS_FILE: z.string().min(1).optional(),
+    PCN_GRPC_TLS_CERT: z.string().min(1).optional(),
+    PCN_GRPC_TLS_KEY: z.string().min(1).optional(),
+    PCN_GRPC_TLS_CLIENT_CA: z.string().min(1).optional(),
+    PCN_GRPC_MAX_MESSAGE_BYTES: z.coerce
+      .number()
+      .int('must be a whole number of bytes')
+      .min(1024, 'must be at least 1024 bytes')
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024),
+    PCN_HTTP_BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/, 'must be a size such as 256kb or 1mb')
+      .default('256kb'),
+    PCN_HTTP_RATE_LIMIT: z.coerce.number().int('must be a whole number of requests a minute').min(1).max(1_000_000).default(1200),
     ...servicesConfigShape(SERVICES),
   })
   .superRefine((c, ctx) => {
@@ -63,10 +81,35 @@ const schema = z
     for (const { variable, message } of checkServicesConfig(SERVICES, c, { store: c.PCN_STORE, dataDir: c.PCN_DATA_DIR }, runs)) {
       ctx.addIssue({ code: 'custom', path: [variable], message });
     }
+    const configured = [c.PCN_AUTH_ISSUER, c.PCN_AUTH_AUDIENCE, c.PCN_AUTH_JWKS_URL ?? c.PCN_AUTH_JWKS_FILE];
+    if (configured.some((v) => v !== undefined) || !isEmbedded(c)) {
+      const why = isEmbedded(c) ? '' : ' outside the embedded mode (the development issuer serves the embedded mode only)';
+      if (!c.PCN_AUTH_ISSUER) ctx.addIssue({ code: 'custom', path: ['PCN_AUTH_ISSUER'], message: `is required${why}: the issuer (iss) of the bearer tokens` });
+      if (!c.PCN_AUTH_AUDIENCE)
+        ctx.addIssue({ code: 'custom', path: ['PCN_AUTH_AUDIENCE'], message: `is required${why}: the audience (aud) tokens must name` });
+      if (!c.PCN_AUTH_JWKS_URL === !c.PCN_AUTH_JWKS_FILE) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PCN_AUTH_JWKS_URL'],
+          message: `or PCN_AUTH_JWKS_FILE (exactly one) is required${why}: the issuer's public keys`,
+        });
+      }
+    }
+    if (!c.PCN_GRPC_TLS_CERT !== !c.PCN_GRPC_TLS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['PCN_GRPC_TLS_KEY'], message: 'and PCN_GRPC_TLS_CERT go together (the gRPC server certificate and its key)' });
+    }
+    if (c.PCN_GRPC_TLS_CLIENT_CA && !c.PCN_GRPC_TLS_CERT) {
+      ctx.addIssue({ code: 'custom', path: ['PCN_GRPC_TLS_CLIENT_CA'], message: 'needs PCN_GRPC_TLS_CERT and PCN_GRPC_TLS_KEY: mutual TLS is TLS first' });
+    }
     if (c.PCN_BUS === 'kafka' && !c.KAFKA_BROKERS) {
       ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'is required when PCN_BUS=kafka' });
     }
   });
+
+/** The embedded mode: every service in one process on its own data directory (PGlite, in-process bus). */
+export function isEmbedded(c: { PCN_TARGET: Target; PCN_STORE: string; PCN_BUS: string }): boolean {
+  return c.PCN_TARGET === 'all' && c.PCN_STORE === 'pglite' && c.PCN_BUS === 'embedded';
+}
 
 /**
  * How long a stopping process stays reachable but not ready by default. Distributed: a load

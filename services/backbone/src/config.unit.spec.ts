@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from './config';
 
+/** A trusted issuer, required outside the embedded mode. */
+const AUTH = { PCN_AUTH_ISSUER: 'https://sso.example/realms/pcn', PCN_AUTH_AUDIENCE: 'pcn-backbone', PCN_AUTH_JWKS_URL: 'https://sso.example/certs' };
+
 describe('configuration from the environment', () => {
   it('defaults to the embedded mode on loopback', () => {
     expect(loadConfig({})).toMatchObject({
@@ -13,7 +16,7 @@ describe('configuration from the environment', () => {
   });
 
   it('lets --target override PCN_TARGET', () => {
-    expect(loadConfig({ PCN_TARGET: 'all' }, 'registry').PCN_TARGET).toBe('registry');
+    expect(loadConfig({ PCN_TARGET: 'all', ...AUTH }, 'registry').PCN_TARGET).toBe('registry');
   });
 
   it('names every wrong variable and why', () => {
@@ -34,7 +37,7 @@ describe('configuration from the environment', () => {
   it('requires brokers with the Kafka bus, as a host:port list', () => {
     expect(() => loadConfig({ PCN_BUS: 'kafka' })).toThrow('KAFKA_BROKERS=: is required when PCN_BUS=kafka');
     expect(() => loadConfig({ PCN_BUS: 'kafka', KAFKA_BROKERS: 'localhost' })).toThrow('KAFKA_BROKERS=localhost: must be host:port');
-    expect(loadConfig({ PCN_BUS: 'kafka', KAFKA_BROKERS: 'k1:9092,k2:9092' }).KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9092']);
+    expect(loadConfig({ PCN_BUS: 'kafka', KAFKA_BROKERS: 'k1:9092,k2:9092', ...AUTH }).KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9092']);
   });
 
   it('requires KurrentDB and PostgreSQL (read models) URLs with the KurrentDB store', () => {
@@ -49,10 +52,29 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ PCN_STORE: 'postgres', PG_URL: 'http://x' })).toThrow(/PG_URL=http:\/\/x: must be a postgres/);
   });
 
+  it('requires a trusted token issuer outside the embedded mode, naming the variables', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PCN_STORE: 'postgres', PG_URL: 'postgres://pcn@db/pcn', PCN_ATTRIBUTION_NIR_KEY: 'k'.repeat(32) });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('PCN_AUTH_ISSUER=: is required outside the embedded mode');
+    expect(problems).toContain('PCN_AUTH_AUDIENCE=: is required');
+    expect(problems).toContain('PCN_AUTH_JWKS_URL=: or PCN_AUTH_JWKS_FILE (exactly one) is required');
+    expect(loadConfig({ PCN_STORE: 'postgres', PG_URL: 'postgres://pcn@db/pcn', PCN_ATTRIBUTION_NIR_KEY: 'k'.repeat(32), ...AUTH }).PCN_AUTH_ISSUER).toBe(
+      AUTH.PCN_AUTH_ISSUER,
+    );
+    // The embedded mode needs none (its development issuer), but takes a configured one whole.
+    expect(loadConfig({}).PCN_AUTH_ISSUER).toBeUndefined();
+    expect(() => loadConfig({ PCN_AUTH_ISSUER: 'https://sso.example' })).toThrow('PCN_AUTH_AUDIENCE=: is required');
+  });
+
   it('keeps a stopping process reachable but not ready for a grace period: 500 ms embedded, 5 s for one service, or PCN_SHUTDOWN_GRACE_MS', () => {
     expect(loadConfig({}).PCN_SHUTDOWN_GRACE_MS).toBe(500);
-    expect(loadConfig({}, 'staff').PCN_SHUTDOWN_GRACE_MS).toBe(5000);
-    expect(loadConfig({ PCN_SHUTDOWN_GRACE_MS: '0' }, 'staff').PCN_SHUTDOWN_GRACE_MS).toBe(0);
+    expect(loadConfig(AUTH, 'staff').PCN_SHUTDOWN_GRACE_MS).toBe(5000);
+    expect(loadConfig({ PCN_SHUTDOWN_GRACE_MS: '0', ...AUTH }, 'staff').PCN_SHUTDOWN_GRACE_MS).toBe(0);
     expect(loadConfig({ PCN_SHUTDOWN_GRACE_MS: '15000' }).PCN_SHUTDOWN_GRACE_MS).toBe(15_000);
     for (const wrong of ['soon', '-1', '1.5', '60001']) {
       expect(() => loadConfig({ PCN_SHUTDOWN_GRACE_MS: wrong })).toThrow(

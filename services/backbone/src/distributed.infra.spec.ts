@@ -7,6 +7,7 @@ import { eventually } from '@pcn/eventsourcing/testing';
 import { callUnary, createClient } from '@pcn/grpc';
 import { finess } from '@pcn/registry/testing';
 import { ANY_PORTS, KAFKA_BROKERS, runNode, scratchDatabase, startedPorts } from './testing-processes';
+import { scratchIssuer } from './testing-tokens';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const WATCH = join(__dirname, '..', 'dist', 'watch.js');
@@ -15,7 +16,15 @@ describe('distributed mode: the registry in its own process, Kafka, a consumer i
   const { url: dbUrl, procs } = scratchDatabase('pcn_dist');
 
   it('carries one trace id from a gRPC call through the event store, the relay and Kafka to the consumer', async () => {
-    const registry = runNode(MAIN, ['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, PCN_BUS: 'kafka', KAFKA_BROKERS, ...ANY_PORTS });
+    const issuer = await scratchIssuer();
+    const registry = runNode(MAIN, ['--target=registry'], {
+      PCN_STORE: 'postgres',
+      PG_URL: dbUrl,
+      PCN_BUS: 'kafka',
+      KAFKA_BROKERS,
+      ...issuer.env,
+      ...ANY_PORTS,
+    });
     procs.push(registry);
     const watcher = runNode(WATCH, ['pcn.registry.v1', '--brokers', KAFKA_BROKERS, '--group', `dist-test-${randomBytes(4).toString('hex')}`], {});
     procs.push(watcher);
@@ -27,7 +36,7 @@ describe('distributed mode: the registry in its own process, Kafka, a consumer i
     const traceId = randomBytes(16).toString('hex');
     const metadata = new Metadata();
     metadata.set('traceparent', `00-${traceId}-${randomBytes(8).toString('hex')}-01`);
-    metadata.set('x-pcn-actor', 'centre-software:ci');
+    metadata.set('authorization', (await issuer.authorization()).authorization);
     const client = createClient(pb.CentreRegistryClient, `127.0.0.1:${grpcPort}`);
     try {
       await callUnary(
@@ -50,7 +59,7 @@ describe('distributed mode: the registry in its own process, Kafka, a consumer i
       await callUnary(client, 'accreditCentre', pb.AccreditCentreRequest.fromPartial({ finess: id, expectedVersion: 0, accreditedOn: '2026-03-01' }), {
         metadata,
       });
-      await callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: id, expectedVersion: 1, reason: 'audit' }));
+      await callUnary(client, 'suspendCentre', pb.SuspendCentreRequest.fromPartial({ finess: id, expectedVersion: 1, reason: 'audit' }), { metadata });
     } finally {
       client.close();
     }

@@ -7,6 +7,7 @@ import { eventually } from '@pcn/eventsourcing/testing';
 import { registration } from '@pcn/registry/testing';
 import { NIR_KEY_FILE } from '@pcn/attribution';
 import { postJson, runEmbedded, startEmbedded, stop, type Started } from './testing-embedded';
+import { authorizationFor } from './testing-tokens';
 import type { Proc } from './testing-processes';
 
 // Runs the compiled binary (npm run build first) on a data directory, as an operator would.
@@ -53,15 +54,16 @@ describe('the embedded data directory', () => {
     expect(mode(dataDir)).toBe(0o700);
     expect(mode(join(dataDir, NIR_KEY_FILE))).toBe(0o600);
     expect(exposed(dataDir)).toEqual([]);
+    const auth = await authorizationFor(dataDir);
     const finesses: string[] = [];
     for (const c of CENTRES) {
-      const created = await postJson(`${first.http}/v1/centres`, registration(c));
+      const created = await postJson(`${first.http}/v1/centres`, registration(c), auth);
       expect(created.status).toBe(201);
       finesses.push(((await created.json()) as { finess: string }).finess);
     }
     const patientIds: string[] = [];
     for (const p of PATIENTS) {
-      const registered = await postJson(`${first.http}/v1/attribution/patients`, patientInput(p, { communeInsee: '93066' }));
+      const registered = await postJson(`${first.http}/v1/attribution/patients`, patientInput(p, { communeInsee: '93066' }), auth);
       expect(registered.status).toBe(201);
       patientIds.push(((await registered.json()) as { patientId: string }).patientId);
     }
@@ -90,24 +92,25 @@ describe('the embedded data directory', () => {
     chmodSync(keyFile, 0o600);
     await stop((await start(dataDir)).proc);
 
-    // Restore on another machine (or after the directory is lost): every centre and patient is back.
+    // Restore on another machine (or after the directory is lost): every centre and patient is back,
+    // and the development issuer's key with them (the token signed before still verifies).
     rmSync(dataDir, { recursive: true });
     const restored = join(root, 'restored');
     mkdirSync(restored, { mode: 0o700 });
     sh('tar', ['-C', restored, '-xzf', backup]);
     const again = await start(restored);
-    for (const finess of finesses) expect((await fetch(`${again.http}/v1/centres/${finess}`)).status).toBe(200);
-    for (const patientId of patientIds) expect((await fetch(`${again.http}/v1/attribution/patients/${patientId}`)).status).toBe(200);
+    for (const finess of finesses) expect((await fetch(`${again.http}/v1/centres/${finess}`, { headers: auth })).status).toBe(200);
+    for (const patientId of patientIds) expect((await fetch(`${again.http}/v1/attribution/patients/${patientId}`, { headers: auth })).status).toBe(200);
     await eventually(async () => {
-      const list = (await (await fetch(`${again.http}/v1/centres`)).json()) as { totalSize: number };
+      const list = (await (await fetch(`${again.http}/v1/centres`, { headers: auth })).json()) as { totalSize: number };
       expect(list.totalSize).toBe(CENTRES.length);
     }, 10_000);
     // The same NIR finds the same patient: no second registration. The identical registration
     // answers the patient registered before the backup; another profile for the NIR is refused.
-    const retried = await postJson(`${again.http}/v1/attribution/patients`, patientInput(PATIENTS[0]!, { communeInsee: '93066' }));
+    const retried = await postJson(`${again.http}/v1/attribution/patients`, patientInput(PATIENTS[0]!, { communeInsee: '93066' }), auth);
     expect(retried.status).toBe(201);
     expect(((await retried.json()) as { patientId: string }).patientId).toBe(patientIds[0]);
-    const duplicate = await postJson(`${again.http}/v1/attribution/patients`, patientInput(PATIENTS[0]!, { communeInsee: '93048' }));
+    const duplicate = await postJson(`${again.http}/v1/attribution/patients`, patientInput(PATIENTS[0]!, { communeInsee: '93048' }), auth);
     expect(duplicate.status).toBe(409);
     expect(exposed(restored)).toEqual([]);
   }, 300_000);

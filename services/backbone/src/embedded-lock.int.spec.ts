@@ -6,6 +6,7 @@ import { registration } from '@pcn/registry/testing';
 import { LOCK_FILE, type LockHolder } from './data-dir-lock';
 import { processIdentity } from './process-identity';
 import { postJson, runEmbedded, startEmbedded, started, stop } from './testing-embedded';
+import { authorizationFor } from './testing-tokens';
 import type { Proc } from './testing-processes';
 
 // Runs the compiled binary (npm run build first): real processes, real signals.
@@ -31,7 +32,7 @@ describe('the embedded data directory, shared by two processes', () => {
   it('stays with a frozen holder: a second instance is refused however long the first is stopped, and the first goes on alone when resumed', async () => {
     const first = await startEmbedded(dataDir);
     track(first.proc);
-    expect((await postJson(`${first.http}/v1/centres`, registration('93000001'))).status).toBe(201);
+    expect((await postJson(`${first.http}/v1/centres`, registration('93000001'), await authorizationFor(dataDir))).status).toBe(201);
 
     first.proc.child.kill('SIGSTOP');
     await new Promise((r) => setTimeout(r, OLD_STALE_DELAY_MS + 1000));
@@ -41,7 +42,7 @@ describe('the embedded data directory, shared by two processes', () => {
     expect(lockHolder().pid).toBe(first.proc.child.pid);
 
     first.proc.child.kill('SIGCONT');
-    expect((await postJson(`${first.http}/v1/centres`, registration('93000002'))).status).toBe(201);
+    expect((await postJson(`${first.http}/v1/centres`, registration('93000002'), await authorizationFor(dataDir))).status).toBe(201);
     expect((await fetch(`${first.http}/readyz`)).status).toBe(200);
     expect(lockHolder().pid).toBe(first.proc.child.pid);
     expect(await stop(first.proc)).toBe(0);
@@ -50,7 +51,7 @@ describe('the embedded data directory, shared by two processes', () => {
     const again = await startEmbedded(dataDir);
     track(again.proc);
     await eventually(async () => {
-      const list = (await (await fetch(`${again.http}/v1/centres`)).json()) as { centres: { finess: string }[] };
+      const list = (await (await fetch(`${again.http}/v1/centres`, { headers: await authorizationFor(dataDir) })).json()) as { centres: { finess: string }[] };
       expect(list.centres.map((c) => c.finess.slice(0, 8)).sort()).toEqual(['93000001', '93000002']);
     }, 10_000);
   }, 120_000);

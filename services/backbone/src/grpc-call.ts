@@ -5,8 +5,9 @@ import * as contracts from '@pcn/contracts';
 import { codecOf, type MessageCodec } from './contract-codecs';
 import { parseGrpcErrorDetails, statusName } from '@pcn/grpc';
 
-const USAGE = `usage: pcn-grpc <Service>/<Method> ['<request JSON>'] [--addr host:port] [--actor who] [--idempotency-key key] [--deadline ms] [--list]
-  e.g. pcn-grpc CentreRegistry/GetCentre '{"finess":"930000013"}'
+const USAGE = `usage: pcn-grpc <Service>/<Method> ['<request JSON>'] [--addr host:port] [--token jwt] [--idempotency-key key] [--deadline ms] [--list]
+  e.g. pcn-grpc CentreRegistry/GetCentre '{"finess":"930000013"}' --token "$(npm run -s token -- --role coordinator)"
+  The bearer token comes from --token or PCN_TOKEN.
   Requests and responses use the proto3 JSON mapping: camelCase fields, enum names, RFC 3339 timestamps.`;
 
 function messageFns(fullName: string): MessageCodec {
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       addr: { type: 'string', default: process.env.PCN_GRPC_ADDR ?? '127.0.0.1:50051' },
-      actor: { type: 'string' },
+      token: { type: 'string', default: process.env.PCN_TOKEN },
       'idempotency-key': { type: 'string' },
       deadline: { type: 'string', default: '10000' },
       list: { type: 'boolean', default: false },
@@ -60,7 +61,8 @@ async function main(): Promise<number> {
   }
   const client = new Client(values.addr!, credentials.createInsecure());
   const metadata = new Metadata();
-  if (values.actor) metadata.set('x-pcn-actor', values.actor);
+  // Who calls: the server takes the actor from the verified token, never from a header the caller writes.
+  if (values.token) metadata.set('authorization', `Bearer ${values.token.trim()}`);
   // A retry of a write with the same key answers the first result instead of writing again.
   if (values['idempotency-key']) metadata.set('idempotency-key', values['idempotency-key']);
   return new Promise((resolve) => {

@@ -6,6 +6,7 @@ import { PgSqlClient } from '@pcn/eventsourcing';
 import { registration } from '@pcn/registry/testing';
 import { writeUntilRefused } from './testing-keep-alive';
 import { ANY_PORTS, runNode, scratchDatabase, startedPorts, type Proc } from './testing-processes';
+import { scratchIssuer } from './testing-tokens';
 
 // The compiled binary, as operators run it (npm run test:integration builds it first).
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
@@ -17,26 +18,33 @@ describe('the pcn binary', () => {
   const { url: dbUrl } = scratchDatabase('pcn_main');
 
   it('runs the registry alone on PostgreSQL, answers REST and gRPC, and stops cleanly on SIGTERM', async () => {
-    const proc = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, ...ANY_PORTS });
+    const issuer = await scratchIssuer();
+    const auth = await issuer.authorization();
+    const token = auth.authorization.slice('Bearer '.length);
+    const proc = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, ...issuer.env, ...ANY_PORTS });
     try {
       const { httpPort: http, grpcPort: grpc } = await startedPorts(proc, 30_000);
       const created = await fetch(`http://127.0.0.1:${http}/v1/centres`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-pcn-actor': 'coordinator:ci' },
+        headers: { 'content-type': 'application/json', ...auth },
         body: JSON.stringify(registration('93000001')),
       });
       expect(created.status).toBe(201);
       const { finess } = (await created.json()) as { finess: string };
 
-      const cli = spawnSync(process.execPath, [GRPC_CLI, 'CentreRegistry/GetCentre', JSON.stringify({ finess }), '--addr', `127.0.0.1:${grpc}`], {
-        encoding: 'utf8',
-      });
+      const cli = spawnSync(
+        process.execPath,
+        [GRPC_CLI, 'CentreRegistry/GetCentre', JSON.stringify({ finess }), '--addr', `127.0.0.1:${grpc}`, '--token', token],
+        {
+          encoding: 'utf8',
+        },
+      );
       expect(cli.status).toBe(0);
       expect(JSON.parse(cli.stdout)).toMatchObject({ finess, status: 'CENTRE_STATUS_CANDIDATE', communeName: 'Saint-Denis' });
 
       const refused = spawnSync(
         process.execPath,
-        [GRPC_CLI, 'CentreRegistry/SuspendCentre', JSON.stringify({ finess, reason: 'x' }), '--addr', `127.0.0.1:${grpc}`],
+        [GRPC_CLI, 'CentreRegistry/SuspendCentre', JSON.stringify({ finess, reason: 'x' }), '--addr', `127.0.0.1:${grpc}`, '--token', token],
         { encoding: 'utf8' },
       );
       expect(refused.status).toBe(1);
@@ -69,6 +77,11 @@ describe('the pcn binary', () => {
       expect(await bad.exit).toBe(2);
       expect(bad.output()).toMatch(/--target \(nowhere\)/);
       expect(bad.output()).toContain('PCN_HTTP_PORT=x: must be a port number');
+
+      // Outside the embedded mode, no trusted issuer: refused, naming the variables.
+      const noIssuer = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, ...ANY_PORTS });
+      expect(await noIssuer.exit).toBe(2);
+      for (const name of ['PCN_AUTH_ISSUER', 'PCN_AUTH_AUDIENCE', 'PCN_AUTH_JWKS_URL']) expect(noIssuer.output()).toContain(name);
     } finally {
       first.child.kill('SIGINT');
       expect(await first.exit).toBe(0);
@@ -77,13 +90,15 @@ describe('the pcn binary', () => {
   }, 60_000);
 
   it('on SIGTERM, answers every write accepted on keep-alive connections (Connection: close once draining), then refuses connections, and exits 0', async () => {
-    const proc = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, ...ANY_PORTS, PCN_SHUTDOWN_GRACE_MS: '500' });
+    const issuer = await scratchIssuer();
+    const proc = run(['--target=registry'], { PCN_STORE: 'postgres', PG_URL: dbUrl, ...issuer.env, ...ANY_PORTS, PCN_SHUTDOWN_GRACE_MS: '500' });
     let signalled = false;
     try {
       const { httpPort } = await startedPorts(proc, 30_000);
       const { answered, failures } = await writeUntilRefused({
         port: httpPort,
         path: '/v1/centres',
+        headers: await issuer.authorization(),
         clients: 2,
         body: (n) => registration(`9310${String(n).padStart(4, '0')}`),
         stopAfter: 6,

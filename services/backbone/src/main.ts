@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, TARGETS } from './config';
 import { DataDirLockedError } from './data-dir-lock';
 import { PortInUseError, startSystem } from './system';
 import { NirKeyError } from '@pcn/attribution';
+import { AuthConfigError } from './access';
+import { DevIssuerKeyExposedError } from '@pcn/auth';
 
 /**
  * `node services/backbone/dist/main.js [--target=all|registry|staff|attribution|billing]`: the one binary of the network.
@@ -77,7 +79,13 @@ main().catch((error: unknown) => {
     process.stderr.write(`${error.message}\nValid targets: ${TARGETS.join(', ')}. See README.md, "Configuration".\n`);
     process.exit(2);
   }
-  if (error instanceof DataDirLockedError || error instanceof PortInUseError || error instanceof NirKeyError) {
+  if (
+    error instanceof DataDirLockedError ||
+    error instanceof PortInUseError ||
+    error instanceof NirKeyError ||
+    error instanceof AuthConfigError ||
+    error instanceof DevIssuerKeyExposedError
+  ) {
     process.stderr.write(`pcn: ${error.message}\n`);
     process.exit(1);
   }

@@ -7,12 +7,11 @@ type Doc = {
 
 /**
  * One OpenAPI document for the services this process serves: paths and component schemas
- * side by side. Two services defining the same schema name differently would shadow each
+ * side by side, under one bearer-token security scheme. Two services defining the same schema name differently would shadow each
  * other, so that is refused at start-up rather than served wrong.
  */
 export function mergeOpenApi(documents: readonly object[]): object {
   const docs = documents as readonly Doc[];
-  if (docs.length === 1) return docs[0]!;
   const paths: Record<string, unknown> = {};
   const schemas: Record<string, unknown> = {};
   for (const doc of docs) {
@@ -31,6 +30,8 @@ export function mergeOpenApi(documents: readonly object[]): object {
       description: docs.map((d) => `${d.info?.title ?? ''}: ${d.info?.description ?? ''}`).join('\n\n'),
     },
     paths,
-    components: { schemas },
+    // Every operation needs a bearer token (health, readiness and metrics are outside these paths).
+    security: [{ bearer: [] }],
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
   };
 }

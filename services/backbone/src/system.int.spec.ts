@@ -14,6 +14,7 @@ import { DataDirLockedError, LOCK_FILE } from './data-dir-lock';
 import { DatabaseFencedError } from './fenced-sql-client';
 import { DataDirLostError, startSystem, type RunningSystem } from './system';
 import { writeUntilRefused } from './testing-keep-alive';
+import { authorizationFor } from './testing-tokens';
 
 const logger = createLogger({ service: 'system-test', level: 'silent' });
 const GP_RPPS = rpps('1000345678');
@@ -42,9 +43,10 @@ afterEach(async () => {
 describe('embedded mode (all services, PGlite in a data directory)', () => {
   it('serves REST and gRPC, and keeps its data across a restart', async () => {
     const first = await start();
+    const auth = await authorizationFor(dataDir);
     const created = await fetch(`http://127.0.0.1:${first.httpPort}/v1/centres`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...auth },
       body: JSON.stringify(registration('93000001')),
     });
     expect(created.status).toBe(201);
@@ -55,7 +57,7 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     const second = await start();
     const client = createClient(pb.CentreRegistryClient, `127.0.0.1:${second.grpcPort}`);
     try {
-      const centre = await callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess }));
+      const centre = await callUnary(client, 'getCentre', pb.GetCentreRequest.fromPartial({ finess }), { metadata: auth });
       expect(centre).toMatchObject({ finess, name: 'Centre de santé Louise-Michel', version: 0 });
     } finally {
       client.close();
@@ -76,8 +78,9 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
   it('runs the staff service beside the registry: a centre registered in one takes staff in the other', async () => {
     const system = await start();
     const base = `http://127.0.0.1:${system.httpPort}`;
+    const auth = await authorizationFor(dataDir);
     const post = (path: string, body: unknown): Promise<Response> =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
     const { finess } = (await (await post('/v1/centres', registration('93000001'))).json()) as { finess: string };
     const hired = await post('/v1/staff/professionals', {
       lastName: 'Martin',
@@ -97,11 +100,14 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
         ),
       10_000,
     );
-    const team = (await (await fetch(`${base}/v1/staff/centres/${finess}/team?on=2026-03-01`)).json()) as { totalFte: string; members: unknown[] };
+    const team = (await (await fetch(`${base}/v1/staff/centres/${finess}/team?on=2026-03-01`, { headers: auth })).json()) as {
+      totalFte: string;
+      members: unknown[];
+    };
     expect(team).toMatchObject({ totalFte: '0.8', members: [expect.objectContaining({ professionalId, grade: 'ide_b_cn' })] });
     const staffGrpc = createClient(staffPb.StaffStatuteClient, `127.0.0.1:${system.grpcPort}`);
     try {
-      const pay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId, on: '2026-03-01' }));
+      const pay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId, on: '2026-03-01' }), { metadata: auth });
       expect(pay).toMatchObject({ fte: '0.8', gridVersion: 'fph-2026-01-01' });
       expect(pay.annualGrossCents).toBeGreaterThan(0);
       // A general-practice doctor is hired on the shipped PH grid, out of the box.
@@ -118,8 +124,11 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
           echelon: 1,
           hiredOn: '2026-01-05',
         }),
+        { metadata: auth },
       );
-      const gpPay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId: gp.professionalId, on: '2026-03-01' }));
+      const gpPay = await callUnary(staffGrpc, 'computePay', staffPb.ComputePayRequest.fromPartial({ professionalId: gp.professionalId, on: '2026-03-01' }), {
+        metadata: auth,
+      });
       expect(gpPay).toMatchObject({ gridVersion: 'ph-2023-07-01', fullTimeAnnualGrossCents: 5_560_779 }); // 55 607,79 €, ph-2023-07.csv
     } finally {
       staffGrpc.close();
@@ -131,8 +140,9 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
   it('runs attribution beside them: a GP hired and assigned in staff, at a centre accredited in the registry, becomes a médecin traitant', async () => {
     const system = await start();
     const base = `http://127.0.0.1:${system.httpPort}`;
+    const auth = await authorizationFor(dataDir);
     const post = (path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: JSON.stringify(body) });
     const { finess } = (await (await post('/v1/centres', registration('93000001'))).json()) as { finess: string };
     expect((await post(`/v1/centres/${finess}/accreditation`, { accreditedOn: '2026-01-02' }, { 'if-match': '"0"' })).status).toBe(200);
     // No grid is published by the test: the PH grid ships with the service.
@@ -158,7 +168,7 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
       });
       expect(declared.status).toBe(201);
     }, 10_000);
-    const attribution = (await (await fetch(`${base}/v1/attribution/patients/${patientId}/attribution`)).json()) as { current: unknown };
+    const attribution = (await (await fetch(`${base}/v1/attribution/patients/${patientId}/attribution`, { headers: auth })).json()) as { current: unknown };
     expect(attribution.current).toMatchObject({ rpps: GP_RPPS, professionalId, centreFiness: finess });
     // What it publishes carries the pseudonymous id, never the NIR.
     const seen: string[] = [];
@@ -223,6 +233,7 @@ describe('shutdown', () => {
     const { answered, failures } = await writeUntilRefused({
       port,
       path: '/v1/centres',
+      headers: await authorizationFor(dataDir),
       clients: 2,
       body: (n) => registration(`9300${String(n).padStart(4, '0')}`),
       stopAfter: 6,

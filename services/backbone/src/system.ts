@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answerClientErrors, createApiApp, GracefulHttpServer, type ApiMount } from '@pcn/http';
+import { answerClientErrors, createApiApp, GracefulHttpServer, operationResolver, type ApiMount, type OperationResolver } from '@pcn/http';
 import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
@@ -12,7 +12,11 @@ import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
 import { Fence } from './fence';
 import { startDeadLetters } from './dead-letters/dead-letters';
-import { deadLetterOpenApi } from './dead-letters/dead-letter-openapi';
+import { deadLetterOpenApi, deadLetterOperations } from './dead-letters/dead-letter-openapi';
+import { grpcCredentials, openAccessGate } from './access';
+import { SqlAccessTrail } from './access-trail/sql-access-trail';
+import { accessTrailRouter } from './access-trail/access-trail-router';
+import { accessTrailOpenApi, accessTrailOperations } from './access-trail/access-trail-openapi';
 
 /**
  * Kafka in the distributed mode. Embedded: a durable log in the same database (schema
@@ -54,6 +58,8 @@ export type RunningSystem = ServiceModules & {
   /** The REST routers and where they are mounted, and the gRPC services served (as the fuzz suite walks them). */
   readonly mounts: readonly ApiMount[];
   readonly grpcServices: readonly ServiceDefinition[];
+  /** How the REST access gate names a request in the policy table (the policy test walks every route with it). */
+  readonly resolveOperation: OperationResolver;
   /**
    * Drains, then stops: readiness down and gRPC NOT_SERVING at once, REST answers carry
    * `Connection: close`; both keep serving for PCN_SHUTDOWN_GRACE_MS, then refuse new
@@ -87,7 +93,8 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
   const failed = new Promise<Error>((resolve) => (fail = resolve));
   const stops: (() => Promise<void>)[] = [];
   // Created before the database, so that a lock lost during the start can already report NOT_SERVING.
-  const grpc: GrpcServer = createGrpcServer({ logger });
+  const credentials = grpcCredentials(config);
+  const grpc: GrpcServer = createGrpcServer({ logger, maxReceiveMessageBytes: config.PCN_GRPC_MAX_MESSAGE_BYTES, ...(credentials && { credentials }) });
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) {
       try {
@@ -111,6 +118,12 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     });
     stops.push(() => database.close());
     logger.info({ database: database.description }, 'database open');
+    // Every call of both transports passes this gate: no token or a bad one → 401/UNAUTHENTICATED,
+    // a role or scope the policy does not allow → 403/PERMISSION_DENIED, before any handler runs.
+    // Opened once the data directory is locked: the development issuer's key lives there.
+    const trail = new SqlAccessTrail(database.sql);
+    await trail.migrate();
+    const gate = await openAccessGate(config, logger, trail);
 
     // Remembers each consumer group's handler, so a dead letter can be replayed to its group.
     const bus = new ReplayableBus(await openBus(config, database, logger, metrics.registry));
@@ -124,9 +137,10 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       logger,
       metrics,
       grpc: { addService: (definition, implementation) => grpc.addService(definition, fence.grpc(implementation)) },
-      unaryOptions: { logger, registry: metrics.registry },
+      unaryOptions: { logger, registry: metrics.registry, access: gate },
       mounts: [],
       openApis: [],
+      operations: [],
       projections: [],
       onStop: (stop) => void stops.push(stop),
     };
@@ -139,17 +153,25 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     stops.push(() => deadLetters.stop());
     ctx.mounts.push({ path: '/v1/dead-letters', router: deadLetters.router });
     ctx.openApis.push(deadLetterOpenApi);
+    ctx.operations.push(...deadLetterOperations);
+    ctx.mounts.push({ path: '/v1/access-trail', router: accessTrailRouter(trail) });
+    ctx.openApis.push(accessTrailOpenApi);
+    ctx.operations.push(...accessTrailOperations);
     const unwatch = watchProjections(ctx.projections, metrics);
     stops.push(async () => unwatch());
 
     let draining = false;
     const openApi = ctx.openApis.length > 0 ? mergeOpenApi(ctx.openApis) : undefined;
+    const resolveOperation = operationResolver(ctx.operations);
     const app = createApiApp({
       mounts: ctx.mounts,
       logger,
       ...(openApi && { openApi }),
       metrics: metricsHandler(metrics.registry),
       requestMetrics: metrics.registry,
+      access: { gate, resolve: resolveOperation },
+      bodyLimit: config.PCN_HTTP_BODY_LIMIT,
+      rateLimit: { limit: config.PCN_HTTP_RATE_LIMIT, windowMs: 60_000 },
       ready: () => ready,
       draining: () => draining,
     });
@@ -191,6 +213,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       stop: () => (stopped ??= drain().finally(stopAll)),
       mounts: ctx.mounts,
       grpcServices: grpc.definitions,
+      resolveOperation,
     };
   } catch (error) {
     await stopAll();

@@ -13,9 +13,9 @@ export interface WriteRun {
   readonly failures: string[];
 }
 
-function post(agent: Agent, port: number, path: string, body: unknown): Promise<Answer> {
+function post(agent: Agent, port: number, path: string, body: unknown, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -34,6 +34,8 @@ function post(agent: Agent, port: number, path: string, body: unknown): Promise<
 export async function writeUntilRefused(options: {
   readonly port: number;
   readonly path: string;
+  /** Sent with every request (e.g. authorization). */
+  readonly headers?: Record<string, string>;
   readonly clients: number;
   readonly body: (n: number) => unknown;
   readonly stopAfter: number;
@@ -47,7 +49,7 @@ export async function writeUntilRefused(options: {
   const client = async (): Promise<void> => {
     for (;;) {
       try {
-        answered.push(await post(agent, options.port, options.path, options.body(++sent)));
+        answered.push(await post(agent, options.port, options.path, options.body(++sent), options.headers ?? {}));
       } catch (error) {
         failures.push((error as NodeJS.ErrnoException).code ?? String(error));
         return;

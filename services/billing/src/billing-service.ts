@@ -55,7 +55,7 @@ export const billingService = defineService({
         { topic: ATTRIBUTION_TOPIC, groupId: BILLING_ATTRIBUTION_GROUP, handler: attributionConsumer(billing) },
         { topic: REGISTRY_TOPIC, groupId: BILLING_REGISTRY_GROUP, handler: registryConsumer(billing) },
       ],
-      http: { path: '/v1/billing', router: billingRoutes.router(billing), openApi: billingRoutes.openApi() },
+      http: { path: '/v1/billing', router: billingRoutes.router(billing), openApi: billingRoutes.openApi(), operations: billingRoutes.operations() },
       grpc: { service: billingV1.CapitationBillingService, implementation: (unary) => capitationBillingGrpc(billing, unary) },
     };
   },

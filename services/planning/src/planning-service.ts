@@ -63,7 +63,7 @@ export const planningService = defineService({
         },
         { topic: STAFF_TOPIC, groupId: PLANNING_STAFF_GROUP, handler: staffNetworkConsumer({ sql: ctx.sql, directory: network }) },
       ],
-      http: { path: '/v1/planning', router: planningRoutes.router(services), openApi: planningRoutes.openApi() },
+      http: { path: '/v1/planning', router: planningRoutes.router(services), openApi: planningRoutes.openApi(), operations: planningRoutes.operations() },
       grpc: { service: planningV1.TerritorialPlanningService, implementation: (options) => territorialPlanningGrpc(services, options) },
     };
   },

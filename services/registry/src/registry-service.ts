@@ -45,7 +45,7 @@ export const registryService = defineService({
     return {
       application: { registry },
       relay: { streamPrefixes: REGISTRY_STREAM_PREFIXES, map: registryEventMapper(ctx.store) },
-      http: { path: '/v1/centres', router: centreRoutes.router(registry), openApi: centreRoutes.openApi() },
+      http: { path: '/v1/centres', router: centreRoutes.router(registry), openApi: centreRoutes.openApi(), operations: centreRoutes.operations() },
       grpc: { service: registryV1.CentreRegistryService, implementation: (options) => centreRegistryGrpc(registry, options) },
     };
   },

@@ -183,7 +183,9 @@ describe('with the registry on the same bus', () => {
 
   it('learns a centre registered in the registry, and ends its assignments and vacancies when it closes', async () => {
     const centre = registryFiness('13000009');
-    await request(registry.app)
+    await request
+      .agent(registry.app)
+      .set('Authorization', registry.coordinator)
       .post('/v1/centres')
       .send(registration('13000009', { communeInsee: '13055', address: { line1: '1 La Canebière', postalCode: '13001', city: 'Marseille' } }));
     await eventually(
@@ -196,7 +198,9 @@ describe('with the registry on the same bus', () => {
     const vacancy = await staff.module.vacancies.post({ centreFiness: centre, profession: 'nurse', fte: '1', startOn: '2026-09-01' }, ctx);
     expect(vacancy).toMatchObject({ departement: '13', status: 'open' });
 
-    await request(registry.app)
+    await request
+      .agent(registry.app)
+      .set('Authorization', registry.coordinator)
       .post(`/v1/centres/${centre}/closure`)
       .set('If-Match', '"0"')
       .send({ effectiveDate: '2026-06-30', reason: 'merged' })

@@ -128,7 +128,7 @@ export const staffService = defineService({
       relay: { streamPrefixes: [PROFESSIONAL_PREFIX, MOBILITY_PREFIX, STATUTE_STREAM], map: staffEventMapper(store) },
       consumers: [{ topic: REGISTRY_TOPIC, groupId: STAFF_REGISTRY_GROUP, handler: registryConsumer({ sql, directory: centres, closures }) }],
       jobs: schedule ? [schedule] : [],
-      http: { path: '/v1/staff', router: staffRoutes.router(services), openApi: staffRoutes.openApi() },
+      http: { path: '/v1/staff', router: staffRoutes.router(services), openApi: staffRoutes.openApi(), operations: staffRoutes.operations() },
       grpc: { service: staffV1.StaffStatuteService, implementation: (unary) => staffStatuteGrpc(services, unary) },
     };
   },

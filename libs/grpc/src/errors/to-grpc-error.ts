@@ -63,6 +63,8 @@ function codeOf(error: DomainError): Status | undefined {
       return Status.ABORTED;
     case 'permission_denied':
       return Status.PERMISSION_DENIED;
+    case 'unauthenticated':
+      return Status.UNAUTHENTICATED;
     default:
       // A kind added to DomainErrorKind without a mapping here: fail safe rather than guess.
       return undefined;

@@ -1,10 +1,11 @@
 import type { Metadata } from '@grpc/grpc-js';
+import type { Grant } from '@pcn/auth';
 import type { Logger } from 'pino';
 
-/** Metadata key carrying who acts (set by the caller's gateway or client). */
+/** Metadata key callers used to write their actor in: ignored since authentication (see ADR 0024). */
 export const ACTOR_METADATA_KEY = 'x-pcn-actor';
 
-/** Actor of calls that do not say who they act for. */
+/** Actor of calls served without an access gate (library tests only: the binary always has one). */
 export const ANONYMOUS_ACTOR = 'anonymous';
 
 /** What a handler knows about the call it serves, besides the request. */
@@ -18,22 +19,16 @@ export interface CallContext {
    * deadline and `AbortError` for a cancellation.
    */
   readonly signal: AbortSignal;
-  /** Value of `x-pcn-actor`, or `anonymous`. */
+  /** The verified identity (`role:subject`), recorded in event metadata; `anonymous` without an access gate. */
   readonly actor: string;
+  /** What the access gate let through; undefined without a gate. */
+  readonly grant: Grant | undefined;
   /** Trace of the call (W3C trace id); undefined when tracing is not set up. */
   readonly traceId: string | undefined;
   readonly service: string;
   readonly method: string;
   /** The adapter's logger with the call's `trace_id`, `grpc_service` and `grpc_method`. */
   readonly logger: Logger;
-}
-
-/** Longest actor recorded, as over REST: the value is caller-written until authentication exists. */
-export const MAX_ACTOR_LENGTH = 200;
-
-export function actorOf(metadata: Metadata): string {
-  const value = metadata.get(ACTOR_METADATA_KEY)[0];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, MAX_ACTOR_LENGTH) : ANONYMOUS_ACTOR;
 }
 
 /** grpc-js reports "no deadline" as Infinity and may give a Date or epoch milliseconds. */

@@ -1,11 +1,13 @@
 import { type Deadline, Metadata, status as Status } from '@grpc/grpc-js';
+import { actorOf as actorOfIdentity, type AccessGate, type Grant } from '@pcn/auth';
 import { context, isSpanContextValid, trace, type Tracer } from '@opentelemetry/api';
 import type { ValidationError } from '@pcn/eventsourcing';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type GrpcErrorStatus, toGrpcError } from '../errors/to-grpc-error';
 import { statusName } from '../status-name';
-import { actorOf, type CallContext, deadlineOf } from './call-context';
+import { ANONYMOUS_ACTOR, type CallContext, deadlineOf } from './call-context';
+import { admitGrpcCall } from './grpc-access';
 import { parseMethodPath } from './method-path';
 import { grpcServerMetrics, type GrpcServerMetrics } from './metrics';
 import { endServerSpan, startServerSpan, TRACER_NAME } from './tracing';
@@ -17,6 +19,12 @@ export interface UnaryOptions {
   readonly registry: Registry;
   /** Defaults to the `@pcn/grpc` tracer of the global tracer provider. */
   readonly tracer?: Tracer;
+  /**
+   * Authenticates and authorises every call before its work (UNAUTHENTICATED, PERMISSION_DENIED).
+   * The binary always sets it; only library and service tests that exercise handlers alone leave
+   * it out, and their calls then act as `anonymous`.
+   */
+  readonly access?: AccessGate;
 }
 
 export const DEADLINE_EXCEEDED_MESSAGE = 'deadline exceeded';
@@ -37,6 +45,8 @@ export interface ServerCallLike {
   readonly cancelled: boolean;
   getPath(): string;
   getDeadline(): Deadline;
+  getPeer(): string;
+  getAuthContext?(): { sslPeerCertificate?: import('node:tls').PeerCertificate };
   on(event: 'cancelled', listener: () => void): unknown;
   off(event: 'cancelled', listener: () => void): unknown;
 }
@@ -53,6 +63,8 @@ export interface Outcome<Res> {
 export interface CallWork<Res> {
   /** A request the guarded deserializer refused (see request-guard.ts): the work never starts. */
   readonly refusal?: ValidationError | undefined;
+  /** The request whose fields scope the access check (a client stream has none before its work). */
+  readonly request?: unknown;
   run(ctx: CallContext): Promise<Res>;
   answer(outcome: Outcome<Res>): void;
 }
@@ -75,7 +87,7 @@ function serveCall<Res>(call: ServerCallLike, options: UnaryOptions, metrics: Gr
   const startedAt = performance.now();
   const name = parseMethodPath(call.getPath());
   const deadline = deadlineOf(call.getDeadline());
-  const actor = actorOf(call.metadata);
+  let actor = ANONYMOUS_ACTOR;
   const tracer = options.tracer ?? trace.getTracer(TRACER_NAME);
   const { span, context: callContext } = startServerSpan(tracer, call.metadata, name);
   const spanContext = span.spanContext();
@@ -124,29 +136,37 @@ function serveCall<Res>(call: ServerCallLike, options: UnaryOptions, metrics: Gr
   if (remainingMs <= MAX_TIMER_MS) timer = setTimeout(deadlineExceeded, remainingMs);
   call.on('cancelled', onCancelled);
 
-  const ctx: CallContext = {
+  const contextOf = (grant: Grant | undefined): CallContext => ({
     metadata: call.metadata,
     deadline,
     signal: controller.signal,
     actor,
+    grant,
     traceId,
     service: name.service,
     method: name.method,
     logger,
+  });
+  const admit = async (): Promise<Grant | undefined> => {
+    if (!options.access) return undefined;
+    const grant = await admitGrpcCall(options.access, call, work.request, name.service, name.method);
+    actor = actorOfIdentity(grant.identity);
+    return grant;
   };
-  if (work.refusal) {
-    const error = toGrpcError(work.refusal);
-    return finish({ code: error.code, error, cause: work.refusal });
-  }
-  // The executor turns a synchronous throw into a rejection; context.with makes the call's
-  // span the parent of whatever the work traces.
-  new Promise<Res>((resolve) => resolve(context.with(callContext, () => work.run(ctx)))).then(
-    (response) => finish({ code: Status.OK, response }),
-    (cause: unknown) => {
-      const error = toGrpcError(cause);
-      finish({ code: error.code, error, cause });
-    },
-  );
+  // The gate first (who calls, and may they), then a request the guarded deserializer refused:
+  // neither reaches the work. context.with makes the call's span the parent of whatever the work traces.
+  admit()
+    .then((grant) => {
+      if (work.refusal) throw work.refusal;
+      return context.with(callContext, () => work.run(contextOf(grant)));
+    })
+    .then(
+      (response) => finish({ code: Status.OK, response }),
+      (cause: unknown) => {
+        const error = toGrpcError(cause);
+        finish({ code: error.code, error, cause });
+      },
+    );
 }
 
 export function plainError(code: Status, details: string): GrpcErrorStatus {

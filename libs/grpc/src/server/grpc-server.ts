@@ -17,7 +17,23 @@ export interface GrpcServerOptions {
    * clients and load balancers stop sending calls before they would be refused. Default 0.
    */
   readonly drainDelayMs?: number;
+  /** Largest request message accepted; a larger one is answered RESOURCE_EXHAUSTED. Default 1 MiB. */
+  readonly maxReceiveMessageBytes?: number;
   readonly serverOptions?: ServerOptions;
+}
+
+export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 1024 * 1024;
+
+/** PEM files of a TLS gRPC server; with `clientCa`, every client must present a certificate it signed (mutual TLS). */
+export interface GrpcTlsFiles {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly clientCa?: Buffer;
+}
+
+/** TLS credentials; mutual TLS when a client CA is given (the centre's identity then comes from its certificate). */
+export function tlsServerCredentials(files: GrpcTlsFiles): ServerCredentials {
+  return ServerCredentials.createSsl(files.clientCa ?? null, [{ cert_chain: files.cert, private_key: files.key }], files.clientCa !== undefined);
 }
 
 type State = 'created' | 'started' | 'stopping' | 'stopped';
@@ -36,7 +52,10 @@ export class GrpcServer {
   private stopped: Promise<void> | undefined;
 
   constructor(private readonly options: GrpcServerOptions) {
-    this.server = new Server(options.serverOptions);
+    this.server = new Server({
+      'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+      ...options.serverOptions,
+    });
     this.health.addToServer(this.server);
   }
 

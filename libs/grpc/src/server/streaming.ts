@@ -21,6 +21,7 @@ export function serverStream<Req, Res>(handler: ServerStreamHandler<Req, Res>, o
   return (call) =>
     serve(call, {
       refusal: refusalOf(call.request),
+      request: call.request,
       run: (ctx) => handler(call.request, ctx, (message) => send(call, ctx.signal, message)),
       // An error emitted on the stream becomes its status (grpc-js ServerWritableStream).
       answer: (outcome) => (outcome.code === Status.OK ? call.end() : call.emit('error', outcome.error!)),

@@ -8,6 +8,7 @@ import type { Counter, Histogram } from 'prom-client';
 import { callUnary } from '../client/client';
 import { parseGrpcErrorDetails } from '../errors/parse-grpc-error-details';
 import { callLines, type EchoFixture, startEchoServer } from '../testing/echo-fixture';
+import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -56,11 +57,8 @@ describe('unary over a loopback connection', () => {
     callUnary(fixture.client(), 'echo', { message }, { deadlineMs: 5000, ...options });
 
   describe('call context', () => {
-    it('gives the handler the actor from x-pcn-actor, and anonymous without it', async () => {
-      await expect(echo('a', { metadata: { 'x-pcn-actor': 'coordinator:ars-bretagne' } })).resolves.toMatchObject({
-        actor: 'coordinator:ars-bretagne',
-      });
-      await expect(echo('b')).resolves.toMatchObject({ actor: 'anonymous' });
+    it('acts as anonymous without an access gate, whatever x-pcn-actor says', async () => {
+      await expect(echo('a', { metadata: { 'x-pcn-actor': 'coordinator:ars-bretagne' } })).resolves.toMatchObject({ actor: 'anonymous' });
     });
 
     it('gives the handler the deadline the client set', async () => {
@@ -336,5 +334,45 @@ describe('unary over a loopback connection', () => {
       parent.end();
       expect(response.traceId).toBe(parent.spanContext().traceId);
     });
+  });
+});
+
+describe('unary behind an access gate', () => {
+  let issuer: TestIssuer;
+  let fixture: EchoFixture;
+
+  beforeAll(async () => {
+    issuer = await createTestIssuer({ 'testing.Echo': { roles: ['national_coordinator', 'auditor'] } });
+    fixture = await startEchoServer({ access: issuer.gate, maxReceiveMessageBytes: 4096 });
+  });
+  afterAll(() => fixture.close());
+
+  const echo = async (message: string, metadata: Record<string, string>) => callUnary(fixture.client(), 'echo', { message }, { deadlineMs: 5000, metadata });
+
+  it('gives the handler the verified identity as the actor; x-pcn-actor is ignored', async () => {
+    const authorization = await issuer.bearer('auditor');
+    await expect(echo('a', { authorization, 'x-pcn-actor': 'coordinator:someone-else' })).resolves.toMatchObject({ actor: 'auditor:tester' });
+  });
+
+  it('answers UNAUTHENTICATED without a token or with a bad one, before the handler runs', async () => {
+    let ran = false;
+    fixture.handler = async (request, ctx) => {
+      ran = true;
+      return { message: request.message, actor: ctx.actor, traceId: '' };
+    };
+    expect((await failure(echo('a', {}))).code).toBe(Status.UNAUTHENTICATED);
+    expect((await failure(echo('a', { authorization: 'Bearer not.a.token' }))).code).toBe(Status.UNAUTHENTICATED);
+    expect(ran).toBe(false);
+    expect(callLines(fixture.logs).at(-1)).toMatchObject({ grpc_code: 'UNAUTHENTICATED', actor: 'anonymous' });
+  });
+
+  it('answers PERMISSION_DENIED to a role the policy does not list', async () => {
+    const error = await failure(echo('a', { authorization: await issuer.bearer('centre', { finess: '930000017' }) }));
+    expect([error.code, error.details]).toEqual([Status.PERMISSION_DENIED, 'role centre may not call testing.Echo']);
+  });
+
+  it('answers RESOURCE_EXHAUSTED to a message over the size limit', async () => {
+    const error = await failure(echo('x'.repeat(8192), { authorization: await issuer.bearer('auditor') }));
+    expect(error.code).toBe(Status.RESOURCE_EXHAUSTED);
   });
 });

@@ -17,6 +17,7 @@ export function unary<Req, Res>(handler: UnaryHandler<Req, Res>, options: UnaryO
   return (call, callback) =>
     serve<Res>(call, {
       refusal: refusalOf(call.request),
+      request: call.request,
       run: (ctx) => handler(call.request, ctx),
       answer: (outcome) => (outcome.code === Status.OK ? callback(null, outcome.response) : callback(outcome.error!)),
     });

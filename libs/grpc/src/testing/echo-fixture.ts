@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { AccessGate } from '@pcn/auth';
 import { testingV1 } from '@pcn/contracts';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -31,15 +32,21 @@ export const echoBack: EchoHandler = async (request, ctx) => ({
 });
 
 /** A GrpcServer on an ephemeral loopback port serving pcn.testing.v1.Echo through the kit. */
-export async function startEchoServer(options: { tracer?: Tracer; drainDelayMs?: number } = {}): Promise<EchoFixture> {
+export async function startEchoServer(
+  options: { tracer?: Tracer; drainDelayMs?: number; access?: AccessGate; maxReceiveMessageBytes?: number } = {},
+): Promise<EchoFixture> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const registry = new Registry();
-  const server = createGrpcServer({ logger, drainDelayMs: options.drainDelayMs });
+  const server = createGrpcServer({ logger, drainDelayMs: options.drainDelayMs, maxReceiveMessageBytes: options.maxReceiveMessageBytes });
   const state = { handler: echoBack };
   server.addService(
     testingV1.EchoService,
-    unaryService(testingV1.EchoService, { echo: (request, ctx) => state.handler(request, ctx) }, { logger, registry, tracer: options.tracer }),
+    unaryService(
+      testingV1.EchoService,
+      { echo: (request, ctx) => state.handler(request, ctx) },
+      { logger, registry, tracer: options.tracer, access: options.access },
+    ),
   );
   const address = `127.0.0.1:${await server.start('127.0.0.1', 0)}`;
   const clients: testingV1.EchoClient[] = [];

@@ -28,7 +28,6 @@ const COMMAND_HEADERS: oas31.ParameterObject[] = [
     description: 'Makes a retried write a no-op (1 to 128 characters among letters, digits and . _ : -)',
     schema: text,
   },
-  { name: 'X-PCN-Actor', in: 'header', required: false, description: 'Who acts (recorded in the event metadata)', schema: text },
 ];
 
 /** The parameters of a route as documented: path, query, then the headers its kind reads. */

@@ -1,6 +1,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ValidationError } from '@pcn/eventsourcing';
 import { createDocument, type CreateDocumentOptions, type oas31, type ZodOpenApiComponentsObject, type ZodOpenApiOperationObject } from 'zod-openapi';
+import { grantOf } from '../access-middleware';
 import { commandContext } from '../command-context';
 import { optionalIfMatch, requireIfMatch, setEtag } from '../etag';
 import { queryOf } from '../request-fields';
@@ -155,7 +156,11 @@ export class RouteTable<D> {
       res.locals[LABELS] = labels;
       await guard?.(operation, req);
       const base = { params: req.params as Record<string, string>, query: queryOf(req, accepted), body: req.body as unknown };
-      const reply = route.kind === 'read' ? await route.handle(deps, base) : await route.handle(deps, { ...base, ...writeConditions(req, route) });
+      const identity = grantOf(req)?.identity;
+      const reply =
+        route.kind === 'read'
+          ? await route.handle(deps, base)
+          : await route.handle(deps, { ...base, ...writeConditions(req, route), ...(identity && { identity }) });
       send(req, res, reply);
     };
   }

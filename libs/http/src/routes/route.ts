@@ -1,3 +1,4 @@
+import type { Identity } from '@pcn/auth';
 import type { CommandContext } from '@pcn/eventsourcing';
 import type { ZodType } from 'zod';
 import type { oas31, ZodOpenApiResponseObject } from 'zod-openapi';
@@ -33,6 +34,8 @@ export interface WriteRequest<Q extends string = string> extends ReadRequest<Q> 
   readonly context: CommandContext;
   /** From If-Match: always set under `required`, when given under `optional`, never otherwise. */
   readonly expectedVersion?: number;
+  /** The caller the access gate verified, for writes only a given caller may make; absent on an app without a gate. */
+  readonly identity?: Identity;
 }
 
 /** What a route answers; the table turns it into status, headers and body the same way everywhere. */
@@ -95,7 +98,7 @@ export interface WriteRoute<D, Q extends string = string> extends RouteDoc<Q> {
 
 export type Route<D> = ReadRoute<D, string> | WriteRoute<D, string>;
 
-/** A route that reads neither If-Match nor the command headers (Idempotency-Key, X-PCN-Actor): a read, a lookup, a run that records no actor. */
+/** A route that reads neither If-Match nor the command headers (Idempotency-Key): a read, a lookup, a run that records no actor. */
 export const read = <D, Q extends string = never>(route: Omit<ReadRoute<D, Q>, 'kind'>): Route<D> => ({ ...route, kind: 'read' }) as Route<D>;
 
 /** A command: its context (actor, idempotency key) is read, and If-Match per its policy. */

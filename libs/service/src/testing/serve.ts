@@ -1,11 +1,20 @@
 import { createGrpcServer, parseGrpcErrorDetails, type GrpcErrorDetails } from '@pcn/grpc';
-import { createApiApp } from '@pcn/http';
+import type { AccessGate } from '@pcn/auth';
+import { createApiApp, operationResolver } from '@pcn/http';
 import { createMetrics, type Logger } from '@pcn/observability';
 import type { GrpcHandlers, HttpRoutes } from '../service-definition';
 
-/** A service's REST routes in the API app every process serves (problem+json, OpenAPI document, health). */
-export function serveOverHttp(http: HttpRoutes, logger: Logger): ReturnType<typeof createApiApp> {
-  return createApiApp({ mounts: [{ path: http.path, router: http.router }], logger, openApi: http.openApi });
+/**
+ * A service's REST routes in the API app every process serves (problem+json, OpenAPI document,
+ * health), behind `gate` when given: requests then need a bearer token its issuer signed.
+ */
+export function serveOverHttp(http: HttpRoutes, logger: Logger, gate?: AccessGate): ReturnType<typeof createApiApp> {
+  return createApiApp({
+    mounts: [{ path: http.path, router: http.router }],
+    logger,
+    openApi: http.openApi,
+    ...(gate && { access: { gate, resolve: operationResolver(http.operations) } }),
+  });
 }
 
 export interface ServedGrpc {
@@ -14,10 +23,10 @@ export interface ServedGrpc {
   stop(): Promise<void>;
 }
 
-/** A service's gRPC handlers on a server of their own, on a free loopback port. */
-export async function serveOverGrpc(grpc: GrpcHandlers, logger: Logger): Promise<ServedGrpc> {
+/** A service's gRPC handlers on a server of their own, on a free loopback port; behind `gate` when given. */
+export async function serveOverGrpc(grpc: GrpcHandlers, logger: Logger, gate?: AccessGate): Promise<ServedGrpc> {
   const server = createGrpcServer({ logger });
-  server.addService(grpc.service, grpc.implementation({ logger, registry: createMetrics({ defaultMetrics: false }).registry }));
+  server.addService(grpc.service, grpc.implementation({ logger, registry: createMetrics({ defaultMetrics: false }).registry, ...(gate && { access: gate }) }));
   const port = await server.start('127.0.0.1', 0);
   return { address: `127.0.0.1:${port}`, stop: () => server.shutdown(1000) };
 }

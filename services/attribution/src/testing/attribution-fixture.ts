@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Express } from 'express';
 import { PgliteSqlClient, type EventStore, type SqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
+import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
 import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
 import { completeFiness, completeRpps, nirKey } from '@pcn/referential';
@@ -46,7 +47,12 @@ export interface AttributionFixture {
   readonly module: AttributionModule;
   readonly sql: SqlClient;
   readonly clock: TestClock;
+  /** The REST API behind a real access gate: requests need a token (see `coordinator`, `issuer`). */
   readonly app: Express;
+  /** The test issuer the app's access gate trusts: `bearer(role, scope)` for other callers. */
+  readonly issuer: TestIssuer;
+  /** `Bearer <token>` of a national coordinator (may call everything). */
+  readonly coordinator: string;
   /** Member centre in Paris 11e (75111), polyvalent. */
   readonly centre: string;
   /** Member centre in Saint-Denis (93066), medical. */
@@ -110,8 +116,12 @@ export async function startAttribution(
   const gp1 = await assign({ rpps: freshRpps(), centreFiness: centre });
   const gp2 = await assign({ rpps: freshRpps(), centreFiness: centre });
   const gp3 = await assign({ rpps: freshRpps(), centreFiness: otherCentre });
-  const app = serveOverHttp(module.http, logger);
+  const issuer = await createTestIssuer();
+  const app = serveOverHttp(module.http, logger, issuer.gate);
+  const coordinator = await issuer.bearer('national_coordinator');
   return {
+    issuer,
+    coordinator,
     module,
     sql,
     clock,

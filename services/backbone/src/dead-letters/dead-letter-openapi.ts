@@ -1,3 +1,5 @@
+import type { Operation } from '@pcn/http';
+
 const text = { type: 'string' };
 const problemSchema = {
   type: 'object',
@@ -26,6 +28,7 @@ export const deadLetterOpenApi = {
   paths: {
     '/v1/dead-letters': {
       get: {
+        operationId: 'ListDeadLetters',
         tags: ['dead-letters'],
         summary: 'List the dead letters of the consumer groups of this process, oldest first',
         parameters: [
@@ -39,6 +42,7 @@ export const deadLetterOpenApi = {
     },
     '/v1/dead-letters/{id}/replay': {
       post: {
+        operationId: 'ReplayDeadLetter',
         tags: ['dead-letters'],
         summary: 'Re-deliver a dead letter to its consumer group, once; refused if it was replayed already',
         parameters: [
@@ -95,3 +99,9 @@ export const deadLetterOpenApi = {
     },
   },
 };
+
+/** The dead-letter operations, as the access gate names them (`deadLetters.<operationId>`). */
+export const deadLetterOperations: readonly Operation[] = [
+  { service: 'deadLetters', operationId: 'ListDeadLetters', method: 'GET', path: '/v1/dead-letters' },
+  { service: 'deadLetters', operationId: 'ReplayDeadLetter', method: 'POST', path: '/v1/dead-letters/{id}/replay' },
+];

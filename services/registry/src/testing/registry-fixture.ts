@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
+import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
 import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
 import { CommuneDirectory, validateFiness } from '@pcn/referential';
@@ -9,7 +10,12 @@ import type { MessageBus } from '@pcn/messaging';
 
 export interface RegistryFixture {
   readonly module: RegistryModule;
+  /** The REST API behind a real access gate: requests need a token (see `coordinator`, `issuer`). */
   readonly app: Express;
+  /** The test issuer the app's access gate trusts: `bearer(role, scope)` for other callers. */
+  readonly issuer: TestIssuer;
+  /** `Bearer <token>` of a national coordinator (may call everything). */
+  readonly coordinator: string;
   readonly clock: TestClock;
   stop(): Promise<void>;
 }
@@ -30,6 +36,7 @@ export async function startRegistry(sql: PgliteSqlClient, schema: string, bus?: 
     ...(store && { store }),
   });
   await module.start();
-  const app = serveOverHttp(module.http, logger);
-  return { module, app, clock, stop: () => module.stop() };
+  const issuer = await createTestIssuer();
+  const app = serveOverHttp(module.http, logger, issuer.gate);
+  return { module, app, issuer, coordinator: await issuer.bearer('national_coordinator'), clock, stop: () => module.stop() };
 }

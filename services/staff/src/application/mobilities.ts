@@ -151,7 +151,9 @@ export class Mobilities {
   async withdraw(mobilityId: string, input: unknown, options: WriteOptions = {}): Promise<MobilityView> {
     mobilityId = checkUuid(mobilityId, 'mobilityId', 'a mobility id');
     const parsed = parseInput(withdrawMobilityInput, input ?? {});
-    return this.execute(mobilityId, { type: 'WithdrawMobility', by: options.context?.actor ?? 'unknown', on: parsed.on ?? today(this.deps.clock) }, options);
+    // Only the professional may withdraw: the domain compares who withdraws with the mobility's professional.
+    const by = options.actingProfessionalId ?? options.context?.actor ?? 'unknown';
+    return this.execute(mobilityId, { type: 'WithdrawMobility', by, on: parsed.on ?? today(this.deps.clock) }, options);
   }
 
   async get(mobilityId: string): Promise<MobilityView> {

@@ -8,6 +8,8 @@ import type { CommandContext, HandleOptions } from '@pcn/eventsourcing';
 export interface WriteOptions {
   readonly expectedVersion?: number;
   readonly context?: CommandContext;
+  /** The professional id of a caller acting as a professional (their verified identity), for the writes only they may make. */
+  readonly actingProfessionalId?: string;
 }
 
 /** The handler's options for a write: the stated version, if any, and who asked. */

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
+import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
 import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
 import { completeFiness, completeRpps, validateFiness, validateRpps } from '@pcn/referential';
@@ -19,7 +20,12 @@ export const CENTRE_C = finess('69000003');
 
 export interface StaffFixture {
   readonly module: StaffModule;
+  /** The REST API behind a real access gate: requests need a token (see `coordinator`, `issuer`). */
   readonly app: Express;
+  /** The test issuer the app's access gate trusts: `bearer(role, scope)` for other callers. */
+  readonly issuer: TestIssuer;
+  /** `Bearer <token>` of a national coordinator (may call everything). */
+  readonly coordinator: string;
   readonly clock: TestClock;
   /** Tells staff about a centre, as a registry event would (version: the registry's revision). */
   knowCentre(centre: Partial<CentreInfo> & { finess: string }, version?: number): Promise<void>;
@@ -59,8 +65,10 @@ export async function startStaff(
   await knowCentre({ finess: CENTRE_A, departement: '93', region: '11' });
   await knowCentre({ finess: CENTRE_B, departement: '75', region: '11' });
   await knowCentre({ finess: CENTRE_C, departement: '69', region: '84' });
-  const app = serveOverHttp(module.http, logger);
-  return { module, app, clock, knowCentre, stop: () => module.stop() };
+  const issuer = await createTestIssuer();
+  const app = serveOverHttp(module.http, logger, issuer.gate);
+  const coordinator = await issuer.bearer('national_coordinator');
+  return { module, app, issuer, coordinator, clock, knowCentre, stop: () => module.stop() };
 }
 
 /** A nurse's hire (REST shape), on the shipped FPH grade ide_b_cn. */

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { attributionV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient } from '@pcn/grpc';
+import { callUnary, createClient, withAuthorization } from '@pcn/grpc';
 import { createLogger } from '@pcn/observability';
 import { grpcFailure as failure, serveOverGrpc, type ServedGrpc } from '@pcn/service/testing';
 import { nir, startAttribution, type AttributionFixture } from '../../testing';
@@ -17,8 +17,10 @@ beforeAll(async () => {
 afterAll(() => sql.close());
 beforeEach(async () => {
   fx = await startAttribution({ sql });
-  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }));
-  client = createClient(pb.AttributionClient, server.address);
+  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }), fx.issuer.gate);
+  // Behind the real access gate: calls act as a national coordinator unless they send their own token.
+  client = createClient(pb.AttributionClient, server.address, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });
+  await signAs('centre:reception', 'coordinator:zoe');
 }, 60_000);
 afterEach(async () => {
   client.close();
@@ -26,7 +28,16 @@ afterEach(async () => {
   await fx.teardown();
 });
 
-const as = (actor: string, extra: Record<string, string> = {}) => ({ metadata: { 'x-pcn-actor': actor, ...extra } });
+/** Tokens signed before each test (so `as` stays synchronous): national coordinators named so, and professionals by id. */
+const tokens = new Map<string, string>();
+const as = (who: string, extra: Record<string, string> = {}) => {
+  const authorization = tokens.get(who);
+  if (!authorization) throw new Error(`no token signed for ${who}: add it to the names signed in beforeEach`);
+  return { metadata: { authorization, ...extra } };
+};
+const signAs = async (...names: string[]): Promise<void> => {
+  for (const name of names) tokens.set(name, await fx.issuer.bearer('national_coordinator', {}, name));
+};
 
 /** Patient number `order`: a woman born on 12 May 1980, living in Paris 11e unless told otherwise. */
 const nirOf = (order: number) => nir({ order: String(order).padStart(3, '0') });

@@ -28,11 +28,15 @@ const declaration = (gp: TestGp, effectiveDate = '2026-03-02') => ({ rpps: gp.rp
 
 describe('REST /v1/attribution: patients', () => {
   const fx = withAttribution();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
+  const as = (subject: string): Promise<string> => fx().issuer.bearer('national_coordinator', {}, subject);
 
   it('registers with Location and ETag, never answers the NIR, and reads the same patient there', async () => {
     const input = patientInput(1, { ald: [{ start: '2020-01-01' }] });
-    const res = await api().post('/v1/attribution/patients').set('X-PCN-Actor', 'coordinator:alice').send(input);
+    const res = await api()
+      .post('/v1/attribution/patients')
+      .set('Authorization', await as('alice'))
+      .send(input);
     expect(res.status).toBe(201);
     const patientId = res.body.patientId as string;
     expect(patientId).toMatch(/^[0-9a-f]{32}$/);
@@ -151,14 +155,15 @@ describe('REST /v1/attribution: patients', () => {
 
 describe('REST /v1/attribution: declarations and panels', () => {
   const fx = withAttribution();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
+  const as = (subject: string): Promise<string> => fx().issuer.bearer('national_coordinator', {}, subject);
   const register = async (order: number): Promise<string> => (await api().post('/v1/attribution/patients').send(patientInput(order))).body.patientId as string;
 
   it('declares a médecin traitant, replaces them, ends the attribution, and reads the history', async () => {
     const patientId = await register(10);
     const declared = await api()
       .post(`/v1/attribution/patients/${patientId}/declarations`)
-      .set('X-PCN-Actor', 'centre:accueil')
+      .set('Authorization', await as('accueil'))
       .send(declaration(fx().gp1, '2026-01-15'));
     expect(declared.status).toBe(201);
     expect(declared.headers.location).toBe(`/v1/attribution/patients/${patientId}/attribution`);
@@ -245,7 +250,7 @@ describe('REST /v1/attribution: declarations and panels', () => {
     const gp = fx().gp1;
     const set = await api()
       .put(`/v1/attribution/practitioners/${gp.rpps}/panel/capacity`)
-      .set('X-PCN-Actor', 'coordinator:zoe')
+      .set('Authorization', await as('zoe'))
       .send({ capacity: 1, reason: 'part-time this year' });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ rpps: gp.rpps, count: 0, capacity: 1, capacityOverride: 1 });
@@ -286,7 +291,7 @@ describe('REST /v1/attribution: declarations and panels', () => {
 
 describe('REST /v1/attribution: a centre roster as of a day', () => {
   const fx = withAttribution();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
 
   it('lists the patients attributed at the centre on the day asked, and today by default', async () => {
     const ids: string[] = [];
@@ -340,7 +345,8 @@ describe('REST /v1/attribution: a centre roster as of a day', () => {
 
 describe('REST /v1/attribution: the waitlist', () => {
   const fx = withAttribution();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
+  const as = (subject: string): Promise<string> => fx().issuer.bearer('national_coordinator', {}, subject);
   const enrolled = async (order: number, by: object | undefined): Promise<string> => {
     const id = (await api().post('/v1/attribution/patients').send(patientInput(order))).body.patientId as string;
     const req = api().post(`/v1/attribution/patients/${id}/waitlist`);
@@ -367,7 +373,9 @@ describe('REST /v1/attribution: the waitlist', () => {
     expect([fx().gp1.rpps, fx().gp2.rpps]).toContain(proposal.rpps);
     expect((await api().get(`/v1/attribution/patients/${patientId}`)).body.pendingProposal).toMatchObject({ proposalId: proposal.proposalId });
 
-    const confirmed = await api().post(`/v1/attribution/proposals/${proposal.proposalId}/confirm`).set('X-PCN-Actor', 'centre:accueil');
+    const confirmed = await api()
+      .post(`/v1/attribution/proposals/${proposal.proposalId}/confirm`)
+      .set('Authorization', await as('accueil'));
     expect(confirmed.status).toBe(200);
     expect(confirmed.body.current).toMatchObject({ rpps: proposal.rpps, centreFiness: fx().centre, start: '2026-03-02', channel: 'waitlist_match' });
     expect(confirmed.body.waitlist).toBeUndefined();
@@ -420,7 +428,7 @@ describe('REST /v1/attribution: the waitlist', () => {
 
 describe('REST /v1/attribution: coverage', () => {
   const fx = withAttribution();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
   const coverage = (query: Record<string, string>) => api().get('/v1/attribution/coverage').query(query);
 
   beforeAll(async () => {
@@ -500,7 +508,7 @@ describe('REST /v1/attribution: coverage', () => {
 
 describe('REST /v1/attribution: the OpenAPI document', () => {
   const fx = withAttribution();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
 
   it('documents request bodies from the input schemas, and every documented operation is routed', async () => {
     const res = await api().get('/v1/openapi.json');

@@ -1,7 +1,7 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { registryV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient } from '@pcn/grpc';
+import { callUnary, createClient, withAuthorization } from '@pcn/grpc';
 import { createLogger } from '@pcn/observability';
 import { grpcFailure as failure, serveOverGrpc, type ServedGrpc } from '@pcn/service/testing';
 import { startRegistry, finess, type RegistryFixture } from '../../testing';
@@ -18,20 +18,15 @@ beforeAll(async () => {
 afterAll(() => sql.close());
 beforeEach(async () => {
   fx = await startRegistry(sql, `registry_grpc_${++n}`);
-  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }));
-  client = createClient(pb.CentreRegistryClient, server.address);
+  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }), fx.issuer.gate);
+  // Behind the real access gate: calls act as a national coordinator unless they send their own token.
+  client = createClient(pb.CentreRegistryClient, server.address, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });
 });
 afterEach(async () => {
   client.close();
   await server.stop();
   await fx.stop();
 });
-
-const actor = (who: string): Metadata => {
-  const m = new Metadata();
-  m.set('x-pcn-actor', who);
-  return m;
-};
 
 const registration = (first8 = '93000001'): pb.RegisterCentreRequest =>
   pb.RegisterCentreRequest.fromPartial({
@@ -51,7 +46,7 @@ const registration = (first8 = '93000001'): pb.RegisterCentreRequest =>
 
 describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
   it('registers and gets a centre, with enums, timestamps and the derived commune', async () => {
-    const created = await callUnary(client, 'registerCentre', registration(), { metadata: actor('centre-software:marseille') });
+    const created = await callUnary(client, 'registerCentre', registration());
     expect(created).toMatchObject({
       finess: finess('93000001'),
       status: pb.CentreStatus.CENTRE_STATUS_CANDIDATE,
@@ -129,7 +124,7 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
       client,
       'amendCentre',
       pb.AmendCentreRequest.fromPartial({ finess: finess('93000001'), expectedVersion: 1, name: 'Le Château en Santé', services: { services: [] } }),
-      { metadata: actor('coordinator:zoe') },
+      { metadata: { authorization: await fx.issuer.bearer('national_coordinator', {}, 'zoe') } },
     );
     expect(amended).toMatchObject({ name: 'Le Château en Santé', services: [], type: pb.CentreType.CENTRE_TYPE_COMMUNITY_PARTICIPATORY, version: 2 });
 
@@ -139,9 +134,9 @@ describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
 
     const history = await callUnary(client, 'getCentreHistory', pb.GetCentreHistoryRequest.fromPartial({ finess: finess('93000001') }));
     expect(history.entries.map((e) => [e.version, e.type, e.actor])).toEqual([
-      [0, 'CentreRegistered', 'anonymous'],
-      [1, 'CentreAccredited', 'anonymous'],
-      [2, 'CentreAmended', 'coordinator:zoe'],
+      [0, 'CentreRegistered', 'national_coordinator:tester'],
+      [1, 'CentreAccredited', 'national_coordinator:tester'],
+      [2, 'CentreAmended', 'national_coordinator:zoe'],
     ]);
     expect(JSON.parse(history.entries[2]!.dataJson)).toEqual({ finess: finess('93000001'), changes: { name: 'Le Château en Santé', services: [] } });
 

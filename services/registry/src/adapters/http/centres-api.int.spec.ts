@@ -14,8 +14,10 @@ beforeEach(async () => {
 });
 afterEach(() => fx.stop());
 
-const api = () => request(fx.app);
-const register = (body = registration()) => api().post('/v1/centres').set('X-PCN-Actor', 'coordinator:alice').send(body);
+const api = () => request.agent(fx.app).set('Authorization', fx.coordinator);
+
+const as = (subject: string): Promise<string> => fx.issuer.bearer('national_coordinator', {}, subject);
+const register = (body = registration()) => api().post('/v1/centres').send(body);
 
 describe('REST /v1/centres', () => {
   it('registers a candidate, resolving the commune, with Location and ETag', async () => {
@@ -140,7 +142,7 @@ describe('REST /v1/centres', () => {
     const amended = await api()
       .patch(`/v1/centres/${id}`)
       .set('If-Match', '"0"')
-      .set('X-PCN-Actor', 'coordinator:bob')
+      .set('Authorization', await as('bob'))
       .send({ name: 'Centre Louise-Michel', services: ['general_medicine', 'psychology'] });
     expect(amended.status).toBe(200);
     expect(amended.body).toMatchObject({ name: 'Centre Louise-Michel', services: ['general_medicine', 'psychology'], type: 'polyvalent', version: 1 });
@@ -155,8 +157,8 @@ describe('REST /v1/centres', () => {
 
     const history = await api().get(`/v1/centres/${id}/history`);
     expect(history.body.entries.map((e: { type: string; actor: string; version: number }) => [e.version, e.type, e.actor])).toEqual([
-      [0, 'CentreRegistered', 'coordinator:alice'],
-      [1, 'CentreAmended', 'coordinator:bob'],
+      [0, 'CentreRegistered', 'national_coordinator:tester'],
+      [1, 'CentreAmended', 'national_coordinator:bob'],
     ]);
     expect(history.body.entries[1].data.changes).toEqual({ name: 'Centre Louise-Michel', services: ['general_medicine', 'psychology'] });
   });

@@ -30,13 +30,25 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
 
   it('delivers each centre event once, in order, as self-contained CloudEvents with protobuf payloads', async () => {
     const id = finess('93000001');
-    await request(fx.app).post('/v1/centres').send(registration('93000001'));
-    await request(fx.app).post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2026-03-01' });
-    await request(fx.app)
+    await request.agent(fx.app).set('Authorization', fx.coordinator).post('/v1/centres').send(registration('93000001'));
+    await request
+      .agent(fx.app)
+      .set('Authorization', fx.coordinator)
+      .post(`/v1/centres/${id}/accreditation`)
+      .set('If-Match', '"0"')
+      .send({ accreditedOn: '2026-03-01' });
+    await request
+      .agent(fx.app)
+      .set('Authorization', fx.coordinator)
       .patch(`/v1/centres/${id}`)
       .set('If-Match', '"1"')
       .send({ name: 'Centre Louise-Michel', communeInsee: '93070', secpaParticipation: true });
-    await request(fx.app).post(`/v1/centres/${id}/closure`).set('If-Match', '"2"').send({ effectiveDate: '2026-06-30', reason: 'merged' });
+    await request
+      .agent(fx.app)
+      .set('Authorization', fx.coordinator)
+      .post(`/v1/centres/${id}/closure`)
+      .set('If-Match', '"2"')
+      .send({ effectiveDate: '2026-06-30', reason: 'merged' });
 
     await eventually(() => expect(received).toHaveLength(4));
     expect(received.map((m) => m.type)).toEqual([
@@ -47,7 +59,7 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
     ]);
     expect(received.every((m) => m.key === id && m.subject === id && m.source === '/pcn/registry' && m.contentType === 'application/protobuf')).toBe(true);
 
-    const history = (await request(fx.app).get(`/v1/centres/${id}/history`)).body.entries as { version: number }[];
+    const history = (await request.agent(fx.app).set('Authorization', fx.coordinator).get(`/v1/centres/${id}/history`)).body.entries as { version: number }[];
     expect(history).toHaveLength(4);
 
     const registered = ev.CentreRegistered.decode(received[0]!.data);
@@ -75,8 +87,13 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
   it('tells consumers of an accreditation recorded in advance when membership starts: candidate today, member_since its date', async () => {
     const id = finess('93000001');
     fx.clock.set('2026-12-06T09:00:00Z');
-    await request(fx.app).post('/v1/centres').send(registration('93000001'));
-    await request(fx.app).post(`/v1/centres/${id}/accreditation`).set('If-Match', '"0"').send({ accreditedOn: '2027-01-05' });
+    await request.agent(fx.app).set('Authorization', fx.coordinator).post('/v1/centres').send(registration('93000001'));
+    await request
+      .agent(fx.app)
+      .set('Authorization', fx.coordinator)
+      .post(`/v1/centres/${id}/accreditation`)
+      .set('If-Match', '"0"')
+      .send({ accreditedOn: '2027-01-05' });
     await eventually(() => expect(received).toHaveLength(2));
     const accredited = ev.CentreAccredited.decode(received[1]!.data);
     expect(accredited).toMatchObject({
@@ -86,10 +103,10 @@ describe('the registry publishes its lifecycle on pcn.registry.v1 through the re
   });
 
   it('resumes from its checkpoint after a restart, without publishing again what was published', async () => {
-    await request(fx.app).post('/v1/centres').send(registration('93000001'));
+    await request.agent(fx.app).set('Authorization', fx.coordinator).post('/v1/centres').send(registration('93000001'));
     await eventually(() => expect(received).toHaveLength(1));
     await fx.module.relay!.stop();
-    await request(fx.app).post('/v1/centres').send(registration('93000002'));
+    await request.agent(fx.app).set('Authorization', fx.coordinator).post('/v1/centres').send(registration('93000002'));
     await fx.module.relay!.start();
     await eventually(() => expect(received).toHaveLength(2));
     await new Promise((r) => setTimeout(r, 100));

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { staffV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient } from '@pcn/grpc';
+import { callUnary, createClient, withAuthorization } from '@pcn/grpc';
 import { createLogger } from '@pcn/observability';
 import { grpcFailure as failure, serveOverGrpc, type ServedGrpc } from '@pcn/service/testing';
 import { CENTRE_A, CENTRE_B, CENTRE_C, finess, rpps, startStaff, type StaffFixture } from '../../testing';
@@ -18,8 +18,10 @@ beforeAll(async () => {
 afterAll(() => sql.close());
 beforeEach(async () => {
   fx = await startStaff(sql, `staff_grpc_${++n}`);
-  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }));
-  client = createClient(pb.StaffStatuteClient, server.address);
+  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }), fx.issuer.gate);
+  // Behind the real access gate: calls act as a national coordinator unless they send their own token.
+  client = createClient(pb.StaffStatuteClient, server.address, { clientOptions: { interceptors: [withAuthorization(fx.coordinator)] } });
+  await signAs('centre:manager', 'coordinator:zoe', 'centre:a', 'centre:b');
 }, 60_000);
 afterEach(async () => {
   client.close();
@@ -27,7 +29,20 @@ afterEach(async () => {
   await fx.stop();
 });
 
-const as = (actor: string, extra: Record<string, string> = {}) => ({ metadata: { 'x-pcn-actor': actor, ...extra } });
+/** Tokens signed before each test (so `as` stays synchronous): national coordinators named so, and professionals by id. */
+const tokens = new Map<string, string>();
+const as = (who: string, extra: Record<string, string> = {}) => {
+  const authorization = tokens.get(who);
+  if (!authorization) throw new Error(`no token signed for ${who}: add it to the names signed in beforeEach`);
+  return { metadata: { authorization, ...extra } };
+};
+const signAs = async (...names: string[]): Promise<void> => {
+  for (const name of names) tokens.set(name, await fx.issuer.bearer('national_coordinator', {}, name));
+};
+/** A professional's token: its subject is their professional id. */
+const signProfessional = async (professionalId: string): Promise<void> => {
+  tokens.set(professionalId, await fx.issuer.bearer('professional', {}, professionalId));
+};
 
 /** Polls until `done` holds or about five seconds have passed; returns the last value read. */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -87,7 +102,7 @@ async function transferSetup() {
       kind: pb.MobilityKind.MOBILITY_KIND_TRANSFER,
       originAssignmentId: assigned.assignments[0]!.assignmentId,
     }),
-    as(hired.professionalId),
+    await signProfessional(hired.professionalId).then(() => as(hired.professionalId)),
   );
   return { professional: assigned, vacancy, mobility };
 }
@@ -331,7 +346,7 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       );
 
     const afterOrigin = await opinion(pb.OpinionSide.OPINION_SIDE_ORIGIN, 0, 'centre:a');
-    expect(afterOrigin.originOpinion).toEqual({ opinion: pb.Opinion.OPINION_FAVOURABLE, comment: '', by: 'centre:a' });
+    expect(afterOrigin.originOpinion).toEqual({ opinion: pb.Opinion.OPINION_FAVOURABLE, comment: '', by: 'national_coordinator:centre:a' });
     expect((await failure(opinion(pb.OpinionSide.OPINION_SIDE_DESTINATION, 0, 'centre:b'))).code).toBe(status.ABORTED);
     await opinion(pb.OpinionSide.OPINION_SIDE_DESTINATION, 1, 'centre:b');
 
@@ -346,7 +361,12 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       }),
       as('coordinator:zoe'),
     );
-    expect(approved).toMatchObject({ status: pb.MobilityStatus.MOBILITY_STATUS_APPROVED, effectiveOn: '2026-04-01', decidedBy: 'coordinator:zoe', version: 3 });
+    expect(approved).toMatchObject({
+      status: pb.MobilityStatus.MOBILITY_STATUS_APPROVED,
+      effectiveOn: '2026-04-01',
+      decidedBy: 'national_coordinator:coordinator:zoe',
+      version: 3,
+    });
 
     const applied = await until(
       () => callUnary(client, 'getMobility', { mobilityId: mobility.mobilityId }),

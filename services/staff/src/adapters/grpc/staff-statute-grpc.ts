@@ -29,7 +29,12 @@ import {
 
 /** A stated version is checked (ABORTED when stale); without one the command is decided on the latest state. */
 function writeOptions(req: { expectedVersion?: number | undefined }, ctx: CallContext): WriteOptions {
-  return { ...(req.expectedVersion !== undefined && { expectedVersion: req.expectedVersion }), context: commandContext(ctx) };
+  const identity = ctx.grant?.identity;
+  return {
+    ...(req.expectedVersion !== undefined && { expectedVersion: req.expectedVersion }),
+    context: commandContext(ctx),
+    ...(identity?.role === 'professional' && { actingProfessionalId: identity.subject }),
+  };
 }
 
 /** `pcn.staff.v1.StaffStatute` over the application services. */
@@ -73,7 +78,7 @@ export function staffStatuteGrpc(services: StaffServices, options: UnaryOptions)
       giveMobilityOpinion: async (req, ctx) => toMobilityMessage(await mobilities.giveOpinion(req.mobilityId, giveOpinionInput(req), writeOptions(req, ctx))),
       decideMobility: async (req, ctx) => toMobilityMessage(await mobilities.decide(req.mobilityId, decideMobilityInput(req), writeOptions(req, ctx))),
       getMobility: async (req) => toMobilityMessage(await mobilities.get(req.mobilityId)),
-      // The caller's actor is who withdraws: the application lets only the professional do it.
+      // The caller's verified identity is who withdraws: the application lets only the professional do it.
       withdrawMobility: async (req, ctx) => toMobilityMessage(await mobilities.withdraw(req.mobilityId, withdrawMobilityInput(req), writeOptions(req, ctx))),
 
       listCentreTeam: async (req) => toTeamResponse(await teams.team(req.centreFiness, teamInput(req))),

@@ -37,7 +37,8 @@ const fields = (res: request.Response): string[] => [...new Set((res.body.errors
 
 describe('REST /v1/staff: the statute', () => {
   const fx = withStaff();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
+  const as = (subject: string): Promise<string> => fx().issuer.bearer('national_coordinator', {}, subject);
 
   it('answers the FPH grid in force on a day with the index-point value in force that day', async () => {
     const res = await api().get('/v1/staff/pay-grids/fph').query({ on: '2024-06-01' });
@@ -68,7 +69,10 @@ describe('REST /v1/staff: the statute', () => {
       annualCentsPer100Points: 600000,
       source: { title: 'Décret de test', reference: 'test', url: 'https://example.org/decret' },
     };
-    const published = await api().post('/v1/staff/index-point-values').set('X-PCN-Actor', 'coordinator:alice').send(value);
+    const published = await api()
+      .post('/v1/staff/index-point-values')
+      .set('Authorization', await as('alice'))
+      .send(value);
     expect(published.status).toBe(201);
     expect(published.body).toEqual(value);
     const fph = await api().get('/v1/staff/pay-grids/fph').query({ on: '2027-02-01' });
@@ -125,8 +129,9 @@ describe('REST /v1/staff: the statute', () => {
 
 describe('REST /v1/staff: professionals', () => {
   const fx = withStaff();
-  const api = () => request(fx().app);
-  const hire = (body = nurseHire()) => api().post('/v1/staff/professionals').set('X-PCN-Actor', 'coordinator:alice').send(body);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
+  const as = (subject: string): Promise<string> => fx().issuer.bearer('national_coordinator', {}, subject);
+  const hire = (body = nurseHire()) => api().post('/v1/staff/professionals').send(body);
   const teamOf = async (centre: string) => (await api().get(`/v1/staff/centres/${centre}/team`).query({ on: '2026-03-02' })).body;
 
   it('hires a general-practice doctor on the shipped PH grid, no grid published by the test (the README body)', async () => {
@@ -297,7 +302,7 @@ describe('REST /v1/staff: professionals', () => {
     const ended = await api()
       .post(`/v1/staff/professionals/${id}/assignments/${assignmentId}/end`)
       .set('If-Match', '"1"')
-      .set('X-PCN-Actor', 'coordinator:bob')
+      .set('Authorization', await as('bob'))
       .send({ endOn: '2026-06-30' });
     expect(ended.status).toBe(200);
     expect(ended.headers.etag).toBe('"2"');
@@ -320,11 +325,11 @@ describe('REST /v1/staff: professionals', () => {
 
     const history = await api().get(`/v1/staff/professionals/${id}/history`);
     expect(history.body.entries.map((e: { version: number; type: string; actor?: string }) => [e.version, e.type, e.actor])).toEqual([
-      [0, 'ProfessionalHired', 'coordinator:alice'],
-      [1, 'AssignmentStarted', 'anonymous'],
-      [2, 'AssignmentEnded', 'coordinator:bob'],
-      [3, 'ProfessionalPromoted', 'anonymous'],
-      [4, 'ProfessionalExited', 'anonymous'],
+      [0, 'ProfessionalHired', 'national_coordinator:tester'],
+      [1, 'AssignmentStarted', 'national_coordinator:tester'],
+      [2, 'AssignmentEnded', 'national_coordinator:bob'],
+      [3, 'ProfessionalPromoted', 'national_coordinator:tester'],
+      [4, 'ProfessionalExited', 'national_coordinator:tester'],
     ]);
     expect(history.body.entries[2]).toMatchObject({
       data: { assignmentId, endOn: '2026-06-30' },
@@ -352,16 +357,20 @@ describe('REST /v1/staff: professionals', () => {
 
 describe('REST /v1/staff: vacancies', () => {
   const fx = withStaff();
-  const api = () => request(fx().app);
-  const post = (centreFiness: string, profession = 'nurse') =>
-    api().post('/v1/staff/vacancies').set('X-PCN-Actor', 'director:x').send({ centreFiness, profession, fte: '0.5', startOn: '2026-04-01' });
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
+  const as = (subject: string): Promise<string> => fx().issuer.bearer('national_coordinator', {}, subject);
+  const post = async (centreFiness: string, profession = 'nurse') =>
+    api()
+      .post('/v1/staff/vacancies')
+      .set('Authorization', await as('x'))
+      .send({ centreFiness, profession, fte: '0.5', startOn: '2026-04-01' });
 
   it('posts, lists by territory, reports, and cancels', async () => {
     const a = await post(CENTRE_A);
     expect(a.status).toBe(201);
     expect(a.headers.location).toBe(`/v1/staff/vacancies/${a.body.vacancyId}`);
     expect(a.headers.etag).toBe('"0"');
-    expect(a.body).toMatchObject({ centreFiness: CENTRE_A, departement: '93', region: '11', status: 'open', fte: '0.5', postedBy: 'director:x' });
+    expect(a.body).toMatchObject({ centreFiness: CENTRE_A, departement: '93', region: '11', status: 'open', fte: '0.5', postedBy: 'national_coordinator:x' });
     await post(CENTRE_A, 'physiotherapist');
     const b = await post(CENTRE_B);
     await post(CENTRE_C);
@@ -415,7 +424,8 @@ describe('REST /v1/staff: vacancies', () => {
 
 describe('REST /v1/staff: a mobility from request to movement', () => {
   const fx = withStaff();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
+  const as = (subject: string): Promise<string> => fx().issuer.bearer('national_coordinator', {}, subject);
 
   it('requests, hears both centres, approves, and the professional joins the destination team', async () => {
     const hired = await api().post('/v1/staff/professionals').send(nurseHire());
@@ -428,7 +438,7 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
 
     const requested = await api()
       .post('/v1/staff/mobilities')
-      .set('X-PCN-Actor', 'nurse:martin')
+      .set('Authorization', await as('martin'))
       .send({ professionalId, vacancyId: vacancy.body.vacancyId, kind: 'transfer', originAssignmentId });
     expect(requested.status).toBe(201);
     const mobilityId = requested.body.mobilityId as string;
@@ -447,23 +457,23 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
 
     const origin = await api()
       .post(`/v1/staff/mobilities/${mobilityId}/opinions`)
-      .set('X-PCN-Actor', 'director:centre-a')
+      .set('Authorization', await as('centre-a'))
       .send({ side: 'origin', opinion: 'favourable' });
     expect(origin.status).toBe(200);
     expect(origin.headers.etag).toBe('"1"');
     const destination = await api()
       .post(`/v1/staff/mobilities/${mobilityId}/opinions`)
-      .set('X-PCN-Actor', 'director:centre-b')
+      .set('Authorization', await as('centre-b'))
       .set('If-Match', '"1"')
       .send({ side: 'destination', opinion: 'favourable', comment: 'welcome' });
     expect(destination.body).toMatchObject({
-      originOpinion: { opinion: 'favourable', by: 'director:centre-a' },
-      destinationOpinion: { opinion: 'favourable', by: 'director:centre-b', comment: 'welcome' },
+      originOpinion: { opinion: 'favourable', by: 'national_coordinator:centre-a' },
+      destinationOpinion: { opinion: 'favourable', by: 'national_coordinator:centre-b', comment: 'welcome' },
     });
 
     const decided = await api()
       .post(`/v1/staff/mobilities/${mobilityId}/decision`)
-      .set('X-PCN-Actor', 'coordinator:zoe')
+      .set('Authorization', await as('zoe'))
       .set('If-Match', '"2"')
       .send({ decision: 'approved', effectiveOn: '2026-04-01' });
     expect(decided.status).toBe(200);
@@ -475,7 +485,7 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
       return res;
     }, 10_000);
     expect(applied.headers.etag).toBe('"3"');
-    expect(applied.body.decision).toMatchObject({ by: 'coordinator:zoe' });
+    expect(applied.body.decision).toMatchObject({ by: 'national_coordinator:zoe' });
 
     const team = await eventually(async () => {
       const res = await api().get(`/v1/staff/centres/${CENTRE_B}/team`).query({ on: '2026-04-01' });
@@ -504,14 +514,21 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
     const vacancy = await api().post('/v1/staff/vacancies').send({ centreFiness: CENTRE_C, profession: 'nurse', fte: '0.5', startOn: '2026-05-01' });
     const body = { professionalId, vacancyId: vacancy.body.vacancyId, kind: 'transfer', originAssignmentId: assigned.body.allAssignments[0].assignmentId };
     const first = await api().post('/v1/staff/mobilities').send(body);
-    const byOther = await api().post(`/v1/staff/mobilities/${first.body.mobilityId}/withdrawal`).set('X-PCN-Actor', 'coordinator:zoe');
+    const byOther = await api()
+      .post(`/v1/staff/mobilities/${first.body.mobilityId}/withdrawal`)
+      .set('Authorization', await as('zoe'));
     expect(byOther.status).toBe(403);
     // Only the professional withdraws (the actor is their id); no body: today.
-    const withdrawn = await api().post(`/v1/staff/mobilities/${first.body.mobilityId}/withdrawal`).set('X-PCN-Actor', professionalId);
+    const withdrawn = await api()
+      .post(`/v1/staff/mobilities/${first.body.mobilityId}/withdrawal`)
+      .set('Authorization', await fx().issuer.bearer('professional', {}, professionalId));
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawnOn: '2026-03-02' });
     const second = await api().post('/v1/staff/mobilities').send(body);
-    const dated = await api().post(`/v1/staff/mobilities/${second.body.mobilityId}/withdrawal`).set('X-PCN-Actor', professionalId).send({ on: '2026-03-05' });
+    const dated = await api()
+      .post(`/v1/staff/mobilities/${second.body.mobilityId}/withdrawal`)
+      .set('Authorization', await fx().issuer.bearer('professional', {}, professionalId))
+      .send({ on: '2026-03-05' });
     expect(dated.body).toMatchObject({ status: 'withdrawn', withdrawnOn: '2026-03-05' });
 
     const unmet = await api()
@@ -529,7 +546,7 @@ describe('REST /v1/staff: a mobility from request to movement', () => {
 
 describe('REST /v1/staff: pay equity and the advancement run', () => {
   const fx = withStaff();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
 
   it('reports equal pay for equal positions, then records the advancements due when the day comes', async () => {
     const ids: string[] = [];
@@ -586,7 +603,7 @@ describe('REST /v1/staff: pay equity and the advancement run', () => {
 
 describe('REST /v1/staff: the OpenAPI document', () => {
   const fx = withStaff();
-  const api = () => request(fx().app);
+  const api = () => request.agent(fx().app).set('Authorization', fx().coordinator);
 
   it('is served, documents request bodies from the input schemas, and every documented operation is routed', async () => {
     const res = await api().get('/v1/openapi.json');

@@ -67,6 +67,8 @@ const writeErrors = (what: string) => ({
 const options = (req: WriteRequest): WriteOptions => ({
   ...(req.expectedVersion !== undefined && { expectedVersion: req.expectedVersion }),
   context: req.context,
+  // A professional acts as themself: the writes only they may make (withdrawing a mobility) compare it.
+  ...(req.identity?.role === 'professional' && { actingProfessionalId: req.identity.subject }),
 });
 
 interface Change {
@@ -337,7 +339,7 @@ const vacancies = [
 ];
 
 /**
- * Mobility: requested for a vacancy, an opinion from each centre (the actor is X-PCN-Actor), a
+ * Mobility: requested for a vacancy, an opinion from each centre (the actor is the caller the token names), a
  * coordinator's decision; an approved movement is applied shortly after (`movement.status`).
  */
 const mobilities = [
@@ -374,7 +376,7 @@ const mobilities = [
     operationId: 'GiveMobilityOpinion',
     tag: 'mobilities',
     path: '/mobilities/{mobilityId}/opinions',
-    summary: "A centre's opinion (origin or destination); X-PCN-Actor says who gives it",
+    summary: "A centre's opinion (origin or destination); the caller's token says who gives it",
     params: mobilityId,
     body: { name: 'GiveOpinion', schema: giveOpinionInput },
     answer: 'Mobility',
@@ -396,7 +398,7 @@ const mobilities = [
     operationId: 'WithdrawMobility',
     tag: 'mobilities',
     path: '/mobilities/{mobilityId}/withdrawal',
-    summary: 'Withdraw a pending mobility: only the professional may (X-PCN-Actor is their id); on `on`, today by default',
+    summary: 'Withdraw a pending mobility: only the professional may (their token names them); on `on`, today by default',
     params: mobilityId,
     body: { name: 'WithdrawMobility', schema: withdrawMobilityInput, required: false },
     answer: 'Mobility',
