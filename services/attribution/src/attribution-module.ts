@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { EventReactor, ProjectionRunner, SqlEventStore, type EventStore, type RunnerLogger, type SqlClient } from '@pcn/eventsourcing';
+import { EventReactor, ProjectionRunner, SealedEventStore, SqlEventStore, SqlSubjectKeyStore, type EventStore, type RunnerLogger, type SqlClient } from '@pcn/eventsourcing';
 import { Relay, type MessageBus, type RelayLogger, type Subscription } from '@pcn/messaging';
 import { Attributions } from './application/attributions';
 import type { AttributionServices } from './application/attribution-services';
@@ -12,11 +12,13 @@ import { Panels } from './application/panels';
 import { NirPseudonymiser } from './application/patient-identity';
 import { resolveNirKey, type NirKeyGuardLogger, type NirKeySource } from './application/nir-key-guard';
 import { SqlNirKeyFingerprints } from './adapters/persistence/sql-nir-key-fingerprints';
+import { PatientErasure } from './application/patient-erasure';
 import { PatientWriter } from './application/patient-writer';
 import { Patients } from './application/patients';
 import { systemClock, type Clock } from './application/ports';
 import { Reports } from './application/reports';
 import { DEPARTURE_PREFIX, PATIENT_PREFIX } from './application/stream-ids';
+import { personalDataSealing } from './application/personal-data';
 import { Waitlist } from './application/waitlist';
 import type { PanelNorms } from './domain/panel/panel-capacity';
 import { attributionProjection } from './adapters/persistence/attribution-projection';
@@ -42,7 +44,10 @@ export interface AttributionModuleOptions {
   readonly sql: SqlClient;
   /** SQL schema owned by the attribution service. */
   readonly schema?: string;
-  /** Event store; defaults to the SQL store in `schema`. */
+  /**
+   * Event store; defaults to the SQL store in `schema`. Either way the module wraps it so that
+   * patients' personal data are sealed with a key of their own (table `<schema>.subject_keys`).
+   */
   readonly store?: EventStore;
   /**
    * Secret key of the NIR pseudonymisation (HMAC-SHA-256), at least 32 bytes, or where to load
@@ -93,7 +98,8 @@ export async function createAttributionModule(options: AttributionModuleOptions)
   const schema = options.schema ?? 'attribution';
   const clock = options.clock ?? systemClock;
   const norms = options.norms ?? DEFAULT_PANEL_NORMS;
-  const store = options.store ?? (await SqlEventStore.open(options.sql, schema));
+  const personalDataKeys = await SqlSubjectKeyStore.open(options.sql, schema);
+  const store = new SealedEventStore(options.store ?? (await SqlEventStore.open(options.sql, schema)), personalDataSealing(personalDataKeys));
   const given = options.nirKey;
   const source: NirKeySource = typeof given === 'string' || Buffer.isBuffer(given) ? { description: 'the configured key', load: async () => given } : given;
   const identity = new NirPseudonymiser(
@@ -137,6 +143,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
     maxDistanceKm: options.matchDistanceKm ?? DEFAULT_MATCH_DISTANCE_KM,
   });
   const reports = new Reports(readModel, clock);
+  const erasure = new PatientErasure({ writer, keys: personalDataKeys, identity, clock });
   const patientImport = new PatientImport({ store, writer, panels: panelBook, attributions, directory, norms, clock, identity });
   const departureBook = new DepartureBook(store, clock);
   const dueDepartures = new DueDepartures(directory, departureBook, clock, options.dueDeparturesIntervalMs ?? 3_600_000, options.logger);
@@ -159,7 +166,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
       ...(options.logger && { logger: options.logger }),
       ...(options.onRelayProgress && { onProgress: options.onRelayProgress }),
     });
-  const services: AttributionServices = { patients, attributions, panels, waitlist, reports };
+  const services: AttributionServices = { patients, attributions, panels, waitlist, reports, erasure };
   const subscriptions: Subscription[] = [];
 
   return {

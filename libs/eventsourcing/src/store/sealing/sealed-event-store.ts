@@ -124,12 +124,12 @@ export class SealedEventStore implements EventStore {
     return fields.filter((f) => f in (event.data as object));
   }
 
-  private async open(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  private async open(events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
     const subjects = events.flatMap((e) => {
       const envelope = envelopeOf(e);
       return envelope ? [envelope.subject] : [];
     });
-    if (subjects.length === 0) return events;
+    if (subjects.length === 0) return events.slice();
     const keys = await this.options.keys.keysOf(subjects, { create: false });
     return events.map((e) => {
       const envelope = envelopeOf(e);

@@ -15,7 +15,7 @@ import { PATIENT_PATH_FIELDS, lookupInput, renamingFields, sendCreated, sendVers
  * are decided against the latest state, where the invariants are checked, and take no If-Match.
  */
 export function attributionRouter(services: AttributionServices): Router {
-  const { patients, attributions, panels, waitlist, reports } = services;
+  const { patients, attributions, panels, waitlist, reports, erasure } = services;
   const router = Router();
   const patientOf = (req: Request<{ patientId: string }>) => ({ patientId: req.params.patientId });
 
@@ -62,6 +62,12 @@ export function attributionRouter(services: AttributionServices): Router {
   router.post('/patients/:patientId/attribution/end', async (req, res) => {
     const context = unconditionalContext(req);
     sendVersioned(res, await renamingFields(PATIENT_PATH_FIELDS, () => attributions.end(patientOf(req), req.body ?? {}, context)));
+  });
+
+  // GDPR art. 17: the patient's key is destroyed; a retry answers the same (docs/adr/0025).
+  router.post('/patients/:patientId/erasure', async (req, res) => {
+    const context = unconditionalContext(req);
+    res.json(await renamingFields(PATIENT_PATH_FIELDS, () => erasure.erase(patientOf(req), context)));
   });
 
   router.post('/patients/:patientId/waitlist', async (req, res) => {

@@ -137,6 +137,14 @@ const patientPaths = {
     body: { schema: 'EndAttribution', required: true },
     conditions: 'the patient has no médecin traitant, or the end precedes its start',
   }),
+  '/patients/{patientId}/erasure': patientWrite({
+    tag: 'patients',
+    summary:
+      'Erase the patient’s personal data (GDPR art. 17): their key is destroyed, their events stay unreadable, the read models drop them, PatientErased is published; a current attribution ends today. A retry answers the same',
+    params: [patientId],
+    conditions: 'none: an erasure is always possible',
+    answer: ok('The erasure', 'PatientErasure'),
+  }),
   '/patients/{patientId}/waitlist': patientWrite({
     tag: 'waitlist',
     summary: 'Enrol a patient without a médecin traitant on the waitlist: by a centre (centreFiness) or, without one, by a coordinator',
