@@ -1,5 +1,14 @@
 import type { Router } from 'express';
-import { EventReactor, ProjectionRunner, SealedEventStore, SqlEventStore, SqlSubjectKeyStore, type EventStore, type RunnerLogger, type SqlClient } from '@pcn/eventsourcing';
+import {
+  EventReactor,
+  ProjectionRunner,
+  SealedEventStore,
+  SqlEventStore,
+  SqlSubjectKeyStore,
+  type EventStore,
+  type RunnerLogger,
+  type SqlClient,
+} from '@pcn/eventsourcing';
 import { Relay, type MessageBus, type RelayLogger, type Subscription } from '@pcn/messaging';
 import { Attributions } from './application/attributions';
 import type { AttributionServices } from './application/attribution-services';

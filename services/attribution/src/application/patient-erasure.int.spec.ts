@@ -45,9 +45,10 @@ describe('erasing a patient', () => {
     expect((await api().get(`/v1/attribution/practitioners/${fx.gp1.rpps}/panel`).expect(200)).body.count).toBe(1);
 
     // In the store, the personal data are ciphertext: no birth date, commune or period in clear.
-    const stored = await fx.sql.query<{ type: string; data: Record<string, unknown> }>(`SELECT type, data FROM ${s}.events WHERE stream_id = $1 ORDER BY revision`, [
-      patientStream(id),
-    ]);
+    const stored = await fx.sql.query<{ type: string; data: Record<string, unknown> }>(
+      `SELECT type, data FROM ${s}.events WHERE stream_id = $1 ORDER BY revision`,
+      [patientStream(id)],
+    );
     const sealed = stored.rows.filter((r) => r.type === 'PatientRegistered' || r.type === 'PatientUpdated');
     expect(sealed).toHaveLength(2);
     for (const row of sealed) {
@@ -80,7 +81,10 @@ describe('erasing a patient', () => {
     const roster = (await api().get(`/v1/attribution/centres/${fx.centre}/roster?asOf=2026-02-15`).expect(200)).body;
     expect(roster.items.map((i: { patientId: string }) => i.patientId)).not.toContain(id);
     await api().get(`/v1/attribution/patients/${id}`).expect(404);
-    await api().post(`/v1/attribution/patients/${id}/declarations`).send({ rpps: fx.gp2.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02', channel: 'paper_form' }).expect(404);
+    await api()
+      .post(`/v1/attribution/patients/${id}/declarations`)
+      .send({ rpps: fx.gp2.rpps, centreFiness: fx.centre, effectiveDate: '2026-03-02', channel: 'paper_form' })
+      .expect(404);
     await api()
       .post('/v1/attribution/patients')
       .send(patientInput(401, { birthDate: '1958-11-03', sex: 'male' }))
@@ -100,7 +104,9 @@ describe('erasing a patient', () => {
   });
 
   it('answers 404 for a patient never registered, and erases a patient named by NIR only if registered', async () => {
-    await api().post(`/v1/attribution/patients/${'0'.repeat(32)}/erasure`).expect(404);
+    await api()
+      .post(`/v1/attribution/patients/${'0'.repeat(32)}/erasure`)
+      .expect(404);
     await expect(fx.module.erasure.erase({ nir: patientInput(499).nir })).rejects.toMatchObject({ resource: 'patient', id: 'named by this NIR' });
   });
 });

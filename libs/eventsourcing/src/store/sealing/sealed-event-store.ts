@@ -135,7 +135,8 @@ export class SealedEventStore implements EventStore {
       const envelope = envelopeOf(e);
       if (!envelope) return e;
       const key = keys.get(envelope.subject);
-      if (key === undefined) throw new Error(`no key for subject ${envelope.subject} of event ${e.id} in stream ${e.streamId}: the key table does not match the events`);
+      if (key === undefined)
+        throw new Error(`no key for subject ${envelope.subject} of event ${e.id} in stream ${e.streamId}: the key table does not match the events`);
       const { [SEALED_FIELD]: _sealed, ...rest } = e.data as Record<string, unknown>;
       if (key === null) return { ...e, data: { ...rest, [REDACTED_FIELD]: this.options.fields[e.type] ?? [] } };
       return { ...e, data: { ...rest, ...decrypt(envelope, key, e.type) } };

@@ -386,4 +386,3 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
     expect(unknown.code).toBe(status.NOT_FOUND);
   });
 });
-

@@ -90,11 +90,4 @@ export interface PatientErased {
 }
 
 export type PatientEvent =
-  | PatientRegistered
-  | PatientUpdated
-  | MedecinTraitantDeclared
-  | AttributionEnded
-  | WaitlistEnrolled
-  | ProposalMade
-  | ProposalDeclined
-  | PatientErased;
+  PatientRegistered | PatientUpdated | MedecinTraitantDeclared | AttributionEnded | WaitlistEnrolled | ProposalMade | ProposalDeclined | PatientErased;
