@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import {
+  CachingSubjectKeyStore,
   EventReactor,
   ProjectionRunner,
   SealedEventStore,
@@ -107,7 +108,7 @@ export async function createAttributionModule(options: AttributionModuleOptions)
   const schema = options.schema ?? 'attribution';
   const clock = options.clock ?? systemClock;
   const norms = options.norms ?? DEFAULT_PANEL_NORMS;
-  const personalDataKeys = await SqlSubjectKeyStore.open(options.sql, schema);
+  const personalDataKeys = new CachingSubjectKeyStore(await SqlSubjectKeyStore.open(options.sql, schema));
   const store = new SealedEventStore(options.store ?? (await SqlEventStore.open(options.sql, schema)), personalDataSealing(personalDataKeys));
   const given = options.nirKey;
   const source: NirKeySource = typeof given === 'string' || Buffer.isBuffer(given) ? { description: 'the configured key', load: async () => given } : given;

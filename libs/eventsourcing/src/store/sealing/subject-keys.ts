@@ -105,3 +105,66 @@ export class SqlSubjectKeyStore implements SubjectKeyStore {
     );
   }
 }
+
+export interface CachingOptions {
+  /** Keys kept at most (least recently used go first). */
+  readonly maxEntries?: number;
+  /** How long a live key is trusted without asking the store again: a key destroyed by another process stops working here within this time. */
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * Keeps recently used keys in memory, so that reading a patient's stream does not cost a round
+ * trip to the key table each time. A destroyed key is final, so it is cached as such; a live key
+ * is trusted for `ttlMs` only, so an erasure made by another process takes effect here within
+ * that time (at once in the process that made it).
+ */
+export class CachingSubjectKeyStore implements SubjectKeyStore {
+  private readonly entries = new Map<string, { readonly key: SubjectKey; readonly until: number }>();
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly inner: SubjectKeyStore,
+    options: CachingOptions = {},
+  ) {
+    this.maxEntries = options.maxEntries ?? 50_000;
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async keysOf(subjects: readonly string[], options: { readonly create: boolean }): Promise<Map<string, SubjectKey>> {
+    const found = new Map<string, SubjectKey>();
+    const missing: string[] = [];
+    const now = this.now();
+    for (const subject of new Set(subjects)) {
+      const entry = this.entries.get(subject);
+      if (entry && (entry.key === null || entry.until > now)) {
+        // Most recently used last: eviction takes the first.
+        this.entries.delete(subject);
+        this.entries.set(subject, entry);
+        found.set(subject, entry.key);
+      } else missing.push(subject);
+    }
+    if (missing.length === 0) return found;
+    const fetched = await this.inner.keysOf(missing, options);
+    for (const [subject, key] of fetched) {
+      found.set(subject, key);
+      this.remember(subject, key);
+    }
+    return found;
+  }
+
+  async destroy(subject: string): Promise<void> {
+    await this.inner.destroy(subject);
+    this.remember(subject, null);
+  }
+
+  private remember(subject: string, key: SubjectKey): void {
+    this.entries.delete(subject);
+    this.entries.set(subject, { key, until: this.now() + this.ttlMs });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
