@@ -27,7 +27,10 @@ export default tseslint.config(
     // Domain code is pure: no I/O, no clocks, no infrastructure.
     files: ['services/*/src/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@pcn/*', '!@pcn/eventsourcing', 'node:*', '!node:util', 'pg', 'express', '@grpc/*', 'kafkajs'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@pcn/*', '!@pcn/eventsourcing', '!@pcn/time', 'node:*', '!node:util', 'pg', 'express', '@grpc/*', 'kafkajs'] },
+      ],
     },
   },
 );

@@ -17,6 +17,7 @@ export * from './decider/decider';
 export * from './decider/upcasting';
 export * from './decider/event-ids';
 export * from './decider/command-context';
+export * from './decider/command-middleware';
 export * from './decider/command-handler';
 export * from './projections/projection';
 export * from './projections/checkpoint-store';

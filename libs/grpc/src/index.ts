@@ -27,4 +27,5 @@ export {
   withDeadline,
 } from './client/client';
 export * from './proto-enums';
+export * from './proto-fields';
 export { commandContextOf, IDEMPOTENCY_KEY_METADATA } from './server/command-context';

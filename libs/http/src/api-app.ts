@@ -1,8 +1,10 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
+import type { Registry } from 'prom-client';
 import { problemHandler, type ProblemLogger } from './problem';
 import { HttpError } from './http-errors';
 import { tracingMiddleware } from './tracing-middleware';
 import { pathSegmentsGuard } from './path-segments';
+import { requestMetricsMiddleware } from './request-metrics';
 
 export interface ApiMount {
   readonly path: string;
@@ -16,6 +18,8 @@ export interface ApiAppOptions {
   readonly openApi?: object;
   /** GET /metrics (Prometheus text format). */
   readonly metrics?: RequestHandler;
+  /** Where `http_server_request_duration_seconds` (service, operation, status) is recorded. */
+  readonly requestMetrics?: Registry;
   /** GET /readyz answers 503 until this returns true. */
   readonly ready?: () => boolean;
   /** True from the start of a shutdown: /readyz then says "draining" rather than "starting". */
@@ -36,6 +40,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(tracingMiddleware());
+  if (options.requestMetrics) app.use(requestMetricsMiddleware(options.requestMetrics));
   app.use(pathSegmentsGuard());
   app.use(express.json({ limit: options.bodyLimit ?? '256kb' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));

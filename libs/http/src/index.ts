@@ -8,3 +8,5 @@ export * from './request-fields';
 export * from './graceful-server';
 export * from './path-segments';
 export * from './client-errors';
+export * from './routes';
+export * from './request-metrics';

@@ -17,5 +17,6 @@ export * from './integration-events/unreadable-errors';
 export * from './integration-events/registry-reader';
 export * from './integration-events/staff-reader';
 export * from './integration-events/attribution-reader';
+export * from './integration-events/centre-lifecycle-consumer';
 export * from './dead-letters/replayable-bus';
 export * from './dead-letters/dead-letter-replayer';

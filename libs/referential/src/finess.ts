@@ -26,6 +26,9 @@ export function finessCheckDigit(first8: string): number {
   return luhnCheckDigit(digitsOf(normalised.replace('A', '1').replace('B', '2')));
 }
 
+/** The 9-character FINESS number made of these first 8 characters and their check digit (test data, synthetic populations). */
+export const completeFiness = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+
 /**
  * Validates a FINESS number: trims, drops inner spaces (finess.esante.gouv.fr displays
  * "NN NNN NNN N"), uppercases, then checks length, characters, département prefix and Luhn key.

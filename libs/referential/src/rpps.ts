@@ -16,6 +16,9 @@ export function rppsCheckDigit(first10: string): number {
   return luhnCheckDigit(digitsOf(first10));
 }
 
+/** The 11-digit RPPS number made of these first 10 digits and their check digit (test data, synthetic populations). */
+export const completeRpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
+
 /**
  * Validates an RPPS number. Accepts the 11-digit RPPS number and its 12-character national
  * identifier form "8" + RPPS (IDNPS, as read from a CPS card or the Annuaire Santé); both yield

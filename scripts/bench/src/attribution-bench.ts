@@ -13,7 +13,7 @@ import {
   type AttributionModule,
 } from '@pcn/attribution';
 import { createLogger, createMetrics } from '@pcn/observability';
-import { CommuneDirectory, finessCheckDigit, nirKey, rppsCheckDigit } from '@pcn/referential';
+import { CommuneDirectory, completeFiness, completeRpps, nirKey } from '@pcn/referential';
 import { summary } from './percentiles';
 import { printTable, timed, type Row } from './report';
 
@@ -44,8 +44,8 @@ export interface RosterBenchOptions extends AttributionBenchOptions {
 
 /* ---------- shared helpers ---------- */
 
-const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
-const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
+const finess = completeFiness;
+const rpps = completeRpps;
 const gpRpps = (run: number, k: number): string => rpps(`1${String(run).padStart(3, '0')}${String(k).padStart(6, '0')}`);
 const centreFiness = (run: number, k: number): string => finess(`9${String(run).padStart(3, '0')}${String(k).padStart(4, '0')}`);
 /** Every call logs one line at info, as in production; the lines are serialised, then dropped. */

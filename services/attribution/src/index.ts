@@ -1,17 +1,12 @@
-export * from './attribution-module';
+export * from './attribution-service';
 export type { AttributionServices } from './application/attribution-services';
 export { NirPseudonymiser, MIN_NIR_KEY_BYTES, WeakNirKeyError } from './application/patient-identity';
 export { NirKeyError, NirKeyMismatchError, NirKeyMissingError, nirKeyFingerprint, type NirKeySource } from './application/nir-key-guard';
 export type { PanelNorms } from './domain/panel/panel-capacity';
 export { CENTRE_TYPES } from './application/ports';
-export { STAFF_TOPIC } from './adapters/messaging/staff-consumer';
-export { REGISTRY_TOPIC } from './adapters/messaging/registry-consumer';
 export { attributionGrpcService } from './adapters/grpc/attribution-grpc';
+export { NIR_KEY_FILE, NirKeyFileExposedError, nirKeySource } from './adapters/files/nir-key-file';
 export { PATIENT_PREFIX, PANEL_PREFIX, DEPARTURE_PREFIX } from './application/stream-ids';
-import { DEPARTURE_PREFIX, PANEL_PREFIX, PATIENT_PREFIX } from './application/stream-ids';
-/** Every stream the attribution service writes (a KurrentDB store is filtered on them). */
-export const ATTRIBUTION_STREAM_PREFIXES = [PATIENT_PREFIX, PANEL_PREFIX, DEPARTURE_PREFIX] as const;
-export { ATTRIBUTION_TOPIC } from './adapters/messaging/attribution-integration-events';
 export {
   PatientImport,
   IMPORT_COLUMNS,
@@ -29,3 +24,4 @@ export {
   type CsvImportProgress,
   type CsvImportSummary,
 } from './adapters/files/patient-csv-import';
+export { attributionRoutes } from './adapters/http/attribution-routes';

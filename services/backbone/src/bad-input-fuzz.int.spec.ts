@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { parseGrpcErrorDetails, statusName } from '@pcn/grpc';
 import { createLogger } from '@pcn/observability';
 import { loadConfig } from './config';
+import { SERVICE_NAMES } from './services';
 import { startSystem, type RunningSystem } from './system';
 import { writeRoutes } from './testing/fuzz/rest-routes';
 import { restCase, type RestCase } from './testing/fuzz/rest-cases';
@@ -26,7 +27,7 @@ let headsBefore: number[];
 const tally = new Map<string, number>();
 const count = (key: string): void => void tally.set(key, (tally.get(key) ?? 0) + 1);
 
-const heads = (): Promise<number[]> => Promise.all([system.registry!, system.staff!, system.attribution!].map((m) => m.store.headPosition()));
+const heads = (): Promise<number[]> => Promise.all(SERVICE_NAMES.map((name) => system[name]!.store.headPosition()));
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pcn-fuzz-'));

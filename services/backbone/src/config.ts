@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { CENTRE_TYPES } from '@pcn/attribution';
+import { checkServicesConfig, servicesConfigShape } from '@pcn/service';
+import { SERVICE_NAMES, SERVICES } from './services';
 
-export const TARGETS = ['all', 'registry', 'staff', 'attribution'] as const;
+/** `all` runs every service in one process (the embedded mode); a service's name runs it alone. */
+export const TARGETS = ['all', ...SERVICE_NAMES] as const;
 export type Target = (typeof TARGETS)[number];
 
 const port = (fallback: number) =>
@@ -15,7 +17,8 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 
 /**
  * Every setting comes from the environment and is checked once at start-up: a wrong value
- * stops the process with a message naming the variable, before anything is opened.
+ * stops the process with a message naming the variable, before anything is opened. Each
+ * service declares its own variables (its definition's configuration slice).
  */
 const schema = z
   .object({
@@ -46,26 +49,7 @@ const schema = z
       .min(0, 'must be a whole number of milliseconds from 0 to 60000')
       .max(60_000, 'must be a whole number of milliseconds from 0 to 60000')
       .optional(),
-    PCN_STAFF_ADVANCEMENT_INTERVAL_MS: z.coerce.number().int('must be a whole number of milliseconds').min(0).max(86_400_000).default(3_600_000),
-    PCN_ATTRIBUTION_NIR_KEY: z.string().min(32, 'must be at least 32 characters (a secret: e.g. openssl rand -hex 32)').optional(),
-    PCN_ATTRIBUTION_PANEL_NORM: z.coerce.number().int('must be a whole number of patients per full-time GP').min(1).max(10_000).default(1200),
-    PCN_ATTRIBUTION_PANEL_NORMS_BY_TYPE: z
-      .string()
-      .regex(/^([a-z_]+=\d{1,5})(,[a-z_]+=\d{1,5})*$/, 'must be type=patients[,type=patients...], e.g. community_participatory=900')
-      .transform((v) =>
-        Object.fromEntries(
-          v
-            .split(',')
-            .map((pair) => pair.split('='))
-            .map(([type, n]) => [type!, Number(n)]),
-        ),
-      )
-      .refine(
-        (norms) => Object.keys(norms).every((t) => (CENTRE_TYPES as readonly string[]).includes(t)),
-        `names a centre type other than ${CENTRE_TYPES.join(', ')}`,
-      )
-      .optional(),
-    PCN_ATTRIBUTION_MATCH_DISTANCE_KM: z.coerce.number().positive('must be a distance in km greater than 0').max(200).default(30),
+    ...servicesConfigShape(SERVICES),
   })
   .superRefine((c, ctx) => {
     if (c.PCN_STORE !== 'pglite' && !c.PG_URL) {
@@ -75,12 +59,9 @@ const schema = z
     if (c.PCN_STORE === 'kurrentdb' && !c.KURRENTDB_URL) {
       ctx.addIssue({ code: 'custom', path: ['KURRENTDB_URL'], message: 'is required when PCN_STORE=kurrentdb' });
     }
-    if (c.PCN_STORE !== 'pglite' && !c.PCN_ATTRIBUTION_NIR_KEY && (c.PCN_TARGET === 'all' || c.PCN_TARGET === 'attribution')) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['PCN_ATTRIBUTION_NIR_KEY'],
-        message: `is required when PCN_STORE=${c.PCN_STORE}: every instance must hash NIRs with the same secret key`,
-      });
+    const runs = (name: string): boolean => c.PCN_TARGET === 'all' || c.PCN_TARGET === name;
+    for (const { variable, message } of checkServicesConfig(SERVICES, c, { store: c.PCN_STORE, dataDir: c.PCN_DATA_DIR }, runs)) {
+      ctx.addIssue({ code: 'custom', path: [variable], message });
     }
     if (c.PCN_BUS === 'kafka' && !c.KAFKA_BROKERS) {
       ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'is required when PCN_BUS=kafka' });

@@ -6,7 +6,7 @@ import { lockDataDir } from './data-dir-lock';
 import { secureDataDir } from './data-dir-permissions';
 import { FencedSqlClient } from './fenced-sql-client';
 import { initialisePglite } from './pglite-init';
-import { NIR_KEY_FILE } from './targets/nir-key';
+import { NIR_KEY_FILE } from '@pcn/attribution';
 
 export interface Database {
   readonly sql: SqlClient;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { patientInput } from '@pcn/attribution/testing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { registration } from '@pcn/registry/testing';
-import { NIR_KEY_FILE } from './targets/nir-key';
+import { NIR_KEY_FILE } from '@pcn/attribution';
 import { postJson, runEmbedded, startEmbedded, stop, type Started } from './testing-embedded';
 import type { Proc } from './testing-processes';
 

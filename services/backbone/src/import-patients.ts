@@ -4,6 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { KurrentDbEventStore } from '@pcn/eventsourcing';
 import {
   ATTRIBUTION_STREAM_PREFIXES,
+  attributionService,
   createAttributionModule,
   DEFAULT_IMPORT_BATCH,
   DEFAULT_IMPORT_LANES,
@@ -14,7 +15,6 @@ import {
 import { createLogger } from '@pcn/observability';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './database';
-import { nirKeySource } from './targets/nir-key';
 
 function positiveInteger(value: string): number {
   const n = Number(value);
@@ -65,8 +65,7 @@ async function main(argv: string[]): Promise<number> {
       sql: database.sql,
       schema: 'attribution',
       ...(store && { store }),
-      nirKey: nirKeySource(config, logger),
-      norms: { national: config.PCN_ATTRIBUTION_PANEL_NORM, byCentreType: config.PCN_ATTRIBUTION_PANEL_NORMS_BY_TYPE ?? {} },
+      ...attributionService.configure(config, { deployment: { store: config.PCN_STORE, dataDir: config.PCN_DATA_DIR }, logger }),
       logger,
     });
     bar?.start(100, 0, { lines: 0, imported: 0, unchanged: 0, rejected: 0 });

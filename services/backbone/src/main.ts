@@ -3,7 +3,7 @@ import { createLogger, startTracing } from '@pcn/observability';
 import { ConfigError, loadConfig, TARGETS } from './config';
 import { DataDirLockedError } from './data-dir-lock';
 import { PortInUseError, startSystem } from './system';
-import { NirKeyError } from './targets/nir-key';
+import { NirKeyError } from '@pcn/attribution';
 
 /**
  * `node services/backbone/dist/main.js [--target=all|registry|staff|attribution]`: the one binary of the network.

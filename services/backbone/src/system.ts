@@ -4,15 +4,10 @@ import { createGrpcServer, type GrpcServer } from '@pcn/grpc';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { createMetrics, metricsHandler, type Logger, type Registry } from '@pcn/observability';
 import { KafkaBus, ReplayableBus, SqlBus, type MessageBus } from '@pcn/messaging';
-import type { RegistryModule } from '@pcn/registry';
-import type { StaffModule } from '@pcn/staff';
-import type { AttributionModule } from '@pcn/attribution';
-import type { Config, Target } from './config';
+import { startService, type ServiceHost } from '@pcn/service';
+import type { Config } from './config';
 import { mergeOpenApi } from './openapi-merge';
-import { startRegistryTarget } from './targets/registry-target';
-import { startStaffTarget } from './targets/staff-target';
-import { startAttributionTarget } from './targets/attribution-target';
-import type { TargetContext } from './targets/target-context';
+import { START_ORDER, type ServiceModules } from './services';
 import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
 import { Fence } from './fence';
@@ -50,13 +45,11 @@ async function listen(server: GracefulHttpServer, port: number, host: string): P
   });
 }
 
-export interface RunningSystem {
+/** The services it runs, by name (`system.registry`, ...), and its transports. */
+export type RunningSystem = ServiceModules & {
   readonly httpPort: number;
   readonly grpcPort: number;
   readonly database: string;
-  readonly registry?: RegistryModule;
-  readonly staff?: StaffModule;
-  readonly attribution?: AttributionModule;
   readonly bus: MessageBus;
   /** The REST routers and where they are mounted, and the gRPC services served (as the fuzz suite walks them). */
   readonly mounts: readonly ApiMount[];
@@ -73,7 +66,7 @@ export interface RunningSystem {
    * then it refuses every request and is not ready; the caller stops it and exits non-zero.
    */
   readonly failed: Promise<Error>;
-}
+};
 
 export class DataDirLostError extends Error {
   constructor(readonly reason: string) {
@@ -123,9 +116,10 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     const bus = new ReplayableBus(await openBus(config, database, logger, metrics.registry));
     stops.push(() => bus.close());
 
-    const ctx: TargetContext = {
-      config,
-      database,
+    const ctx: ServiceHost = {
+      deployment: { store: config.PCN_STORE, dataDir: config.PCN_DATA_DIR },
+      sql: database.sql,
+      ...(config.PCN_STORE === 'kurrentdb' && { kurrentDbUrl: config.KURRENTDB_URL! }),
       bus,
       logger,
       metrics,
@@ -136,12 +130,10 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       projections: [],
       onStop: (stop) => void stops.push(stop),
     };
-    const wanted = (target: Exclude<Target, 'all'>): boolean => config.PCN_TARGET === 'all' || config.PCN_TARGET === target;
-    // The registry first: staff learns its centres from the registry's events.
-    const registry = wanted('registry') ? await startRegistryTarget(ctx) : undefined;
-    const staff = wanted('staff') ? await startStaffTarget(ctx) : undefined;
-    // Attribution learns centres and GPs from the registry's and staff's events.
-    const attribution = wanted('attribution') ? await startAttributionTarget(ctx) : undefined;
+    const services: Record<string, unknown> = {};
+    for (const definition of START_ORDER) {
+      if (config.PCN_TARGET === 'all' || config.PCN_TARGET === definition.name) services[definition.name] = await startService(definition, ctx, config);
+    }
     // Once every service has subscribed: the dead letters of their consumer groups, listed and replayed at /v1/dead-letters.
     const deadLetters = await startDeadLetters({ bus, sql: database.sql, target: config.PCN_TARGET });
     stops.push(() => deadLetters.stop());
@@ -157,6 +149,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       logger,
       ...(openApi && { openApi }),
       metrics: metricsHandler(metrics.registry),
+      requestMetrics: metrics.registry,
       ready: () => ready,
       draining: () => draining,
     });
@@ -192,9 +185,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       httpPort,
       grpcPort,
       database: database.description,
-      ...(registry && { registry }),
-      ...(staff && { staff }),
-      ...(attribution && { attribution }),
+      ...(services as ServiceModules),
       bus,
       failed,
       stop: () => (stopped ??= drain().finally(stopAll)),

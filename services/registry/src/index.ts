@@ -1,7 +1,8 @@
-export * from './registry-module';
+export * from './registry-service';
 export * from './application/centre-registry';
 export * from './application/centre-view';
 export * from './application/ports';
 export * from './domain/centre';
 export { centreRegistryGrpc } from './adapters/grpc/centre-registry-grpc';
-export { REGISTRY_TOPIC, REGISTRY_SOURCE, registryEventMapper } from './adapters/messaging/registry-integration-events';
+export { REGISTRY_SOURCE, registryEventMapper } from './adapters/messaging/registry-integration-events';
+export { centreRoutes } from './adapters/http/centres-routes';

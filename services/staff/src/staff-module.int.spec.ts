@@ -5,10 +5,9 @@ import request from 'supertest';
 import { staffEventsV1 as ev, staffV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
-import { InMemoryBus, type ReceivedMessage } from '@pcn/messaging';
+import { InMemoryBus, STAFF_TOPIC, type ReceivedMessage } from '@pcn/messaging';
 import { startRegistry, registration, finess as registryFiness, type RegistryFixture } from '@pcn/registry/testing';
 import { CENTRE_A, CENTRE_B, CENTRE_C, gpHire, nurseHire, startStaff, type StaffFixture } from './testing';
-import { STAFF_TOPIC } from './adapters/messaging/staff-integration-events';
 import { STATUTE_STREAM } from './domain/statute/statute-decider';
 import { DEFAULT_STATUTE_DIRECTORY, loadPublishedStatute } from './adapters/statute-files';
 

@@ -1,47 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { context as otelContext, propagation, trace } from '@opentelemetry/api';
-import type { EventStore } from '../store/event-store';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../store/event';
-import { ConcurrencyError, isDomainError, ValidationError } from '../errors';
 import { createHash } from 'node:crypto';
+import type { EventStore, MultiAppendResult, StreamAppend } from '../store/event-store';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../store/event';
+import { ConcurrencyError, ValidationError } from '../errors';
 import type { Decider, DomainEvent } from './decider';
 import type { CommandContext } from './command-context';
 import { EventSchemas } from './upcasting';
-import { eventIds, idempotentEventId } from './event-ids';
+import { commandEventId, commandEventIds, legacyCommandEventId } from './event-ids';
+import { throughMiddleware, type CommandMiddleware } from './command-middleware';
+
+/** A stream's state and the revision it is folded up to (-1: the stream does not exist). */
+export interface LoadedStream<State> {
+  readonly state: State;
+  readonly revision: number;
+}
+
+/**
+ * The streams a multi-stream decision reads besides its primary one (a GP's panel for a
+ * patient's declaration), named by key. `known` may answer from memory: a stale state makes the
+ * append fail, and the next attempt loads the stream; `wrote` hears what a write left.
+ */
+export interface RelatedStreams<State, Event extends DomainEvent> {
+  streamId(key: string): string;
+  load(key: string): Promise<LoadedStream<State>>;
+  evolve(state: State, event: Event): State;
+  known?(key: string): LoadedStream<State> | undefined;
+  wrote?(key: string, from: number, to: LoadedStream<State>): void;
+}
+
+/** The events a decision appends: to the primary stream, and to related streams by key. */
+export interface Decided<Event, RelatedEvent> {
+  readonly events: readonly Event[];
+  readonly related?: ReadonlyMap<string, readonly RelatedEvent[]>;
+}
+
+/**
+ * A decision over a primary stream and the related streams it reads: `reads` names them from the
+ * primary's state, `decide` is pure over all of their states (facts from elsewhere are read once
+ * by the caller, before, and closed over).
+ */
+export interface MultiStreamDecision<State, Event extends DomainEvent, RelatedState, RelatedEvent extends DomainEvent> {
+  /** The command's name, as middleware reports it. */
+  readonly command: string;
+  readonly related: RelatedStreams<RelatedState, RelatedEvent>;
+  reads(state: State): readonly string[];
+  decide(state: State, related: ReadonlyMap<string, RelatedState>): Decided<Event, RelatedEvent>;
+}
 
 export interface HandleOptions {
   /**
-   * The revision the caller last saw (optimistic concurrency from the API). When given, a
-   * mismatch is a ConcurrencyError, never retried: the caller must re-read and decide again.
+   * The revision of the primary stream the caller last saw (optimistic concurrency from the
+   * API). A mismatch is a ConcurrencyError, never retried: the caller must re-read. Without
+   * one, a conflict with a concurrent writer is decided again on fresh state.
    */
   readonly expectedRevision?: number | 'no_stream';
-  /**
-   * Without an expected revision, a conflict with a concurrent writer is retried on fresh state
-   * only if the command is safe to decide again (its outcome depends only on the state).
-   */
-  readonly retryOnConflict?: boolean;
   readonly context?: CommandContext;
-  /** Business time of the events; defaults to now. */
+  /** Business time of the events; defaults to the handler's clock. */
   readonly occurredAt?: Date;
+  /**
+   * Names the command's events in place of the client's idempotency key (a process step: one
+   * name per departure and patient), so that a repeat by any path appends the same ids.
+   */
+  readonly idempotencyName?: string;
+  /** What the caller asked, fingerprinted for the idempotency-key check; defaults to the command. */
+  readonly request?: unknown;
+  /** Wait for the handler's read model after the write (default: when it has one). */
+  readonly awaitReadModel?: boolean;
 }
 
 export interface HandleResult<State, Event extends DomainEvent> {
+  /** The primary stream's state after the command. */
   readonly state: State;
-  /** Events appended by this command (those of the first attempt on an idempotent replay). */
+  /** Events of the primary stream appended by this command (those of the first attempt on a replay). */
   readonly events: readonly NewEvent<Event['type'], Event['data']>[];
-  /** Revision of the stream after the command (-1: the stream still does not exist). */
+  /** Events appended to related streams (empty on a replay). */
+  readonly related: readonly NewEvent[];
+  /** Revision of the primary stream after the command (-1: it still does not exist). */
   readonly revision: number;
   readonly lastPosition: number | undefined;
+  /** True when the command had been handled before under the same idempotency key or name. */
+  readonly replayed: boolean;
+  /** False when the read model did not catch up with the write within the wait. */
+  readonly caughtUp: boolean;
 }
-
-export type CommandOutcome = 'ok' | 'refused' | 'conflict' | 'failed';
-
-/** Sees every command once it is handled: feeds the command latency metric. */
-export type CommandObserver = (observation: { command: string; outcome: CommandOutcome; seconds: number }) => void;
 
 export interface CommandHandlerOptions {
   readonly schemas?: EventSchemas;
+  /** Attempts of a command without an expected revision when writers race (default 3). */
   readonly maxAttempts?: number;
-  readonly observe?: CommandObserver;
+  /** Cross-cutting concerns around each command (metrics, logs, spans), the first outermost. */
+  readonly middleware?: readonly CommandMiddleware[];
+  readonly clock?: { now(): Date };
+  /** The read model the service answers from: a write waits for it, for a bounded time. */
+  readonly readModel?: { waitFor(position: number, timeoutMs: number): Promise<void> };
+  readonly readModelWaitMs?: number;
 }
 
 export class CommandAbortedError extends Error {
@@ -51,23 +104,32 @@ export class CommandAbortedError extends Error {
   }
 }
 
+const noRelated: RelatedStreams<never, never> = {
+  streamId: (key) => key,
+  load: () => Promise.reject(new Error('a single-stream command reads no other stream')),
+  evolve: (state) => state,
+};
+
 /**
- * Load a stream, fold it, decide, append with the expected revision. The only place where the
- * domain meets the event store.
+ * Load the primary stream, fold it, load the streams the decision reads, decide, and append to
+ * all of them at once with the revisions read (`appendMany`, docs/adr/0015; `append` when the
+ * decision writes one stream). The only place where
+ * the domain meets the event store (docs/adr/0021): key scoping, the event-id scheme, the
+ * idempotency-key fingerprint check, the retry policy and the read-model wait live here.
  */
 export class CommandHandler<Command, State, Event extends DomainEvent> {
   private readonly schemas: EventSchemas;
   private readonly maxAttempts: number;
-  private readonly observe: CommandObserver | undefined;
+  private readonly middleware: readonly CommandMiddleware[];
 
   constructor(
     private readonly store: EventStore,
     private readonly decider: Decider<Command, State, Event>,
-    options: CommandHandlerOptions = {},
+    private readonly options: CommandHandlerOptions = {},
   ) {
     this.schemas = options.schemas ?? new EventSchemas({});
     this.maxAttempts = options.maxAttempts ?? 3;
-    this.observe = options.observe;
+    this.middleware = options.middleware ?? [];
   }
 
   /** Current state of a stream and its revision (-1 when it does not exist). */
@@ -78,79 +140,157 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
     return { state, revision: events.length - 1, events };
   }
 
-  async handle(streamId: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State, Event>> {
-    if (!this.observe) return this.attempt(streamId, command, options);
-    const started = process.hrtime.bigint();
+  /** A command on one stream, decided by the handler's decider. */
+  handle(streamId: string, command: Command, options: HandleOptions = {}): Promise<HandleResult<State, Event>> {
     const name = (command as { type?: unknown }).type;
-    const report = (outcome: CommandOutcome): void =>
-      this.observe?.({ command: typeof name === 'string' ? name : 'command', outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
-    try {
-      const result = await this.attempt(streamId, command, options);
-      report('ok');
-      return result;
-    } catch (error) {
-      report(error instanceof ConcurrencyError ? 'conflict' : isDomainError(error) ? 'refused' : 'failed');
-      throw error;
-    }
+    const decision: MultiStreamDecision<State, Event, never, never> = {
+      command: typeof name === 'string' ? name : 'command',
+      related: noRelated,
+      reads: () => [],
+      decide: (state) => ({ events: this.decider.decide(command, state) }),
+    };
+    return this.handleAcross(streamId, decision, { request: command, ...options });
   }
 
-  private async attempt(streamId: string, command: Command, options: HandleOptions): Promise<HandleResult<State, Event>> {
+  /** A command on a primary stream and the related streams its decision reads and writes. */
+  handleAcross<RS, RE extends DomainEvent>(
+    streamId: string,
+    decision: MultiStreamDecision<State, Event, RS, RE>,
+    options: HandleOptions = {},
+  ): Promise<HandleResult<State, Event>> {
+    return throughMiddleware(this.middleware, { command: decision.command, streamId }, () => this.run(streamId, decision, options));
+  }
+
+  private async run<RS, RE extends DomainEvent>(
+    streamId: string,
+    decision: MultiStreamDecision<State, Event, RS, RE>,
+    options: HandleOptions,
+  ): Promise<HandleResult<State, Event>> {
     const ctx = options.context ?? {};
+    const name = options.idempotencyName ?? (ctx.idempotencyKey ? `${streamId}:${ctx.idempotencyKey}` : undefined);
+    const fingerprint = ctx.idempotencyKey && options.request !== undefined ? commandFingerprint(options.request) : undefined;
+    const expected = options.expectedRevision;
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal?.aborted) throw new CommandAbortedError();
       const { state, revision, events: history } = await this.load(streamId);
 
-      const replayed = this.findReplay(history, ctx.idempotencyKey);
+      const replayed = name ? findReplay(history, streamId, name) : undefined;
       if (replayed) {
-        const recorded = replayed[0]?.metadata.commandFingerprint;
-        if (recorded !== undefined && recorded !== commandFingerprint(command)) {
+        const recorded = replayed[0]!.metadata.commandFingerprint;
+        if (recorded !== undefined && fingerprint !== undefined && recorded !== fingerprint) {
           throw ValidationError.field('idempotencyKey', 'was already used for a different request: use a new key for a new request');
         }
-        return { state, events: replayed, revision, lastPosition: replayed[replayed.length - 1]?.position };
+        return this.answer(options, { state, events: replayed, related: [], revision, lastPosition: replayed.at(-1)!.position, replayed: true });
       }
 
-      const expected = options.expectedRevision;
+      // First attempt without a stated revision: related streams as last known in memory, if
+      // known (a stale one fails the append and the next attempt loads it).
+      const optimistic = attempt === 1 && expected === undefined;
       if (expected !== undefined && (expected === 'no_stream' ? -1 : expected) !== revision) {
         // On a stream that does not exist, the domain's answer (typically "not found") says more
         // than a version mismatch, so it goes first.
-        if (revision === -1) this.decider.decide(command, state);
+        if (revision === -1) decision.decide(state, statesOf(await this.loadRelated(decision, state, false)));
         throw new ConcurrencyError(streamId, String(expected), revision === -1 ? 'no_stream' : String(revision));
       }
-      const decided = this.decider.decide(command, state);
-      if (decided.length === 0) return { state, events: [], revision, lastPosition: undefined };
+      const read = await this.loadRelated(decision, state, optimistic);
+      const decided = decision.decide(state, statesOf(read));
+      const relatedWrites = [...(decided.related ?? new Map<string, readonly RE[]>())].filter(([, events]) => events.length > 0);
+      if (decided.events.length === 0 && relatedWrites.length === 0) {
+        return { state, events: [], related: [], revision, lastPosition: undefined, replayed: false, caughtUp: true };
+      }
       if (ctx.signal?.aborted) throw new CommandAbortedError();
 
-      const newEvents = this.toNewEvents(command, decided, ctx, options.occurredAt ?? new Date());
+      const metadata = eventMetadata(ctx, options.occurredAt ?? this.options.clock?.now() ?? new Date(), fingerprint);
+      const primary = this.toNewEvents(streamId, decided.events, metadata, name);
+      // The primary stream is always in the append, written or not, so that its revision is checked.
+      const appends: StreamAppend[] = [
+        { streamId, events: primary, expectedRevision: revision === -1 ? 'no_stream' : revision },
+        ...relatedWrites.map(([key, events]) => {
+          const loaded = read.get(key);
+          if (!loaded) throw new Error(`the decision wrote stream ${decision.related.streamId(key)} without reading it first`);
+          const relatedId = decision.related.streamId(key);
+          return { streamId: relatedId, events: this.toNewEvents(relatedId, events, metadata, name), expectedRevision: expectedOf(loaded.revision) };
+        }),
+      ];
       try {
-        const result = await this.store.append(streamId, newEvents, revision === -1 ? 'no_stream' : revision);
-        const newState = decided.reduce(this.decider.evolve, state);
-        return {
-          state: newState,
-          events: newEvents as NewEvent<Event['type'], Event['data']>[],
-          revision: result.nextExpectedRevision,
+        const result = await this.append(appends);
+        if (!result.idempotentReplay) {
+          relatedWrites.forEach(([key, events], i) => {
+            const from = read.get(key)!;
+            decision.related.wrote?.(key, from.revision, {
+              state: events.reduce(decision.related.evolve, from.state),
+              revision: result.streams[i + 1]!.nextExpectedRevision,
+            });
+          });
+        }
+        return this.answer(options, {
+          state: decided.events.reduce(this.decider.evolve, state),
+          events: primary as NewEvent<Event['type'], Event['data']>[],
+          related: appends.slice(1).flatMap((a) => a.events),
+          revision: result.streams[0]!.nextExpectedRevision,
           lastPosition: result.lastPosition,
-        };
+          replayed: false,
+        });
       } catch (error) {
-        const retry = error instanceof ConcurrencyError && expected === undefined && options.retryOnConflict && attempt < this.maxAttempts;
-        if (!retry) throw error;
+        if (!(error instanceof ConcurrencyError) || expected !== undefined || attempt >= this.maxAttempts) throw error;
+        // Spread racing writers out a little, so that a hot stream is not a thundering herd.
+        await sleep(Math.random() * Math.min(20, attempt * 2));
       }
     }
   }
 
-  /** The events a previous attempt of the same idempotent command appended, if any. */
-  private findReplay(history: readonly RecordedEvent[], key: string | undefined): RecordedEvent<Event['type'], Event['data']>[] | undefined {
-    if (!key) return undefined;
-    const byId = new Map(history.map((e) => [e.id, e]));
-    const replayed: RecordedEvent[] = [];
-    for (let i = 0; byId.has(idempotentEventId(key, i)); i++) replayed.push(byId.get(idempotentEventId(key, i))!);
-    return replayed.length > 0 ? (replayed as RecordedEvent<Event['type'], Event['data']>[]) : undefined;
+  /** One stream: a plain append; several: one atomic `appendMany`. Either is one round trip. */
+  private async append(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    if (appends.length > 1) return this.store.appendMany(appends);
+    const [only] = appends as [StreamAppend];
+    const result = await this.store.append(only.streamId, only.events, only.expectedRevision);
+    return {
+      streams: [{ streamId: only.streamId, nextExpectedRevision: result.nextExpectedRevision }],
+      lastPosition: result.lastPosition,
+      idempotentReplay: result.idempotentReplay,
+    };
   }
 
-  private toNewEvents(command: Command, decided: readonly Event[], ctx: CommandContext, occurredAt: Date): NewEvent[] {
-    const ids = eventIds(decided.length, ctx.idempotencyKey);
-    const metadata = eventMetadata(ctx, occurredAt, ctx.idempotencyKey ? commandFingerprint(command) : undefined);
+  private async loadRelated<RS, RE extends DomainEvent>(
+    decision: MultiStreamDecision<State, Event, RS, RE>,
+    state: State,
+    optimistic: boolean,
+  ): Promise<Map<string, LoadedStream<RS>>> {
+    const keys = [...new Set(decision.reads(state))];
+    const loaded = await Promise.all(keys.map(async (key) => (optimistic && decision.related.known?.(key)) || decision.related.load(key)));
+    return new Map(keys.map((key, i) => [key, loaded[i]!]));
+  }
+
+  /** Lets the read model catch up with the write, for a bounded time: the write stands either way. */
+  private async answer(options: HandleOptions, result: Omit<HandleResult<State, Event>, 'caughtUp'>): Promise<HandleResult<State, Event>> {
+    const readModel = this.options.readModel;
+    if (!readModel || options.awaitReadModel === false || result.lastPosition === undefined) return { ...result, caughtUp: true };
+    const caughtUp = await readModel.waitFor(result.lastPosition, this.options.readModelWaitMs ?? 5000).then(
+      () => true,
+      () => false,
+    );
+    return { ...result, caughtUp };
+  }
+
+  private toNewEvents(streamId: string, decided: readonly DomainEvent[], metadata: EventMetadata, name: string | undefined): NewEvent[] {
+    const ids = commandEventIds(decided.length, streamId, name);
     return decided.map((event, i) => ({ id: ids[i]!, type: event.type, schemaVersion: this.schemas.versionOf(event.type), data: event.data, metadata }));
   }
+}
+
+const statesOf = <S>(loaded: ReadonlyMap<string, LoadedStream<S>>): ReadonlyMap<string, S> => new Map([...loaded].map(([key, l]) => [key, l.state]));
+
+const expectedOf = (revision: number): number | 'no_stream' => (revision === -1 ? 'no_stream' : revision);
+
+/** The events a previous attempt of the same named command appended to the stream, if any. */
+function findReplay(history: readonly RecordedEvent[], streamId: string, name: string): RecordedEvent[] | undefined {
+  const byId = new Map(history.map((e) => [e.id, e]));
+  for (const idOf of [(i: number) => commandEventId(name, streamId, i), (i: number) => legacyCommandEventId(name, i)]) {
+    const replayed: RecordedEvent[] = [];
+    for (let i = 0; byId.has(idOf(i)); i++) replayed.push(byId.get(idOf(i))!);
+    if (replayed.length > 0) return replayed;
+  }
+  return undefined;
 }
 
 /**

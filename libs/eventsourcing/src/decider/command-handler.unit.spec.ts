@@ -1,6 +1,8 @@
 import { InMemoryEventStore } from '../store/in-memory-event-store';
 import { CommandHandler } from './command-handler';
+import { observeCommands } from './command-middleware';
 import { EventSchemas } from './upcasting';
+import { commandEventId, legacyCommandEventId } from './event-ids';
 import { ConcurrencyError, PreconditionFailedError } from '../errors';
 import { counterDecider, type CounterCommand } from '../testing/counter-decider';
 import { deciderSpec } from '../testing/decider-spec';
@@ -57,27 +59,38 @@ describe('CommandHandler', () => {
     expect(await store.readStream('counter-1')).toEqual([]);
   });
 
-  it('retries a conflict on fresh state only when the command says it is safe', async () => {
+  it('decides again on fresh state after a conflict, unless the caller stated a revision', async () => {
     // A store that lets another writer slip in once, right before our append.
-    const racing = (retryOnConflict: boolean) => {
+    const racing = (streamId: string, expectedRevision?: number | 'no_stream') => {
       let raced = false;
       const racy: EventStore = Object.create(store) as EventStore;
       racy.append = async (id, events, expected) => {
         if (!raced) {
           raced = true;
           await store.append(
-            id,
+            streamId,
             [{ id: crypto.randomUUID(), type: 'Incremented', schemaVersion: 1, data: { by: 10 }, metadata: { occurredAt: new Date().toISOString() } }],
             'any',
           );
         }
         return store.append(id, events, expected);
       };
-      return new CommandHandler(racy, counterDecider).handle('counter-r' + String(retryOnConflict), inc(1), { retryOnConflict });
+      return new CommandHandler(racy, counterDecider).handle(streamId, inc(1), expectedRevision === undefined ? {} : { expectedRevision });
     };
-    await expect(racing(false)).rejects.toBeInstanceOf(ConcurrencyError);
-    const retried = await racing(true);
+    await expect(racing('counter-stated', 'no_stream')).rejects.toBeInstanceOf(ConcurrencyError);
+    const retried = await racing('counter-retried');
     expect(retried.state).toEqual({ value: 11 });
+  });
+
+  it('gives up after the configured number of attempts', async () => {
+    const alwaysRacing: EventStore = Object.create(store) as EventStore;
+    let attempts = 0;
+    alwaysRacing.append = async () => {
+      attempts++;
+      throw new ConcurrencyError('counter-hot', '0', '1');
+    };
+    await expect(new CommandHandler(alwaysRacing, counterDecider, { maxAttempts: 5 }).handle('counter-hot', inc(1))).rejects.toBeInstanceOf(ConcurrencyError);
+    expect(attempts).toBe(5);
   });
 
   it('makes a command with an idempotency key a no-op the second time', async () => {
@@ -120,7 +133,7 @@ describe('CommandHandler', () => {
 
   it('reports each command with its outcome and duration to an observer', async () => {
     const seen: { command: string; outcome: string; seconds: number }[] = [];
-    const observed = new CommandHandler(store, counterDecider, { observe: (o) => seen.push(o) });
+    const observed = new CommandHandler(store, counterDecider, { middleware: [observeCommands((o) => seen.push(o))] });
     await observed.handle('counter-o', inc(1));
     await expect(observed.handle('counter-o', { type: 'Decrement', by: 5 })).rejects.toThrow();
     await expect(observed.handle('counter-o', inc(1), { expectedRevision: 7 })).rejects.toThrow();
@@ -130,6 +143,50 @@ describe('CommandHandler', () => {
       ['Increment', 'conflict'],
     ]);
     expect(seen.every((o) => o.seconds >= 0 && o.seconds < 5)).toBe(true);
+  });
+
+  it('scopes a client key to the stream, and recognises the ids written before the one scheme (ADR 0021)', async () => {
+    const first = await handler.handle('counter-k', inc(1), { context: { idempotencyKey: 'req-1' } });
+    expect(first.events[0]!.id).toBe(commandEventId('counter-k:req-1', 'counter-k', 0));
+    await store.append(
+      'counter-legacy',
+      [
+        {
+          id: legacyCommandEventId('counter-legacy:req-2', 0),
+          type: 'Incremented',
+          schemaVersion: 1,
+          data: { by: 3 },
+          metadata: { occurredAt: new Date().toISOString() },
+        },
+      ],
+      'no_stream',
+    );
+    const again = await handler.handle('counter-legacy', inc(3), { context: { idempotencyKey: 'req-2' } });
+    expect(again.replayed).toBe(true);
+    expect(await store.readStream('counter-legacy')).toHaveLength(1);
+  });
+
+  it('decides over related streams and appends to all of them at once with the revisions read', async () => {
+    const typed = new CommandHandler(store, counterDecider);
+    const counters = {
+      streamId: (key: string) => `total-${key}`,
+      load: async (key: string) => typed.load(`total-${key}`),
+      evolve: counterDecider.evolve,
+    };
+    const moveOne = {
+      command: 'MoveOne',
+      related: counters,
+      reads: () => ['a'],
+      decide: (state: { value: number }, related: ReadonlyMap<string, { value: number }>) => ({
+        events: counterDecider.decide({ type: 'Decrement', by: 1 }, state),
+        related: new Map([['a', counterDecider.decide({ type: 'Increment', by: 1 }, related.get('a')!)]]),
+      }),
+    };
+    await typed.handle('counter-m', inc(2));
+    const moved = await typed.handleAcross('counter-m', moveOne);
+    expect(moved.state).toEqual({ value: 1 });
+    expect(moved.related.map((e) => e.type)).toEqual(['Incremented']);
+    expect((await typed.load('total-a')).state).toEqual({ value: 1 });
   });
 
   it('does not start a command whose caller has gone', async () => {

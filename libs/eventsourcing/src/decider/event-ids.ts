@@ -1,17 +1,27 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 /**
- * Event ids for a command. With an idempotency key, the ids are derived from it (a name-based
- * UUID, RFC 9562 v5 layout over SHA-1), so a retried command re-appends the same ids and the
- * store recognises the replay instead of writing twice.
+ * The one event-id scheme of a command (docs/adr/0021). A named command (a client's idempotency
+ * key scoped to its primary stream, `<stream>:<key>`, or a process step's own name) gets ids
+ * derived from the name, the stream and the index: a name-based UUID (RFC 9562 v5 layout over
+ * SHA-1). A repeat of the command, by any path, appends the same ids and the store recognises
+ * the replay instead of writing twice. An unnamed command gets random ids.
  */
-export function eventIds(count: number, idempotencyKey?: string): string[] {
-  return Array.from({ length: count }, (_, i) => (idempotencyKey ? idempotentEventId(idempotencyKey, i) : randomUUID()));
+export function commandEventIds(count: number, streamId: string, name?: string): string[] {
+  return Array.from({ length: count }, (_, i) => (name ? commandEventId(name, streamId, i) : randomUUID()));
 }
 
-/** The id of the i-th event appended by the command with this idempotency key. */
-export function idempotentEventId(idempotencyKey: string, index: number): string {
-  return nameBasedUuid(`${idempotencyKey}#${index}`);
+/** The id of the i-th event the command named `name` appends to `streamId`. */
+export function commandEventId(name: string, streamId: string, index: number): string {
+  return nameBasedUuid(`${name}:${streamId}:${index}`);
+}
+
+/**
+ * The id the single-stream handler gave the i-th event of a named command before ADR 0021. Only
+ * read, so that a client's retry across the upgrade is still recognised as a replay.
+ */
+export function legacyCommandEventId(name: string, index: number): string {
+  return nameBasedUuid(`${name}#${index}`);
 }
 
 export function nameBasedUuid(name: string): string {

@@ -1,5 +1,6 @@
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from 'pure-rand';
-import { CommuneDirectory, finessCheckDigit, nirKey, rppsCheckDigit, type Commune } from '@pcn/referential';
+import { CommuneDirectory, completeFiness, completeRpps, nirKey, type Commune } from '@pcn/referential';
+import { dayOf } from '@pcn/time';
 
 /**
  * A synthetic national population for benchmarks and trials at scale: patients living in the
@@ -152,10 +153,10 @@ export function syntheticPopulation(options: PopulationOptions): Population {
       const band = pickBand(unit(rng));
       const [from, to] = AGE_BANDS[band]!;
       const birth = new Date(asOf - Math.floor((from + unit(rng) * (to - from)) * 365.25 * DAY_MS) - DAY_MS);
-      const birthDate = isoDay(birth);
+      const birthDate = dayOf(birth);
       const sex = unit(rng) < FEMALE_SHARE ? 'female' : 'male';
       const nir = drawNir(orders, sex, birthDate, place, places, rng);
-      const ald = unit(rng) < ALD_BY_BAND[band]! ? `${isoDay(laterThan(birth, asOf, rng))}/` : '';
+      const ald = unit(rng) < ALD_BY_BAND[band]! ? `${dayOf(laterThan(birth, asOf, rng))}/` : '';
       const c2s = unit(rng) < C2S_BY_BAND[band]! ? c2sPeriod(birth, asOf, rng) : '';
       const panels = gpsOf.get(place.departement)!;
       const drawn = leastFilled(panels, rng);
@@ -173,7 +174,7 @@ export function syntheticPopulation(options: PopulationOptions): Population {
         c2s,
         rpps: panel.gp.rpps,
         centre_finess: panel.gp.centreFiness,
-        effective_date: isoDay(new Date(declared)),
+        effective_date: dayOf(new Date(declared)),
         channel: (['paper_form', 'teleservice', 'centre_software'] as const)[int(rng, 0, 2)]!,
       };
     }
@@ -184,7 +185,6 @@ export function syntheticPopulation(options: PopulationOptions): Population {
 
 const int = (rng: RandomGenerator, from: number, to: number): number => unsafeUniformIntDistribution(from, to, rng);
 const unit = (rng: RandomGenerator): number => unsafeUniformIntDistribution(0, 0x3fffffff, rng) / 0x40000000;
-const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
 function search(cumulative: Float64Array, x: number): number {
   let lo = 0;
@@ -221,9 +221,9 @@ function laterThan(birth: Date, asOf: number, rng: RandomGenerator): Date {
 /** A C2S period: open (still covered) two times in three, else a past year. */
 function c2sPeriod(birth: Date, asOf: number, rng: RandomGenerator): string {
   const start = laterThan(birth, asOf, rng);
-  if (unit(rng) < 2 / 3) return `${isoDay(start)}/`;
+  if (unit(rng) < 2 / 3) return `${dayOf(start)}/`;
   const end = new Date(Math.min(start.getTime() + 365 * DAY_MS, asOf));
-  return end.getTime() > start.getTime() ? `${isoDay(start)}/${isoDay(end)}` : `${isoDay(start)}/`;
+  return end.getTime() > start.getTime() ? `${dayOf(start)}/${dayOf(end)}` : `${dayOf(start)}/`;
 }
 
 /**
@@ -257,10 +257,10 @@ function finessOf(departement: string, n: number): string {
   const first8 = `${prefix}${String(n)
     .padStart(8 - prefix.length, '0')
     .slice(-(8 - prefix.length))}`;
-  return `${first8}${finessCheckDigit(first8)}`;
+  return completeFiness(first8);
 }
 
 function rppsOf(n: number): string {
   const first10 = `19${String(n).padStart(8, '0')}`;
-  return `${first10}${rppsCheckDigit(first10)}`;
+  return completeRpps(first10);
 }

@@ -1,24 +1,33 @@
-import { nameBasedUuid, type EventStore, type RecordedEvent } from '@pcn/eventsourcing';
+import { CommandHandler, nameBasedUuid, observeCommands, type CommandObserver, type EventStore, type RecordedEvent } from '@pcn/eventsourcing';
 import { anyCovers, type IsoDate } from '../domain/iso-date';
-import type { Departure, DepartureHandled, DepartureRecorded } from '../domain/departure/departure-events';
+import { departureDecider, type DepartureCommand, type DepartureEvent, type DepartureState } from '../domain/departure/departure-decider';
+import type { Departure } from '../domain/departure/departure-events';
 import type { PanelNorms } from '../domain/panel/panel-capacity';
 import { PanelFullError } from '../domain/panel/panel-decisions';
-import { enrolOnWaitlist } from '../domain/patient/patient-decisions';
-import { evolvePatient } from '../domain/patient/patient-state';
-import type { Attributions } from './attributions';
 import { capacityOf } from './gp-eligibility';
 import type { PanelBook } from './panel-book';
-import type { PatientWriter } from './patient-writer';
+import type { PatientCommands } from './patient-commands';
 import { today, type Causation, type Clock, type DepartureRecorder, type GpAssignment, type PractitionerDirectory } from './ports';
 import type { AffectedPatient, AttributionReadModel } from './read-model';
 import { attributionEventSchemas } from './event-schemas';
 import { departureStream } from './stream-ids';
 import { centreStatusOn } from '../domain/centre/centre-membership';
 
-/** Records the departures the consumers learn of, once each (the id is the departure's). */
+export type DepartureHandler = CommandHandler<DepartureCommand, DepartureState, DepartureEvent>;
+
+/** The command handler of departure streams. */
+export function departureHandler(store: EventStore, clock: Clock, onCommand?: CommandObserver): DepartureHandler {
+  return new CommandHandler(store, departureDecider, {
+    schemas: attributionEventSchemas,
+    clock,
+    ...(onCommand && { middleware: [observeCommands(onCommand)] }),
+  });
+}
+
+/** Records the departures the consumers learn of, once each (the stream is the departure's). */
 export class DepartureBook implements DepartureRecorder {
   constructor(
-    private readonly store: EventStore,
+    private readonly handler: DepartureHandler,
     private readonly clock: Clock,
   ) {}
 
@@ -41,34 +50,20 @@ export class DepartureBook implements DepartureRecorder {
     // An end announced ahead of time is recorded when its day comes (the sweep, due-departures.ts):
     // until then the GP still practises there and patients may still be declared to them.
     if (departure.endDate > today(this.clock)) return;
-    const event: DepartureRecorded = { type: 'DepartureRecorded', data: departure };
-    // The same departure told twice (a redelivery, or an end moved earlier) is recorded once:
-    // the id is the departure's, and a repeat finds it already there.
-    await this.store.append(
+    await this.handler.handle(
       departureStream(departure.departureId),
-      [
-        {
-          id: nameBasedUuid(`${departure.departureId}:recorded`),
-          type: event.type,
-          schemaVersion: 1,
-          data: event.data,
-          metadata: {
-            occurredAt: this.clock.now().toISOString(),
-            causationId: causation.causationId,
-            actor: 'attribution-departures',
-            ...(causation.traceparent && { traceparent: causation.traceparent }),
-          },
-        },
-      ],
-      'any',
+      { type: 'RecordDeparture', departure },
+      {
+        context: { actor: DEPARTURES_ACTOR, causationId: causation.causationId, ...(causation.traceparent && { traceparent: causation.traceparent }) },
+        idempotencyName: `${departure.departureId}:recorded`,
+      },
     );
   }
 }
 
 export interface DepartureProcessDeps {
-  readonly store: EventStore;
-  readonly writer: PatientWriter;
-  readonly attributions: Attributions;
+  readonly departures: DepartureHandler;
+  readonly commands: PatientCommands;
   readonly panels: PanelBook;
   readonly directory: PractitionerDirectory;
   readonly readModel: AttributionReadModel;
@@ -91,40 +86,32 @@ export class DepartureProcess {
   async react(event: RecordedEvent): Promise<void> {
     if (event.type !== 'DepartureRecorded') return;
     const departure = (event as RecordedEvent<'DepartureRecorded', Departure>).data;
-    const stream = await this.deps.store.readStream(departureStream(departure.departureId));
-    if (stream.some((e) => e.type === 'DepartureHandled')) return;
+    const stream = departureStream(departure.departureId);
+    if ((await this.deps.departures.load(stream)).state.handled) return;
 
     await this.deps.readModel.catchUp();
     const counts: Record<Outcome, number> = { reattributed: 0, waitlisted: 0, already_handled: 0 };
     const affected = await this.affected(departure);
     const colleagues = await this.colleagues(departure);
-    // Capacities (FTE × norm, or a coordinator's figure) do not move during a departure; panel sizes do.
+    // Capacities by the norms (FTE × norm) do not move during a departure, so they are read once; panel sizes do.
     const capacities = new Map<string, number>();
     for (const c of colleagues) {
-      if (!capacities.has(c.rpps))
-        capacities.set(
-          c.rpps,
-          await capacityOf(this.deps.directory, this.deps.norms, c.rpps, today(this.deps.clock), (await this.deps.panels.load(c.rpps)).state.capacityOverride),
-        );
+      if (!capacities.has(c.rpps)) capacities.set(c.rpps, await capacityOf(this.deps.directory, this.deps.norms, c.rpps, today(this.deps.clock)));
     }
     for (const patient of affected) counts[await this.handle(departure, patient, colleagues, capacities)]++;
 
-    const handled: DepartureHandled = {
-      type: 'DepartureHandled',
-      data: { departureId: departure.departureId, reattributed: counts.reattributed, waitlisted: counts.waitlisted, alreadyHandled: counts.already_handled },
-    };
-    await this.deps.store.append(
-      departureStream(departure.departureId),
-      [
-        {
-          id: nameBasedUuid(`${departure.departureId}:handled`),
-          type: handled.type,
-          schemaVersion: attributionEventSchemas.versionOf(handled.type),
-          data: handled.data,
-          metadata: { occurredAt: this.deps.clock.now().toISOString(), causationId: event.id, actor: 'attribution-departures' },
+    await this.deps.departures.handle(
+      stream,
+      {
+        type: 'CompleteDeparture',
+        outcome: {
+          departureId: departure.departureId,
+          reattributed: counts.reattributed,
+          waitlisted: counts.waitlisted,
+          alreadyHandled: counts.already_handled,
         },
-      ],
-      'any',
+      },
+      { context: { actor: DEPARTURES_ACTOR, causationId: event.id }, idempotencyName: `${departure.departureId}:handled` },
     );
   }
 
@@ -159,68 +146,55 @@ export class DepartureProcess {
     colleagues: readonly GpAssignment[],
     capacities: ReadonlyMap<string, number>,
   ): Promise<Outcome> {
+    // Each step is named after the departure and the patient: a replay appends the same event ids.
     const name = `${departure.departureId}:${affected.patientId}`;
-    const context = { actor: 'attribution-departures', causationId: departure.departureId };
+    const context = { actor: DEPARTURES_ACTOR, causationId: departure.departureId };
+    const step = {
+      patientId: affected.patientId,
+      departedAttributionId: affected.attributionId,
+      departureId: departure.departureId,
+      endDate: departure.endDate,
+    };
     // Most room first, so the load spreads over the team.
     for (const colleague of await this.byRoom(colleagues, capacities)) {
       try {
-        const outcome = await this.deps.writer.write(
-          affected.patientId,
-          async (scope) => {
-            const current = scope.patient.state.current;
-            if (!current || current.attributionId !== affected.attributionId) return { patient: [], note: 'already_handled' };
-            return this.deps.attributions.declaration(
-              scope,
-              affected.patientId,
-              {
-                rpps: colleague.rpps,
-                professionalId: colleague.professionalId,
-                centreFiness: colleague.centreFiness,
-                attributionId: nameBasedUuid(`${name}:attribution`),
-                effectiveDate: current.start > departure.endDate ? current.start : departure.endDate,
-                channel: 'reattribution',
-                departureId: departure.departureId,
-              },
-              capacities.get(colleague.rpps),
-            );
+        const result = await this.deps.commands.handle(
+          {
+            type: 'ReattributeOnDeparture',
+            ...step,
+            colleague: { rpps: colleague.rpps, professionalId: colleague.professionalId, centreFiness: colleague.centreFiness },
+            attributionId: nameBasedUuid(`${name}:attribution`),
+            normCapacity: capacities.get(colleague.rpps) ?? 0,
           },
           { idempotencyName: name, context },
         );
-        return outcome.note === 'already_handled' || outcome.appended.length === 0 ? 'already_handled' : 'reattributed';
+        return outcomeOf(result, 'reattributed');
       } catch (error) {
         if (!(error instanceof PanelFullError)) throw error;
       }
     }
     const reason = departure.kind === 'centre_closed' || departure.reason === 'centre_closed' ? 'centre_closed' : 'practitioner_departed';
-    const outcome = await this.deps.writer.write(
-      affected.patientId,
-      async (scope) => {
-        const current = scope.patient.state.current;
-        if (!current || current.attributionId !== affected.attributionId) return { patient: [], note: 'already_handled' };
-        const endDate = current.start > departure.endDate ? current.start : departure.endDate;
-        const ending = await this.deps.attributions.ending(scope, affected.patientId, { endDate, reason, departureId: departure.departureId });
-        const after = ending.patient.reduce(evolvePatient, scope.patient.state);
-        const enrolled = scope.patient.state.waitlist
-          ? []
-          : enrolOnWaitlist(after, affected.patientId, {
-              since: endDate,
-              enrolledBy: { kind: 'departure', departureId: departure.departureId },
-              topPriority: true,
-            });
-        return { ...ending, patient: [...ending.patient, ...enrolled] };
-      },
-      { idempotencyName: `${name}:waitlist`, context },
-    );
-    return outcome.note === 'already_handled' || outcome.appended.length === 0 ? 'already_handled' : 'waitlisted';
+    const result = await this.deps.commands.handle({ type: 'WaitlistOnDeparture', ...step, reason }, { idempotencyName: `${name}:waitlist`, context });
+    return outcomeOf(result, 'waitlisted');
   }
 
+  /** Capacity: a coordinator's figure on the panel, else the norms'; room: what is left of it. */
   private async byRoom(colleagues: readonly GpAssignment[], capacities: ReadonlyMap<string, number>): Promise<readonly GpAssignment[]> {
     const room = new Map<string, number>();
     for (const c of colleagues) {
-      if (!room.has(c.rpps)) room.set(c.rpps, (capacities.get(c.rpps) ?? 0) - (await this.deps.panels.load(c.rpps)).state.size);
+      if (room.has(c.rpps)) continue;
+      const panel = (await this.deps.panels.load(c.rpps)).state;
+      room.set(c.rpps, (panel.capacityOverride ?? capacities.get(c.rpps) ?? 0) - panel.size);
     }
     return colleagues
       .filter((c) => (room.get(c.rpps) ?? 0) > 0)
       .sort((a, b) => (room.get(b.rpps) ?? 0) - (room.get(a.rpps) ?? 0) || (a.rpps < b.rpps ? -1 : 1));
   }
+}
+
+const DEPARTURES_ACTOR = 'attribution-departures';
+
+/** A patient whose step wrote nothing, or had been written before (a replay), was already handled. */
+function outcomeOf(result: { replayed: boolean; events: readonly unknown[]; related: readonly unknown[] }, done: Outcome): Outcome {
+  return result.replayed || (result.events.length === 0 && result.related.length === 0) ? 'already_handled' : done;
 }

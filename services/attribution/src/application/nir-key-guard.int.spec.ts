@@ -1,5 +1,5 @@
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { createAttributionModule } from '../attribution-module';
+import { createAttributionModule } from '../attribution-service';
 import { patientInput, TEST_NIR_KEY } from '../testing';
 import { NirKeyMismatchError, NirKeyMissingError } from './nir-key-guard';
 

@@ -1,4 +1,4 @@
-import type { EventStore } from '@pcn/eventsourcing';
+import type { EventStore, RelatedStreams } from '@pcn/eventsourcing';
 import type { PanelEvent } from '../domain/panel/panel-events';
 import { evolvePanel, initialPanelState, type PanelState } from '../domain/panel/panel-state';
 import { attributionEventSchemas } from './event-schemas';
@@ -17,14 +17,23 @@ const MAX_CACHED = 200_000;
  * Panel states, folded incrementally: a panel's stream grows with every patient who joins or
  * leaves (thousands of events over a career), so each load reads only the events after the
  * revision already folded. The store stays the truth: the cache is a starting point, and an
- * append with a stale revision fails and is decided again. So a writer may decide on `known`
- * state without reading at all (one round trip less per declaration) and read the tail only
- * when its append is refused.
+ * append with a stale revision fails and is decided again. So the command handler, for which
+ * panels are the related streams of a patient's command, may decide on `known` state without
+ * reading at all (one round trip less per declaration) and read the tail only when its append
+ * is refused.
  */
-export class PanelBook {
+export class PanelBook implements RelatedStreams<PanelState, PanelEvent> {
   private readonly cache = new Map<string, LoadedPanel>();
 
   constructor(private readonly store: EventStore) {}
+
+  streamId(rpps: string): string {
+    return panelStream(rpps);
+  }
+
+  evolve(state: PanelState, event: PanelEvent): PanelState {
+    return evolvePanel(state, event);
+  }
 
   /** The state last folded or written here, without asking the store; undefined when never loaded. */
   known(rpps: string): LoadedPanel | undefined {

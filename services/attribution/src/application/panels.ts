@@ -1,4 +1,4 @@
-import { CommandHandler, type CommandContext, type Decider, type EventStore } from '@pcn/eventsourcing';
+import { CommandHandler, observeCommands, type CommandContext, type CommandObserver, type Decider, type EventStore } from '@pcn/eventsourcing';
 import { parseInput } from '@pcn/validation';
 import type { PanelNorms } from '../domain/panel/panel-capacity';
 import { setPanelCapacity } from '../domain/panel/panel-decisions';
@@ -32,8 +32,14 @@ export class Panels {
     private readonly readModel: AttributionReadModel,
     private readonly norms: PanelNorms,
     private readonly clock: Clock,
+    onCommand?: CommandObserver,
   ) {
-    this.handler = new CommandHandler(store, capacityDecider, { schemas: attributionEventSchemas, maxAttempts: 10 });
+    this.handler = new CommandHandler(store, capacityDecider, {
+      schemas: attributionEventSchemas,
+      clock,
+      maxAttempts: 10,
+      ...(onCommand && { middleware: [observeCommands(onCommand)] }),
+    });
   }
 
   async get(input: unknown): Promise<PanelView> {
@@ -57,11 +63,7 @@ export class Panels {
   /** A coordinator sets the GP's capacity (or, with `null`, returns it to FTE × norm). */
   async setCapacity(input: unknown, context?: CommandContext): Promise<PanelView> {
     const command = parseInput(setCapacityInput, input);
-    await this.handler.handle(panelStream(command.rpps), command, {
-      retryOnConflict: true,
-      ...(context && { context: { ...context, ...(context.idempotencyKey && { idempotencyKey: `${panelStream(command.rpps)}:${context.idempotencyKey}` }) } }),
-      occurredAt: this.clock.now(),
-    });
+    await this.handler.handle(panelStream(command.rpps), command, { ...(context && { context }) });
     return this.get({ rpps: command.rpps, pageSize: 1 });
   }
 }

@@ -3,7 +3,7 @@ import { attributionEventsV1 as ev } from '@pcn/contracts';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { InMemoryBus, type ReceivedMessage } from '@pcn/messaging';
 import { startAttribution, patientInput, type AttributionFixture } from '../testing/attribution-fixture';
-import { ATTRIBUTION_TOPIC } from '../adapters/messaging/attribution-integration-events';
+import { ATTRIBUTION_TOPIC } from '@pcn/messaging';
 import { patientStream } from './stream-ids';
 
 /**

@@ -3,9 +3,11 @@ import {
   DomainError,
   EventIdConflictError,
   ValidationError,
+  commandEventIds,
   eventMetadata,
   nameBasedUuid,
   type CommandContext,
+  type EventMetadata,
   type EventStore,
   type NewEvent,
   type StreamAppend,
@@ -19,13 +21,14 @@ import type { PatientEvent } from '../domain/patient/patient-events';
 import { declare, registerPatient, type Declaration } from '../domain/patient/patient-decisions';
 import type { PatientProfile } from '../domain/patient/patient-profile';
 import { evolvePatient, initialPatientState } from '../domain/patient/patient-state';
-import type { Attributions } from './attributions';
-import { DirectorySnapshot } from './directory-snapshot';
-import { capacityOf, requireAssignedGp, requireMemberCentre } from './gp-eligibility';
+import { gpCapacity, requireAssignedGp, requireMemberCentre, type GpFacts } from '../domain/gp/gp-eligibility';
+import { checkProfile } from '../domain/patient/profile-checks';
+import { attributionEventSchemas } from './event-schemas';
+import { readGpFacts } from './gp-eligibility';
 import type { PanelBook } from './panel-book';
 import type { NirPseudonymiser } from './patient-identity';
-import { checkAgainstNir, checkProfile } from './patients';
-import { newEvents, type PatientWriter } from './patient-writer';
+import { checkAgainstNir } from './patients';
+import type { PatientCommands } from './patient-commands';
 import { today, type Clock, type PractitionerDirectory } from './ports';
 import { declareInput, registerPatientInput } from './schemas';
 import { panelStream, patientStream } from './stream-ids';
@@ -58,9 +61,8 @@ export interface ImportBatchOutcome {
 
 export interface PatientImportDeps {
   readonly store: EventStore;
-  readonly writer: PatientWriter;
+  readonly commands: PatientCommands;
   readonly panels: PanelBook;
-  readonly attributions: Attributions;
   readonly directory: PractitionerDirectory;
   readonly norms: PanelNorms;
   readonly clock: Clock;
@@ -84,12 +86,12 @@ interface Accepted {
  * stream expected absent, every panel at the revision read). Event ids derive from the patient
  * (`import:<patientId>`), so a batch run again is an idempotent replay. When the append is
  * refused (a patient already exists, a panel moved, a batch cut differently on a rerun) the batch
- * goes patient by patient through the same writer as the API, under the same names: what is
+ * goes patient by patient through the command handler, as the API writes, under the same names: what is
  * already recorded is left as it is, the rest is written. A bad line is reported with its number
  * and reason and the others go in.
  */
 export class PatientImport {
-  private readonly facts = new Map<string, Promise<DirectorySnapshot>>();
+  private readonly facts = new Map<string, Promise<GpFacts>>();
 
   constructor(private readonly deps: PatientImportDeps) {}
 
@@ -135,9 +137,9 @@ export class PatientImport {
       channel: v.channel ?? 'paper_form',
     });
     if (command.effectiveDate > day) throw ValidationError.field('effective_date', `must not be after today (${day}): a declaration takes effect once signed`);
-    const directory = await this.directoryFor(command.centreFiness, command.rpps);
-    const centre = await requireMemberCentre(directory, command.centreFiness, command.effectiveDate);
-    const assignment = await requireAssignedGp(directory, command.rpps, centre.finess, command.effectiveDate, day);
+    const facts = await this.factsFor(command.centreFiness, command.rpps);
+    const centre = requireMemberCentre(facts.centre, command.centreFiness, command.effectiveDate);
+    const assignment = requireAssignedGp(facts.assignments, command.rpps, centre.finess, command.effectiveDate, day);
     const patientId = this.deps.identity.patientIdOf(nir);
     const declaration: Declaration = {
       rpps: command.rpps,
@@ -147,19 +149,19 @@ export class PatientImport {
       effectiveDate: command.effectiveDate,
       channel: command.channel,
     };
-    return { line, patientId, profile, declaration, normCapacity: await capacityOf(directory, this.deps.norms, command.rpps, day) };
+    return { line, patientId, profile, declaration, normCapacity: gpCapacity(facts, day) };
   }
 
   /** One directory read per centre and GP for the whole import (the directory changes rarely; the append is the check that matters). */
-  private directoryFor(centreFiness: string, rpps: string): Promise<DirectorySnapshot> {
+  private factsFor(centreFiness: string, rpps: string): Promise<GpFacts> {
     const key = `${centreFiness}|${rpps}`;
-    let snapshot = this.facts.get(key);
-    if (!snapshot) {
-      snapshot = DirectorySnapshot.read(this.deps.directory, centreFiness, rpps);
-      snapshot.catch(() => this.facts.delete(key));
-      this.facts.set(key, snapshot);
+    let facts = this.facts.get(key);
+    if (!facts) {
+      facts = readGpFacts(this.deps.directory, this.deps.norms, centreFiness, rpps);
+      facts.catch(() => this.facts.delete(key));
+      this.facts.set(key, facts);
     }
-    return snapshot;
+    return facts;
   }
 
   /** Every accepted line as a new patient, in one append; undefined when the store refuses it. */
@@ -196,12 +198,12 @@ export class PatientImport {
         continue;
       }
       panel.state = joined.reduce(evolvePanel, panel.state);
-      // Each patient's panel event is named like the writer names it, so the slow path finds it.
-      panel.events.push(...newEvents(panelStream(a.declaration.rpps), joined, metadata, importName(a.patientId)));
+      // Each patient's events are named as the command handler names them, so the slow path finds them.
+      panel.events.push(...importEvents(panelStream(a.declaration.rpps), joined, metadata, importName(a.patientId)));
       appends.push({
         streamId: patientStream(a.patientId),
         expectedRevision: 'no_stream',
-        events: newEvents(patientStream(a.patientId), events, metadata, importName(a.patientId)),
+        events: importEvents(patientStream(a.patientId), events, metadata, importName(a.patientId)),
       });
       written.push(a);
     }
@@ -227,7 +229,7 @@ export class PatientImport {
     }
   }
 
-  /** Each line through the API's writer: already registered patients keep their profile, and the same médecin traitant is left as it is. */
+  /** Each line through the command handler, as the API writes: already registered patients keep their profile, and the same médecin traitant is left as it is. */
   private async onePatientAtATime(
     accepted: readonly Accepted[],
     rejected: RejectedLine[],
@@ -238,22 +240,11 @@ export class PatientImport {
     // In file order, one at a time: the places left on a panel go to the first lines asking.
     for (const a of accepted) {
       try {
-        const outcome = await this.deps.writer.write(
-          a.patientId,
-          async (scope) => {
-            const registration = scope.patient.state.patientId === undefined ? registerPatient(scope.patient.state, a.patientId, a.profile) : [];
-            const state = registration.reduce(evolvePatient, scope.patient.state);
-            const declared = await this.deps.attributions.declaration(
-              { ...scope, patient: { ...scope.patient, state } },
-              a.patientId,
-              a.declaration,
-              a.normCapacity,
-            );
-            return { ...declared, patient: [...registration, ...declared.patient] };
-          },
-          { context, idempotencyName: importName(a.patientId), panels: [a.declaration.rpps] },
+        const result = await this.deps.commands.handle(
+          { type: 'ImportPatient', patientId: a.patientId, profile: a.profile, declaration: a.declaration, normCapacity: a.normCapacity },
+          { context, idempotencyName: importName(a.patientId) },
         );
-        if (outcome.appended.length > 0) imported++;
+        if (!result.replayed && result.events.length + result.related.length > 0) imported++;
         else unchanged++;
       } catch (error) {
         if (!(error instanceof DomainError) || error instanceof ConcurrencyError) throw error;
@@ -266,6 +257,21 @@ export class PatientImport {
 
 /** The name of a patient's import: its events' ids derive from it. */
 const importName = (patientId: string): string => `import:${patientId}`;
+
+/**
+ * A batch's events of one stream, with the ids the command handler gives a command of that name
+ * (docs/adr/0021): the batch is the one append outside the handler, many patients at once.
+ */
+function importEvents(streamId: string, events: readonly { type: string; data: unknown }[], metadata: EventMetadata, name: string): NewEvent[] {
+  const ids = commandEventIds(events.length, streamId, name);
+  return events.map((event, i) => ({
+    id: ids[i]!,
+    type: event.type,
+    schemaVersion: attributionEventSchemas.versionOf(event.type),
+    data: event.data,
+    metadata,
+  }));
+}
 
 /**
  * Periods in one cell: `start/end` or `start/` (open), separated by `;`, e.g.

@@ -2,7 +2,7 @@ import type { MedecinTraitantDeclared, AttributionEnded, PatientEvent } from '..
 import type { PatientState } from '../domain/patient/patient-state';
 import { requireRegistered } from '../domain/patient/patient-decisions';
 import type { AttributionHistoryView, AttributionView, PatientView } from './views';
-import type { LoadedPatient } from './patient-writer';
+import type { LoadedPatient } from './patient-commands';
 import { replacedEndReason } from '../domain/patient/replaced-end-reason';
 
 export function patientView(loaded: LoadedPatient, patientId: string): PatientView {

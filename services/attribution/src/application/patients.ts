@@ -1,14 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
-import { AlreadyExistsError, ValidationError, type CommandContext, type FieldViolation } from '@pcn/eventsourcing';
+import { AlreadyExistsError, type CommandContext } from '@pcn/eventsourcing';
 import { validateNir } from '@pcn/referential';
 import { parseInput } from '@pcn/validation';
-import { registerPatient, requireRegistered, updatePatient } from '../domain/patient/patient-decisions';
+import { registerPatient } from '../domain/patient/patient-decisions';
 import type { PatientProfile } from '../domain/patient/patient-profile';
 import { initialPatientState } from '../domain/patient/patient-state';
+import { checkAgainstNirFacts, checkProfile, type NirFacts } from '../domain/patient/profile-checks';
 import type { NirPseudonymiser } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { patientView } from './patient-views';
-import type { PatientWriter } from './patient-writer';
+import { written, type PatientCommands } from './patient-commands';
 import { today, type Clock } from './ports';
 import { registerPatientInput, updatePatientInput } from './schemas';
 import type { PatientView } from './views';
@@ -16,27 +17,27 @@ import type { PatientView } from './views';
 /** Registration and updates of patients: the NIR becomes a pseudonymous id at the door. */
 export class Patients {
   constructor(
-    private readonly writer: PatientWriter,
+    private readonly commands: PatientCommands,
     private readonly identity: NirPseudonymiser,
     private readonly clock: Clock,
   ) {}
 
   async register(input: unknown, context?: CommandContext): Promise<PatientView> {
     const { nir, ...profile } = parseInput(registerPatientInput, input);
-    this.checkProfile(profile);
+    checkProfile(profile, today(this.clock));
     checkAgainstNir(nir, profile);
     const patientId = this.identity.patientIdOf(nir);
     try {
-      const outcome = await this.writer.write(patientId, ({ patient }) => ({ patient: registerPatient(patient.state, patientId, profile) }), {
-        ...(context && { context }),
-        command: { patientId, ...profile },
-      });
-      return patientView(outcome.patient, patientId);
+      const result = await this.commands.handle(
+        { type: 'RegisterPatient', patientId, profile },
+        { ...(context && { context }), request: { patientId, ...profile } },
+      );
+      return patientView(written(result), patientId);
     } catch (error) {
       // The NIR is the natural key: the same registration again (a retry after a lost answer,
       // key or no key) answers the patient it registered; any other is ALREADY_EXISTS.
       if (!(error instanceof AlreadyExistsError)) throw error;
-      const registered = await this.writer.load(patientId);
+      const registered = await this.commands.load(patientId);
       const [asked] = registerPatient(initialPatientState(), patientId, profile);
       const first = registered.events[0];
       if (!first || !asked || first.type !== asked.type || !isDeepStrictEqual(viaJson(first.data), viaJson(asked.data))) throw error;
@@ -49,58 +50,38 @@ export class Patients {
     const patientId = resolvePatient(ref, this.identity);
     return hidingIdOfNir(ref, async () => {
       const changes = parseInput(updatePatientInput, input);
-      const outcome = await this.writer.write(
-        patientId,
-        ({ patient }) => {
-          const current = requireRegistered(patient.state, patientId).profile;
-          const profile: PatientProfile = { ...current, ...changes };
-          this.checkProfile(profile);
-          // Named by NIR, the update is checked against it as a registration is; by id, the NIR is not at hand.
-          if ('nir' in ref && typeof ref.nir === 'string' && ref.nir !== '') checkAgainstNir(ref.nir, profile);
-          return { patient: updatePatient(patient.state, patientId, profile) };
+      // Named by NIR, the update is checked against it as a registration is; by id, the NIR is not at hand.
+      const nir = 'nir' in ref && typeof ref.nir === 'string' && ref.nir !== '' ? nirFactsOf(ref.nir) : undefined;
+      const result = await this.commands.handle(
+        { type: 'UpdatePatient', patientId, changes, today: today(this.clock), ...(nir && { nir }) },
+        {
+          ...(options.expectedVersion !== undefined && { expectedRevision: options.expectedVersion }),
+          ...(options.context && { context: options.context }),
+          request: { patientId, ...changes },
         },
-        { ...options, command: { patientId, ...changes } },
       );
-      return patientView(outcome.patient, patientId);
+      return patientView(written(result), patientId);
     });
   }
 
   async get(ref: PatientRef): Promise<PatientView> {
     const patientId = resolvePatient(ref, this.identity);
     return hidingIdOfNir(ref, async () => {
-      return patientView(await this.writer.load(patientId), patientId);
+      return patientView(await this.commands.load(patientId), patientId);
     });
   }
-
-  private checkProfile(profile: PatientProfile): void {
-    checkProfile(profile, today(this.clock));
-  }
 }
 
-/** Dates of a profile that cannot be: born in the future, a period before birth. */
-export function checkProfile(profile: PatientProfile, day: string): void {
-  if (profile.birthDate > day) throw ValidationError.field('birthDate', `must not be after today (${day})`);
-  const early = [...profile.ald.map((p, i) => ['ald', i, p] as const), ...profile.c2s.map((p, i) => ['c2s', i, p] as const)].find(
-    ([, , p]) => p.start < profile.birthDate,
-  );
-  if (early) throw ValidationError.field(`${early[0]}[${early[1]}].start`, `must not be before the birth date ${profile.birthDate}`);
-}
-
-/**
- * The NIR encodes sex, birth year and month: a profile that contradicts it is a typing error in
- * one or the other, caught before anything is written. (The NIR is not echoed in the message.)
- */
-export function checkAgainstNir(nir: string, profile: Pick<PatientProfile, 'sex' | 'birthDate'>): void {
+/** What a valid NIR says of its holder; nothing for an invalid one (its own validation says why). */
+function nirFactsOf(nir: string): NirFacts | undefined {
   const parsed = validateNir(nir);
-  if (!parsed.ok) return;
-  const p = parsed.value;
-  const violations: FieldViolation[] = [];
-  if (p.sex !== profile.sex) violations.push({ field: 'sex', description: `does not match the NIR, which is that of a ${p.sex} person` });
-  if (p.birthYear !== profile.birthDate.slice(2, 4))
-    violations.push({ field: 'birthDate', description: `the year does not match the NIR (born in a year ending ${p.birthYear})` });
-  else if (p.birthMonth !== null && p.birthMonth !== Number(profile.birthDate.slice(5, 7)))
-    violations.push({ field: 'birthDate', description: `the month does not match the NIR (month ${String(p.birthMonth).padStart(2, '0')})` });
-  if (violations.length > 0) throw new ValidationError(violations);
+  return parsed.ok ? { sex: parsed.value.sex, birthYear: parsed.value.birthYear, birthMonth: parsed.value.birthMonth } : undefined;
+}
+
+/** The NIR's sex, birth year and month against a profile (see `checkAgainstNirFacts`). */
+export function checkAgainstNir(nir: string, profile: Pick<PatientProfile, 'sex' | 'birthDate'>): void {
+  const facts = nirFactsOf(nir);
+  if (facts) checkAgainstNirFacts(facts, profile);
 }
 
 /** Data as stored: absent and undefined fields are the same thing. */

@@ -1,14 +1,7 @@
 import type { IsoDate } from '../domain/iso-date';
 import type { CentreStatus } from '../domain/centre/centre-membership';
 
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
-
-/** The day a clock is on, in UTC. */
-export const today = (clock: Clock): IsoDate => clock.now().toISOString().slice(0, 10);
+export { systemClock, today, type Clock } from '@pcn/time';
 
 export { CENTRE_STATUSES, type CentreStatus } from '../domain/centre/centre-membership';
 

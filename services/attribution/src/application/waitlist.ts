@@ -1,17 +1,16 @@
-import { NotFoundError, PreconditionFailedError, nameBasedUuid, type CommandContext } from '@pcn/eventsourcing';
+import { NotFoundError, PreconditionFailedError, type CommandContext } from '@pcn/eventsourcing';
 import { haversineKm } from '@pcn/referential';
 import { parseInput } from '@pcn/validation';
 import type { PanelNorms } from '../domain/panel/panel-capacity';
-import { declineProposal, enrolOnWaitlist, pendingProposal, propose } from '../domain/patient/patient-decisions';
-import type { Enroller } from '../domain/patient/patient-events';
+import { pendingProposal } from '../domain/patient/patient-decisions';
+import type { Enroller, ProposalMade } from '../domain/patient/patient-events';
 import { matchWaitlist, type OpenSlot } from '../domain/waitlist/matching';
-import type { Attributions } from './attributions';
-import { capacityOf, requireAssignedGp, requireMemberCentre } from './gp-eligibility';
+import { capacityOf, memberCentre, readGpFacts } from './gp-eligibility';
 import type { PanelBook } from './panel-book';
 import type { NirPseudonymiser } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { patientView } from './patient-views';
-import type { PatientWriter } from './patient-writer';
+import { written, type PatientCommands } from './patient-commands';
 import { today, type Clock, type PractitionerDirectory } from './ports';
 import type { AttributionReadModel } from './read-model';
 import { confirmInput, declineInput, enrolInput, matchInput } from './schemas';
@@ -20,8 +19,7 @@ import type { MatchView, PatientView, ProposalView } from './views';
 import { centreStatusOn } from '../domain/centre/centre-membership';
 
 export interface WaitlistDeps {
-  readonly writer: PatientWriter;
-  readonly attributions: Attributions;
+  readonly commands: PatientCommands;
   readonly panels: PanelBook;
   readonly directory: PractitionerDirectory;
   readonly readModel: AttributionReadModel;
@@ -41,17 +39,13 @@ export class Waitlist {
     return hidingIdOfNir(ref, async () => {
       const { centreFiness } = parseInput(enrolInput, input);
       const day = today(this.deps.clock);
-      if (centreFiness !== undefined) await requireMemberCentre(this.deps.directory, centreFiness, day);
+      if (centreFiness !== undefined) await memberCentre(this.deps.directory, centreFiness, day);
       const enrolledBy: Enroller = centreFiness !== undefined ? { kind: 'centre', centreFiness } : { kind: 'coordinator' };
-      const outcome = await this.deps.writer.write(
-        patientId,
-        ({ patient }) => ({ patient: enrolOnWaitlist(patient.state, patientId, { since: day, enrolledBy, topPriority: false }) }),
-        {
-          ...(context && { context }),
-          command: { patientId, enrolledBy },
-        },
+      const result = await this.deps.commands.handle(
+        { type: 'EnrolOnWaitlist', patientId, since: day, enrolledBy },
+        { ...(context && { context }), request: { patientId, enrolledBy } },
       );
-      return patientView(outcome.patient, patientId);
+      return patientView(written(result), patientId);
     });
   }
 
@@ -99,16 +93,13 @@ export class Waitlist {
     const unmatched: MatchView['unmatched'][number][] = [...result.unmatched];
     for (const match of result.proposals) {
       try {
-        const outcome = await this.deps.writer.write(
-          match.patientId,
-          ({ patient }) => {
-            const proposalId = nameBasedUuid(`${match.patientId}:proposal:${patient.state.proposals.size}`);
-            const { patientId: _p, ...target } = match;
-            return { patient: propose(patient.state, match.patientId, { ...target, proposalId, proposedOn: day }), note: proposalId };
-          },
+        const { patientId, ...target } = match;
+        const result = await this.deps.commands.handle(
+          { type: 'ProposeGp', patientId, target, proposedOn: day },
           { ...(context && { context: { ...context, idempotencyKey: undefined } }) },
         );
-        proposals.push({ ...match, proposalId: outcome.note!, proposedOn: day });
+        const proposalId = (result.events[0] as ProposalMade).data.proposalId;
+        proposals.push({ ...match, proposalId, proposedOn: day });
       } catch (error) {
         // The patient was declared, or got a proposal from a concurrent run, since the read model said otherwise.
         if (!(error instanceof PreconditionFailedError)) throw error;
@@ -118,42 +109,30 @@ export class Waitlist {
     return { proposals, unmatched, considered: waiting.length };
   }
 
-  /** The centre accepts: the proposal becomes a declaration, with the capacity checked again. */
+  /** The centre accepts: the proposal becomes a declaration, with the GP's eligibility and capacity checked again. */
   async confirm(input: unknown, context?: CommandContext): Promise<PatientView> {
     const { proposalId } = parseInput(confirmInput, input);
     const patientId = await this.patientOf(proposalId);
     const day = today(this.deps.clock);
-    const outcome = await this.deps.writer.write(
-      patientId,
-      async (scope) => {
-        const proposal = pendingProposal(scope.patient.state, proposalId, 'confirmed');
-        if (!proposal) return { patient: [] };
-        await requireMemberCentre(this.deps.directory, proposal.centreFiness, day);
-        await requireAssignedGp(this.deps.directory, proposal.rpps, proposal.centreFiness, day, day);
-        return this.deps.attributions.declaration(scope, patientId, {
-          rpps: proposal.rpps,
-          professionalId: proposal.professionalId,
-          centreFiness: proposal.centreFiness,
-          attributionId: nameBasedUuid(`${proposalId}:attribution`),
-          effectiveDate: day,
-          channel: 'waitlist_match',
-          proposalId,
-        });
-      },
-      { ...(context && { context }), command: { proposalId } },
+    // The proposed GP's facts, read once before the write (none when the proposal is answered already).
+    const proposal = pendingProposal((await this.deps.commands.load(patientId)).state, proposalId, 'confirmed');
+    const facts = proposal && (await readGpFacts(this.deps.directory, this.deps.norms, proposal.centreFiness, proposal.rpps));
+    const result = await this.deps.commands.handle(
+      { type: 'ConfirmProposal', patientId, proposalId, today: day, ...(facts && { facts }) },
+      { ...(context && { context }), request: { proposalId } },
     );
-    return patientView(outcome.patient, patientId);
+    return patientView(written(result), patientId);
   }
 
   /** The centre declines: the patient keeps their place and their waiting date. */
   async decline(input: unknown, context?: CommandContext): Promise<PatientView> {
     const { proposalId, reason } = parseInput(declineInput, input);
     const patientId = await this.patientOf(proposalId);
-    const outcome = await this.deps.writer.write(patientId, ({ patient }) => ({ patient: declineProposal(patient.state, patientId, proposalId, reason) }), {
-      ...(context && { context }),
-      command: { proposalId, reason },
-    });
-    return patientView(outcome.patient, patientId);
+    const result = await this.deps.commands.handle(
+      { type: 'DeclineProposal', patientId, proposalId, reason },
+      { ...(context && { context }), request: { proposalId, reason } },
+    );
+    return patientView(written(result), patientId);
   }
 
   private async patientOf(proposalId: string): Promise<string> {

@@ -1,5 +1,6 @@
-/** A calendar day written YYYY-MM-DD (no time zone: the dates of the law and of billing). */
-export type IsoDate = string;
+import type { IsoDate } from '@pcn/time';
+
+export type { IsoDate };
 
 /** Whole years between a birth date and a day (the age on that day). */
 export function ageOn(birthDate: IsoDate, day: IsoDate): number {

@@ -2,18 +2,18 @@ import { randomInt } from 'node:crypto';
 import type { Express } from 'express';
 import { PgliteSqlClient, type EventStore, type SqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
-import { createApiApp } from '@pcn/http';
+import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
-import { finessCheckDigit, nirKey, rppsCheckDigit } from '@pcn/referential';
+import { completeFiness, completeRpps, nirKey } from '@pcn/referential';
 import type { MessageBus } from '@pcn/messaging';
-import { createAttributionModule, type AttributionModule } from '../attribution-module';
+import { createAttributionModule, type AttributionModule } from '../attribution-service';
 import type { CentreInfo, GpAssignment } from '../application/ports';
 import type { PanelNorms } from '../domain/panel/panel-capacity';
 
 /** A valid FINESS: 8 digits followed by their check digit. */
-export const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+export const finess = completeFiness;
 /** A valid RPPS number: 10 digits followed by their check digit. */
-export const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
+export const rpps = completeRpps;
 
 /** The key of the tests' pseudonymisation: 32 bytes, as short as allowed. */
 export const TEST_NIR_KEY = 'attribution-tests-key-0123456789';
@@ -110,7 +110,7 @@ export async function startAttribution(
   const gp1 = await assign({ rpps: freshRpps(), centreFiness: centre });
   const gp2 = await assign({ rpps: freshRpps(), centreFiness: centre });
   const gp3 = await assign({ rpps: freshRpps(), centreFiness: otherCentre });
-  const app = createApiApp({ mounts: [{ path: '/v1/attribution', router: module.httpRouter }], logger, openApi: module.openApi });
+  const app = serveOverHttp(module.http, logger);
   return {
     module,
     sql,

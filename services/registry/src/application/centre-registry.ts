@@ -4,6 +4,7 @@ import {
   CommandHandler,
   NotFoundError,
   ValidationError,
+  observeCommands,
   toHistoryEntry,
   type CommandContext,
   type CommandObserver,
@@ -62,7 +63,13 @@ export class CentreRegistry {
   private readonly handler: CommandHandler<CentreCommand, CentreState, CentreEvent>;
 
   constructor(private readonly deps: CentreRegistryDeps) {
-    this.handler = new CommandHandler(deps.store, centreDecider, { schemas: centreEventSchemas, ...(deps.onCommand && { observe: deps.onCommand }) });
+    this.handler = new CommandHandler(deps.store, centreDecider, {
+      schemas: centreEventSchemas,
+      clock: deps.clock,
+      readModel: deps.readModel,
+      ...(deps.readModelWaitMs !== undefined && { readModelWaitMs: deps.readModelWaitMs }),
+      ...(deps.onCommand && { middleware: [observeCommands(deps.onCommand)] }),
+    });
   }
 
   async register(input: unknown, context: CommandContext = {}): Promise<CentreView> {
@@ -165,24 +172,11 @@ export class CentreRegistry {
     return events.map(toHistoryEntry);
   }
 
+  /** The command through the handler; the answer is what the read model serves next, else the stream's. */
   private async execute(finess: string, command: CentreCommand, expected: number | undefined, context: CommandContext = {}): Promise<CentreView> {
-    const streamId = centreStreamId(finess);
-    const ctx: CommandContext = context.idempotencyKey ? { ...context, idempotencyKey: `${streamId}:${context.idempotencyKey}` } : context;
-    const result = await this.handler.handle(streamId, command, {
-      ...(expected === undefined ? { retryOnConflict: true } : { expectedRevision: expected }),
-      context: ctx,
-      occurredAt: this.deps.clock.now(),
-    });
+    const result = await this.handler.handle(centreStreamId(finess), command, { ...(expected !== undefined && { expectedRevision: expected }), context });
     if (!result.state.exists) throw new NotFoundError('centre', finess);
-    // Answer with what the read model will serve next, once it has caught up. The write is
-    // committed whatever happens: if the read model lags, the answer comes from the stream.
-    const caughtUp =
-      result.lastPosition === undefined ||
-      (await this.deps.readModel.waitFor(result.lastPosition, this.deps.readModelWaitMs ?? 5000).then(
-        () => true,
-        () => false,
-      ));
-    const view = caughtUp ? await this.deps.readModel.get(finess, dayOf(this.deps.clock.now())) : undefined;
+    const view = result.caughtUp ? await this.deps.readModel.get(finess, dayOf(this.deps.clock.now())) : undefined;
     return view ?? this.viewFromStream(finess);
   }
 

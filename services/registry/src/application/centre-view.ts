@@ -47,4 +47,4 @@ export function toCentreView(centre: ExistingCentre, times: CentreTimes, day: st
   };
 }
 
-export const dayOf = (date: Date): string => date.toISOString().slice(0, 10);
+export { dayOf } from '@pcn/time';

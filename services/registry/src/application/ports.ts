@@ -17,8 +17,4 @@ export interface CommuneLookup {
 /** Validates and normalises an identifier; `reason` is a sentence a user can act on. */
 export type IdentifierCheck = (raw: string) => { ok: true; value: string } | { ok: false; reason: string };
 
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock, type Clock } from '@pcn/time';

@@ -1,7 +1,7 @@
-import { finessCheckDigit } from '@pcn/referential';
+import { completeFiness } from '@pcn/referential';
 
 /** A valid FINESS: 8 digits followed by their check digit. */
-export const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+export const finess = completeFiness;
 
 /** A registration body that meets every accreditation criterion (REST shape), for an accreditation dated from 2025-12-15 on. */
 export function registration(first8 = '93000001', overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,10 +1,10 @@
 import type { Express } from 'express';
 import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
-import { createApiApp } from '@pcn/http';
+import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
 import { CommuneDirectory, validateFiness } from '@pcn/referential';
-import { createRegistryModule, type RegistryModule } from '../registry-module';
+import { createRegistryModule, type RegistryModule } from '../registry-service';
 import type { MessageBus } from '@pcn/messaging';
 
 export interface RegistryFixture {
@@ -30,6 +30,6 @@ export async function startRegistry(sql: PgliteSqlClient, schema: string, bus?: 
     ...(store && { store }),
   });
   await module.start();
-  const app = createApiApp({ mounts: [{ path: '/v1/centres', router: module.httpRouter }], logger, openApi: module.openApi });
+  const app = serveOverHttp(module.http, logger);
   return { module, app, clock, stop: () => module.stop() };
 }

@@ -9,6 +9,7 @@ import {
   type CommandObserver,
   type EventStore,
   type RecordedEvent,
+  observeCommands,
 } from '@pcn/eventsourcing';
 import { checkUuid, parseInput } from '@pcn/validation';
 import { professionalDecider } from '../domain/professional/professional-decider';
@@ -18,7 +19,7 @@ import { assignmentsOn, fteOn, type Professional, type ProfessionalState } from 
 import { advancementsToRecord, positionOn } from '../domain/professional/career';
 import { computePay } from '../domain/statute/compute-pay';
 import { echelonOn } from '../domain/statute/echelon-progression';
-import { addMonths, isIsoDate, wholeMonthsBetween, type IsoDate } from '../domain/statute/iso-date';
+import { addMonths, isIsoDate, wholeMonthsBetween, type IsoDate } from '@pcn/time';
 import { reclassify } from '../domain/statute/reclassify';
 import { kindOfGrade } from '../domain/statute/statute';
 import { InvalidDateError, UnknownGradeError } from '../domain/statute/statute-errors';
@@ -32,7 +33,7 @@ import type { StatuteBook } from './statute-book';
 import { hireClaimingRpps } from './rpps-hiring';
 import { professionalStreamId } from './stream-ids';
 import { fteText, identityView, toAssignmentView, type AssignmentView, type PayView, type ProfessionalView } from './views';
-import { writeStream, type WriteOptions } from './write-options';
+import { writeOptions, type WriteOptions } from './write-options';
 
 export interface CareersDeps {
   readonly store: EventStore;
@@ -65,7 +66,13 @@ export class Careers {
   readonly handler: CommandHandler<ProfessionalCommand, ProfessionalState, ProfessionalEvent>;
 
   constructor(private readonly deps: CareersDeps) {
-    this.handler = new CommandHandler(deps.store, professionalDecider, { schemas: staffEventSchemas, ...(deps.onCommand && { observe: deps.onCommand }) });
+    this.handler = new CommandHandler(deps.store, professionalDecider, {
+      schemas: staffEventSchemas,
+      clock: deps.clock,
+      readModel: deps.readModel,
+      ...(deps.readModelWaitMs !== undefined && { readModelWaitMs: deps.readModelWaitMs }),
+      ...(deps.onCommand && { middleware: [observeCommands(deps.onCommand)] }),
+    });
   }
 
   async hire(input: unknown, context: CommandContext = {}): Promise<ProfessionalView> {
@@ -100,8 +107,7 @@ export class Careers {
       hiredOn: parsed.hiredOn,
     };
     if (!rpps) return this.execute(professionalId, command, { context });
-    const hired = await hireClaimingRpps(this.deps.store, this.handler, command, rpps, context, this.deps.clock.now());
-    if (hired.lastPosition !== undefined) await this.deps.readModel.waitFor(hired.lastPosition, this.deps.readModelWaitMs ?? 5000).catch(() => undefined);
+    const hired = await hireClaimingRpps(this.deps.store, this.handler, command, rpps, context);
     if (!hired.state.exists) throw new NotFoundError('professional', professionalId);
     return this.answer(hired.state, hired.revision);
   }
@@ -213,8 +219,9 @@ export class Careers {
     let current = revision;
     for (const advance of advancementsToRecord(state, statute, parsed.effectiveOn)) {
       const advanced = await this.handler.handle(professionalStreamId(professionalId), advance, {
-        ...(options.expectedVersion === undefined ? { retryOnConflict: true } : { expectedRevision: current }),
+        ...(options.expectedVersion !== undefined && { expectedRevision: current }),
         context: { actor: 'statute' },
+        awaitReadModel: false,
       });
       current = advanced.revision;
     }
@@ -260,8 +267,8 @@ export class Careers {
       try {
         for (const command of advancementsToRecord(professional, statute, day)) {
           const result = await this.handler.handle(professionalStreamId(professional.professionalId), command, {
-            retryOnConflict: true,
             context: { actor: 'statute' },
+            awaitReadModel: false,
           });
           recorded += result.events.length;
         }
@@ -313,7 +320,7 @@ export class Careers {
   }
 
   private async execute(professionalId: string, command: ProfessionalCommand, options: WriteOptions): Promise<ProfessionalView> {
-    const result = await writeStream(this.handler, professionalStreamId(professionalId), command, options, this.deps);
+    const result = await this.handler.handle(professionalStreamId(professionalId), command, writeOptions(options));
     if (!result.state.exists) throw new NotFoundError('professional', professionalId);
     return this.answer(result.state, result.revision);
   }

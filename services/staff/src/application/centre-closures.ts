@@ -44,7 +44,7 @@ export class CentreClosures {
       const result = await this.careers.handler.handle(
         professionalStreamId(professionalId),
         { type: 'EndAssignment', assignmentId: assignment.assignmentId, endOn: closedOn, reason: 'centre_closed' },
-        { retryOnConflict: true, context: ctx },
+        { context: ctx, awaitReadModel: false },
       );
       assignmentsEnded += result.events.length;
     }
@@ -54,7 +54,7 @@ export class CentreClosures {
         const result = await this.vacancies.handler.handle(
           vacancyStreamId(vacancy.vacancyId),
           { type: 'CancelVacancy', reason: `centre ${finess} closes on ${closedOn}`, cancelledOn: closedOn },
-          { retryOnConflict: true, context: ctx },
+          { context: ctx, awaitReadModel: false },
         );
         vacanciesCancelled += result.events.length;
       } catch (error) {

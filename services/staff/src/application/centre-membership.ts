@@ -1,5 +1,5 @@
 import { PreconditionFailedError } from '@pcn/eventsourcing';
-import type { IsoDate } from '../domain/statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { CentreDirectory, CentreInfo } from './ports';
 
 /**

@@ -8,6 +8,7 @@ import {
   type CommandContext,
   type CommandObserver,
   type EventStore,
+  observeCommands,
 } from '@pcn/eventsourcing';
 import { checkUuid, parseInput } from '@pcn/validation';
 import { mobilityDecider } from '../domain/mobility/mobility-decider';
@@ -26,7 +27,7 @@ import type { MobilityRecord, StaffReadModel } from './read-model';
 import { decideMobilityInput, giveOpinionInput, requestMobilityInput, withdrawMobilityInput } from './schemas';
 import { mobilityStreamId } from './stream-ids';
 import { fteText, type MobilityView } from './views';
-import { writeStream, type WriteOptions } from './write-options';
+import { writeOptions, type WriteOptions } from './write-options';
 
 export interface MobilitiesDeps {
   readonly store: EventStore;
@@ -73,7 +74,13 @@ export class Mobilities {
   readonly handler: CommandHandler<MobilityCommand, MobilityState, MobilityEvent>;
 
   constructor(private readonly deps: MobilitiesDeps) {
-    this.handler = new CommandHandler(deps.store, mobilityDecider, { schemas: staffEventSchemas, ...(deps.onCommand && { observe: deps.onCommand }) });
+    this.handler = new CommandHandler(deps.store, mobilityDecider, {
+      schemas: staffEventSchemas,
+      clock: deps.clock,
+      readModel: deps.readModel,
+      ...(deps.readModelWaitMs !== undefined && { readModelWaitMs: deps.readModelWaitMs }),
+      ...(deps.onCommand && { middleware: [observeCommands(deps.onCommand)] }),
+    });
   }
 
   async request(input: unknown, context: CommandContext = {}): Promise<MobilityView> {
@@ -173,7 +180,7 @@ export class Mobilities {
   }
 
   private async execute(mobilityId: string, command: MobilityCommand, options: WriteOptions): Promise<MobilityView> {
-    const result = await writeStream(this.handler, mobilityStreamId(mobilityId), command, options, this.deps);
+    const result = await this.handler.handle(mobilityStreamId(mobilityId), command, writeOptions(options));
     if (!result.state.exists) throw new NotFoundError('mobility', mobilityId);
     const record = await this.deps.readModel.mobility(mobilityId);
     return toMobilityView(record && record.version === result.revision ? record : { mobility: result.state, version: result.revision });

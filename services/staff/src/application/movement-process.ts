@@ -43,13 +43,13 @@ export class MovementProcess {
     let step = 'assignments';
     try {
       try {
-        await this.moves.handle(professionalStreamId(plan.professional.professionalId), plan.professional.commands, { retryOnConflict: true, context });
+        await this.moves.handle(professionalStreamId(plan.professional.professionalId), plan.professional.commands, { context });
       } catch (error) {
         // Appended by an earlier run: the destination assignment carries the mobility's id.
         if (!(error instanceof AlreadyExistsError && error.id === destinationAssignmentId(plan.mobilityId))) throw error;
       }
       step = 'vacancy (assignments moved)';
-      await this.vacancies.handler.handle(vacancyStreamId(plan.vacancy.vacancyId), plan.vacancy.command, { retryOnConflict: true, context });
+      await this.vacancies.handler.handle(vacancyStreamId(plan.vacancy.vacancyId), plan.vacancy.command, { context, awaitReadModel: false });
       await this.outcomes.record(plan.mobilityId, { status: 'applied' });
     } catch (error) {
       // A refusal by the domain will not change on a retry: record it and go on. Anything else

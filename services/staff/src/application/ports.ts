@@ -1,13 +1,6 @@
-import type { IsoDate } from '../domain/statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
-
-/** The day a clock is on, in UTC (dates of the statute have no time zone). */
-export const today = (clock: Clock): IsoDate => clock.now().toISOString().slice(0, 10);
+export { systemClock, today, type Clock } from '@pcn/time';
 
 /** Validates and normalises an identifier; `reason` is a sentence a user can act on. */
 export type IdentifierCheck = (raw: string) => { ok: true; value: string } | { ok: false; reason: string };

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../domain/statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { Professional } from '../domain/professional/professional-state';
 import type { Vacancy } from '../domain/vacancy/vacancy-state';
 import type { Mobility } from '../domain/mobility/mobility-state';

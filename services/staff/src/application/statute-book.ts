@@ -50,11 +50,7 @@ export class StatuteBook {
     const context: CommandContext = { actor: SHIPPED_DATA };
     for (const version of shipped.gridVersions) {
       try {
-        const r = await this.handler.handle(
-          STATUTE_STREAM,
-          { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA },
-          { retryOnConflict: true, context },
-        );
+        const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishGridVersion', version, publishedBy: SHIPPED_DATA }, { context });
         recorded += r.events.length;
       } catch (error) {
         const reason = await this.coordinatorConflict(version.id, error);
@@ -63,11 +59,7 @@ export class StatuteBook {
       }
     }
     for (const value of shipped.indexPointValues) {
-      const r = await this.handler.handle(
-        STATUTE_STREAM,
-        { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA },
-        { retryOnConflict: true, context },
-      );
+      const r = await this.handler.handle(STATUTE_STREAM, { type: 'PublishIndexPointValue', value, publishedBy: SHIPPED_DATA }, { context });
       recorded += r.events.length;
     }
     return { recorded, skipped };
@@ -96,7 +88,7 @@ export class StatuteBook {
     const result = await this.handler.handle(
       STATUTE_STREAM,
       { type: 'PublishGridVersion', version, publishedBy: context.actor ?? 'unknown' },
-      { retryOnConflict: true, context, occurredAt: this.clock.now() },
+      { context, occurredAt: this.clock.now() },
     );
     // The statute after the command holds the version as recorded (or as it already stood).
     const published = result.state.gridVersions.find((v) => v.id === version.id);
@@ -109,7 +101,7 @@ export class StatuteBook {
     await this.handler.handle(
       STATUTE_STREAM,
       { type: 'PublishIndexPointValue', value, publishedBy: context.actor ?? 'unknown' },
-      { retryOnConflict: true, context, occurredAt: this.clock.now() },
+      { context, occurredAt: this.clock.now() },
     );
     return value;
   }

@@ -4,7 +4,7 @@ import { positionOn } from '../domain/professional/career';
 import { computePay, type Pay } from '../domain/statute/compute-pay';
 import { assignmentsOn } from '../domain/professional/professional-state';
 import type { Profession } from '../domain/professional/profession';
-import type { IsoDate } from '../domain/statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import { today, type CentreDirectory, type Clock, type IdentifierCheck } from './ports';
 import { everyProfessional, type StaffReadModel } from './read-model';
 import { onDateInput, teamInput } from './schemas';

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { CommandHandler, NotFoundError, ValidationError, nameBasedUuid, type CommandContext, type CommandObserver, type EventStore } from '@pcn/eventsourcing';
+import {
+  CommandHandler,
+  NotFoundError,
+  ValidationError,
+  nameBasedUuid,
+  observeCommands,
+  type CommandContext,
+  type CommandObserver,
+  type EventStore,
+} from '@pcn/eventsourcing';
 import { checkUuid, parseInput } from '@pcn/validation';
 import { vacancyDecider } from '../domain/vacancy/vacancy-decider';
 import type { VacancyCommand } from '../domain/vacancy/vacancy-commands';
@@ -12,7 +21,7 @@ import type { StaffReadModel, VacancyCount, VacancyRecord } from './read-model';
 import { cancelVacancyInput, listVacanciesInput, postVacancyInput } from './schemas';
 import { vacancyStreamId } from './stream-ids';
 import { fteText, type VacancyPage, type VacancyView } from './views';
-import { writeStream, type WriteOptions } from './write-options';
+import { writeOptions, type WriteOptions } from './write-options';
 
 export interface VacanciesDeps {
   readonly store: EventStore;
@@ -48,7 +57,13 @@ export class Vacancies {
   readonly handler: CommandHandler<VacancyCommand, VacancyState, VacancyEvent>;
 
   constructor(private readonly deps: VacanciesDeps) {
-    this.handler = new CommandHandler(deps.store, vacancyDecider, { schemas: staffEventSchemas, ...(deps.onCommand && { observe: deps.onCommand }) });
+    this.handler = new CommandHandler(deps.store, vacancyDecider, {
+      schemas: staffEventSchemas,
+      clock: deps.clock,
+      readModel: deps.readModel,
+      ...(deps.readModelWaitMs !== undefined && { readModelWaitMs: deps.readModelWaitMs }),
+      ...(deps.onCommand && { middleware: [observeCommands(deps.onCommand)] }),
+    });
   }
 
   async post(input: unknown, context: CommandContext = {}): Promise<VacancyView> {
@@ -110,7 +125,7 @@ export class Vacancies {
   }
 
   private async execute(vacancyId: string, command: VacancyCommand, options: WriteOptions): Promise<VacancyView> {
-    const result = await writeStream(this.handler, vacancyStreamId(vacancyId), command, options, this.deps);
+    const result = await this.handler.handle(vacancyStreamId(vacancyId), command, writeOptions(options));
     if (!result.state.exists) throw new NotFoundError('vacancy', vacancyId);
     const record = await this.deps.readModel.vacancy(vacancyId);
     return record && record.version === result.revision ? recordView(record) : toVacancyView(result.state, result.revision);

@@ -1,5 +1,5 @@
 import { FTE_SCALE } from '../domain/statute/fte';
-import type { IsoDate } from '../domain/statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { AssignmentKind, ExitReason } from '../domain/professional/professional-events';
 import type { Profession, Specialty } from '../domain/professional/profession';
 import type { Assignment, Professional } from '../domain/professional/professional-state';

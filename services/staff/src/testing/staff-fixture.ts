@@ -1,17 +1,17 @@
 import type { Express } from 'express';
 import type { EventStore, PgliteSqlClient } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
-import { createApiApp } from '@pcn/http';
+import { serveOverHttp } from '@pcn/service/testing';
 import { createLogger } from '@pcn/observability';
-import { finessCheckDigit, rppsCheckDigit, validateFiness, validateRpps } from '@pcn/referential';
+import { completeFiness, completeRpps, validateFiness, validateRpps } from '@pcn/referential';
 import type { MessageBus } from '@pcn/messaging';
-import { createStaffModule, type StaffModule } from '../staff-module';
+import { createStaffModule, type StaffModule } from '../staff-service';
 import type { CentreInfo } from '../application/ports';
 
 /** A valid FINESS: 8 digits followed by their check digit. */
-export const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+export const finess = completeFiness;
 /** A valid RPPS number: 10 digits followed by their check digit. */
-export const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
+export const rpps = completeRpps;
 
 export const CENTRE_A = finess('93000001');
 export const CENTRE_B = finess('75000002');
@@ -59,7 +59,7 @@ export async function startStaff(
   await knowCentre({ finess: CENTRE_A, departement: '93', region: '11' });
   await knowCentre({ finess: CENTRE_B, departement: '75', region: '11' });
   await knowCentre({ finess: CENTRE_C, departement: '69', region: '84' });
-  const app = createApiApp({ mounts: [{ path: '/v1/staff', router: module.httpRouter }], logger, openApi: module.openApi });
+  const app = serveOverHttp(module.http, logger);
   return { module, app, clock, knowCentre, stop: () => module.stop() };
 }
 

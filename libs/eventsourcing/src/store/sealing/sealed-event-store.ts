@@ -54,6 +54,11 @@ export class SealedEventStore implements EventStore {
     private readonly options: SealingOptions,
   ) {}
 
+  /** Destroys the subject's key (crypto-shredding): what it sealed reads redacted from now on. Idempotent. */
+  shred(subject: string): Promise<void> {
+    return this.options.keys.destroy(subject);
+  }
+
   async append(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const [sealed] = await this.seal([{ streamId, events, expectedRevision }]);
     return this.inner.append(streamId, sealed!.events, expectedRevision);

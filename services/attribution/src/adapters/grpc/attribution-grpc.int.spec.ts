@@ -1,14 +1,14 @@
 import { status } from '@grpc/grpc-js';
 import { attributionV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
-import { createLogger, createMetrics } from '@pcn/observability';
+import { callUnary, createClient } from '@pcn/grpc';
+import { createLogger } from '@pcn/observability';
+import { grpcFailure as failure, serveOverGrpc, type ServedGrpc } from '@pcn/service/testing';
 import { nir, startAttribution, type AttributionFixture } from '../../testing';
-import { attributionGrpcService } from './attribution-grpc';
 
 let sql: PgliteSqlClient;
 let fx: AttributionFixture;
-let server: GrpcServer;
+let server: ServedGrpc;
 let client: pb.AttributionClient;
 
 beforeAll(async () => {
@@ -17,28 +17,16 @@ beforeAll(async () => {
 afterAll(() => sql.close());
 beforeEach(async () => {
   fx = await startAttribution({ sql });
-  const logger = createLogger({ service: 'grpc-test', level: 'silent' });
-  server = createGrpcServer({ logger });
-  server.addService(pb.AttributionService, attributionGrpcService(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry }));
-  const port = await server.start('127.0.0.1', 0);
-  client = createClient(pb.AttributionClient, `127.0.0.1:${port}`);
+  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }));
+  client = createClient(pb.AttributionClient, server.address);
 }, 60_000);
 afterEach(async () => {
   client.close();
-  await server.shutdown(1000);
+  await server.stop();
   await fx.teardown();
 });
 
 const as = (actor: string, extra: Record<string, string> = {}) => ({ metadata: { 'x-pcn-actor': actor, ...extra } });
-
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    return parseGrpcErrorDetails(error as never);
-  }
-  throw new Error('the call succeeded');
-}
 
 /** Patient number `order`: a woman born on 12 May 1980, living in Paris 11e unless told otherwise. */
 const nirOf = (order: number) => nir({ order: String(order).padStart(3, '0') });

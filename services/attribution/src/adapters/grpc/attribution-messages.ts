@@ -1,5 +1,5 @@
 import { attributionV1 as pb } from '@pcn/contracts';
-import { fromProtoEnum, toProtoEnum } from '@pcn/grpc';
+import { compact, fromProtoEnum, positive, text, toProtoEnum } from '@pcn/grpc';
 import type { Period } from '../../domain/iso-date';
 import type { Enroller } from '../../domain/patient/patient-events';
 import type { PatientRef } from '../../application/patient-ref';
@@ -15,17 +15,6 @@ import type {
   ProposalView,
   WaitlistView,
 } from '../../application/views';
-
-/** Drops undefined keys so that absent proto fields are absent inputs, not explicit undefineds. */
-export function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** proto3 cannot tell an empty string from an absent one: both are absent to the application. */
-export const text = (s: string): string | undefined => (s === '' ? undefined : s);
-
-/** Likewise 0 for page sizes and limits, which must be at least 1: absent, so the default applies. */
-export const positive = (n: number): number | undefined => (n === 0 ? undefined : n);
 
 const sex = (v: number | undefined) => fromProtoEnum(pb.Sex, 'SEX_', v);
 const channel = (v: number | undefined) => fromProtoEnum(pb.DeclarationChannel, 'DECLARATION_CHANNEL_', v);

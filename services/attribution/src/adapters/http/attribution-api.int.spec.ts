@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { finessCheckDigit } from '@pcn/referential';
+import { completeFiness } from '@pcn/referential';
 import { freshRpps, nir, patientInput, startAttribution, type AttributionFixture, type TestGp } from '../../testing';
 
-const finessOf = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+const finessOf = completeFiness;
 
 let sql: PgliteSqlClient;
 beforeAll(async () => {

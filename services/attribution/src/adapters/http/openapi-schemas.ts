@@ -1,18 +1,42 @@
-import {
-  declareInput,
-  declineInput,
-  endAttributionInput,
-  enrolInput,
-  matchInput,
-  registerPatientInput,
-  setCapacityInput,
-  TERRITORY_KINDS,
-  updatePatientInput,
-} from '../../application/schemas';
+import { communeField, finessField, nirField, rppsField, TERRITORY_KINDS } from '../../application/schemas';
 import { DECLARATION_CHANNELS, END_REASONS } from '../../domain/patient/patient-events';
 import { SEXES } from '../../domain/patient/patient-profile';
-import { commune, date, finess, fromZod, ref, rpps } from './openapi-parts';
-import { lookupInput } from './request-parts';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+export const date = { type: 'string', format: 'date' } as const;
+const nir = {
+  type: 'string',
+  description:
+    'NIR (numéro de sécurité sociale): 13 characters and a 2-digit key, 2A or 2B at positions 6–7 for Corsica; spaces are ignored. It is checked, then hashed into the patient id: it is never stored nor answered.',
+} as const;
+export const rpps = { type: 'string', description: 'RPPS number: 11 digits, the last a check digit' } as const;
+export const finess = {
+  type: 'string',
+  description: 'FINESS géographique of the centre: 9 characters (2A or 2B first for Corsica), the last a check digit',
+} as const;
+export const commune = {
+  type: 'string',
+  description: 'INSEE code of a commune (or municipal arrondissement) of the reference list, 2021 census',
+  example: '93066',
+} as const;
+
+/**
+ * The application's referential checks are zod transforms of `unknown`: JSON Schema would say
+ * nothing of them. They are documented here, by identity.
+ */
+const checkedFields = new Map<unknown, object>([
+  [nirField, nir],
+  [rppsField, rpps],
+  [finessField, finess],
+  [communeField, commune],
+]);
+
+/** Renders a checked field as documented above (the route table's zod-openapi override). */
+export const documentCheckedFields = (ctx: { readonly zodSchema: unknown; readonly jsonSchema: object }): void => {
+  const doc = checkedFields.get(ctx.zodSchema);
+  if (doc) Object.assign(ctx.jsonSchema, doc);
+};
 
 const object = (properties: Record<string, object>, required: readonly string[] = Object.keys(properties)) => ({ type: 'object', properties, required });
 const array = (items: object) => ({ type: 'array', items });
@@ -26,20 +50,6 @@ const integer = { type: 'integer', minimum: 0 } as const;
 const text = { type: 'string' } as const;
 const patientId = { type: 'string', pattern: '^[0-9a-f]{32}$', description: 'Pseudonymous id of the patient: a keyed hash (HMAC) of the NIR' } as const;
 const periods = (what: string) => ({ ...array(ref('PatientPeriod')), description: `${what} periods, by start` });
-
-/** Request bodies: the application's input schemas, as JSON Schema. */
-const requests = {
-  RegisterPatient: fromZod(registerPatientInput),
-  UpdatePatient: fromZod(updatePatientInput),
-  LookupPatient: fromZod(lookupInput),
-  DeclareMedecinTraitant: fromZod(declareInput),
-  EndAttribution: fromZod(endAttributionInput),
-  EnrolOnWaitlist: fromZod(enrolInput),
-  MatchWaitlist: fromZod(matchInput),
-  // The practitioner and the proposal are named by the path.
-  SetPanelCapacity: fromZod(setCapacityInput.omit({ rpps: true })),
-  DeclineProposal: fromZod(declineInput.omit({ proposalId: true })),
-};
 
 const attribution = optional(['end', 'endReason'], {
   attributionId: uuid,
@@ -71,7 +81,7 @@ const figures = {
 };
 
 /** Responses: the application's views. */
-const views = {
+export const attributionSchemas = {
   PatientPeriod: optional(['end'], {
     start: { ...date, description: 'First day covered' },
     end: { ...date, description: 'First day no longer covered; absent while open' },
@@ -157,19 +167,4 @@ const views = {
       description: 'One level down: départements of a région, communes of a département; empty for a commune',
     },
   }),
-  // The same as the registry's and staff's, so the documents merge.
-  Problem: {
-    type: 'object',
-    properties: {
-      type: text,
-      title: text,
-      status: { type: 'integer' },
-      detail: text,
-      instance: text,
-      errors: array({ type: 'object', properties: { field: text, description: text } }),
-      violations: array({ type: 'object', properties: { type: text, subject: text, description: text } }),
-    },
-  },
 };
-
-export const attributionSchemas = { ...requests, ...views };

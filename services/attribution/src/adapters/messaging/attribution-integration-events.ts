@@ -1,6 +1,6 @@
 import { attributionEventsV1 as ev } from '@pcn/contracts';
 import type { EventStore, RecordedEvent } from '@pcn/eventsourcing';
-import { eventMessage, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
+import { ATTRIBUTION_TOPIC, eventMessage, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
 import { attributionEventSchemas } from '../../application/event-schemas';
 import { PATIENT_PREFIX } from '../../application/stream-ids';
 import type { PatientEvent } from '../../domain/patient/patient-events';
@@ -8,8 +8,7 @@ import type { PatientProfile } from '../../domain/patient/patient-profile';
 import { evolvePatient, initialPatientState, type PatientState } from '../../domain/patient/patient-state';
 import { channelEnum, endReasonEnum, enrollerKindEnum, sexEnum, toPeriod } from '../grpc/attribution-messages';
 
-/** The attribution topic: keyed by patient id, so one patient's events stay in order. */
-export const ATTRIBUTION_TOPIC = 'pcn.attribution.v1';
+/** Published on `ATTRIBUTION_TOPIC`, keyed by patient id, so one patient's events stay in order. */
 export const ATTRIBUTION_SOURCE = '/pcn/attribution';
 
 /** The patient's state right before and right after `event` (exact on a replay too). */

@@ -1,16 +1,20 @@
 import { attributionEventsV1 as ev, attributionV1 as pb } from '@pcn/contracts';
-import { InMemoryEventStore, InMemorySubjectKeyStore, SealedEventStore, type EventStore, type RecordedEvent } from '@pcn/eventsourcing';
+import { CommandHandler, InMemoryEventStore, InMemorySubjectKeyStore, SealedEventStore, type EventStore, type RecordedEvent } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
 import type { OutgoingMessage } from '@pcn/messaging';
 import { nirKey } from '@pcn/referential';
 import { PanelBook } from '../../application/panel-book';
 import { NirPseudonymiser } from '../../application/patient-identity';
+import { PatientCommands } from '../../application/patient-commands';
 import { PatientErasure } from '../../application/patient-erasure';
-import { PatientWriter } from '../../application/patient-writer';
 import { personalDataSealing } from '../../application/personal-data';
+import { patientStream } from '../../application/stream-ids';
 import { Patients } from '../../application/patients';
 import { declare, endAttribution, enrolOnWaitlist, propose } from '../../domain/patient/patient-decisions';
-import { ATTRIBUTION_SOURCE, ATTRIBUTION_TOPIC, attributionEventMapper } from './attribution-integration-events';
+import { ATTRIBUTION_TOPIC } from '@pcn/messaging';
+import type { PatientEvent } from '../../domain/patient/patient-events';
+import { evolvePatient, initialPatientState, type PatientState } from '../../domain/patient/patient-state';
+import { ATTRIBUTION_SOURCE, attributionEventMapper } from './attribution-integration-events';
 
 const first13 = '2800575056123';
 /** A woman born on 12 May 1980 in Paris. */
@@ -30,9 +34,9 @@ const decoders: Record<string, (data: Uint8Array) => unknown> = {
 /** A patient's life through the application and the domain, on an in-memory store. */
 async function patientLife<S extends EventStore = InMemoryEventStore>(store: S = new InMemoryEventStore() as unknown as S) {
   const clock = new TestClock();
-  const writer = new PatientWriter(store, new PanelBook(store), clock);
+  const commands = new PatientCommands(store, new PanelBook(store), { clock });
   const identity = new NirPseudonymiser('attribution-tests-key-0123456789');
-  const patients = new Patients(writer, identity, clock);
+  const patients = new Patients(commands, identity, clock);
   const { patientId } = await patients.register(
     { nir: NIR, birthDate: BIRTH_DATE, sex: 'female', communeInsee: '75111', ald: [{ start: '2020-01-01' }] },
     { actor: 'centre:reception' },
@@ -41,7 +45,14 @@ async function patientLife<S extends EventStore = InMemoryEventStore>(store: S =
   // A corrected birth day: nothing another service sees changes.
   await patients.update(ref, { birthDate: '1980-05-21' });
   await patients.update(ref, { communeInsee: '75112', c2s: [{ start: '2025-01-01', end: '2026-01-01' }] });
-  const write = (decide: Parameters<PatientWriter['write']>[1]) => writer.write(patientId, decide);
+  // The patient's stream alone, each step decided by the domain function it names.
+  type Step = (scope: { patient: { state: PatientState } }) => { patient: readonly PatientEvent[] };
+  const steps = new CommandHandler(store, {
+    initialState: initialPatientState,
+    evolve: evolvePatient,
+    decide: (step: Step, state) => step({ patient: { state } }).patient,
+  });
+  const write = (step: Step) => steps.handle(patientStream(patientId), step);
   await write(({ patient }) => ({
     patient: declare(patient.state, patientId, { ...GP1, attributionId: 'att-1', effectiveDate: '2026-01-10', channel: 'paper_form' }),
   }));
@@ -57,7 +68,7 @@ async function patientLife<S extends EventStore = InMemoryEventStore>(store: S =
     }),
   }));
   await write(({ patient }) => ({ patient: propose(patient.state, patientId, { ...GP1, proposalId: 'prop-1', distanceKm: 1.2, proposedOn: '2026-03-02' }) }));
-  return { store, patientId, patients, writer, identity, clock };
+  return { store, patientId, patients, commands, identity, clock };
 }
 
 async function publish(store: EventStore, events: readonly RecordedEvent[]): Promise<OutgoingMessage[]> {
@@ -173,8 +184,8 @@ describe('attributionEventMapper', () => {
 
   it('publishes PatientErased, and nothing of a registration or update read after the erasure', async () => {
     const keys = new InMemorySubjectKeyStore();
-    const { store, patientId, writer, identity, clock } = await patientLife(new SealedEventStore(new InMemoryEventStore(), personalDataSealing(keys)));
-    await new PatientErasure({ writer, keys, identity, clock }).erase({ patientId });
+    const { store, patientId, commands, identity, clock } = await patientLife(new SealedEventStore(new InMemoryEventStore(), personalDataSealing(keys)));
+    await new PatientErasure({ commands, keys, identity, clock }).erase({ patientId });
     // The relay replaying the whole stream after the erasure, as after a lost checkpoint.
     const messages = await publish(store, await store.readAll());
     expect(messages.map((m) => m.message.type)).toEqual([

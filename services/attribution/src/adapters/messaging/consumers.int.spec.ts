@@ -1,16 +1,16 @@
 import { registryEventsV1 as rev, registryV1 as rpb, staffEventsV1 as sev, staffV1 as spb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import type { ReceivedMessage } from '@pcn/messaging';
-import { finessCheckDigit, rppsCheckDigit } from '@pcn/referential';
+import { REGISTRY_TOPIC, STAFF_TOPIC, type ReceivedMessage } from '@pcn/messaging';
+import { completeFiness, completeRpps } from '@pcn/referential';
 import type { Causation, DepartureRecorder } from '../../application/ports';
 import { migrateDirectoryTables } from '../persistence/directory-tables';
 import { SqlPractitionerDirectory } from '../persistence/sql-practitioner-directory';
 import { UnreadableRegistryMessageError, UnreadableStaffMessageError } from '@pcn/messaging';
-import { REGISTRY_TOPIC, registryConsumer } from './registry-consumer';
-import { STAFF_TOPIC, staffConsumer } from './staff-consumer';
+import { registryConsumer } from './registry-consumer';
+import { staffConsumer } from './staff-consumer';
 
-const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
-const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
+const finess = completeFiness;
+const rpps = completeRpps;
 
 const CENTRE_A = finess('93000001');
 const CENTRE_B = finess('75000002');

@@ -1,11 +1,10 @@
 import { registryEventsV1 as ev, registryV1 as pb } from '@pcn/contracts';
 import { fromProtoEnum } from '@pcn/grpc';
-import { REGISTRY_TOPIC, registryReader, topicConsumer, type MessageHandler } from '@pcn/messaging';
+import { centreLifecycleConsumer, type MessageHandler } from '@pcn/messaging';
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import { CENTRE_STATUSES, CENTRE_TYPES, type CentreInfo, type CentreStatus, type CentreType, type DepartureRecorder } from '../../application/ports';
 import type { SqlPractitionerDirectory } from '../persistence/sql-practitioner-directory';
 
-export { REGISTRY_TOPIC };
 export const ATTRIBUTION_REGISTRY_GROUP = 'attribution-centres';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -43,24 +42,11 @@ function info(snapshot: ev.CentreSnapshot, closedOn?: string): CentreInfo {
  * PGlite's only connection while the departure appends to the event store.
  */
 export function registryConsumer(deps: { sql: SqlExecutor; directory: SqlPractitionerDirectory; departures: DepartureRecorder }): MessageHandler {
-  // The reader made sure every event carries its centre, with its FINESS.
-  const snapshot = async (event: { centre?: ev.CentreSnapshot | undefined }): Promise<void> => {
-    const centre = event.centre!;
-    await deps.directory.recordCentre(deps.sql, info(centre), centre.version);
-  };
-  return topicConsumer(registryReader, {
-    CentreRegistered: snapshot,
-    CentreAmended: snapshot,
-    CentreAccredited: snapshot,
-    CentreSuspended: snapshot,
-    CentreReinstated: snapshot,
-    CentreClosed: async (closed, message) => {
-      const centre = info(closed.centre!, closed.effectiveDate);
-      await deps.directory.recordCentre(deps.sql, centre, closed.centre!.version);
-      await deps.departures.centreClosed(
-        { centreFiness: centre.finess, closedOn: closed.effectiveDate },
-        { causationId: message.id, ...(message.headers.traceparent && { traceparent: message.headers.traceparent }) },
-      );
+  return centreLifecycleConsumer({
+    changed: (centre) => deps.directory.recordCentre(deps.sql, info(centre), centre.version),
+    async closed(snapshot, closedOn, causation) {
+      await deps.directory.recordCentre(deps.sql, info(snapshot, closedOn), snapshot.version);
+      await deps.departures.centreClosed({ centreFiness: snapshot.finess, closedOn }, causation);
     },
   });
 }

@@ -1,10 +1,9 @@
 import { staffEventsV1 as ev, staffV1 as pb } from '@pcn/contracts';
-import { STAFF_TOPIC, staffReader, topicConsumer, UnreadableStaffMessageError, type MessageHandler, type ReceivedMessage } from '@pcn/messaging';
+import { causationOf, staffReader, topicConsumer, UnreadableStaffMessageError, type MessageHandler, type ReceivedMessage } from '@pcn/messaging';
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import type { DepartureRecorder, GpAssignment } from '../../application/ports';
 import type { SqlPractitionerDirectory } from '../persistence/sql-practitioner-directory';
 
-export { STAFF_TOPIC };
 export const ATTRIBUTION_STAFF_GROUP = 'attribution-practitioners';
 
 /** A possible médecin traitant: a doctor in general practice, with the RPPS patients are declared under. */
@@ -74,7 +73,7 @@ export function staffConsumer(deps: { sql: SqlExecutor; directory: SqlPractition
           endOn: m.endOn,
           reason: m.reason,
         },
-        { causationId: message.id, ...(message.headers.traceparent && { traceparent: message.headers.traceparent }) },
+        causationOf(message),
       );
     },
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PgliteSqlClient, ProjectionRunner, SqlEventStore, ValidationError, type NewEvent } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
-import { finessCheckDigit, nirKey, rppsCheckDigit } from '@pcn/referential';
+import { completeFiness, completeRpps, nirKey } from '@pcn/referential';
 import { attributionEventSchemas } from '../../application/event-schemas';
 import { NirPseudonymiser } from '../../application/patient-identity';
 import { PATIENT_PREFIX, patientStream } from '../../application/stream-ids';
@@ -15,8 +15,8 @@ import { AttributionReadModelLagError, SqlAttributionReadModel } from './sql-att
 const SCHEMA = 'attribution_rm';
 const DAY: IsoDate = '2026-03-15';
 
-const rpps = (first10: string): string => `${first10}${rppsCheckDigit(first10)}`;
-const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;
+const rpps = completeRpps;
+const finess = completeFiness;
 
 const CENTRE_1 = finess('93000011');
 const CENTRE_2 = finess('93000022');

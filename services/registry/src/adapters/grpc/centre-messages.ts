@@ -1,18 +1,13 @@
 import { registryV1 as pb } from '@pcn/contracts';
 import type { CentreView } from '../../application/centre-view';
 import type { HistoryEntry } from '@pcn/eventsourcing';
-import { fromProtoEnum, toProtoEnum } from '@pcn/grpc';
+import { compact, fromProtoEnum, toProtoEnum } from '@pcn/grpc';
 
 const managerKind = (v: number | undefined) => fromProtoEnum(pb.ManagerKind, 'MANAGER_KIND_', v);
 const centreType = (v: number | undefined) => fromProtoEnum(pb.CentreType, 'CENTRE_TYPE_', v);
 const axis = (v: number) => fromProtoEnum(pb.HealthProjectAxis, 'HEALTH_PROJECT_AXIS_', v);
 const service = (v: number) => fromProtoEnum(pb.CentreServiceKind, 'CENTRE_SERVICE_KIND_', v);
 export const centreStatus = (v: number | undefined) => fromProtoEnum(pb.CentreStatus, 'CENTRE_STATUS_', v);
-
-/** Drops undefined keys so that absent proto fields are absent inputs, not explicit undefineds. */
-function compact<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 const manager = (m: pb.Manager | undefined) => m && compact({ kind: managerKind(m.kind), name: m.name, siren: m.siren });
 const address = (a: pb.Address | undefined) =>

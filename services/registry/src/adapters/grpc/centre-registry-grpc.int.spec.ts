@@ -1,14 +1,14 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { registryV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
-import { createLogger, createMetrics } from '@pcn/observability';
+import { callUnary, createClient } from '@pcn/grpc';
+import { createLogger } from '@pcn/observability';
+import { grpcFailure as failure, serveOverGrpc, type ServedGrpc } from '@pcn/service/testing';
 import { startRegistry, finess, type RegistryFixture } from '../../testing';
-import { centreRegistryGrpc } from './centre-registry-grpc';
 
 let sql: PgliteSqlClient;
 let fx: RegistryFixture;
-let server: GrpcServer;
+let server: ServedGrpc;
 let client: pb.CentreRegistryClient;
 let n = 0;
 
@@ -18,15 +18,12 @@ beforeAll(async () => {
 afterAll(() => sql.close());
 beforeEach(async () => {
   fx = await startRegistry(sql, `registry_grpc_${++n}`);
-  const logger = createLogger({ service: 'grpc-test', level: 'silent' });
-  server = createGrpcServer({ logger });
-  server.addService(pb.CentreRegistryService, centreRegistryGrpc(fx.module.registry, { logger, registry: createMetrics({ defaultMetrics: false }).registry }));
-  const port = await server.start('127.0.0.1', 0);
-  client = createClient(pb.CentreRegistryClient, `127.0.0.1:${port}`);
+  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }));
+  client = createClient(pb.CentreRegistryClient, server.address);
 });
 afterEach(async () => {
   client.close();
-  await server.shutdown(1000);
+  await server.stop();
   await fx.stop();
 });
 
@@ -51,15 +48,6 @@ const registration = (first8 = '93000001'): pb.RegisterCentreRequest =>
     services: [pb.CentreServiceKind.CENTRE_SERVICE_KIND_GENERAL_MEDICINE, pb.CentreServiceKind.CENTRE_SERVICE_KIND_SOCIAL_WORK],
     secpaParticipation: true,
   });
-
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    return parseGrpcErrorDetails(error as never);
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('pcn.registry.v1.CentreRegistry over gRPC', () => {
   it('registers and gets a centre, with enums, timestamps and the derived commune', async () => {

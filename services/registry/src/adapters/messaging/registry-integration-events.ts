@@ -1,14 +1,13 @@
 import { registryEventsV1 as ev, registryV1 as pb } from '@pcn/contracts';
 import type { EventStore, RecordedEvent } from '@pcn/eventsourcing';
-import { eventMessage, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
+import { eventMessage, REGISTRY_TOPIC, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
 import { centreDecider } from '../../domain/centre-decider';
 import { statusOn, type ExistingCentre } from '../../domain/centre-state';
 import type { CentreEvent } from '../../domain/events';
 import { centreEventSchemas } from '../../application/event-schemas';
 import { toProtoEnum } from '@pcn/grpc';
 
-/** The registry's topic: one per publishing context, keyed by FINESS so a centre's events stay in order. */
-export const REGISTRY_TOPIC = 'pcn.registry.v1';
+/** Published on `REGISTRY_TOPIC`, keyed by FINESS so a centre's events stay in order. */
 export const REGISTRY_SOURCE = '/pcn/registry';
 
 /** The centre as it stood right after `event`, folded from its stream (exact on a replay too). */

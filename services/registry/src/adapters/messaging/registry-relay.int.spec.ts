@@ -2,9 +2,8 @@ import request from 'supertest';
 import { registryEventsV1 as ev, registryV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
-import { InMemoryBus, type ReceivedMessage } from '@pcn/messaging';
+import { InMemoryBus, REGISTRY_TOPIC, type ReceivedMessage } from '@pcn/messaging';
 import { startRegistry, registration, finess, type RegistryFixture } from '../../testing';
-import { REGISTRY_TOPIC } from './registry-integration-events';
 
 let sql: PgliteSqlClient;
 let n = 0;

@@ -3,7 +3,8 @@ import { toProtoEnum } from '@pcn/grpc';
 import { ValidationError } from '@pcn/eventsourcing';
 import type { AnyEchelon, Grade, PayGridVersion, SourceRef } from '../../domain/statute/pay-grid';
 import type { IndexPointValue } from '../../domain/statute/index-point';
-import { compact, gridKind, positive, text } from './proto-mapping';
+import { compact, positive, text } from '@pcn/grpc';
+import { gridKind } from './proto-mapping';
 
 const sourceInput = (s: pb.Source) =>
   compact({ title: text(s.title), reference: text(s.reference), date: text(s.date), url: text(s.url), covers: text(s.covers) });

@@ -2,7 +2,7 @@ import { staffV1 as pb } from '@pcn/contracts';
 import { fromProtoEnum, toProtoEnum } from '@pcn/grpc';
 import type { AssignmentView, MobilityView, PayView, ProfessionalView, TeamPage, VacancyView } from '../../application/views';
 import type { OpinionRecord } from '../../domain/mobility/mobility-events';
-import { compact, positive, text } from './proto-mapping';
+import { compact, positive, text } from '@pcn/grpc';
 
 const profession = (v: number | undefined) => fromProtoEnum(pb.Profession, 'PROFESSION_', v);
 const specialty = (v: number | undefined) => fromProtoEnum(pb.Specialty, 'SPECIALTY_', v);

@@ -1,14 +1,14 @@
 import { status } from '@grpc/grpc-js';
 import { staffV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
-import { createLogger, createMetrics } from '@pcn/observability';
+import { callUnary, createClient } from '@pcn/grpc';
+import { createLogger } from '@pcn/observability';
+import { grpcFailure as failure, serveOverGrpc, type ServedGrpc } from '@pcn/service/testing';
 import { CENTRE_A, CENTRE_B, CENTRE_C, finess, rpps, startStaff, type StaffFixture } from '../../testing';
-import { staffStatuteGrpc } from './staff-statute-grpc';
 
 let sql: PgliteSqlClient;
 let fx: StaffFixture;
-let server: GrpcServer;
+let server: ServedGrpc;
 let client: pb.StaffStatuteClient;
 let n = 0;
 
@@ -18,28 +18,16 @@ beforeAll(async () => {
 afterAll(() => sql.close());
 beforeEach(async () => {
   fx = await startStaff(sql, `staff_grpc_${++n}`);
-  const logger = createLogger({ service: 'grpc-test', level: 'silent' });
-  server = createGrpcServer({ logger });
-  server.addService(pb.StaffStatuteService, staffStatuteGrpc(fx.module, { logger, registry: createMetrics({ defaultMetrics: false }).registry }));
-  const port = await server.start('127.0.0.1', 0);
-  client = createClient(pb.StaffStatuteClient, `127.0.0.1:${port}`);
+  server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }));
+  client = createClient(pb.StaffStatuteClient, server.address);
 }, 60_000);
 afterEach(async () => {
   client.close();
-  await server.shutdown(1000);
+  await server.stop();
   await fx.stop();
 });
 
 const as = (actor: string, extra: Record<string, string> = {}) => ({ metadata: { 'x-pcn-actor': actor, ...extra } });
-
-async function failure(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (error) {
-    return parseGrpcErrorDetails(error as never);
-  }
-  throw new Error('the call succeeded');
-}
 
 /** Polls until `done` holds or about five seconds have passed; returns the last value read. */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {

@@ -4,7 +4,8 @@ import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { StaffServices } from '../../application/staff-services';
 import type { WriteOptions } from '../../application/write-options';
 import { asIndexPointCall, indexPointInput, payGridInput, toIndexPointMessage, toPayGridMessage } from './pay-grid-messages';
-import { gridKind, text } from './proto-mapping';
+import { text } from '@pcn/grpc';
+import { gridKind } from './proto-mapping';
 import {
   assignInput,
   cancelVacancyInput,

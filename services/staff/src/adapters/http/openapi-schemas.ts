@@ -1,25 +1,18 @@
-import {
-  assignToCentreInput,
-  cancelVacancyInput,
-  decideMobilityInput,
-  endAssignmentInput,
-  giveOpinionInput,
-  hireProfessionalInput,
-  onDateInput,
-  postVacancyInput,
-  promoteInput,
-  publishIndexPointInput,
-  publishPayGridInput,
-  recordExitInput,
-  requestMobilityInput,
-  withdrawMobilityInput,
-} from '../../application/schemas';
+import { z } from 'zod';
+import { publishIndexPointInput, publishPayGridInput } from '../../application/schemas';
 import { ASSIGNMENT_KINDS, EXIT_REASONS } from '../../domain/professional/professional-events';
 import { PROFESSIONS, SPECIALTIES } from '../../domain/professional/profession';
 import { VACANCY_STATUSES } from '../../domain/vacancy/vacancy-state';
 import { MOBILITY_KINDS, OPINIONS } from '../../domain/mobility/mobility-events';
 import { MOBILITY_STATUSES } from '../../domain/mobility/mobility-state';
-import { cents, date, dateTime, fromZod, fte, ref } from './openapi-parts';
+
+/** A view of the same shape as an input schema. */
+const fromZod = (s: z.ZodType): object => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' });
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const date = { type: 'string', format: 'date' } as const;
+const dateTime = { type: 'string', format: 'date-time' } as const;
+const fte = { type: 'string', description: 'Full-time equivalent, a decimal in (0, 1] such as "0.8"', example: '0.8' } as const;
+const cents = { type: 'integer', description: 'Euro cents' } as const;
 
 const object = (properties: Record<string, object>, required: readonly string[] = Object.keys(properties)) => ({ type: 'object', properties, required });
 const array = (items: object) => ({ type: 'array', items });
@@ -31,25 +24,6 @@ const optional = (keys: readonly string[], properties: Record<string, object>) =
 const id = { type: 'string', format: 'uuid' } as const;
 const integer = { type: 'integer' } as const;
 const text = { type: 'string' } as const;
-
-/** Request bodies: the application's input schemas, as JSON Schema. */
-const requests = {
-  PublishPayGrid: fromZod(publishPayGridInput),
-  PublishIndexPointValue: fromZod(publishIndexPointInput),
-  HireProfessional: fromZod(hireProfessionalInput),
-  AssignToCentre: fromZod(assignToCentreInput),
-  // The assignment is named by the path.
-  EndAssignment: fromZod(endAssignmentInput.omit({ assignmentId: true })),
-  Promote: fromZod(promoteInput),
-  RecordExit: fromZod(recordExitInput),
-  PostVacancy: fromZod(postVacancyInput),
-  CancelVacancy: fromZod(cancelVacancyInput),
-  RequestMobility: fromZod(requestMobilityInput),
-  GiveOpinion: fromZod(giveOpinionInput),
-  DecideMobility: fromZod(decideMobilityInput),
-  WithdrawMobility: fromZod(withdrawMobilityInput),
-  RunAdvancements: fromZod(onDateInput),
-};
 
 const assignment = optional(['endOn', 'mobilityId'], {
   assignmentId: text,
@@ -159,8 +133,8 @@ const teamMember = optional(['rpps', 'specialty', 'endOn'], {
 
 const indexPointValue = fromZod(publishIndexPointInput);
 
-/** Responses: the application's views. */
-const views = {
+/** Responses: the application's views, as the responses refer to them. */
+export const staffSchemas = {
   PayGrid: {
     allOf: [
       fromZod(publishPayGridInput),
@@ -230,19 +204,4 @@ const views = {
     advancementsRecorded: integer,
     failures: array(object({ professionalId: id, error: text })),
   }),
-  // The same as the registry's, so the two documents merge.
-  Problem: {
-    type: 'object',
-    properties: {
-      type: text,
-      title: text,
-      status: integer,
-      detail: text,
-      instance: text,
-      errors: array({ type: 'object', properties: { field: text, description: text } }),
-      violations: array({ type: 'object', properties: { type: text, subject: text, description: text } }),
-    },
-  },
 };
-
-export const staffSchemas = { ...requests, ...views };

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { CENTRE_A, CENTRE_B, CENTRE_C, finess, nurseHire, rpps, startStaff, type StaffFixture } from '../../testing';
-import { addMonths } from '../../domain/statute/iso-date';
+import { addMonths } from '@pcn/time';
 
 let sql: PgliteSqlClient;
 let n = 0;

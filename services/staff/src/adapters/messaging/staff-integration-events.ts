@@ -1,7 +1,7 @@
 import { staffEventsV1 as ev, staffV1 as pb } from '@pcn/contracts';
 import type { EventStore, RecordedEvent } from '@pcn/eventsourcing';
 import { toProtoEnum } from '@pcn/grpc';
-import { eventMessage, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
+import { eventMessage, STAFF_TOPIC, type EventMapper, type OutgoingMessage } from '@pcn/messaging';
 import { professionalDecider } from '../../domain/professional/professional-decider';
 import type { ProfessionalEvent } from '../../domain/professional/professional-events';
 import type { Professional } from '../../domain/professional/professional-state';
@@ -13,8 +13,7 @@ import { fteText } from '../../application/views';
 import { MOBILITY_PREFIX, PROFESSIONAL_PREFIX } from '../../application/stream-ids';
 import { STATUTE_STREAM } from '../../domain/statute/statute-decider';
 
-/** The staff topic: keyed by professional id, so one professional's events stay in order. */
-export const STAFF_TOPIC = 'pcn.staff.v1';
+/** Published on `STAFF_TOPIC`, keyed by professional id, so one professional's events stay in order. */
 export const STAFF_SOURCE = '/pcn/staff';
 /** Statute messages (grids, index point) share one key: they are read in publication order. */
 export const STATUTE_KEY = 'statute';

@@ -2,7 +2,7 @@ import type { ProjectionRunner, SqlExecutor } from '@pcn/eventsourcing';
 import type { Professional, Assignment } from '../../domain/professional/professional-state';
 import type { Vacancy } from '../../domain/vacancy/vacancy-state';
 import type { Mobility } from '../../domain/mobility/mobility-state';
-import type { IsoDate } from '../../domain/statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { MobilityRecord, StaffReadModel, TeamSlice, VacancyCount, VacancyFilter, VacancyRecord } from '../../application/read-model';
 import type { MovementOutcome } from '../../application/views';
 import { decodePageToken, encodePageToken } from './page-token';

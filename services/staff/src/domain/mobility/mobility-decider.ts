@@ -9,7 +9,7 @@ import {
   type PreconditionViolation,
 } from '@pcn/eventsourcing';
 import { FTE_SCALE } from '../statute/fte';
-import { isIsoDate } from '../statute/iso-date';
+import { isIsoDate } from '@pcn/time';
 import type { MobilityCommand } from './mobility-commands';
 import { OPINION_SIDES, type MobilityEvent, type MobilityTerm, type MobilityTerms, type Opinions } from './mobility-events';
 import { centreOf, type Mobility, type MobilityState } from './mobility-state';

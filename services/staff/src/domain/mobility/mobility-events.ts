@@ -1,4 +1,4 @@
-import type { IsoDate } from '../statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 
 /**
  * `transfer`: the post moves for good. `secondment` (détachement): the professional leaves the

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { MobilityTerms, OpinionRecord, OpinionSide } from './mobility-events';
 
 export const MOBILITY_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn'] as const;

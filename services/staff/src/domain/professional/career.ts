@@ -1,5 +1,5 @@
 import { echelonOn, type EchelonPosition } from '../statute/echelon-progression';
-import { addDays, type IsoDate } from '../statute/iso-date';
+import { addDays, type IsoDate } from '@pcn/time';
 import type { Statute } from '../statute/statute';
 import type { ProfessionalCommand } from './professional-commands';
 import { careerStepOn, type Professional } from './professional-state';

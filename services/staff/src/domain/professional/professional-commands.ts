@@ -1,5 +1,5 @@
 import type { GridKind } from '../statute/pay-grid';
-import type { IsoDate } from '../statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { Profession, Specialty } from './profession';
 import type { AssignmentEndReason, AssignmentTerms, ExitReason, Identity } from './professional-events';
 

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { Profession, Specialty } from './profession';
 
 export interface Identity {

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { Profession } from './profession';
 import type { AssignmentTerms, ExitReason, Identity } from './professional-events';
 import type { Specialty } from './profession';

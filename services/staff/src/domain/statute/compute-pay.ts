@@ -1,4 +1,4 @@
-import type { IsoDate } from './iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { IndexPointValue } from './index-point';
 import { divideRoundHalfUp, type Cents } from './money';
 import { FTE_SCALE, fteToTenThousandths } from './fte';

@@ -1,5 +1,5 @@
 import { ValidationError } from '@pcn/eventsourcing';
-import { addMonths, compareDates, type IsoDate } from './iso-date';
+import { addMonths, compareDates, type IsoDate } from '@pcn/time';
 import { echelonOf } from './compute-pay';
 import { gradeInForce, requireDate, type Statute } from './statute';
 

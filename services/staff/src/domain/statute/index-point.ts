@@ -1,4 +1,4 @@
-import type { IsoDate } from './iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { SourceRef } from './pay-grid';
 
 /**

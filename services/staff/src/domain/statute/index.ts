@@ -1,4 +1,3 @@
-export * from './iso-date';
 export * from './money';
 export * from './fte';
 export * from './pay-grid';

@@ -1,5 +1,5 @@
 import type { Cents } from './money';
-import type { IsoDate } from './iso-date';
+import type { IsoDate } from '@pcn/time';
 
 /**
  * A pay grid version, as a decree or arrêté publishes it and a coordinator records it. Two kinds:

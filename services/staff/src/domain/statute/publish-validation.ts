@@ -1,5 +1,5 @@
 import type { FieldViolation } from '@pcn/eventsourcing';
-import { isIsoDate } from './iso-date';
+import { isIsoDate } from '@pcn/time';
 import type { IndexPointValue } from './index-point';
 import { GRID_KINDS, type PayGridVersion } from './pay-grid';
 import type { Statute } from './statute';

@@ -1,5 +1,5 @@
 import { ValidationError } from '@pcn/eventsourcing';
-import type { IsoDate } from './iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { Cents } from './money';
 import { computePay, echelonOf } from './compute-pay';
 import { gridMeasure } from './pay-grid';

@@ -1,6 +1,6 @@
 import { NotFoundError, PreconditionFailedError, ValidationError } from '@pcn/eventsourcing';
 import type { GridKind } from './pay-grid';
-import type { IsoDate } from './iso-date';
+import type { IsoDate } from '@pcn/time';
 
 /** The grade code is not in the statute (or not in the grid version in force at the date). */
 export class UnknownGradeError extends NotFoundError {

@@ -1,4 +1,4 @@
-import { compareDates, isIsoDate, type IsoDate } from './iso-date';
+import { compareDates, isIsoDate, type IsoDate } from '@pcn/time';
 import type { IndexPointValue } from './index-point';
 import { gradeOf, GRID_KINDS, type AnyEchelon, type Grade, type GridKind, type PayGridVersion } from './pay-grid';
 import { InvalidDateError, NoGridInForceError, NoIndexPointValueError, UnknownGradeError } from './statute-errors';

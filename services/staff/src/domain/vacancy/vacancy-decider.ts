@@ -1,6 +1,6 @@
 import { AlreadyExistsError, NotFoundError, PreconditionFailedError, ValidationError, type Decider, type FieldViolation } from '@pcn/eventsourcing';
 import { FTE_SCALE } from '../statute/fte';
-import { isIsoDate } from '../statute/iso-date';
+import { isIsoDate } from '@pcn/time';
 import type { VacancyCommand } from './vacancy-commands';
 import type { VacancyEvent } from './vacancy-events';
 import { postOf, type Vacancy, type VacancyState } from './vacancy-state';

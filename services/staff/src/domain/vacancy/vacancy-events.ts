@@ -1,4 +1,4 @@
-import type { IsoDate } from '../statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { Profession } from '../professional/profession';
 
 /** What a vacancy is: every event repeats it, so a read model never has to join the stream. */

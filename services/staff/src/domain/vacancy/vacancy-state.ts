@@ -1,4 +1,4 @@
-import type { IsoDate } from '../statute/iso-date';
+import type { IsoDate } from '@pcn/time';
 import type { VacancyPost } from './vacancy-events';
 
 export const VACANCY_STATUSES = ['open', 'filled', 'cancelled'] as const;

@@ -1,0 +1,4 @@
+export * from './route';
+export * from './route-table';
+export * from './responses';
+export { pageParams } from './route-parameters';
