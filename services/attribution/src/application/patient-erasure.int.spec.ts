@@ -101,12 +101,12 @@ describe('erasing a patient', () => {
     const mine = published.filter((m) => m.key === id);
     expect(mine.slice(-2).map((m) => m.type)).toEqual(['pcn.events.v1.AttributionEnded', 'pcn.events.v1.PatientErased']);
     expect(ev.PatientErased.decode(mine.at(-1)!.data)).toMatchObject({ patientId: id, erasedOn: '2026-03-02' });
-  });
+  }, 60_000);
 
   it('answers 404 for a patient never registered, and erases a patient named by NIR only if registered', async () => {
     await api()
       .post(`/v1/attribution/patients/${'0'.repeat(32)}/erasure`)
       .expect(404);
     await expect(fx.module.erasure.erase({ nir: patientInput(499).nir })).rejects.toMatchObject({ resource: 'patient', id: 'named by this NIR' });
-  });
+  }, 30_000);
 });
