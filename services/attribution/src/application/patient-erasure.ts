@@ -1,7 +1,7 @@
 import type { CommandContext } from '@pcn/eventsourcing';
 import type { IsoDate } from '../domain/iso-date';
 import type { PatientCommands } from './patient-commands';
-import type { NirPseudonymiser } from './patient-identity';
+import type { PatientIdentity } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { today, type Clock } from './ports';
 
@@ -29,11 +29,11 @@ export interface ErasureView {
  */
 export class PatientErasure {
   constructor(
-    private readonly deps: { readonly commands: PatientCommands; readonly keys: PersonalDataKeys; readonly identity: NirPseudonymiser; readonly clock: Clock },
+    private readonly deps: { readonly commands: PatientCommands; readonly keys: PersonalDataKeys; readonly identity: PatientIdentity; readonly clock: Clock },
   ) {}
 
   async erase(ref: PatientRef, context?: CommandContext): Promise<ErasureView> {
-    const patientId = resolvePatient(ref, this.deps.identity);
+    const patientId = await resolvePatient(ref, this.deps.identity);
     return hidingIdOfNir(ref, async () => {
       await this.deps.commands.handle(
         { type: 'ErasePatient', patientId, on: today(this.deps.clock) },
