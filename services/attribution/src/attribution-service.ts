@@ -25,6 +25,7 @@ import type { PanelNorms } from './domain/panel/panel-capacity';
 import { nirKeySource } from './adapters/files/nir-key-file';
 import { SqlNirKeyFingerprints } from './adapters/persistence/sql-nir-key-fingerprints';
 import { SqlPseudonymIndex } from './adapters/persistence/sql-pseudonym-index';
+import { sealStoredPatients } from './adapters/persistence/seal-stored-patients';
 import { attributionProjection } from './adapters/persistence/attribution-projection';
 import { migrateDirectoryTables } from './adapters/persistence/directory-tables';
 import { SqlAttributionReadModel } from './adapters/persistence/sql-attribution-read-model';
@@ -201,6 +202,11 @@ export const attributionService = defineService({
     const learnt = { sql, directory, departures: departureBook };
     return {
       application: { ...services, departures, departureBook, dueDepartures, directory, readModel, patientImport },
+      // Patients registered before sealing: their personal data sealed once, before anything reads them (ADR 0025).
+      beforeStart: async () => {
+        const report = await sealStoredPatients(sql, schema, store);
+        if (report && report.sealed + report.redacted > 0) logger?.warn({ ...report }, 'sealed the personal data of patient events stored before sealing');
+      },
       relay: { streamPrefixes: [PATIENT_PREFIX], map: attributionEventMapper(store) },
       consumers: [
         { topic: REGISTRY_TOPIC, groupId: ATTRIBUTION_REGISTRY_GROUP, handler: registryConsumer(learnt) },

@@ -88,6 +88,21 @@ export class SealedEventStore implements EventStore {
     return this.inner.close();
   }
 
+  /**
+   * The events as an append to `streamId` would store them (sealed; already sealed ones as they
+   * are). For a one-time sealing of events stored before sealing; throws `SubjectErasedError`
+   * when the subject's key is destroyed.
+   */
+  async sealedForm(streamId: string, events: readonly NewEvent[]): Promise<NewEvent[]> {
+    const [sealed] = await this.seal([{ streamId, events, expectedRevision: 'any' }]);
+    return [...sealed!.events];
+  }
+
+  /** The fields of `event` this store seals (none for other types or streams without a subject). */
+  fieldsSealedIn(event: NewEvent): readonly string[] {
+    return this.sealedFieldsOf(event);
+  }
+
   /** The subject whose data this stream's events seal, if any. */
   subjectOf(streamId: string): string | undefined {
     return this.options.subjectOf(streamId);
