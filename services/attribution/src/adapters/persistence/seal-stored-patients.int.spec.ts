@@ -10,7 +10,7 @@ const registered = (patientId: string): NewEvent => ({
   type: 'PatientRegistered',
   schemaVersion: 1,
   data: { patientId, profile },
-  metadata: {},
+  metadata: { occurredAt: '2025-06-01T08:00:00.000Z' },
 });
 
 describe('sealing the patient events stored before sealing (SQL store, once)', () => {
