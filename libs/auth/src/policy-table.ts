@@ -89,6 +89,8 @@ export const POLICY: PolicyTable = {
   'attribution.ConfirmProposal': allow([N]),
   'attribution.DeclineProposal': allow([N]),
   'attribution.GetCoverage': allow([N, R, A]),
+  // Erasure (GDPR art. 17) is decided nationally: it destroys the patient's key for good.
+  'attribution.ErasePatient': allow([N]),
 
   // Billing: billing staff run the money; a centre declares its mission units and reads its own
   // statements, whose lines are patient-level (trailed).

@@ -26,3 +26,5 @@ export * from './projections/projection-runner';
 export * from './projections/event-reactor';
 export * from './store/kurrentdb/kurrentdb-event-store';
 export * from './store/supervised-subscription';
+export * from './store/sealing/subject-keys';
+export * from './store/sealing/sealed-event-store';

@@ -66,7 +66,8 @@ export async function composeService<Name extends string, Options, App, Shape ex
   const { name } = definition;
   const { sql, logger, bus } = inputs;
   const schema = inputs.schema ?? name;
-  const store = inputs.store ?? (await SqlEventStore.open(sql, schema));
+  const opened = inputs.store ?? (await SqlEventStore.open(sql, schema));
+  const store = definition.decorateStore ? await definition.decorateStore(opened, { sql, schema }) : opened;
   const projections: ProjectionRunner[] = [];
   const reactors: EventReactor[] = [];
   const context: ServiceContext = {

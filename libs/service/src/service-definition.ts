@@ -142,6 +142,11 @@ export interface ServiceDefinition<Name extends string, Options, App, Shape exte
   readonly config: ConfigSlice<Shape>;
   /** Its options in a deployed process, from its configuration slice. */
   configure(settings: SettingsOf<Shape>, context: ConfigureContext): Options;
+  /**
+   * The store as the service reads and writes it, around the one opened for it: projections,
+   * reactors, the relay and `compose` all go through it (attribution seals personal data, ADR 0025).
+   */
+  decorateStore?(store: EventStore, context: { readonly sql: SqlClient; readonly schema: string }): Promise<EventStore>;
   /** Builds its application, runners and transports on an open store. */
   compose(context: ServiceContext, options: Options): Promise<ServiceParts<App>>;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attributionV1 } from '@pcn/contracts';
-import type { EventReactor } from '@pcn/eventsourcing';
+import { CachingSubjectKeyStore, SealedEventStore, SqlSubjectKeyStore, type EventReactor } from '@pcn/eventsourcing';
 import { ATTRIBUTION_TOPIC, REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
 import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
 import { Attributions } from './application/attributions';
@@ -11,9 +11,11 @@ import { attributionEventSchemas } from './application/event-schemas';
 import { PatientImport } from './application/patient-import';
 import { PanelBook } from './application/panel-book';
 import { Panels } from './application/panels';
-import { NirPseudonymiser } from './application/patient-identity';
+import { NirKey, NirKeyRing, NirKeyRotationError, beginNirKeyRotation } from './application/nir-key-ring';
 import { resolveNirKey, type NirKeySource } from './application/nir-key-guard';
 import { PatientCommands } from './application/patient-commands';
+import { PatientErasure } from './application/patient-erasure';
+import { personalDataSealing } from './application/personal-data';
 import { Patients } from './application/patients';
 import { CENTRE_TYPES } from './application/ports';
 import { Reports } from './application/reports';
@@ -22,6 +24,8 @@ import { Waitlist } from './application/waitlist';
 import type { PanelNorms } from './domain/panel/panel-capacity';
 import { nirKeySource } from './adapters/files/nir-key-file';
 import { SqlNirKeyFingerprints } from './adapters/persistence/sql-nir-key-fingerprints';
+import { SqlPseudonymIndex } from './adapters/persistence/sql-pseudonym-index';
+import { sealStoredPatients } from './adapters/persistence/seal-stored-patients';
 import { attributionProjection } from './adapters/persistence/attribution-projection';
 import { migrateDirectoryTables } from './adapters/persistence/directory-tables';
 import { SqlAttributionReadModel } from './adapters/persistence/sql-attribution-read-model';
@@ -51,6 +55,11 @@ export interface AttributionOptions {
    * (and on an empty store create) it. Checked against the fingerprint stored with the data.
    */
   readonly nirKey: string | Buffer | NirKeySource;
+  /**
+   * During a rotation of the NIR key, the key in force before it (`nirKey` is the new one): NIRs
+   * are looked up under both until every patient is re-keyed (docs/runbook.md).
+   */
+  readonly previousNirKey?: string | Buffer;
   readonly norms?: PanelNorms;
   readonly matchDistanceKm?: number;
   /** Interval of the sweep for GP assignments that lapse on their planned date; 0 disables it. Default: one hour. */
@@ -81,6 +90,7 @@ export const attributionService = defineService({
   config: {
     shape: {
       PCN_ATTRIBUTION_NIR_KEY: z.string().min(32, 'must be at least 32 characters (a secret: e.g. openssl rand -hex 32)').optional(),
+      PCN_ATTRIBUTION_NIR_KEY_PREVIOUS: z.string().min(32, 'must be at least 32 characters: the NIR key in force before the rotation').optional(),
       PCN_ATTRIBUTION_PANEL_NORM: z.coerce
         .number()
         .int('must be a whole number of patients per full-time GP')
@@ -118,22 +128,35 @@ export const attributionService = defineService({
   },
   configure: (settings, { deployment, logger }): AttributionOptions => ({
     nirKey: nirKeySource({ configured: settings.PCN_ATTRIBUTION_NIR_KEY, dataDir: deployment.dataDir }, logger),
+    ...(settings.PCN_ATTRIBUTION_NIR_KEY_PREVIOUS && { previousNirKey: settings.PCN_ATTRIBUTION_NIR_KEY_PREVIOUS }),
     norms: { national: settings.PCN_ATTRIBUTION_PANEL_NORM, byCentreType: settings.PCN_ATTRIBUTION_PANEL_NORMS_BY_TYPE ?? {} },
     matchDistanceKm: settings.PCN_ATTRIBUTION_MATCH_DISTANCE_KM,
   }),
+  // Patients' personal data are sealed with a key of their own (table `<schema>.subject_keys`), whatever the store (ADR 0025).
+  decorateStore: async (store, { sql, schema }) =>
+    new SealedEventStore(store, personalDataSealing(new CachingSubjectKeyStore(await SqlSubjectKeyStore.open(sql, schema)))),
   async compose(ctx, options: AttributionOptions): Promise<ServiceParts<AttributionApp>> {
     const { sql, schema, store, clock, logger } = ctx;
+    if (!(store instanceof SealedEventStore)) throw new Error('attribution composes on the sealing store its decorateStore makes');
     const norms = options.norms ?? DEFAULT_PANEL_NORMS;
     const given = options.nirKey;
     const source: NirKeySource = typeof given === 'string' || Buffer.isBuffer(given) ? { description: 'the configured key', load: async () => given } : given;
-    const identity = new NirPseudonymiser(
-      await resolveNirKey({
-        source,
-        fingerprints: await SqlNirKeyFingerprints.open(sql, schema),
-        holdsPatients: async () => (await store.headPosition({ streamPrefixes: [PATIENT_PREFIX] })) > 0,
-        ...(logger && { logger }),
-      }),
-    );
+    const fingerprints = await SqlNirKeyFingerprints.open(sql, schema);
+    const pseudonyms = await SqlPseudonymIndex.open(sql, schema);
+    const previous = options.previousNirKey === undefined ? undefined : new NirKey(options.previousNirKey);
+    if (previous) {
+      const current = await source.load();
+      if (current === undefined) throw new NirKeyRotationError(`a rotation needs the new NIR key (${source.description}) beside the previous one`);
+      await beginNirKeyRotation({ store, index: pseudonyms, fingerprints, current: new NirKey(current), previous, ...(logger && { logger }) });
+    }
+    const currentKey = await resolveNirKey({
+      source,
+      fingerprints,
+      holdsPatients: async () => (await store.headPosition({ streamPrefixes: [PATIENT_PREFIX] })) > 0,
+      ...(logger && { logger }),
+    });
+    const identity = new NirKeyRing(new NirKey(currentKey), pseudonyms, previous);
+    if (previous) logger?.warn({ notRekeyed: await identity.notRekeyed() }, 'NIR key rotation under way: patients not re-keyed yet');
     await migrateDirectoryTables(sql, schema);
     const projection = ctx.projection(attributionProjection(schema), {
       batchSize: options.projectionPageSize ?? DEFAULT_PROJECTION_PAGE,
@@ -163,6 +186,7 @@ export const attributionService = defineService({
       maxDistanceKm: options.matchDistanceKm ?? DEFAULT_MATCH_DISTANCE_KM,
     });
     const reports = new Reports(readModel, clock);
+    const erasure = new PatientErasure({ commands, keys: { destroy: (patientId) => store.shred(patientId) }, identity, clock });
     const patientImport = new PatientImport({ store, commands, panels: panelBook, directory, norms, clock, identity });
     const departureCommands = departureHandler(store, clock, ctx.onCommand);
     const departureBook = new DepartureBook(departureCommands, clock);
@@ -174,10 +198,15 @@ export const attributionService = defineService({
       schemas: attributionEventSchemas,
       react: (event) => departureProcess.react(event),
     });
-    const services: AttributionServices = { patients, attributions, panels, waitlist, reports };
+    const services: AttributionServices = { patients, attributions, panels, waitlist, reports, erasure };
     const learnt = { sql, directory, departures: departureBook };
     return {
       application: { ...services, departures, departureBook, dueDepartures, directory, readModel, patientImport },
+      // Patients registered before sealing: their personal data sealed once, before anything reads them (ADR 0025).
+      beforeStart: async () => {
+        const report = await sealStoredPatients(sql, schema, store);
+        if (report && report.sealed + report.redacted > 0) logger?.warn({ ...report }, 'sealed the personal data of patient events stored before sealing');
+      },
       relay: { streamPrefixes: [PATIENT_PREFIX], map: attributionEventMapper(store) },
       consumers: [
         { topic: REGISTRY_TOPIC, groupId: ATTRIBUTION_REGISTRY_GROUP, handler: registryConsumer(learnt) },

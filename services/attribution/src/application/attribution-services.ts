@@ -1,5 +1,6 @@
 import type { Attributions } from './attributions';
 import type { Panels } from './panels';
+import type { PatientErasure } from './patient-erasure';
 import type { Patients } from './patients';
 import type { Reports } from './reports';
 import type { Waitlist } from './waitlist';
@@ -11,4 +12,5 @@ export interface AttributionServices {
   readonly panels: Panels;
   readonly waitlist: Waitlist;
   readonly reports: Reports;
+  readonly erasure: PatientErasure;
 }

@@ -3,7 +3,7 @@ import { ValidationError, type CommandContext } from '@pcn/eventsourcing';
 import { parseInput } from '@pcn/validation';
 import type { PanelNorms } from '../domain/panel/panel-capacity';
 import { readGpFacts } from './gp-eligibility';
-import type { NirPseudonymiser } from './patient-identity';
+import type { PatientIdentity } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { attributionHistory, patientView } from './patient-views';
 import { written, type PatientCommands } from './patient-commands';
@@ -16,7 +16,7 @@ export interface AttributionsDeps {
   readonly directory: PractitionerDirectory;
   readonly norms: PanelNorms;
   readonly clock: Clock;
-  readonly identity: NirPseudonymiser;
+  readonly identity: PatientIdentity;
 }
 
 /** Declarations of médecin traitant and their ends: the patient's stream and the panels at once. */
@@ -24,7 +24,7 @@ export class Attributions {
   constructor(private readonly deps: AttributionsDeps) {}
 
   async declare(ref: PatientRef, input: unknown, context?: CommandContext): Promise<PatientView> {
-    const patientId = resolvePatient(ref, this.deps.identity);
+    const patientId = await resolvePatient(ref, this.deps.identity);
     return hidingIdOfNir(ref, async () => {
       const command = parseInput(declareInput, input);
       const day = today(this.deps.clock);
@@ -41,7 +41,7 @@ export class Attributions {
   }
 
   async end(ref: PatientRef, input: unknown, context?: CommandContext): Promise<PatientView> {
-    const patientId = resolvePatient(ref, this.deps.identity);
+    const patientId = await resolvePatient(ref, this.deps.identity);
     return hidingIdOfNir(ref, async () => {
       const command = parseInput(endAttributionInput, input);
       const day = today(this.deps.clock);
@@ -55,7 +55,7 @@ export class Attributions {
   }
 
   async history(ref: PatientRef): Promise<AttributionHistoryView> {
-    const patientId = resolvePatient(ref, this.deps.identity);
+    const patientId = await resolvePatient(ref, this.deps.identity);
     return hidingIdOfNir(ref, async () => {
       return attributionHistory(await this.deps.commands.load(patientId), patientId);
     });

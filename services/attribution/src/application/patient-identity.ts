@@ -27,3 +27,10 @@ export class NirPseudonymiser {
     return createHmac('sha256', this.key).update(normalisedNir).digest('hex').slice(0, 32);
   }
 }
+
+/** How the application turns a NIR into a patient id: one key, or a key ring during a rotation. */
+export interface PatientIdentity {
+  patientIdOf(normalisedNir: string): string | Promise<string>;
+  /** Called once a patient is registered under `patientId` (the ring indexes it under its key). */
+  registered?(normalisedNir: string, patientId: string): Promise<void>;
+}

@@ -26,7 +26,7 @@ import { checkProfile } from '../domain/patient/profile-checks';
 import { attributionEventSchemas } from './event-schemas';
 import { readGpFacts } from './gp-eligibility';
 import type { PanelBook } from './panel-book';
-import type { NirPseudonymiser } from './patient-identity';
+import type { PatientIdentity } from './patient-identity';
 import { checkAgainstNir } from './patients';
 import type { PatientCommands } from './patient-commands';
 import { today, type Clock, type PractitionerDirectory } from './ports';
@@ -66,11 +66,13 @@ export interface PatientImportDeps {
   readonly directory: PractitionerDirectory;
   readonly norms: PanelNorms;
   readonly clock: Clock;
-  readonly identity: NirPseudonymiser;
+  readonly identity: PatientIdentity;
 }
 
 interface Accepted {
   readonly line: number;
+  /** Normalised, to index the patient under the current NIR key once written. */
+  readonly nir: string;
   readonly patientId: string;
   readonly profile: PatientProfile;
   readonly declaration: Declaration;
@@ -112,9 +114,18 @@ export class PatientImport {
     }
     if (accepted.length === 0) return { imported: 0, unchanged: 0, rejected, batched: true };
     const batched = await this.appendAtOnce(accepted, rejected, context);
-    if (batched) return { ...batched, rejected: sortByLine(rejected), batched: true };
+    if (batched) {
+      await this.indexed(accepted);
+      return { ...batched, rejected: sortByLine(rejected), batched: true };
+    }
     const slow = await this.onePatientAtATime(accepted, rejected, context);
+    await this.indexed(accepted);
     return { ...slow, rejected: sortByLine(rejected), batched: false };
+  }
+
+  /** The patients of the import indexed under the current NIR key (an entry already there stays). */
+  private async indexed(accepted: readonly Accepted[]): Promise<void> {
+    for (const a of accepted) await this.deps.identity.registered?.(a.nir, a.patientId);
   }
 
   /** The line as RegisterPatient and DeclareMedecinTraitant would check it, and the GP as a declaration does. */
@@ -140,7 +151,7 @@ export class PatientImport {
     const facts = await this.factsFor(command.centreFiness, command.rpps);
     const centre = requireMemberCentre(facts.centre, command.centreFiness, command.effectiveDate);
     const assignment = requireAssignedGp(facts.assignments, command.rpps, centre.finess, command.effectiveDate, day);
-    const patientId = this.deps.identity.patientIdOf(nir);
+    const patientId = await this.deps.identity.patientIdOf(nir);
     const declaration: Declaration = {
       rpps: command.rpps,
       professionalId: assignment.professionalId,
@@ -149,7 +160,7 @@ export class PatientImport {
       effectiveDate: command.effectiveDate,
       channel: command.channel,
     };
-    return { line, patientId, profile, declaration, normCapacity: gpCapacity(facts, day) };
+    return { line, nir, patientId, profile, declaration, normCapacity: gpCapacity(facts, day) };
   }
 
   /** One directory read per centre and GP for the whole import (the directory changes rarely; the append is the check that matters). */

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '@pcn/eventsourcing';
 import { validateNir } from '@pcn/referential';
-import type { NirPseudonymiser } from './patient-identity';
+import type { PatientIdentity } from './patient-identity';
 
 /** How a caller names a patient: by NIR (a centre's software has it) or by the pseudonymous id. */
 export type PatientRef = { readonly nir: unknown } | { readonly patientId: unknown };
@@ -8,7 +8,7 @@ export type PatientRef = { readonly nir: unknown } | { readonly patientId: unkno
 const PATIENT_ID = /^[0-9a-f]{32}$/u;
 
 /** Resolves a reference to the patient id; the NIR is hashed here and goes no further. */
-export function resolvePatient(ref: PatientRef, identity: NirPseudonymiser, field = 'patient'): string {
+export async function resolvePatient(ref: PatientRef, identity: PatientIdentity, field = 'patient'): Promise<string> {
   if ('nir' in ref && ref.nir !== undefined && ref.nir !== '') {
     const nir = validateNir(ref.nir);
     if (!nir.ok) throw ValidationError.field(`${field}.nir`, nir.reason);

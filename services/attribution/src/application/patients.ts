@@ -6,7 +6,7 @@ import { registerPatient } from '../domain/patient/patient-decisions';
 import type { PatientProfile } from '../domain/patient/patient-profile';
 import { initialPatientState } from '../domain/patient/patient-state';
 import { checkAgainstNirFacts, checkProfile, type NirFacts } from '../domain/patient/profile-checks';
-import type { NirPseudonymiser } from './patient-identity';
+import type { PatientIdentity } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { patientView } from './patient-views';
 import { written, type PatientCommands } from './patient-commands';
@@ -18,7 +18,7 @@ import type { PatientView } from './views';
 export class Patients {
   constructor(
     private readonly commands: PatientCommands,
-    private readonly identity: NirPseudonymiser,
+    private readonly identity: PatientIdentity,
     private readonly clock: Clock,
   ) {}
 
@@ -26,12 +26,13 @@ export class Patients {
     const { nir, ...profile } = parseInput(registerPatientInput, input);
     checkProfile(profile, today(this.clock));
     checkAgainstNir(nir, profile);
-    const patientId = this.identity.patientIdOf(nir);
+    const patientId = await this.identity.patientIdOf(nir);
     try {
       const result = await this.commands.handle(
         { type: 'RegisterPatient', patientId, profile },
         { ...(context && { context }), request: { patientId, ...profile } },
       );
+      await this.identity.registered?.(nir, patientId);
       return patientView(written(result), patientId);
     } catch (error) {
       // The NIR is the natural key: the same registration again (a retry after a lost answer,
@@ -47,7 +48,7 @@ export class Patients {
 
   /** Changes the fields given; the others stay. `expectedVersion` (ETag) refuses a stale update. */
   async update(ref: PatientRef, input: unknown, options: { expectedVersion?: number; context?: CommandContext } = {}): Promise<PatientView> {
-    const patientId = resolvePatient(ref, this.identity);
+    const patientId = await resolvePatient(ref, this.identity);
     return hidingIdOfNir(ref, async () => {
       const changes = parseInput(updatePatientInput, input);
       // Named by NIR, the update is checked against it as a registration is; by id, the NIR is not at hand.
@@ -65,7 +66,7 @@ export class Patients {
   }
 
   async get(ref: PatientRef): Promise<PatientView> {
-    const patientId = resolvePatient(ref, this.identity);
+    const patientId = await resolvePatient(ref, this.identity);
     return hidingIdOfNir(ref, async () => {
       return patientView(await this.commands.load(patientId), patientId);
     });

@@ -7,7 +7,7 @@ import type { Enroller, ProposalMade } from '../domain/patient/patient-events';
 import { matchWaitlist, type OpenSlot } from '../domain/waitlist/matching';
 import { capacityOf, memberCentre, readGpFacts } from './gp-eligibility';
 import type { PanelBook } from './panel-book';
-import type { NirPseudonymiser } from './patient-identity';
+import type { PatientIdentity } from './patient-identity';
 import { hidingIdOfNir, resolvePatient, type PatientRef } from './patient-ref';
 import { patientView } from './patient-views';
 import { written, type PatientCommands } from './patient-commands';
@@ -25,7 +25,7 @@ export interface WaitlistDeps {
   readonly readModel: AttributionReadModel;
   readonly norms: PanelNorms;
   readonly clock: Clock;
-  readonly identity: NirPseudonymiser;
+  readonly identity: PatientIdentity;
   /** Default reach of a match when the request names none. */
   readonly maxDistanceKm: number;
 }
@@ -35,7 +35,7 @@ export class Waitlist {
   constructor(private readonly deps: WaitlistDeps) {}
 
   async enrol(ref: PatientRef, input: unknown, context?: CommandContext): Promise<PatientView> {
-    const patientId = resolvePatient(ref, this.deps.identity);
+    const patientId = await resolvePatient(ref, this.deps.identity);
     return hidingIdOfNir(ref, async () => {
       const { centreFiness } = parseInput(enrolInput, input);
       const day = today(this.deps.clock);

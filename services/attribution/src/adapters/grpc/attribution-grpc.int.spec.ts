@@ -372,4 +372,16 @@ describe('pcn.attribution.v1.Attribution over gRPC', () => {
     );
     expect(unknown.code).toBe(status.NOT_FOUND);
   });
+
+  it('erases a patient named by NIR: their attribution ends, a retry answers the same, then NOT_FOUND', async () => {
+    const { patientId } = await register(4);
+    await declare(byNir(4), fx.gp1);
+    const erase = () => callUnary(client, 'erasePatient', pb.ErasePatientRequest.fromPartial({ patient: byNir(4) }), as('coordinator:zoe'));
+    const erased = await erase();
+    expect(erased).toMatchObject({ patientId, erasedOn: '2026-03-02', endedAttributionId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(await erase()).toEqual(erased);
+    expect((await failure(callUnary(client, 'getPatient', pb.GetPatientRequest.fromPartial({ patient: byId(patientId) })))).code).toBe(status.NOT_FOUND);
+    const unknown = await failure(callUnary(client, 'erasePatient', pb.ErasePatientRequest.fromPartial({ patient: byNir(5) }), as('coordinator:zoe')));
+    expect(unknown.code).toBe(status.NOT_FOUND);
+  });
 });

@@ -30,7 +30,7 @@ import {
  * Writes carry the caller's actor, idempotency key and trace (`commandContextOf`).
  */
 export function attributionGrpcService(services: AttributionServices, options: UnaryOptions): UntypedServiceImplementation {
-  const { patients, attributions, panels, waitlist, reports } = services;
+  const { patients, attributions, panels, waitlist, reports, erasure } = services;
   return unaryService(
     pb.AttributionService,
     {
@@ -58,6 +58,11 @@ export function attributionGrpcService(services: AttributionServices, options: U
       declineProposal: async (req, ctx) => toPatientMessage(await waitlist.decline(declineInput(req), commandContext(ctx))),
 
       getCoverage: async (req) => toCoverageMessage(await reports.coverage(coverageInput(req))),
+
+      erasePatient: async (req, ctx) => {
+        const erased = await erasure.erase(patientRef(req.patient), commandContext(ctx));
+        return { patientId: erased.patientId, erasedOn: erased.erasedOn, endedAttributionId: erased.endedAttributionId ?? '' };
+      },
     },
     options,
   );

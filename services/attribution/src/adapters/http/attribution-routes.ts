@@ -214,6 +214,23 @@ const attributions = [
     conditions: 'the patient has no médecin traitant, or the end precedes its start',
     run: ({ attributions }, req) => onPatient(() => attributions.end(patientOf(req), req.body ?? {}, req.context)),
   }),
+  // GDPR art. 17: the patient's key is destroyed; a retry answers the same (docs/adr/0025).
+  write<S>({
+    operationId: 'ErasePatient',
+    method: 'post',
+    path: '/patients/{patientId}/erasure',
+    tags: ['patients'],
+    summary:
+      'Erase the patient’s personal data (GDPR art. 17): their key is destroyed, their events stay unreadable, the read models drop them, PatientErased is published; a current attribution ends today. A retry answers the same',
+    params: patientId,
+    ifMatch: 'refused',
+    responses: {
+      200: okDoc('The erasure', 'PatientErasure'),
+      400: invalid(`Invalid patient id (${ifMatchRefused})`),
+      404: noSuchPatient,
+    },
+    handle: async ({ erasure }, req) => ok(await onPatient(() => erasure.erase(patientOf(req), req.context))),
+  }),
 ];
 
 const panels = [

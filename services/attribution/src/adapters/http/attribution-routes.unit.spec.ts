@@ -7,6 +7,6 @@ describe('the attribution route table', () => {
     const { documented, listed, routed } = await checkRouteTable(attributionRoutes, {} as AttributionServices);
     expect(listed).toEqual(documented);
     expect(routed).toEqual(documented.map((line) => line.replace(/ \w+$/, '')));
-    expect(listed).toHaveLength(15);
+    expect(listed).toHaveLength(16);
   });
 });

@@ -114,6 +114,11 @@ export const attributionSchemas = {
     pendingProposal: { ...ref('Proposal'), description: 'A GP proposed to the patient, awaiting the centre’s answer' },
     version: { ...integer, description: 'Revision of the patient’s stream; the ETag' },
   }),
+  PatientErasure: optional(['endedAttributionId'], {
+    patientId,
+    erasedOn: date,
+    endedAttributionId: { ...uuid, description: 'The attribution the erasure ended, when the patient had one' },
+  }),
   AttributionHistory: optional(['current'], {
     patientId,
     current: ref('Attribution'),

@@ -59,11 +59,14 @@ interface Payload {
 async function payloadOf(store: EventStore, recorded: RecordedEvent, event: PatientEvent, occurredAt: Date): Promise<Payload | undefined> {
   switch (event.type) {
     case 'PatientRegistered':
+      // Read after the patient's erasure (the relay behind, or replaying): nothing left to say.
+      if (!event.data.profile) return undefined;
       return {
         type: 'PatientRegistered',
         data: ev.PatientRegistered.encode({ patient: patientSnapshot(event.data.patientId, event.data.profile), occurredAt }).finish(),
       };
     case 'PatientUpdated': {
+      if (!event.data.profile) return undefined;
       const { before, after } = await patientAround(store, recorded);
       const patient = patientSnapshot(event.data.patientId, after.profile ?? event.data.profile);
       const changed = before.profile ? changedFields(patientSnapshot(event.data.patientId, before.profile), patient) : [];
@@ -124,6 +127,11 @@ async function payloadOf(store: EventStore, recorded: RecordedEvent, event: Pati
         }).finish(),
       };
     }
+    case 'PatientErased':
+      return {
+        type: 'PatientErased',
+        data: ev.PatientErased.encode({ patientId: event.data.patientId, erasedOn: event.data.erasedOn, occurredAt }).finish(),
+      };
     // The matching workflow stays inside: a confirmed proposal is published as a declaration.
     case 'ProposalMade':
     case 'ProposalDeclined':
@@ -133,8 +141,9 @@ async function payloadOf(store: EventStore, recorded: RecordedEvent, event: Pati
 
 /**
  * What `pcn.attribution.v1` carries, keyed by patient id: registrations and updates (with the
- * minimised snapshot), declarations of médecin traitant, their ends, and enrolments on the
- * waitlist. Proposals, panel streams and departure streams are not published.
+ * minimised snapshot), declarations of médecin traitant, their ends, enrolments on the
+ * waitlist, and erasures. A registration or update read redacted (the patient was erased before
+ * the relay got to it) is not published: its PatientErased follows. Proposals, panel streams and departure streams are not published.
  * Envelope: `eventMessage` (id = event id, `ce_type` = the protobuf message, trace context).
  */
 export function attributionEventMapper(store: EventStore): EventMapper {

@@ -1,11 +1,13 @@
 import { attributionEventsV1 as ev, attributionV1 as pb } from '@pcn/contracts';
-import { CommandHandler, InMemoryEventStore, type RecordedEvent } from '@pcn/eventsourcing';
+import { CommandHandler, InMemoryEventStore, InMemorySubjectKeyStore, SealedEventStore, type EventStore, type RecordedEvent } from '@pcn/eventsourcing';
 import { TestClock } from '@pcn/eventsourcing/testing';
 import type { OutgoingMessage } from '@pcn/messaging';
 import { nirKey } from '@pcn/referential';
 import { PanelBook } from '../../application/panel-book';
 import { NirPseudonymiser } from '../../application/patient-identity';
 import { PatientCommands } from '../../application/patient-commands';
+import { PatientErasure } from '../../application/patient-erasure';
+import { personalDataSealing } from '../../application/personal-data';
 import { patientStream } from '../../application/stream-ids';
 import { Patients } from '../../application/patients';
 import { declare, endAttribution, enrolOnWaitlist, propose } from '../../domain/patient/patient-decisions';
@@ -30,10 +32,11 @@ const decoders: Record<string, (data: Uint8Array) => unknown> = {
 };
 
 /** A patient's life through the application and the domain, on an in-memory store. */
-async function patientLife() {
-  const store = new InMemoryEventStore();
+async function patientLife<S extends EventStore = InMemoryEventStore>(store: S = new InMemoryEventStore() as unknown as S) {
   const clock = new TestClock();
-  const patients = new Patients(new PatientCommands(store, new PanelBook(store), { clock }), new NirPseudonymiser('attribution-tests-key-0123456789'), clock);
+  const commands = new PatientCommands(store, new PanelBook(store), { clock });
+  const identity = new NirPseudonymiser('attribution-tests-key-0123456789');
+  const patients = new Patients(commands, identity, clock);
   const { patientId } = await patients.register(
     { nir: NIR, birthDate: BIRTH_DATE, sex: 'female', communeInsee: '75111', ald: [{ start: '2020-01-01' }] },
     { actor: 'centre:reception' },
@@ -65,10 +68,10 @@ async function patientLife() {
     }),
   }));
   await write(({ patient }) => ({ patient: propose(patient.state, patientId, { ...GP1, proposalId: 'prop-1', distanceKm: 1.2, proposedOn: '2026-03-02' }) }));
-  return { store, patientId, patients };
+  return { store, patientId, patients, commands, identity, clock };
 }
 
-async function publish(store: InMemoryEventStore, events: readonly RecordedEvent[]): Promise<OutgoingMessage[]> {
+async function publish(store: EventStore, events: readonly RecordedEvent[]): Promise<OutgoingMessage[]> {
   const map = attributionEventMapper(store);
   const out: OutgoingMessage[] = [];
   for (const event of events) {
@@ -177,5 +180,26 @@ describe('attributionEventMapper', () => {
       'no_stream',
     );
     expect(await publish(store, await store.readAll())).toEqual([]);
+  });
+
+  it('publishes PatientErased, and nothing of a registration or update read after the erasure', async () => {
+    const keys = new InMemorySubjectKeyStore();
+    const { store, patientId, commands, identity, clock } = await patientLife(new SealedEventStore(new InMemoryEventStore(), personalDataSealing(keys)));
+    await new PatientErasure({ commands, keys, identity, clock }).erase({ patientId });
+    // The relay replaying the whole stream after the erasure, as after a lost checkpoint.
+    const messages = await publish(store, await store.readAll());
+    expect(messages.map((m) => m.message.type)).toEqual([
+      'pcn.events.v1.MedecinTraitantDeclared',
+      'pcn.events.v1.MedecinTraitantDeclared',
+      'pcn.events.v1.AttributionEnded',
+      'pcn.events.v1.PatientWaitlisted',
+      'pcn.events.v1.PatientErased',
+    ]);
+    const erased = messages.at(-1)!.message;
+    expect(erased).toMatchObject({ key: patientId, subject: patientId });
+    expect(ev.PatientErased.decode(erased.data)).toMatchObject({ patientId, erasedOn: '2026-03-02' });
+    // The declarations no longer carry the patient's snapshot.
+    expect(ev.MedecinTraitantDeclared.decode(messages[0]!.message.data).patient).toBeUndefined();
+    for (const { message } of messages) expect(Buffer.from(message.data).toString('latin1')).not.toMatch(/1980|75111|75112|2020-01-01/);
   });
 });

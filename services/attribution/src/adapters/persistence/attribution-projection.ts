@@ -16,7 +16,8 @@ import { replacedEndReason } from '../../domain/patient/replaced-end-reason';
  * older one was already applied and touches nothing, so a replay is harmless.
  *
  * No NIR, name or address: the patient id is already a keyed hash, the birth date is kept for
- * age bands and the waitlist order, the commune for territories.
+ * age bands and the waitlist order, the commune for territories. `PatientErased` deletes the
+ * patient's rows in every table; their earlier events, read redacted, make none again.
  *
  * Sized for 60 M patients (see `INDEXES`): every per-GP, per-centre, per-territory and waitlist
  * query runs on an index; `patient_id` is `COLLATE "C"` so SQL orders ids as the domain (JS
@@ -232,6 +233,16 @@ class PageChanges {
   readonly newProposals = new Map<string, ProposalRow>();
   readonly attributionPatches = new Patches();
   readonly proposalPatches = new Patches();
+  /** Patients erased in this page: their rows go, whatever the page did to them before. */
+  readonly erased = new Set<string>();
+
+  erase(patientId: string): void {
+    this.erased.add(patientId);
+    this.patients.delete(patientId);
+    this.dirty.delete(patientId);
+    for (const [id, row] of this.newAttributions) if (row.patient_id === patientId) this.newAttributions.delete(id);
+    for (const [id, row] of this.newProposals) if (row.patient_id === patientId) this.newProposals.delete(id);
+  }
 
   endAttribution(id: string, endDate: string, reason: string, conditional: boolean): void {
     const created = this.newAttributions.get(id);
@@ -310,6 +321,11 @@ async function applyPage(tx: SqlExecutor, s: string, events: readonly RecordedEv
     set: 'status = r.value',
     where: `t.proposal_id = r.id AND (NOT r.conditional OR t.status = 'pending')`,
   });
+  if (page.erased.size > 0) {
+    const erased = JSON.stringify([...page.erased]);
+    for (const table of ['attributions', 'proposals', 'patients'])
+      await tx.query(`DELETE FROM ${s}.${table} WHERE patient_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [erased]);
+  }
 }
 
 /** One event onto the page's rows, as `evolvePatient` would move the patient. */
@@ -318,8 +334,12 @@ function foldEvent(page: PageChanges, recorded: RecordedEvent): void {
   const id = event.data.patientId;
   const rev = recorded.revision;
   const row = page.patients.get(id);
+  if (event.type === 'PatientErased') return page.erase(id);
   if (event.type === 'PatientRegistered') {
     if (row && row.version >= rev) return;
+    // Read after the patient's erasure (a rebuild, or a projection behind): no row, so none of
+    // the patient's later events makes one, and their PatientErased finds nothing to remove.
+    if (!event.data.profile) return;
     const profile = profileColumns(event.data.profile);
     page.patients.set(
       id,
@@ -347,7 +367,8 @@ function foldEvent(page: PageChanges, recorded: RecordedEvent): void {
   page.dirty.add(id);
   switch (event.type) {
     case 'PatientUpdated':
-      Object.assign(row, profileColumns(event.data.profile));
+      // Redacted (the patient was erased since): the row goes with the PatientErased that follows.
+      if (event.data.profile) Object.assign(row, profileColumns(event.data.profile));
       return;
     case 'MedecinTraitantDeclared': {
       const d = event.data;

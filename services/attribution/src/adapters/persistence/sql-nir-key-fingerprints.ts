@@ -31,4 +31,9 @@ export class SqlNirKeyFingerprints implements NirKeyFingerprints {
     await this.sql.query(`INSERT INTO ${this.schema}.nir_key (fingerprint) VALUES ($1) ON CONFLICT (only_row) DO NOTHING`, [fingerprint]);
     return (await this.read())!;
   }
+
+  /** Records that the data are now keyed by `to` (the end of a rotation's first start); only from `from`. */
+  async rotate(from: string, to: string): Promise<void> {
+    await this.sql.query(`UPDATE ${this.schema}.nir_key SET fingerprint = $2, recorded_at = now() WHERE fingerprint = $1`, [from, to]);
+  }
 }

@@ -19,6 +19,7 @@ import {
 import type { DeclarationChannel, EndReason, Enroller, PatientEvent, Practitioner } from '../patient/patient-events';
 import type { PatientProfile } from '../patient/patient-profile';
 import { evolvePatient, initialPatientState, type PatientState } from '../patient/patient-state';
+import { erasePatient } from '../patient/patient-erasure';
 import { checkAgainstNirFacts, checkProfile, type NirFacts } from '../patient/profile-checks';
 
 /** What a decision on a patient sees: the patient, and the panels of the GPs it involves, by RPPS. */
@@ -90,7 +91,9 @@ export type AttributionCommand =
       readonly profile: PatientProfile;
       readonly declaration: Declaration;
       readonly normCapacity: number;
-    };
+    }
+  /** GDPR art. 17: `on` is today; the key that seals the profile is destroyed after the write. */
+  | { readonly type: 'ErasePatient'; readonly patientId: string; readonly on: IsoDate };
 
 /**
  * Every decision on a patient, pure: over the patient's state, the states of the panels it
@@ -190,6 +193,20 @@ export const attributionDecider: Decider<AttributionCommand, AttributionScope, A
         const registered = registration.reduce(attributionDecider.evolve, scope);
         return [...registration, ...declareWithPanels(registered, id, command.declaration, command.normCapacity)];
       }
+      case 'ErasePatient': {
+        const [first, ...rest] = erasePatient(patient, id, command.on);
+        if (first?.type !== 'AttributionEnded') return first ? [first, ...rest] : [];
+        // The GP's panel gets the place back, as at any other end.
+        const ended = first.data;
+        const leaving = leavePanel(panelOf(scope, ended.rpps), ended.rpps, {
+          patientId: id,
+          attributionId: ended.attributionId,
+          centreFiness: ended.centreFiness,
+          endDate: ended.endDate,
+          reason: ended.reason,
+        });
+        return [first, ...leaving, ...rest];
+      }
     }
   },
 };
@@ -210,6 +227,7 @@ export function panelsRead(command: AttributionCommand, patient: PatientState): 
     }
     case 'EndAttribution':
     case 'WaitlistOnDeparture':
+    case 'ErasePatient':
       return present(current);
     default:
       return [];

@@ -3,6 +3,7 @@ import { deciderSpec } from '@pcn/eventsourcing/testing';
 import type { GpFacts } from '../gp/gp-eligibility';
 import { PanelFullError } from '../panel/panel-decisions';
 import type { PatientProfile } from '../patient/patient-profile';
+import { initialPatientState } from '../patient/patient-state';
 import { attributionDecider, byStream, panelsRead, type AttributionCommand, type AttributionEvent } from './attribution-decider';
 
 const spec = deciderSpec(attributionDecider);
@@ -189,4 +190,33 @@ describe('a departure', () => {
           data: { patientId: 'p1', waitingSince: '2026-03-01', enrolledBy: { kind: 'departure', departureId: 'assignment-x' }, topPriority: true },
         },
       ]));
+});
+
+describe('an erasure', () => {
+  it('ends the current attribution at the patient’s request and gives the GP’s panel the place back', () =>
+    spec
+      .given([registered, declared(gpA, 'att-1', '2026-01-10'), joined(gpA, 'p1', 'att-1', 1, '2026-01-10')])
+      .when({ type: 'ErasePatient', patientId: 'p1', on: TODAY })
+      .then([
+        { type: 'AttributionEnded', data: { patientId: 'p1', attributionId: 'att-1', ...gpA, endDate: TODAY, reason: 'patient_request' } },
+        {
+          type: 'PanelPatientLeft',
+          data: { rpps: gpA.rpps, patientId: 'p1', attributionId: 'att-1', centreFiness: CENTRE, endDate: TODAY, reason: 'patient_request', size: 0 },
+        },
+        { type: 'PatientErased', data: { patientId: 'p1', erasedOn: TODAY } },
+      ]));
+
+  it('erases a patient without a médecin traitant, and reads no panel', () => {
+    spec
+      .given([registered])
+      .when({ type: 'ErasePatient', patientId: 'p1', on: TODAY })
+      .then([{ type: 'PatientErased', data: { patientId: 'p1', erasedOn: TODAY } }]);
+    expect(panelsRead({ type: 'ErasePatient', patientId: 'p1', on: TODAY }, initialPatientState())).toEqual([]);
+  });
+
+  it('appends nothing when the patient is already erased', () =>
+    spec
+      .given([registered, { type: 'PatientErased', data: { patientId: 'p1', erasedOn: '2026-03-01' } }])
+      .when({ type: 'ErasePatient', patientId: 'p1', on: TODAY })
+      .then([]));
 });

@@ -80,4 +80,14 @@ export interface ProposalDeclined {
   readonly data: { readonly patientId: string; readonly proposalId: string; readonly reason: string };
 }
 
-export type PatientEvent = PatientRegistered | PatientUpdated | MedecinTraitantDeclared | AttributionEnded | WaitlistEnrolled | ProposalMade | ProposalDeclined;
+/**
+ * The patient's personal data were erased (GDPR art. 17): their key is destroyed after this event,
+ * so the profile in earlier events can no longer be read. The stream keeps the pseudonymous id.
+ */
+export interface PatientErased {
+  readonly type: 'PatientErased';
+  readonly data: { readonly patientId: string; readonly erasedOn: IsoDate };
+}
+
+export type PatientEvent =
+  PatientRegistered | PatientUpdated | MedecinTraitantDeclared | AttributionEnded | WaitlistEnrolled | ProposalMade | ProposalDeclined | PatientErased;

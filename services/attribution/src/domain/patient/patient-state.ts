@@ -31,6 +31,8 @@ export interface PatientState {
   readonly pendingProposal?: PendingProposal;
   /** Every proposal ever made, for the idempotency of confirmations and declines. */
   readonly proposals: ReadonlyMap<string, 'pending' | 'declined' | 'confirmed'>;
+  /** Personal data erased: no profile any more (a redacted event brings none either), no command applies. */
+  readonly erased?: IsoDate;
 }
 
 export const initialPatientState = (): PatientState => ({ deceased: false, proposals: new Map() });
@@ -73,6 +75,10 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
     case 'ProposalDeclined': {
       const { pendingProposal: _p, ...rest } = state;
       return { ...rest, proposals: new Map(state.proposals).set(event.data.proposalId, 'declined') };
+    }
+    case 'PatientErased': {
+      const { profile: _p, current: _c, waitlist: _w, pendingProposal: _pp, ...rest } = state;
+      return { ...rest, erased: event.data.erasedOn };
     }
   }
 }

@@ -694,6 +694,19 @@ export interface Coverage {
   parts: CoveragePart[];
 }
 
+export interface ErasePatientRequest {
+  patient: PatientRef | undefined;
+}
+
+export interface PatientErasure {
+  /** The pseudonymous id, which the events and billing keep. */
+  patientId: string;
+  /** YYYY-MM-DD. */
+  erasedOn: string;
+  /** The attribution the erasure ended; empty when the patient had none. */
+  endedAttributionId: string;
+}
+
 function createBasePatientRef(): PatientRef {
   return { ref: undefined };
 }
@@ -4831,6 +4844,188 @@ export const Coverage: MessageFns<Coverage> = {
   },
 };
 
+function createBaseErasePatientRequest(): ErasePatientRequest {
+  return { patient: undefined };
+}
+
+export const ErasePatientRequest: MessageFns<ErasePatientRequest> = {
+  encode(message: ErasePatientRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.patient !== undefined) {
+      PatientRef.encode(message.patient, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ErasePatientRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseErasePatientRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.patient = PatientRef.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ErasePatientRequest {
+    return { patient: isSet(object.patient) ? PatientRef.fromJSON(object.patient) : undefined };
+  },
+
+  toJSON(message: ErasePatientRequest): unknown {
+    const obj: any = {};
+    if (message.patient !== undefined) {
+      obj.patient = PatientRef.toJSON(message.patient);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ErasePatientRequest>, I>>(base?: I): ErasePatientRequest {
+    return ErasePatientRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ErasePatientRequest>, I>>(object: I): ErasePatientRequest {
+    const message = createBaseErasePatientRequest();
+    message.patient = (object.patient !== undefined && object.patient !== null)
+      ? PatientRef.fromPartial(object.patient)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePatientErasure(): PatientErasure {
+  return { patientId: "", erasedOn: "", endedAttributionId: "" };
+}
+
+export const PatientErasure: MessageFns<PatientErasure> = {
+  encode(message: PatientErasure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.patientId !== "") {
+      writer.uint32(10).string(message.patientId);
+    }
+    if (message.erasedOn !== "") {
+      writer.uint32(18).string(message.erasedOn);
+    }
+    if (message.endedAttributionId !== "") {
+      writer.uint32(26).string(message.endedAttributionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PatientErasure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePatientErasure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.patientId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.erasedOn = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.endedAttributionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PatientErasure {
+    return {
+      patientId: isSet(object.patientId)
+        ? globalThis.String(object.patientId)
+        : isSet(object.patient_id)
+        ? globalThis.String(object.patient_id)
+        : "",
+      erasedOn: isSet(object.erasedOn)
+        ? globalThis.String(object.erasedOn)
+        : isSet(object.erased_on)
+        ? globalThis.String(object.erased_on)
+        : "",
+      endedAttributionId: isSet(object.endedAttributionId)
+        ? globalThis.String(object.endedAttributionId)
+        : isSet(object.ended_attribution_id)
+        ? globalThis.String(object.ended_attribution_id)
+        : "",
+    };
+  },
+
+  toJSON(message: PatientErasure): unknown {
+    const obj: any = {};
+    if (message.patientId !== "") {
+      obj.patientId = message.patientId;
+    }
+    if (message.erasedOn !== "") {
+      obj.erasedOn = message.erasedOn;
+    }
+    if (message.endedAttributionId !== "") {
+      obj.endedAttributionId = message.endedAttributionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PatientErasure>, I>>(base?: I): PatientErasure {
+    return PatientErasure.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PatientErasure>, I>>(object: I): PatientErasure {
+    const message = createBasePatientErasure();
+    message.patientId = object.patientId ?? "";
+    message.erasedOn = object.erasedOn ?? "";
+    message.endedAttributionId = object.endedAttributionId ?? "";
+    return message;
+  },
+};
+
 /**
  * Centres call this from their own software. Dates are days written YYYY-MM-DD. A patient is
  * named by `PatientRef`: the NIR, which is hashed on arrival and goes no further, or the
@@ -5066,6 +5261,23 @@ export const AttributionService = {
     responseSerialize: (value: Coverage): Buffer => Buffer.from(Coverage.encode(value).finish()),
     responseDeserialize: (value: Buffer): Coverage => Coverage.decode(value),
   },
+  /**
+   * Erases the patient's personal data (GDPR art. 17) by destroying their key: their events stay,
+   * their profile in them can no longer be read; the read models drop them; PatientErased is
+   * published on pcn.attribution.v1. A current attribution ends today (reason PATIENT_REQUEST),
+   * freeing the GP's place. Erasing again answers the same (a retry is safe); the erased patient
+   * is NOT_FOUND for every other call, and their NIR cannot be registered again (ALREADY_EXISTS).
+   * NOT_FOUND: unknown patient.
+   */
+  erasePatient: {
+    path: "/pcn.attribution.v1.Attribution/ErasePatient" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ErasePatientRequest): Buffer => Buffer.from(ErasePatientRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ErasePatientRequest => ErasePatientRequest.decode(value),
+    responseSerialize: (value: PatientErasure): Buffer => Buffer.from(PatientErasure.encode(value).finish()),
+    responseDeserialize: (value: Buffer): PatientErasure => PatientErasure.decode(value),
+  },
 } as const;
 
 export interface AttributionServer extends UntypedServiceImplementation {
@@ -5163,6 +5375,15 @@ export interface AttributionServer extends UntypedServiceImplementation {
    * a département, the départements of a région). NOT_FOUND: an unknown territory code.
    */
   getCoverage: handleUnaryCall<GetCoverageRequest, Coverage>;
+  /**
+   * Erases the patient's personal data (GDPR art. 17) by destroying their key: their events stay,
+   * their profile in them can no longer be read; the read models drop them; PatientErased is
+   * published on pcn.attribution.v1. A current attribution ends today (reason PATIENT_REQUEST),
+   * freeing the GP's place. Erasing again answers the same (a retry is safe); the erased patient
+   * is NOT_FOUND for every other call, and their NIR cannot be registered again (ALREADY_EXISTS).
+   * NOT_FOUND: unknown patient.
+   */
+  erasePatient: handleUnaryCall<ErasePatientRequest, PatientErasure>;
 }
 
 export interface AttributionClient extends Client {
@@ -5452,6 +5673,29 @@ export interface AttributionClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Coverage) => void,
+  ): ClientUnaryCall;
+  /**
+   * Erases the patient's personal data (GDPR art. 17) by destroying their key: their events stay,
+   * their profile in them can no longer be read; the read models drop them; PatientErased is
+   * published on pcn.attribution.v1. A current attribution ends today (reason PATIENT_REQUEST),
+   * freeing the GP's place. Erasing again answers the same (a retry is safe); the erased patient
+   * is NOT_FOUND for every other call, and their NIR cannot be registered again (ALREADY_EXISTS).
+   * NOT_FOUND: unknown patient.
+   */
+  erasePatient(
+    request: ErasePatientRequest,
+    callback: (error: ServiceError | null, response: PatientErasure) => void,
+  ): ClientUnaryCall;
+  erasePatient(
+    request: ErasePatientRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: PatientErasure) => void,
+  ): ClientUnaryCall;
+  erasePatient(
+    request: ErasePatientRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: PatientErasure) => void,
   ): ClientUnaryCall;
 }
 

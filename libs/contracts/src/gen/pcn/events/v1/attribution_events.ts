@@ -107,6 +107,19 @@ export interface PatientWaitlisted {
   occurredAt: Date | undefined;
 }
 
+/**
+ * The patient's personal data were erased (GDPR art. 17): drop every copy of them (snapshot,
+ * birth year and month, sex, commune, ALD and C2S periods) and keep only what the law requires
+ * of accounting records, under the pseudonymous id (docs/adr/0025). A current attribution was
+ * ended just before by an AttributionEnded (reason PATIENT_REQUEST).
+ */
+export interface PatientErased {
+  patientId: string;
+  /** YYYY-MM-DD. */
+  erasedOn: string;
+  occurredAt: Date | undefined;
+}
+
 function createBasePatientSnapshot(): PatientSnapshot {
   return { patientId: "", birthYearMonth: "", sex: 0, communeInsee: "", ald: [], c2s: [] };
 }
@@ -1217,6 +1230,119 @@ export const PatientWaitlisted: MessageFns<PatientWaitlisted> = {
     message.topPriority = object.topPriority ?? false;
     message.enrolledBy = object.enrolledBy ?? 0;
     message.centreFiness = object.centreFiness ?? "";
+    message.occurredAt = object.occurredAt ?? undefined;
+    return message;
+  },
+};
+
+function createBasePatientErased(): PatientErased {
+  return { patientId: "", erasedOn: "", occurredAt: undefined };
+}
+
+export const PatientErased: MessageFns<PatientErased> = {
+  encode(message: PatientErased, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.patientId !== "") {
+      writer.uint32(10).string(message.patientId);
+    }
+    if (message.erasedOn !== "") {
+      writer.uint32(18).string(message.erasedOn);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PatientErased {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePatientErased();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.patientId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.erasedOn = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PatientErased {
+    return {
+      patientId: isSet(object.patientId)
+        ? globalThis.String(object.patientId)
+        : isSet(object.patient_id)
+        ? globalThis.String(object.patient_id)
+        : "",
+      erasedOn: isSet(object.erasedOn)
+        ? globalThis.String(object.erasedOn)
+        : isSet(object.erased_on)
+        ? globalThis.String(object.erased_on)
+        : "",
+      occurredAt: isSet(object.occurredAt)
+        ? fromJsonTimestamp(object.occurredAt)
+        : isSet(object.occurred_at)
+        ? fromJsonTimestamp(object.occurred_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: PatientErased): unknown {
+    const obj: any = {};
+    if (message.patientId !== "") {
+      obj.patientId = message.patientId;
+    }
+    if (message.erasedOn !== "") {
+      obj.erasedOn = message.erasedOn;
+    }
+    if (message.occurredAt !== undefined) {
+      obj.occurredAt = message.occurredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PatientErased>, I>>(base?: I): PatientErased {
+    return PatientErased.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PatientErased>, I>>(object: I): PatientErased {
+    const message = createBasePatientErased();
+    message.patientId = object.patientId ?? "";
+    message.erasedOn = object.erasedOn ?? "";
     message.occurredAt = object.occurredAt ?? undefined;
     return message;
   },
