@@ -41,7 +41,26 @@ describe('a backup of the PostgreSQL schemas', () => {
     expect(await stop(first.proc)).toBe(0);
 
     const dump = join(dir, 'pcn.dump');
-    tool('pg_dump', ['-Fc', '-n', 'registry', '-n', 'staff', '-n', 'attribution', '-n', 'messaging', '-n', 'access', '-f', dump, source.url]);
+    tool('pg_dump', [
+      '-Fc',
+      '-n',
+      'registry',
+      '-n',
+      'staff',
+      '-n',
+      'attribution',
+      '-n',
+      'billing',
+      '-n',
+      'planning',
+      '-n',
+      'messaging',
+      '-n',
+      'access',
+      '-f',
+      dump,
+      source.url,
+    ]);
     tool('pg_restore', ['--no-owner', '-d', target.url, dump]);
 
     const wrongKey = run(target.url, randomBytes(32).toString('hex'));
