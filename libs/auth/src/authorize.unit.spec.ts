@@ -16,7 +16,7 @@ describe('authorize', () => {
   });
 
   it('refuses an operation without a policy entry', () => {
-    expect(() => authorize(POLICY, who('national_coordinator'), 'billing.IssueStatement', fields({}))).toThrow('has no entry in the access policy');
+    expect(() => authorize(POLICY, who('national_coordinator'), 'billing.NoSuchOperation', fields({}))).toThrow('has no entry in the access policy');
   });
 
   it("keeps a centre to its FINESS and a regional coordinator to its région's centres", () => {

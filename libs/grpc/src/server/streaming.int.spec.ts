@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '@pcn/eventsourcing';
 import { testingStreamsV1 } from '@pcn/contracts';
 import pino from 'pino';
 import { Registry, type Counter } from 'prom-client';
+import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
 import { createClient } from '../client/client';
 import { parseGrpcErrorDetails } from '../errors/parse-grpc-error-details';
 import { callLines, type LogLine } from '../testing/echo-fixture';
@@ -125,10 +126,10 @@ describe('streaming adapters over a loopback connection', () => {
   });
 
   describe('client streaming', () => {
-    it('hands the handler every request message in order and answers its response with the actor', async () => {
+    it('hands the handler every request message in order and answers its response; without a gate the actor is anonymous, whatever x-pcn-actor says', async () => {
       const metadata = new Metadata();
       metadata.set('x-pcn-actor', 'billing:agent-1');
-      await expect(join(['a', 'b', 'c'], metadata)).resolves.toEqual({ joined: 'a b c', actor: 'billing:agent-1' });
+      await expect(join(['a', 'b', 'c'], metadata)).resolves.toEqual({ joined: 'a b c', actor: 'anonymous' });
       expect(await handled('Join', 'OK')).toBe(1);
     });
 
@@ -150,5 +151,83 @@ describe('streaming adapters over a loopback connection', () => {
       expect(details.code).toBe(Status.INVALID_ARGUMENT);
       expect(details.fieldViolations?.[0]?.field).toBe('message');
     });
+  });
+});
+
+describe('streaming calls behind an access gate', () => {
+  let issuer: TestIssuer;
+  let server: GrpcServer;
+  let client: testingStreamsV1.EchoStreamsClient;
+  let ran: string[];
+
+  beforeAll(async () => {
+    issuer = await createTestIssuer({ 'testing.Repeat': { roles: ['national_coordinator'] }, 'testing.Join': { roles: ['billing'] } });
+    const logger = pino({ level: 'silent' });
+    server = createGrpcServer({ logger });
+    server.addService(
+      testingStreamsV1.EchoStreamsService,
+      grpcService(
+        testingStreamsV1.EchoStreamsService,
+        {
+          repeat: async (req, ctx, send) => {
+            ran.push('Repeat');
+            await repeatAll(req, ctx, send);
+          },
+          join: async (reqs, ctx) => {
+            ran.push('Join');
+            return joinAll(reqs, ctx);
+          },
+        },
+        { logger, registry: new Registry(), access: issuer.gate },
+      ),
+    );
+    const port = await server.start('127.0.0.1', 0);
+    client = createClient(testingStreamsV1.EchoStreamsClient, `127.0.0.1:${port}`);
+  });
+  beforeEach(() => {
+    ran = [];
+  });
+  afterAll(async () => {
+    client.close();
+    await server.shutdown(1000);
+  });
+
+  const metadataOf = (headers: Record<string, string>): Metadata => {
+    const metadata = new Metadata();
+    for (const [key, value] of Object.entries(headers)) metadata.set(key, value);
+    return metadata;
+  };
+  const join = (headers: Record<string, string>): Promise<testingStreamsV1.JoinResponse> =>
+    new Promise((resolve, reject) => {
+      const stream = client.join(metadataOf(headers), { deadline: new Date(Date.now() + 5000) }, (error, response) =>
+        error ? reject(error) : resolve(response),
+      );
+      stream.write(testingStreamsV1.JoinRequest.fromPartial({ message: 'a' }));
+      stream.end();
+    });
+  const repeat = (headers: Record<string, string>): Promise<ServiceError | undefined> =>
+    new Promise((resolve) => {
+      const stream = client.repeat(testingStreamsV1.RepeatRequest.fromPartial({ message: 'x', count: 1 }), metadataOf(headers), {
+        deadline: new Date(Date.now() + 5000),
+      });
+      stream.on('data', () => undefined);
+      stream.on('error', (error: ServiceError) => resolve(error));
+      stream.on('end', () => resolve(undefined));
+    });
+
+  it('gives a client-streaming handler the verified identity as the actor; x-pcn-actor is ignored', async () => {
+    const authorization = await issuer.bearer('billing', undefined, 'agent-1');
+    await expect(join({ authorization, 'x-pcn-actor': 'national_coordinator:someone-else' })).resolves.toEqual({ joined: 'a', actor: 'billing:agent-1' });
+  });
+
+  it('answers UNAUTHENTICATED to a client stream without a token, before the handler runs', async () => {
+    await expect(join({})).rejects.toMatchObject({ code: Status.UNAUTHENTICATED });
+    expect(ran).toEqual([]);
+  });
+
+  it('answers PERMISSION_DENIED to a server stream for a role the policy does not list, before the handler runs', async () => {
+    expect(await repeat({ authorization: await issuer.bearer('billing') })).toMatchObject({ code: Status.PERMISSION_DENIED });
+    expect(await repeat({ authorization: await issuer.bearer('national_coordinator') })).toBeUndefined();
+    expect(ran).toEqual(['Repeat']);
   });
 });

@@ -11,7 +11,7 @@ describe('rotating the NIR key (PCN_ATTRIBUTION_NIR_KEY_PREVIOUS beside the new 
   let sql: SqlClient;
   beforeAll(async () => {
     sql = await PgliteSqlClient.open();
-  });
+  }, 60_000);
   afterAll(() => sql.close());
 
   const module = (nirKey: string, previousNirKey?: string) =>

@@ -26,7 +26,7 @@ describe('erasing a patient', () => {
     await bus.close();
   });
 
-  const api = () => request(fx.app);
+  const api = () => request.agent(fx.app).set('Authorization', fx.coordinator);
   const s = 'attribution_erasure';
 
   it('keeps the events, makes their personal data unreadable, cleans the read models and tells other services', async () => {

@@ -17,7 +17,7 @@ describe('sealing the patient events stored before sealing (SQL store, once)', (
   let sql: SqlClient;
   beforeAll(async () => {
     sql = await PgliteSqlClient.open();
-  });
+  }, 60_000);
   afterAll(() => sql.close());
 
   it('seals a kept patient’s profile in place, removes an erased one’s, and does it once', async () => {

