@@ -108,6 +108,13 @@ describe('topic readers', () => {
       type: 'PatientWaitlisted',
       event: { patientId: 'pat' },
     });
+    const erased = (erasedOn: string) =>
+      attributionEventsV1.PatientErased.encode(attributionEventsV1.PatientErased.fromPartial({ patientId: 'pat', erasedOn })).finish();
+    expect(attributionReader.read(received(ATTRIBUTION_TOPIC, 'PatientErased', erased('2026-03-02')))).toMatchObject({
+      type: 'PatientErased',
+      event: { patientId: 'pat', erasedOn: '2026-03-02' },
+    });
+    expect(() => attributionReader.read(received(ATTRIBUTION_TOPIC, 'PatientErased', erased('02/03/2026')))).toThrow(/erased_on must be a date/);
   });
 });
 
