@@ -85,7 +85,9 @@ function centresWithin(record: ComputationRecord, communes: readonly { latitude:
 
 const object = (description: string) => ({ type: 'object', description });
 const planningSchemas = {
-  TerritoryNeeds: object('Population, age structure, GP supply (network and outside) and patients of a territory'),
+  TerritoryNeeds: object(
+    'Population, unemployment, centres, GP FTE (network and outside), and `patients` (pcn.attribution.v1, counted on `asOf`): `patients`, `withMedecinTraitant`, `withoutMedecinTraitant`, `chronicWithoutMedecinTraitant` (an ALD running, no médecin traitant)',
+  ),
   OutsideSupplyImport: object('Lines read, accepted and changed, the new version and the errors per line'),
   Computation: object('A computation: its parameters, when, the supply points and communes counted'),
   CommuneAccessibilityList: object('`communes`: the accessibility index of each commune, with its class'),
@@ -141,7 +143,7 @@ export const planningRoutes = new RouteTable<PlanningHttpServices>({
       operationId: 'GetTerritoryNeeds',
       method: 'get',
       path: '/territories/{level}/{code}/needs',
-      summary: 'The needs of a territory: population, ages, GP supply, patients with and without a médecin traitant',
+      summary: 'The needs of a territory: population, unemployment, GP supply, patients with and without a médecin traitant, chronic patients without one',
       params: { level: area.level, code: area.code },
       responses: { 200: okDoc('The needs', 'TerritoryNeeds'), 400: problemDoc('Unknown level'), 404: problemDoc('No such territory') },
       handle: async ({ planning }, req) => {
