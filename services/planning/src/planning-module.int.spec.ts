@@ -2,7 +2,7 @@ import request from 'supertest';
 import { attributionEventsV1 as ev } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
-import { ATTRIBUTION_TOPIC, InMemoryBus, type IntegrationMessage } from '@pcn/messaging';
+import { ATTRIBUTION_TOPIC, InMemoryBus, PLANNING_TOPIC, planningReader, type IntegrationMessage, type ReceivedMessage } from '@pcn/messaging';
 import { startPlanning, type PlanningFixture } from './testing';
 
 let sql: PgliteSqlClient;
@@ -98,5 +98,35 @@ describe('planning learns the patients of each territory from pcn.attribution.v1
       return needs;
     });
     expect(commune.patients).toMatchObject({ patients: 1, withMedecinTraitant: 1, chronicWithoutMedecinTraitant: 0 });
+  });
+});
+
+describe('planning publishes its schemes on pcn.planning.v1', () => {
+  it('relays each step of a scheme in order, keyed by the scheme', async () => {
+    const seen: ReceivedMessage[] = [];
+    const subscription = await bus.subscribe({ topic: PLANNING_TOPIC, groupId: 'planning-module-test', handler: async (m) => void seen.push(m) });
+    try {
+      await request(fx.app)
+        .post('/v1/planning/schemes')
+        .send({ schemeId: 'ain-2027', territory: { level: 'departement', code: '01' }, title: 'Ain' })
+        .expect(201);
+      await request(fx.app)
+        .post('/v1/planning/schemes/ain-2027/proposals')
+        .send({ proposalId: 'p1', kind: 'open-centre', communeCode: '01004', staffing: [{ profession: 'general-practitioner', fte: 2 }] })
+        .expect(200);
+      await request(fx.app).post('/v1/planning/schemes/ain-2027/stages').send({ stage: 'local' }).expect(200);
+      const read = await eventually(() => {
+        expect(seen).toHaveLength(3);
+        return seen.map((m) => ({ key: m.key, read: planningReader.read(m) }));
+      });
+      expect(read.map((r) => [r.key, r.read?.type])).toEqual([
+        ['ain-2027', 'SchemeDrafted'],
+        ['ain-2027', 'ProposalAdded'],
+        ['ain-2027', 'ConsultationStageOpened'],
+      ]);
+      expect(read[2]!.read!.event).toMatchObject({ schemeId: 'ain-2027', stage: 'local', round: 1 });
+    } finally {
+      await subscription.stop();
+    }
   });
 });

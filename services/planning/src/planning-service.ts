@@ -1,5 +1,5 @@
 import { planningV1 } from '@pcn/contracts';
-import { ATTRIBUTION_TOPIC, causationOf, REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
+import { ATTRIBUTION_TOPIC, causationOf, PLANNING_TOPIC, REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
 import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
 import { referenceCatalogue, referencePlaces } from './application/reference-territories';
 import { Schemes } from './application/schemes';
@@ -9,6 +9,7 @@ import { planningRoutes } from './adapters/http/planning-routes';
 import { territorialPlanningGrpc } from './adapters/grpc/territorial-planning-grpc';
 import { PLANNING_REGISTRY_GROUP, PLANNING_STAFF_GROUP, registryNetworkConsumer, staffNetworkConsumer } from './adapters/messaging/network-consumers';
 import { attributionNeedsConsumer, PLANNING_ATTRIBUTION_GROUP } from './adapters/messaging/attribution-consumer';
+import { planningEventMapper, SCHEME_PREFIX } from './adapters/messaging/planning-integration-events';
 import { schemesProjection } from './adapters/persistence/schemes-projection';
 import { SqlAdoptedSchemes } from './adapters/persistence/sql-adopted-schemes';
 import { migrateComputationTables, SqlComputations } from './adapters/persistence/sql-computations';
@@ -17,7 +18,7 @@ import { migrateOutsideSupplyTables, SqlOutsideSupply } from './adapters/persist
 import { migratePatientTables, SqlPatientDirectory } from './adapters/persistence/sql-patient-directory';
 
 /** Every stream planning writes (a KurrentDB store is filtered on them). */
-export const PLANNING_STREAM_PREFIXES = ['scheme-'] as const;
+export const PLANNING_STREAM_PREFIXES = [SCHEME_PREFIX] as const;
 
 export interface PlanningApp {
   readonly planning: TerritorialPlanning;
@@ -32,12 +33,13 @@ export interface PlanningApp {
 /**
  * Territorial planning: REST `/v1/planning`, gRPC `pcn.planning.v1.TerritorialPlanning`; learns
  * the network's centres and GPs from `pcn.registry.v1` and `pcn.staff.v1`, and the patients of
- * each commune from `pcn.attribution.v1`. Accessibility
+ * each commune from `pcn.attribution.v1`; publishes every step of its schemes on `pcn.planning.v1`. Accessibility
  * computations are stored in SQL (the last 20), so they survive a restart.
  */
 export const planningService = defineService({
   name: 'planning',
   streamPrefixes: PLANNING_STREAM_PREFIXES,
+  publishes: PLANNING_TOPIC,
   consumes: [REGISTRY_TOPIC, STAFF_TOPIC, ATTRIBUTION_TOPIC],
   config: { shape: {} },
   configure: () => ({}),
@@ -66,6 +68,7 @@ export const planningService = defineService({
     const adopted = new SqlAdoptedSchemes(ctx.sql, ctx.schema);
     return {
       application: { planning, schemes, network, patients, outside },
+      relay: { streamPrefixes: [SCHEME_PREFIX], map: planningEventMapper() },
       consumers: [
         {
           topic: REGISTRY_TOPIC,
