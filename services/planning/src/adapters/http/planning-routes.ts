@@ -59,6 +59,8 @@ function territoryOf(query: Partial<Record<Area, string>>): TerritoryRef {
 const writeOptions = (req: WriteRequest): WriteOptions => ({
   ...(req.expectedVersion !== undefined && { expectedVersion: req.expectedVersion }),
   context: req.context,
+  // A regional coordinator runs the schemes of its région: the application checks the scheme's territory.
+  ...(req.identity?.role === 'regional_coordinator' && req.identity.scope.region !== undefined && { actingRegion: req.identity.scope.region }),
 });
 const stageOf = (req: WriteRequest) => parseInput(openStageSchema, { stage: req.params.stage }).stage;
 
@@ -100,6 +102,7 @@ const planningSchemas = {
 const notFound = problemDoc('No such computation (the last ones are kept) or territory');
 const schemeErrors = {
   400: problemDoc('Invalid input: `errors` lists each field and why'),
+  403: problemDoc('A regional coordinator may run only the schemes of its région and of its départements'),
   404: problemDoc('No such scheme'),
   409: problemDoc('Not allowed in the scheme’s current state: `violations` lists each unmet condition'),
   412: problemDoc('The If-Match version is stale: read the scheme again'),
@@ -272,11 +275,12 @@ export const planningRoutes = new RouteTable<PlanningHttpServices>({
       responses: {
         201: createdDoc('Drafted', 'Scheme'),
         400: problemDoc('Invalid input or unknown territory'),
+        403: problemDoc('A regional coordinator may draft only for its région or one of its départements'),
         409: problemDoc('This scheme id is taken'),
       },
       handle: async ({ schemes }, req) => {
         const input = parseInput(draftSchemeSchema, req.body);
-        const view = await schemes.draft(input, { context: req.context });
+        const view = await schemes.draft(input, writeOptions(req));
         return { status: 201, body: view, version: view.version, location: `/schemes/${input.schemeId}` };
       },
     }),
