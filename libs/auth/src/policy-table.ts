@@ -120,13 +120,14 @@ export const POLICY: PolicyTable = {
   'planning.GetAccessibilityMap': allow([N, R, A]),
   'planning.CompareComputations': allow([N, R, A]),
   'planning.SuggestSites': allow([N, R]),
-  'planning.DraftScheme': allow([N]),
+  // A regional coordinator runs the schemes of its région and its départements: planning checks the scheme's territory.
+  'planning.DraftScheme': allow([N, R], { by: 'application' }),
   'planning.GetScheme': allow([N, R, A]),
-  'planning.AddProposal': allow([N]),
-  'planning.RemoveProposal': allow([N]),
-  'planning.OpenConsultationStage': allow([N]),
-  'planning.SubmitOpinion': allow([N]),
-  'planning.CloseConsultationStage': allow([N]),
+  'planning.AddProposal': allow([N, R], { by: 'application' }),
+  'planning.RemoveProposal': allow([N, R], { by: 'application' }),
+  'planning.OpenConsultationStage': allow([N, R], { by: 'application' }),
+  'planning.SubmitOpinion': allow([N, R], { by: 'application' }),
+  'planning.CloseConsultationStage': allow([N, R], { by: 'application' }),
 
   // Operations of the platform.
   'deadLetters.ListDeadLetters': allow([N]),

@@ -17,6 +17,7 @@ export * from './integration-events/unreadable-errors';
 export * from './integration-events/registry-reader';
 export * from './integration-events/staff-reader';
 export * from './integration-events/billing-reader';
+export * from './integration-events/planning-reader';
 export * from './integration-events/attribution-reader';
 export * from './integration-events/centre-lifecycle-consumer';
 export * from './dead-letters/replayable-bus';

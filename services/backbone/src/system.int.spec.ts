@@ -137,7 +137,7 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/v1/centres', '/v1/staff/professionals']));
   }, 60_000);
 
-  it('runs attribution beside them: a GP hired and assigned in staff, at a centre accredited in the registry, becomes a médecin traitant', async () => {
+  it('runs attribution beside them: a GP hired and assigned in staff, at a centre accredited in the registry, becomes a médecin traitant, and planning counts the patient', async () => {
     const system = await start();
     const base = `http://127.0.0.1:${system.httpPort}`;
     const auth = await authorizationFor(dataDir);
@@ -187,6 +187,11 @@ describe('embedded mode (all services, PGlite in a data directory)', () => {
     );
     await sub.stop();
     expect(seen.join('\n')).not.toContain(String(patientInput(123).nir));
+    // Planning learns the patient from the same topic: Saint-Denis has one, with a médecin traitant.
+    await eventually(async () => {
+      const needs = (await (await fetch(`${base}/v1/planning/territories/commune/93066/needs`, { headers: auth })).json()) as { patients: unknown };
+      expect(needs.patients).toMatchObject({ patients: 1, withMedecinTraitant: 1, withoutMedecinTraitant: 0 });
+    }, 10_000);
   }, 60_000);
 
   it('refuses a second instance on the same data directory', async () => {

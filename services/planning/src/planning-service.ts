@@ -1,5 +1,5 @@
 import { planningV1 } from '@pcn/contracts';
-import { causationOf, REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
+import { ATTRIBUTION_TOPIC, causationOf, PLANNING_TOPIC, REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
 import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
 import { referenceCatalogue, referencePlaces } from './application/reference-territories';
 import { Schemes } from './application/schemes';
@@ -8,32 +8,39 @@ import { schemeEventSchemas } from './application/event-schemas';
 import { planningRoutes } from './adapters/http/planning-routes';
 import { territorialPlanningGrpc } from './adapters/grpc/territorial-planning-grpc';
 import { PLANNING_REGISTRY_GROUP, PLANNING_STAFF_GROUP, registryNetworkConsumer, staffNetworkConsumer } from './adapters/messaging/network-consumers';
+import { attributionNeedsConsumer, PLANNING_ATTRIBUTION_GROUP } from './adapters/messaging/attribution-consumer';
+import { planningEventMapper, SCHEME_PREFIX } from './adapters/messaging/planning-integration-events';
 import { schemesProjection } from './adapters/persistence/schemes-projection';
 import { SqlAdoptedSchemes } from './adapters/persistence/sql-adopted-schemes';
 import { migrateComputationTables, SqlComputations } from './adapters/persistence/sql-computations';
 import { migrateNetworkTables, SqlNetworkDirectory } from './adapters/persistence/sql-network-directory';
 import { migrateOutsideSupplyTables, SqlOutsideSupply } from './adapters/persistence/sql-outside-supply';
+import { migratePatientTables, SqlPatientDirectory } from './adapters/persistence/sql-patient-directory';
 
 /** Every stream planning writes (a KurrentDB store is filtered on them). */
-export const PLANNING_STREAM_PREFIXES = ['scheme-'] as const;
+export const PLANNING_STREAM_PREFIXES = [SCHEME_PREFIX] as const;
 
 export interface PlanningApp {
   readonly planning: TerritorialPlanning;
   readonly schemes: Schemes;
   /** The network's centres and GP assignments, as the registry and staff topics told them. */
   readonly network: SqlNetworkDirectory;
+  /** The patients of each commune, as the attribution topic told them. */
+  readonly patients: SqlPatientDirectory;
   readonly outside: SqlOutsideSupply;
 }
 
 /**
  * Territorial planning: REST `/v1/planning`, gRPC `pcn.planning.v1.TerritorialPlanning`; learns
- * the network's centres and GPs from `pcn.registry.v1` and `pcn.staff.v1`. Accessibility
+ * the network's centres and GPs from `pcn.registry.v1` and `pcn.staff.v1`, and the patients of
+ * each commune from `pcn.attribution.v1`; publishes every step of its schemes on `pcn.planning.v1`. Accessibility
  * computations are stored in SQL (the last 20), so they survive a restart.
  */
 export const planningService = defineService({
   name: 'planning',
   streamPrefixes: PLANNING_STREAM_PREFIXES,
-  consumes: [REGISTRY_TOPIC, STAFF_TOPIC],
+  publishes: PLANNING_TOPIC,
+  consumes: [REGISTRY_TOPIC, STAFF_TOPIC, ATTRIBUTION_TOPIC],
   config: { shape: {} },
   configure: () => ({}),
   async compose(ctx): Promise<ServiceParts<PlanningApp>> {
@@ -41,16 +48,27 @@ export const planningService = defineService({
     await migrateNetworkTables(ctx.sql, ctx.schema);
     await migrateOutsideSupplyTables(ctx.sql, ctx.schema);
     await migrateComputationTables(ctx.sql, ctx.schema);
+    await migratePatientTables(ctx.sql, ctx.schema);
     const places = referencePlaces();
     const catalogue = referenceCatalogue(places);
     const network = new SqlNetworkDirectory(ctx.sql, ctx.schema, ctx.clock);
     const outside = new SqlOutsideSupply(ctx.sql, ctx.schema);
-    const planning = new TerritorialPlanning({ catalogue, places, network, outside, computations: new SqlComputations(ctx.sql, ctx.schema), clock: ctx.clock });
+    const patients = new SqlPatientDirectory(ctx.sql, ctx.schema, ctx.clock);
+    const planning = new TerritorialPlanning({
+      catalogue,
+      places,
+      network,
+      patients,
+      outside,
+      computations: new SqlComputations(ctx.sql, ctx.schema),
+      clock: ctx.clock,
+    });
     const schemes = new Schemes(ctx.store, catalogue, ctx.onCommand);
     const services = { planning, schemes, outside, catalogue };
     const adopted = new SqlAdoptedSchemes(ctx.sql, ctx.schema);
     return {
-      application: { planning, schemes, network, outside },
+      application: { planning, schemes, network, patients, outside },
+      relay: { streamPrefixes: [SCHEME_PREFIX], map: planningEventMapper() },
       consumers: [
         {
           topic: REGISTRY_TOPIC,
@@ -62,6 +80,7 @@ export const planningService = defineService({
           }),
         },
         { topic: STAFF_TOPIC, groupId: PLANNING_STAFF_GROUP, handler: staffNetworkConsumer({ sql: ctx.sql, directory: network }) },
+        { topic: ATTRIBUTION_TOPIC, groupId: PLANNING_ATTRIBUTION_GROUP, handler: attributionNeedsConsumer({ sql: ctx.sql, patients, positions: network }) },
       ],
       http: { path: '/v1/planning', router: planningRoutes.router(services), openApi: planningRoutes.openApi(), operations: planningRoutes.operations() },
       grpc: { service: planningV1.TerritorialPlanningService, implementation: (options) => territorialPlanningGrpc(services, options) },

@@ -21,6 +21,7 @@ const attributionSchemas = {
     (e) => fields().text('patient_id', e.patientId).text('attribution_id', e.attributionId).date('end_date', e.endDate).problems,
   ),
   PatientWaitlisted: schema(ev.PatientWaitlisted, (e) => fields().text('patient_id', e.patientId).problems),
+  PatientErased: schema(ev.PatientErased, (e) => fields().text('patient_id', e.patientId).date('erased_on', e.erasedOn).problems),
 };
 
 export type AttributionEvent = ReadEvent<typeof attributionSchemas>;

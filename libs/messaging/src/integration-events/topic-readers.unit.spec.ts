@@ -1,4 +1,4 @@
-import { attributionEventsV1, registryEventsV1, staffEventsV1 } from '@pcn/contracts';
+import { attributionEventsV1, planningEventsV1, registryEventsV1, staffEventsV1 } from '@pcn/contracts';
 import { createLogger, Registry } from '@pcn/observability';
 import { eventually } from '@pcn/eventsourcing/testing';
 import { UnprocessableMessageError, UnreadableMessageError } from '../errors';
@@ -6,6 +6,7 @@ import { InMemoryBus } from '../in-memory/in-memory-bus';
 import { newIntegrationMessage, type ReceivedMessage } from '../message';
 import { parseDeadLetter } from '../consumer/dead-letter';
 import { attributionReader, ATTRIBUTION_TOPIC } from './attribution-reader';
+import { PLANNING_TOPIC, planningReader } from './planning-reader';
 import { registryReader, REGISTRY_TOPIC } from './registry-reader';
 import { staffReader, STAFF_TOPIC } from './staff-reader';
 import { topicConsumer } from './topic-reader';
@@ -108,6 +109,37 @@ describe('topic readers', () => {
       type: 'PatientWaitlisted',
       event: { patientId: 'pat' },
     });
+    const erased = (erasedOn: string) =>
+      attributionEventsV1.PatientErased.encode(attributionEventsV1.PatientErased.fromPartial({ patientId: 'pat', erasedOn })).finish();
+    expect(attributionReader.read(received(ATTRIBUTION_TOPIC, 'PatientErased', erased('2026-03-02')))).toMatchObject({
+      type: 'PatientErased',
+      event: { patientId: 'pat', erasedOn: '2026-03-02' },
+    });
+    expect(() => attributionReader.read(received(ATTRIBUTION_TOPIC, 'PatientErased', erased('02/03/2026')))).toThrow(/erased_on must be a date/);
+  });
+});
+
+describe('the planning topic', () => {
+  it('reads a fulfilment, and refuses one without its scheme or with a malformed date', () => {
+    const fulfilled = (over: Partial<planningEventsV1.ProposalFulfilled>) =>
+      planningEventsV1.ProposalFulfilled.encode(
+        planningEventsV1.ProposalFulfilled.fromPartial({
+          schemeId: 'ain-2027',
+          proposalId: 'p1',
+          centreFiness: '010000024',
+          communeCode: '01004',
+          accreditedOn: '2027-03-01',
+          ...over,
+        }),
+      ).finish();
+    expect(planningReader.read(received(PLANNING_TOPIC, 'ProposalFulfilled', fulfilled({})))).toMatchObject({
+      type: 'ProposalFulfilled',
+      event: { schemeId: 'ain-2027', proposalId: 'p1' },
+    });
+    expect(() => planningReader.read(received(PLANNING_TOPIC, 'ProposalFulfilled', fulfilled({ schemeId: '' })))).toThrow(/missing scheme_id/);
+    expect(() => planningReader.read(received(PLANNING_TOPIC, 'ProposalFulfilled', fulfilled({ accreditedOn: '1/3/2027' })))).toThrow(
+      /accredited_on must be a date/,
+    );
   });
 });
 

@@ -28,3 +28,10 @@ export class UnreadableBillingMessageError extends UnreadableMessageError {
     super('billing', message, why);
   }
 }
+
+/** A `pcn.planning.v1` message that cannot be read. */
+export class UnreadablePlanningMessageError extends UnreadableMessageError {
+  constructor(message: ReceivedMessage, why: string) {
+    super('planning', message, why);
+  }
+}

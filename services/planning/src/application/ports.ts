@@ -31,6 +31,24 @@ export interface NetworkSource {
   snapshot(): Promise<NetworkSnapshot>;
 }
 
+/** The patients living in a territory, as attribution's events told them, counted on a day. */
+export interface PatientCounts {
+  /** The day counted (YYYY-MM-DD): attributions and ALD periods are true on a day. */
+  readonly asOf: string;
+  /** Patients known to attribution living there (erased ones are not counted). */
+  readonly patients: number;
+  /** With a médecin traitant on that day. */
+  readonly withMedecinTraitant: number;
+  readonly withoutMedecinTraitant: number;
+  /** Chronic patients (an ALD running that day) without a médecin traitant. */
+  readonly chronicWithoutMedecinTraitant: number;
+}
+
+export interface PatientSource {
+  /** The patients living in these places (every place when undefined), counted today. */
+  countsIn(places: readonly string[] | undefined): Promise<PatientCounts>;
+}
+
 /** The GPs outside the network per commune, as imported by coordinators, with a version that moves on each change. */
 export interface OutsideSupplyStore {
   list(): Promise<{ readonly version: number; readonly supply: readonly OutsideSupply[] }>;

@@ -2,6 +2,7 @@ import {
   CommandHandler,
   NotFoundError,
   observeCommands,
+  PermissionDeniedError,
   ValidationError,
   type CommandContext,
   type CommandObserver,
@@ -33,6 +34,11 @@ export interface WriteOptions {
   readonly context?: CommandContext;
   /** The version the caller last saw; a mismatch is a concurrency conflict. */
   readonly expectedVersion?: number;
+  /**
+   * The région a regional coordinator acts for (INSEE code): the scheme's territory must be that
+   * région or one of its départements. Absent for a national coordinator, who may run any scheme.
+   */
+  readonly actingRegion?: string;
 }
 
 /** Where the adopted schemes proposing a centre in a commune are found (the schemes read model). */
@@ -69,11 +75,13 @@ export class Schemes {
     if (input.territory.level !== 'nation' && this.catalogue.find(input.territory) === undefined) {
       throw ValidationError.field('territory.code', `no ${input.territory.level} has the code "${input.territory.code}"`);
     }
+    this.checkRegion(input.territory, options);
     return this.run(input.schemeId, { type: 'DraftScheme', ...input, draftedBy: actorOf(options) }, options);
   }
 
   async addProposal(schemeId: string, proposal: Proposal, options: WriteOptions = {}): Promise<SchemeView> {
     const { scheme } = await this.get(schemeId);
+    this.checkRegion(scheme.territory, options);
     if (proposal.kind === 'open-centre' && scheme.territory.level !== 'nation') {
       const inside = this.catalogue.get(scheme.territory).places;
       if (!inside.includes(proposal.communeCode)) {
@@ -86,23 +94,27 @@ export class Schemes {
     return this.run(schemeId, { type: 'AddProposal', proposal, addedBy: actorOf(options) }, options);
   }
 
-  removeProposal(schemeId: string, proposalId: string, options: WriteOptions = {}): Promise<SchemeView> {
+  async removeProposal(schemeId: string, proposalId: string, options: WriteOptions = {}): Promise<SchemeView> {
+    await this.checkSchemeRegion(schemeId, options);
     return this.run(schemeId, { type: 'RemoveProposal', proposalId, removedBy: actorOf(options) }, options);
   }
 
-  openStage(schemeId: string, stage: Stage, options: WriteOptions = {}): Promise<SchemeView> {
+  async openStage(schemeId: string, stage: Stage, options: WriteOptions = {}): Promise<SchemeView> {
+    await this.checkSchemeRegion(schemeId, options);
     return this.run(schemeId, { type: 'OpenConsultationStage', stage, openedBy: actorOf(options) }, options);
   }
 
-  submitOpinion(
+  async submitOpinion(
     schemeId: string,
     input: { stage: Stage; college: College; participant: string; vote: Vote; opinion: string },
     options: WriteOptions = {},
   ): Promise<SchemeView> {
+    await this.checkSchemeRegion(schemeId, options);
     return this.run(schemeId, { type: 'SubmitOpinion', ...input }, options);
   }
 
-  closeStage(schemeId: string, stage: Stage, options: WriteOptions = {}): Promise<SchemeView> {
+  async closeStage(schemeId: string, stage: Stage, options: WriteOptions = {}): Promise<SchemeView> {
+    await this.checkSchemeRegion(schemeId, options);
     return this.run(schemeId, { type: 'CloseConsultationStage', stage, closedBy: actorOf(options) }, options);
   }
 
@@ -125,6 +137,24 @@ export class Schemes {
     const { state, revision } = await this.handler.load(schemeStreamId(schemeId));
     if (!state.exists) throw new NotFoundError('scheme', schemeId);
     return { scheme: state, version: revision };
+  }
+
+  /** A scheme's territory never changes once drafted, so checking it before the command is enough. */
+  private async checkSchemeRegion(schemeId: string, options: WriteOptions): Promise<void> {
+    if (options.actingRegion === undefined) return;
+    this.checkRegion((await this.get(schemeId)).scheme.territory, options);
+  }
+
+  /** A regional coordinator runs the schemes of its région and of its départements; the nation's are national. */
+  private checkRegion(territory: SchemeTerritory, options: WriteOptions): void {
+    const region = options.actingRegion;
+    if (region === undefined) return;
+    const regionOfTerritory =
+      territory.level === 'region' ? territory.code : territory.level === 'departement' ? this.catalogue.find(territory)?.within[0]?.code : undefined;
+    if (regionOfTerritory === region) return;
+    const where =
+      territory.level === 'nation' ? 'the nation' : `${territory.level} ${territory.code}${regionOfTerritory ? ` (région ${regionOfTerritory})` : ''}`;
+    throw new PermissionDeniedError(`a regional coordinator of région ${region} runs the schemes of its région and of its départements only, not of ${where}`);
   }
 
   private async run(schemeId: string, command: SchemeCommand, options: WriteOptions): Promise<SchemeView> {

@@ -1,5 +1,5 @@
 import { CommuneDirectory } from '@pcn/referential';
-import { ConcurrencyError, InMemoryEventStore, NotFoundError } from '@pcn/eventsourcing';
+import { ConcurrencyError, InMemoryEventStore, NotFoundError, PermissionDeniedError } from '@pcn/eventsourcing';
 import { referenceCatalogue, referencePlaces } from './reference-territories';
 import { Schemes } from './schemes';
 import type { College } from '../domain/scheme';
@@ -50,5 +50,58 @@ describe('schemes over the event store', () => {
     await schemes.draft({ schemeId: 'ain', territory: { level: 'departement', code: '01' }, title: 'Ain' });
     await schemes.addProposal('ain', openCentre, { expectedVersion: 0 });
     await expect(schemes.removeProposal('ain', 'p1', { expectedVersion: 0 })).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+});
+
+describe('a regional coordinator runs the schemes of its région', () => {
+  // Auvergne-Rhône-Alpes (84, with the Ain, 01) and Île-de-France (11, with Paris, 75).
+  const twoRegions = referenceCatalogue(referencePlaces(CommuneDirectory.shared()).filter((place) => place.region === '84' || place.region === '11'));
+  const regional = (region: string) => ({ context: { actor: `regional_coordinator:ars@${region}` }, actingRegion: region });
+
+  it('drafts and runs a scheme for its région or one of its départements', async () => {
+    const store = new InMemoryEventStore();
+    const schemes = new Schemes(store, twoRegions);
+    await schemes.draft({ schemeId: 'ain', territory: { level: 'departement', code: '01' }, title: 'Ain' }, regional('84'));
+    await schemes.draft({ schemeId: 'ara', territory: { level: 'region', code: '84' }, title: 'ARA' }, regional('84'));
+    await schemes.addProposal('ain', openCentre, regional('84'));
+    await schemes.removeProposal('ain', 'p1', regional('84'));
+    await schemes.addProposal('ain', openCentre, regional('84'));
+    await schemes.openStage('ain', 'local', regional('84'));
+    await schemes.submitOpinion('ain', { stage: 'local', college: 'users', participant: 'u', vote: 'favourable', opinion: '' }, regional('84'));
+    const { scheme } = await schemes.closeStage('ain', 'local', regional('84'));
+    // One college of three approves: the stage is rejected and the scheme is back in draft.
+    expect(scheme).toMatchObject({ status: 'draft', round: 1 });
+    expect((await store.readStream('scheme-ain'))[0]!.data).toMatchObject({ draftedBy: 'regional_coordinator:ars@84' });
+  });
+
+  it('refuses, writing nothing, a scheme of another région, of a département of another région, or of the nation', async () => {
+    const store = new InMemoryEventStore();
+    const schemes = new Schemes(store, twoRegions);
+    for (const territory of [
+      { level: 'region' as const, code: '11' },
+      { level: 'departement' as const, code: '75' },
+      { level: 'nation' as const, code: 'FR' },
+    ]) {
+      await expect(schemes.draft({ schemeId: `s-${territory.code}`, territory, title: 't' }, regional('84'))).rejects.toBeInstanceOf(PermissionDeniedError);
+    }
+    await expect(schemes.draft({ schemeId: 'paris', territory: { level: 'departement', code: '75' }, title: 'Paris' }, regional('84'))).rejects.toThrow(
+      'a regional coordinator of région 84 runs the schemes of its région and of its départements only, not of departement 75 (région 11)',
+    );
+    expect(await store.headPosition()).toBe(0);
+
+    await schemes.draft({ schemeId: 'ain', territory: { level: 'departement', code: '01' }, title: 'Ain' }, as('national_coordinator:zoe'));
+    await schemes.addProposal('ain', openCentre, as('national_coordinator:zoe'));
+    await schemes.openStage('ain', 'local', as('national_coordinator:zoe'));
+    const head = await store.headPosition();
+    const idf = regional('11');
+    const refusals = [
+      schemes.addProposal('ain', { ...openCentre, proposalId: 'p2' }, idf),
+      schemes.removeProposal('ain', 'p1', idf),
+      schemes.openStage('ain', 'departemental', idf),
+      schemes.submitOpinion('ain', { stage: 'local', college: 'users', participant: 'u', vote: 'favourable', opinion: '' }, idf),
+      schemes.closeStage('ain', 'local', idf),
+    ];
+    for (const refusal of refusals) await expect(refusal).rejects.toBeInstanceOf(PermissionDeniedError);
+    expect(await store.headPosition()).toBe(head);
   });
 });

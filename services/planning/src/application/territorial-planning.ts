@@ -18,7 +18,7 @@ import { suggestSites, type SiteSuggestion } from '../domain/sites';
 import { unemploymentRate, type Place, type TerritoryCatalogue, type TerritoryRef } from '../domain/territory';
 import type { ComputationRecord, ComputationStore } from './computations';
 import { gridDemandIndex } from './demand-indexes';
-import type { Clock, NetworkSource, OutsideSupplyStore } from './ports';
+import type { Clock, NetworkSource, OutsideSupplyStore, PatientCounts, PatientSource } from './ports';
 import { demandPoints } from './reference-territories';
 
 export const REFERENCE_DATA = 'communes.csv (COG 2024, census 2021) and @etalab/decoupage-administratif 4.1';
@@ -27,6 +27,7 @@ export interface TerritorialPlanningDeps {
   readonly catalogue: TerritoryCatalogue;
   readonly places: readonly Place[];
   readonly network: NetworkSource;
+  readonly patients: PatientSource;
   readonly outside: OutsideSupplyStore;
   readonly computations: ComputationStore;
   readonly clock: Clock;
@@ -42,6 +43,8 @@ export interface TerritoryNeeds {
   readonly networkGpFte: number;
   /** GP FTE outside the network, as imported. */
   readonly outsideGpFte: number;
+  /** Patients living there, with and without a médecin traitant (pcn.attribution.v1). */
+  readonly patients: PatientCounts;
   readonly positions: Readonly<Record<string, number>>;
 }
 
@@ -82,7 +85,11 @@ export class TerritorialPlanning {
   async territoryNeeds(ref: TerritoryRef): Promise<TerritoryNeeds> {
     const territory = this.deps.catalogue.get(ref);
     const inside = new Set(territory.places);
-    const [network, outside] = await Promise.all([this.deps.network.snapshot(), this.deps.outside.list()]);
+    const [network, outside, patients] = await Promise.all([
+      this.deps.network.snapshot(),
+      this.deps.outside.list(),
+      this.deps.patients.countsIn(territory.level === 'nation' ? undefined : territory.places),
+    ]);
     const centres = network.centres.filter((centre) => inside.has(centre.communeCode));
     const rate = unemploymentRate(territory);
     return {
@@ -92,6 +99,7 @@ export class TerritorialPlanning {
       centres: centres.length,
       networkGpFte: centres.reduce((sum, centre) => sum + centre.gpFte, 0),
       outsideGpFte: outside.supply.filter((entry) => inside.has(entry.communeCode)).reduce((sum, entry) => sum + entry.gpFte, 0),
+      patients,
       positions: network.positions,
     };
   }

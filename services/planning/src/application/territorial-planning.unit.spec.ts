@@ -4,7 +4,7 @@ import { computeE2sfca } from '../domain/accessibility';
 import { inMemoryComputations } from './computations';
 import { allPairsDemandIndex } from './demand-indexes';
 import { importOutsideSupply } from './outside-supply-import';
-import { inMemoryOutsideSupply, type NetworkSnapshot } from './ports';
+import { inMemoryOutsideSupply, type NetworkSnapshot, type PatientCounts } from './ports';
 import { demandPoints, referenceCatalogue, referencePlaces } from './reference-territories';
 import { TerritorialPlanning } from './territorial-planning';
 
@@ -21,31 +21,49 @@ const network: NetworkSnapshot = {
   positions: { 'pcn.registry.v1': 41, 'pcn.staff.v1': 97 },
 };
 
+const COUNTS: PatientCounts = { asOf: '2026-12-06', patients: 10, withMedecinTraitant: 7, withoutMedecinTraitant: 3, chronicWithoutMedecinTraitant: 1 };
+
 function planning() {
   const outside = inMemoryOutsideSupply();
+  const asked: (readonly string[] | undefined)[] = [];
   let n = 0;
   const service = new TerritorialPlanning({
     catalogue,
     places,
     network: { snapshot: async () => network },
+    patients: {
+      countsIn: async (codes) => {
+        asked.push(codes);
+        return COUNTS;
+      },
+    },
     outside,
     computations: inMemoryComputations(),
     clock: { now: () => new Date('2026-12-06T05:00:00Z') },
     newId: () => `c${++n}`,
   });
-  return { service, outside };
+  return { service, outside, asked };
 }
 const outsideCsv = ['commune,gp_fte', '01053,45', '01283,25', '01004,15', '01033,12.2', '01173,6'].join('\n');
 
 describe('territory needs', () => {
-  it('gives population, unemployment, the network’s centres and GP FTE, and the outside GPs', async () => {
-    const { service, outside } = planning();
+  it('gives population, unemployment, the network’s centres and GP FTE, the outside GPs and the patients of its places', async () => {
+    const { service, outside, asked } = planning();
     await importOutsideSupply(outsideCsv, catalogue, outside);
     const needs = await service.territoryNeeds(ain);
     expect(needs).toMatchObject({ territory: { level: 'departement', code: '01', name: 'Ain' }, centres: 2, networkGpFte: 38, outsideGpFte: 103.2 });
     expect(needs.population).toBe(CommuneDirectory.shared().departementPopulation('01'));
     expect(needs.unemploymentRate).toBeGreaterThan(0.03);
     expect(needs.positions).toEqual({ 'pcn.registry.v1': 41, 'pcn.staff.v1': 97 });
+    expect(needs.patients).toEqual(COUNTS);
+    expect(asked).toEqual([catalogue.get(ain).places]);
+  });
+
+  it('counts the patients of a commune in that commune alone, and those of the nation without naming 35,000 places', async () => {
+    const { service, asked } = planning();
+    await service.territoryNeeds({ level: 'commune', code: '01053' });
+    await service.territoryNeeds({ level: 'nation', code: 'FR' });
+    expect(asked).toEqual([['01053'], undefined]);
   });
 });
 

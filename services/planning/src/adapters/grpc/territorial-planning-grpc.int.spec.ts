@@ -16,6 +16,8 @@ beforeAll(async () => {
   fx = await startPlanning(sql, 'planning_grpc');
   await fx.module.network.recordCentre(sql, { finess: '010000016', communeCode: '01053', status: 'member', version: 1 });
   await fx.module.network.recordAssignmentStarted(sql, { assignmentId: 'a1', centreFiness: '010000016', fte: 1, startOn: '2026-01-01' });
+  // A patient of Bourg-en-Bresse, as the attribution consumer would have stored them: chronic, no médecin traitant.
+  await fx.module.patients.recordPatient(sql, { patientId: 'p1', communeCode: '01053', ald: [{ start: '2020-01-01' }], asOf: '2026-01-01T00:00:00Z' });
   server = await serveOverGrpc(fx.module.grpc, createLogger({ service: 'grpc-test', level: 'silent' }));
   client = createClient(pb.TerritorialPlanningClient, server.address);
 }, 120_000);
@@ -37,6 +39,7 @@ describe('pcn.planning.v1.TerritorialPlanning over gRPC', () => {
   it('reads the needs of a territory, computes accessibility, lists the underserved and suggests sites', async () => {
     const needs = await callUnary(client, 'getTerritoryNeeds', { territory: ain });
     expect(needs).toMatchObject({ territory: ain, name: 'Ain', centres: 1, networkGpFte: 1 });
+    expect(needs.patients).toEqual({ asOf: '2026-12-06', patients: 1, withMedecinTraitant: 0, withoutMedecinTraitant: 1, chronicWithoutMedecinTraitant: 1 });
     expect(needs.population).toBeGreaterThan(600_000);
 
     const computation = await callUnary(client, 'computeAccessibility', pb.ComputeAccessibilityRequest.fromPartial({ supplyScope: 'network' }));

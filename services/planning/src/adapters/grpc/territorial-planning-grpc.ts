@@ -23,10 +23,15 @@ const territoryOf = (ref: pb.TerritoryRef | undefined): TerritoryRef =>
   parseInput(territorySchema, { level: ref?.level ?? '', code: ref?.code ?? '' }) as TerritoryRef;
 
 /** A scheme's writes are decided against the latest version unless the caller names the one it read. */
-const writeOptions = (req: { expectedVersion?: number | undefined }, ctx: CallContext): WriteOptions => ({
-  ...(req.expectedVersion !== undefined && { expectedVersion: req.expectedVersion }),
-  context: commandContextOf(ctx),
-});
+const writeOptions = (req: { expectedVersion?: number | undefined }, ctx: CallContext): WriteOptions => {
+  const identity = ctx.grant?.identity;
+  return {
+    ...(req.expectedVersion !== undefined && { expectedVersion: req.expectedVersion }),
+    context: commandContextOf(ctx),
+    // A regional coordinator runs the schemes of its région: the application checks the scheme's territory.
+    ...(identity?.role === 'regional_coordinator' && identity.scope.region !== undefined && { actingRegion: identity.scope.region }),
+  };
+};
 
 const proposalInput = (p: pb.Proposal | undefined): Proposal =>
   parseInput(
@@ -121,7 +126,7 @@ export function territorialPlanningGrpc({ planning, schemes }: PlanningServices,
           territory: { level: req.territory?.level ?? '', code: req.territory?.code ?? '' },
           title: req.title,
         });
-        return scheme(await schemes.draft(input, { context: commandContextOf(ctx) }));
+        return scheme(await schemes.draft(input, writeOptions({}, ctx)));
       },
       addProposal: async (req, ctx) => scheme(await schemes.addProposal(req.schemeId, proposalInput(req.proposal), writeOptions(req, ctx))),
       openConsultationStage: async (req, ctx) =>

@@ -59,6 +59,8 @@ function territoryOf(query: Partial<Record<Area, string>>): TerritoryRef {
 const writeOptions = (req: WriteRequest): WriteOptions => ({
   ...(req.expectedVersion !== undefined && { expectedVersion: req.expectedVersion }),
   context: req.context,
+  // A regional coordinator runs the schemes of its région: the application checks the scheme's territory.
+  ...(req.identity?.role === 'regional_coordinator' && req.identity.scope.region !== undefined && { actingRegion: req.identity.scope.region }),
 });
 const stageOf = (req: WriteRequest) => parseInput(openStageSchema, { stage: req.params.stage }).stage;
 
@@ -85,7 +87,9 @@ function centresWithin(record: ComputationRecord, communes: readonly { latitude:
 
 const object = (description: string) => ({ type: 'object', description });
 const planningSchemas = {
-  TerritoryNeeds: object('Population, age structure, GP supply (network and outside) and patients of a territory'),
+  TerritoryNeeds: object(
+    'Population, unemployment, centres, GP FTE (network and outside), and `patients` (pcn.attribution.v1, counted on `asOf`): `patients`, `withMedecinTraitant`, `withoutMedecinTraitant`, `chronicWithoutMedecinTraitant` (an ALD running, no médecin traitant)',
+  ),
   OutsideSupplyImport: object('Lines read, accepted and changed, the new version and the errors per line'),
   Computation: object('A computation: its parameters, when, the supply points and communes counted'),
   CommuneAccessibilityList: object('`communes`: the accessibility index of each commune, with its class'),
@@ -98,6 +102,7 @@ const planningSchemas = {
 const notFound = problemDoc('No such computation (the last ones are kept) or territory');
 const schemeErrors = {
   400: problemDoc('Invalid input: `errors` lists each field and why'),
+  403: problemDoc('A regional coordinator may run only the schemes of its région and of its départements'),
   404: problemDoc('No such scheme'),
   409: problemDoc('Not allowed in the scheme’s current state: `violations` lists each unmet condition'),
   412: problemDoc('The If-Match version is stale: read the scheme again'),
@@ -141,7 +146,7 @@ export const planningRoutes = new RouteTable<PlanningHttpServices>({
       operationId: 'GetTerritoryNeeds',
       method: 'get',
       path: '/territories/{level}/{code}/needs',
-      summary: 'The needs of a territory: population, ages, GP supply, patients with and without a médecin traitant',
+      summary: 'The needs of a territory: population, unemployment, GP supply, patients with and without a médecin traitant, chronic patients without one',
       params: { level: area.level, code: area.code },
       responses: { 200: okDoc('The needs', 'TerritoryNeeds'), 400: problemDoc('Unknown level'), 404: problemDoc('No such territory') },
       handle: async ({ planning }, req) => {
@@ -270,11 +275,12 @@ export const planningRoutes = new RouteTable<PlanningHttpServices>({
       responses: {
         201: createdDoc('Drafted', 'Scheme'),
         400: problemDoc('Invalid input or unknown territory'),
+        403: problemDoc('A regional coordinator may draft only for its région or one of its départements'),
         409: problemDoc('This scheme id is taken'),
       },
       handle: async ({ schemes }, req) => {
         const input = parseInput(draftSchemeSchema, req.body);
-        const view = await schemes.draft(input, { context: req.context });
+        const view = await schemes.draft(input, writeOptions(req));
         return { status: 201, body: view, version: view.version, location: `/schemes/${input.schemeId}` };
       },
     }),

@@ -53,13 +53,29 @@ export interface TerritoryNeeds {
   outsideGpFte: number;
   /** The position reached in each topic planning learns the network from: how current the figures are. */
   positions: { [key: string]: number };
-  /** Unemployment rate of the territory, percent, when the reference data has it. */
-  unemploymentRate?: number | undefined;
+  /** Unemployment rate of the territory, a fraction of the active 15–64 (0.07 = 7 %), when the reference data has it. */
+  unemploymentRate?:
+    | number
+    | undefined;
+  /** The patients living in the territory, from `pcn.attribution.v1`. */
+  patients: PatientCounts | undefined;
 }
 
 export interface TerritoryNeeds_PositionsEntry {
   key: string;
   value: number;
+}
+
+/** Patients known to attribution living in a territory (erased ones are not counted), on a day. */
+export interface PatientCounts {
+  /** The day counted, YYYY-MM-DD: attributions and ALD periods are true on a day. */
+  asOf: string;
+  patients: number;
+  /** With a médecin traitant on that day. */
+  withMedecinTraitant: number;
+  withoutMedecinTraitant: number;
+  /** With an affection de longue durée running that day and no médecin traitant. */
+  chronicWithoutMedecinTraitant: number;
 }
 
 /** One distance band of the E2SFCA: people within `up_to_minutes` count with `weight`. */
@@ -388,6 +404,7 @@ function createBaseTerritoryNeeds(): TerritoryNeeds {
     outsideGpFte: 0,
     positions: {},
     unemploymentRate: undefined,
+    patients: undefined,
   };
 }
 
@@ -416,6 +433,9 @@ export const TerritoryNeeds: MessageFns<TerritoryNeeds> = {
     });
     if (message.unemploymentRate !== undefined) {
       writer.uint32(65).double(message.unemploymentRate);
+    }
+    if (message.patients !== undefined) {
+      PatientCounts.encode(message.patients, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -500,6 +520,14 @@ export const TerritoryNeeds: MessageFns<TerritoryNeeds> = {
             message.unemploymentRate = reader.double();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.patients = PatientCounts.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -547,6 +575,7 @@ export const TerritoryNeeds: MessageFns<TerritoryNeeds> = {
         : isSet(object.unemployment_rate)
         ? globalThis.Number(object.unemployment_rate)
         : undefined,
+      patients: isSet(object.patients) ? PatientCounts.fromJSON(object.patients) : undefined,
     };
   },
 
@@ -582,6 +611,9 @@ export const TerritoryNeeds: MessageFns<TerritoryNeeds> = {
     if (message.unemploymentRate !== undefined) {
       obj.unemploymentRate = floatToJson(message.unemploymentRate);
     }
+    if (message.patients !== undefined) {
+      obj.patients = PatientCounts.toJSON(message.patients);
+    }
     return obj;
   },
 
@@ -608,6 +640,9 @@ export const TerritoryNeeds: MessageFns<TerritoryNeeds> = {
       {},
     );
     message.unemploymentRate = object.unemploymentRate ?? undefined;
+    message.patients = (object.patients !== undefined && object.patients !== null)
+      ? PatientCounts.fromPartial(object.patients)
+      : undefined;
     return message;
   },
 };
@@ -695,6 +730,155 @@ export const TerritoryNeeds_PositionsEntry: MessageFns<TerritoryNeeds_PositionsE
     const message = createBaseTerritoryNeeds_PositionsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBasePatientCounts(): PatientCounts {
+  return { asOf: "", patients: 0, withMedecinTraitant: 0, withoutMedecinTraitant: 0, chronicWithoutMedecinTraitant: 0 };
+}
+
+export const PatientCounts: MessageFns<PatientCounts> = {
+  encode(message: PatientCounts, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.asOf !== "") {
+      writer.uint32(10).string(message.asOf);
+    }
+    if (message.patients !== 0) {
+      writer.uint32(16).uint64(message.patients);
+    }
+    if (message.withMedecinTraitant !== 0) {
+      writer.uint32(24).uint64(message.withMedecinTraitant);
+    }
+    if (message.withoutMedecinTraitant !== 0) {
+      writer.uint32(32).uint64(message.withoutMedecinTraitant);
+    }
+    if (message.chronicWithoutMedecinTraitant !== 0) {
+      writer.uint32(40).uint64(message.chronicWithoutMedecinTraitant);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PatientCounts {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePatientCounts();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.asOf = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.patients = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.withMedecinTraitant = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.withoutMedecinTraitant = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.chronicWithoutMedecinTraitant = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PatientCounts {
+    return {
+      asOf: isSet(object.asOf)
+        ? globalThis.String(object.asOf)
+        : isSet(object.as_of)
+        ? globalThis.String(object.as_of)
+        : "",
+      patients: isSet(object.patients) ? globalThis.Number(object.patients) : 0,
+      withMedecinTraitant: isSet(object.withMedecinTraitant)
+        ? globalThis.Number(object.withMedecinTraitant)
+        : isSet(object.with_medecin_traitant)
+        ? globalThis.Number(object.with_medecin_traitant)
+        : 0,
+      withoutMedecinTraitant: isSet(object.withoutMedecinTraitant)
+        ? globalThis.Number(object.withoutMedecinTraitant)
+        : isSet(object.without_medecin_traitant)
+        ? globalThis.Number(object.without_medecin_traitant)
+        : 0,
+      chronicWithoutMedecinTraitant: isSet(object.chronicWithoutMedecinTraitant)
+        ? globalThis.Number(object.chronicWithoutMedecinTraitant)
+        : isSet(object.chronic_without_medecin_traitant)
+        ? globalThis.Number(object.chronic_without_medecin_traitant)
+        : 0,
+    };
+  },
+
+  toJSON(message: PatientCounts): unknown {
+    const obj: any = {};
+    if (message.asOf !== "") {
+      obj.asOf = message.asOf;
+    }
+    if (message.patients !== 0) {
+      obj.patients = Math.round(message.patients);
+    }
+    if (message.withMedecinTraitant !== 0) {
+      obj.withMedecinTraitant = Math.round(message.withMedecinTraitant);
+    }
+    if (message.withoutMedecinTraitant !== 0) {
+      obj.withoutMedecinTraitant = Math.round(message.withoutMedecinTraitant);
+    }
+    if (message.chronicWithoutMedecinTraitant !== 0) {
+      obj.chronicWithoutMedecinTraitant = Math.round(message.chronicWithoutMedecinTraitant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PatientCounts>, I>>(base?: I): PatientCounts {
+    return PatientCounts.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PatientCounts>, I>>(object: I): PatientCounts {
+    const message = createBasePatientCounts();
+    message.asOf = object.asOf ?? "";
+    message.patients = object.patients ?? 0;
+    message.withMedecinTraitant = object.withMedecinTraitant ?? 0;
+    message.withoutMedecinTraitant = object.withoutMedecinTraitant ?? 0;
+    message.chronicWithoutMedecinTraitant = object.chronicWithoutMedecinTraitant ?? 0;
     return message;
   },
 };
