@@ -257,6 +257,16 @@ export class Billing {
     return state;
   }
 
+  /** A statement with its computation, for the exports: one not computed yet has nothing to export. */
+  async computedStatement(finess: string, period: string): Promise<Statement> {
+    const statement = await this.getStatement(finess, period);
+    if (statement.computation === undefined)
+      throw new PreconditionFailedError(`the statement of ${finess} for ${period} has not been computed`, [
+        { type: 'STATEMENT', subject: `${finess} ${period}`, description: 'run the period first' },
+      ]);
+    return statement;
+  }
+
   async listStatements(filter: { finess?: string; period?: string }): Promise<Statement[]> {
     return this.deps.readModel.statements({
       ...(filter.finess !== undefined && { finess: filter.finess }),

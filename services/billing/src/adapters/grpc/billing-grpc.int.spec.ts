@@ -5,7 +5,7 @@ import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { factFeeder } from '../../billing-facts.fixtures';
+import { factFeeder } from '../../testing';
 import { createBillingModule, type BillingModule } from '../../billing-service';
 import { capitationBillingGrpc } from './billing-grpc';
 

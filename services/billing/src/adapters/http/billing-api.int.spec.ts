@@ -8,7 +8,7 @@ import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Billing } from '../../application/billing';
-import { factFeeder } from '../../billing-facts.fixtures';
+import { factFeeder } from '../../testing';
 import { createBillingModule, type BillingModule } from '../../billing-service';
 import { billingRoutes } from './billing-routes';
 

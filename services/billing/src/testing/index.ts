@@ -1,0 +1,2 @@
+export * from './billing-fixture';
+export * from './fact-feeder';
