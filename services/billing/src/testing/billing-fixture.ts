@@ -19,7 +19,14 @@ export interface BillingFixture {
 }
 
 /** Billing on its own schema of a database shared by the test file, started, with a test token issuer. */
-export async function startBilling(options: { sql: SqlClient; schema: string; store?: EventStore; bus?: MessageBus }): Promise<BillingFixture> {
+export async function startBilling(options: {
+  sql: SqlClient;
+  schema: string;
+  store?: EventStore;
+  bus?: MessageBus;
+  runs?: 'local' | 'shared';
+  instance?: string;
+}): Promise<BillingFixture> {
   const logger = createLogger({ service: 'billing-test', level: 'silent' });
   const module = await createBillingModule({ ...options, communes: FLAT_COMMUNES, logger, readModelWaitMs: 5000 });
   await module.start();

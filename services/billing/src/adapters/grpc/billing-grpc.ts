@@ -78,7 +78,7 @@ export function capitationBillingGrpc(billing: Billing, options: UnaryOptions): 
         ),
       runPeriod: async (req, ctx, send) => {
         const finess = optional(req.centreFiness);
-        const result = await billing.runPeriod({ period: req.period, runBy: ctx.actor, ...(finess !== undefined && { finess }) }, (p) =>
+        const result = await billing.runPeriod({ period: req.period, runBy: ctx.actor, signal: ctx.signal, ...(finess !== undefined && { finess }) }, (p) =>
           send(toProgressMessage(p)),
         );
         await send(toSummaryMessage(result));
