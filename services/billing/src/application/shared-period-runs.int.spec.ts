@@ -1,7 +1,9 @@
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { InMemoryBus } from '@pcn/messaging';
 import { statementStreamId, type CentreRunRequest } from '../domain';
-import { startBilling, type BillingFixture } from '../testing';
+import { BillingClient } from '../cli/billing-client';
+import { runPeriodCommand } from '../cli/commands';
+import { serveBillingOverGrpc, startBilling, type BillingFixture } from '../testing';
 import type { RunProgress } from './ports';
 
 const CENTRES = ['930000013', '750712184', '690000013'];
@@ -80,5 +82,37 @@ describe('a period run shared through work items', () => {
     const one = await shared.module.billing.runPeriod({ period: PERIOD, finess: CENTRES[1]!, runBy: 'billing:agent-1' });
     expect(one.centres).toEqual([expect.objectContaining({ finess: CENTRES[1], outcome: 'unchanged' })]);
     expect((await shared.module.store.readAll({ filter: { streamPrefixes: ['run-request-'] } })).length).toBe(before);
+  });
+
+  it('over gRPC, streams a progress message per centre result, then the summary, as the CLI shows it', async () => {
+    await shared.facts.declare('p-late', 'a-late', CENTRES[0]!, '2026-03-20');
+    const served = await serveBillingOverGrpc(shared);
+    const token = (await shared.issuer.bearer('billing', undefined, 'agent-1')).slice('Bearer '.length);
+    const client = new BillingClient({ target: served.address, token, deadlineMs: 20_000 });
+    try {
+      const bars: { total: number; value: number }[] = [];
+      let output = '';
+      const { summary } = await runPeriodCommand(
+        client,
+        { period: PERIOD },
+        {
+          out: (text) => void (output += text),
+          err: () => undefined,
+          progress: () => {
+            const bar = { total: 0, value: 0 };
+            bars.push(bar);
+            return { start: (total) => void (bar.total = total), update: (value) => void (bar.value = value), stop: () => undefined };
+          },
+        },
+      );
+      expect(bars).toEqual([{ total: 4, value: 4 }]);
+      expect(summary.centres.map((c) => c.centreFiness)).toEqual([...CENTRES].sort());
+      // A new fact moves the log position every statement records: each is computed again.
+      expect(output).toContain('3 computed, 0 unchanged, 0 already issued');
+      expect(summary.centres.find((c) => c.centreFiness === CENTRES[0])?.lines).toBe(2);
+    } finally {
+      client.close();
+      await served.stop();
+    }
   });
 });
