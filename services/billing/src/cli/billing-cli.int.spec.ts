@@ -151,6 +151,9 @@ describe('billing CLI over gRPC', () => {
     const file = join(dir, 'no-amount.csv');
     writeFileSync(file, `payer_reference,finess,period,payment_date\nPAY-20,${CENTRE},${PERIOD},2026-04-20\n`);
     await expect(importRemittanceCommand(client, { file }, recordingIo())).rejects.toThrow(/header: missing column\(s\) amount; .*; nothing imported$/);
+    const array = join(dir, 'remittance.json');
+    writeFileSync(array, `\uFEFF  [{"payer_reference":"PAY-30"}]`);
+    await expect(importRemittanceCommand(client, { file: array }, recordingIo())).rejects.toThrow(/is one JSON array: write one JSON object per line/);
   });
 
   it('exports the computed statements as CSV and FHIR R4 files, one pair per centre', async () => {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { billingV1 as pb } from '@pcn/contracts';
@@ -64,6 +64,21 @@ export function remittanceFormatOf(file: string): RemittanceFormat {
   throw new CliError(`cannot tell the format of ${file} from its name: pass --format csv or --format jsonl`);
 }
 
+/** The first character of a file that is not white space (a BOM skipped), to tell a JSON array from JSON Lines. */
+async function firstCharacter(file: string): Promise<string | undefined> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
+    return buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trimStart()[0];
+  } finally {
+    await handle.close();
+  }
+}
+
 export interface ImportResult {
   readonly exitCode: number;
   readonly counts: Omit<pb.ImportRemittanceResponse, 'errors'>;
@@ -88,9 +103,14 @@ export async function importRemittanceCommand(
       throw new CliError(`cannot read ${options.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
     },
   );
+  if (format === 'jsonl' && (await firstCharacter(options.file)) === '[')
+    throw new CliError(
+      `${options.file} is one JSON array: write one JSON object per line (JSON Lines), e.g. jq -c '.[]' ${options.file} > remittance.jsonl; nothing imported`,
+    );
   const remittanceId = options.remittanceId ?? options.file.split(/[\\/]/).pop()!;
   let bytes = 0;
-  const counted = createReadStream(options.file).pipe(
+  const source = createReadStream(options.file);
+  const counted = source.pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
@@ -130,6 +150,7 @@ export async function importRemittanceCommand(
     bar.update(Math.max(size, 1), { lines, refused: localErrors.length });
   } finally {
     bar.stop();
+    source.destroy();
     (counted as Readable).destroy();
   }
   const { errors: serverErrors, ...serverCounts } = response;
