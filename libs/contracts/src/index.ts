@@ -10,6 +10,7 @@ export * as planningV1 from './gen/pcn/planning/v1/planning';
 export * as billingV1 from './gen/pcn/billing/v1/billing';
 export * as billingEventsV1 from './gen/pcn/events/v1/billing_events';
 export * as planningEventsV1 from './gen/pcn/events/v1/planning_events';
+export * as billingRunsV1 from './gen/pcn/events/v1/billing_runs';
 export * as testingV1 from './gen/pcn/testing/v1/echo';
 export * as testingStreamsV1 from './gen/pcn/testing/v1/echo_streams';
 export * as googleRpcStatus from './gen/google/rpc/status';

@@ -67,9 +67,9 @@ async function send(c: RestCase): Promise<Answer> {
 }
 
 describe('REST: every write route refuses generated bad input', () => {
-  it('finds the write routes of the three services in their routers', () => {
+  it('finds the write routes of the services in their routers, billing included', () => {
     const routes = writeRoutes(system.mounts);
-    for (const prefix of ['/v1/centres', '/v1/staff', '/v1/attribution']) expect(routes.some((r) => r.path.startsWith(prefix))).toBe(true);
+    for (const prefix of ['/v1/centres', '/v1/staff', '/v1/attribution', '/v1/billing']) expect(routes.some((r) => r.path.startsWith(prefix))).toBe(true);
     expect(routes).toContainEqual({ method: 'post', path: '/v1/staff/pay-grids', params: [] });
   });
 
@@ -135,6 +135,9 @@ describe('gRPC: every RPC refuses generated bad input', () => {
         '/pcn.registry.v1.CentreRegistry/GetCentre',
         '/pcn.staff.v1.StaffStatute/HireProfessional',
         '/pcn.attribution.v1.Attribution/MatchWaitlist',
+        '/pcn.billing.v1.CapitationBilling/RunPeriod',
+        '/pcn.billing.v1.CapitationBilling/ImportRemittance',
+        '/pcn.billing.v1.CapitationBilling/ExportStatementCsv',
       ]),
     );
     for (const method of methods) {

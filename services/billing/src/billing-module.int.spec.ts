@@ -4,6 +4,7 @@ import { ATTRIBUTION_TOPIC, REGISTRY_TOPIC, type ReceivedMessage } from '@pcn/me
 import { attributionConsumer, registryConsumer } from './adapters/messaging/fact-consumers';
 import { createBillingModule, type BillingModule } from './billing-service';
 import type { CommuneProfiles } from './domain';
+import { factMessage } from './testing';
 
 const CENTRE = '930000013';
 const OTHER = '750000001';
@@ -18,25 +19,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => sql.close());
 
-let offset = 0;
-function message(topic: string, type: string, key: string, data: Uint8Array): ReceivedMessage {
-  const at = ++offset;
-  return {
-    id: `msg-${at}`,
-    type: `pcn.events.v1.${type}`,
-    source: topic === REGISTRY_TOPIC ? '/pcn/registry' : '/pcn/attribution',
-    time: '2026-03-01T08:00:00Z',
-    subject: key,
-    key,
-    contentType: 'application/protobuf',
-    data,
-    headers: {},
-    topic,
-    partition: 0,
-    offset: String(at),
-    attempt: 1,
-  };
-}
+const message = factMessage;
 
 const snapshot = (patientId: string, over: Partial<ev.PatientSnapshot> = {}): ev.PatientSnapshot => ({
   patientId,

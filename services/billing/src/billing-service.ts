@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { billingV1 } from '@pcn/contracts';
 import { ATTRIBUTION_TOPIC, BILLING_TOPIC, REGISTRY_TOPIC } from '@pcn/messaging';
 import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
@@ -10,13 +11,21 @@ import { attributionConsumer, BILLING_ATTRIBUTION_GROUP, BILLING_REGISTRY_GROUP,
 import { billingEventMapper } from './adapters/messaging/billing-integration-events';
 import { billingRoutes } from './adapters/http/billing-routes';
 import { capitationBillingGrpc } from './adapters/grpc/billing-grpc';
-import { DEFAULT_RATE_SCHEDULE, type CommuneProfiles, type RateSchedule } from './domain';
+import { BILLING_RUNS_GROUP, BILLING_RUNS_TOPIC, runWorkConsumer, withRunWork } from './adapters/messaging/run-work';
+import { DEFAULT_RATE_SCHEDULE, RUN_REQUEST_PREFIX, type CommuneProfiles, type RateSchedule } from './domain';
 
 export interface BillingOptions {
   /** Unemployment rates per commune; the shipped reference data by default. */
   readonly communes?: CommuneProfiles;
   /** Published at start unless already there; the shipped default schedule by default, none with null. */
   readonly defaultSchedule?: RateSchedule | null;
+  /**
+   * `shared`: a run of every centre is shared by the billing instances through work items on
+   * `pcn.billing.runs.v1` (docs/adr/0028); `local` (the default): computed by the instance called.
+   */
+  readonly runs?: 'local' | 'shared';
+  /** Names this instance in the results of shared runs (host:pid by default). */
+  readonly instance?: string;
 }
 
 export interface BillingApp {
@@ -31,9 +40,13 @@ export const billingService = defineService({
   name: 'billing',
   streamPrefixes: BILLING_STREAM_PREFIXES,
   publishes: BILLING_TOPIC,
-  consumes: [ATTRIBUTION_TOPIC, REGISTRY_TOPIC],
-  config: { shape: {} },
-  configure: (): BillingOptions => ({}),
+  consumes: [ATTRIBUTION_TOPIC, REGISTRY_TOPIC, BILLING_RUNS_TOPIC],
+  config: {
+    shape: {
+      PCN_BILLING_RUNS: z.enum(['local', 'shared'], { message: 'must be local or shared' }).default('local'),
+    },
+  },
+  configure: (settings): BillingOptions => ({ runs: settings.PCN_BILLING_RUNS }),
   async compose(ctx, options: BillingOptions): Promise<ServiceParts<BillingApp>> {
     const projection = ctx.projection(billingProjection(ctx.schema));
     const readModel = new SqlBillingReadModel(ctx.sql, ctx.schema, projection, ctx.readModelWaitMs);
@@ -42,7 +55,10 @@ export const billingService = defineService({
       readModel,
       communes: options.communes ?? communeProfilesFrom(),
       ...(ctx.onCommand && { onCommand: ctx.onCommand }),
+      ...(options.runs && { runs: options.runs }),
+      ...(options.instance && { instance: options.instance }),
     });
+    const shared = billing.sharedRuns;
     const shipped = options.defaultSchedule === undefined ? DEFAULT_RATE_SCHEDULE : options.defaultSchedule;
     return {
       application: { billing },
@@ -50,10 +66,13 @@ export const billingService = defineService({
         if (shipped !== null && !(await billing.scheduleVersions()).some((v) => v.version === shipped.version))
           await billing.publishRateSchedule(shipped, 'billing-service');
       },
-      relay: { streamPrefixes: [STATEMENT_PREFIX], map: billingEventMapper() },
+      relay: shared
+        ? { streamPrefixes: [STATEMENT_PREFIX, RUN_REQUEST_PREFIX], map: withRunWork(billingEventMapper()) }
+        : { streamPrefixes: [STATEMENT_PREFIX], map: billingEventMapper() },
       consumers: [
         { topic: ATTRIBUTION_TOPIC, groupId: BILLING_ATTRIBUTION_GROUP, handler: attributionConsumer(billing) },
         { topic: REGISTRY_TOPIC, groupId: BILLING_REGISTRY_GROUP, handler: registryConsumer(billing) },
+        ...(shared ? [{ topic: BILLING_RUNS_TOPIC, groupId: BILLING_RUNS_GROUP, handler: runWorkConsumer(shared) }] : []),
       ],
       http: { path: '/v1/billing', router: billingRoutes.router(billing), openApi: billingRoutes.openApi(), operations: billingRoutes.operations() },
       grpc: { service: billingV1.CapitationBillingService, implementation: (unary) => capitationBillingGrpc(billing, unary) },

@@ -11,3 +11,5 @@ export { statementCsv, STATEMENT_CSV_COLUMNS } from './adapters/files/statement-
 export { capitationBillingGrpc } from './adapters/grpc/billing-grpc';
 export { billingRoutes } from './adapters/http/billing-routes';
 export { statementFhirBundle } from './adapters/files/statement-fhir';
+export { BILLING_RUNS_TOPIC, BILLING_RUNS_GROUP, runWorkConsumer, runWorkMapper } from './adapters/messaging/run-work';
+export { SharedPeriodRuns } from './application/shared-period-runs';

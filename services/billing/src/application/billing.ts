@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   CommandHandler,
   isDomainError,
@@ -31,6 +32,8 @@ import {
   unmatchedPaymentStreamId,
   type AdjustmentLine,
   type CapitationLine,
+  type CentreRecord,
+  type CentreRunRequest,
   type CentreRecordCommand,
   type CommuneProfiles,
   type Discrepancy,
@@ -45,6 +48,7 @@ import {
   type UnmatchedPayment,
 } from '../domain';
 import type { BillingReadModel, RunProgress } from './ports';
+import { SharedPeriodRuns } from './shared-period-runs';
 import { FACT_STREAM_PREFIXES } from './stream-prefixes';
 
 export interface BillingDeps {
@@ -53,6 +57,10 @@ export interface BillingDeps {
   readonly communes: CommuneProfiles;
   /** Hears each command's outcome (the command metric). */
   readonly onCommand?: CommandObserver;
+  /** `shared`: a run of every centre is shared by the billing instances through work items (docs/adr/0028); `local` by default. */
+  readonly runs?: 'local' | 'shared';
+  /** Names this instance in the results of shared runs. */
+  readonly instance?: string;
 }
 
 export interface CentreRun {
@@ -62,6 +70,17 @@ export interface CentreRun {
   readonly outcome: 'computed' | 'unchanged' | 'issued';
   readonly lines: number;
   readonly totalCents: number;
+}
+
+/** What every centre of one run shares. */
+interface PeriodRunContext {
+  readonly period: PeriodId;
+  readonly versions: readonly RateSchedule[];
+  readonly schedule: RateSchedule;
+  readonly logPosition: string;
+  readonly runBy: string;
+  /** Rates by schedule version and period, built once per run. */
+  ratesFor(schedule: RateSchedule, period: PeriodId): PeriodRates;
 }
 
 export interface RunResult {
@@ -103,6 +122,8 @@ export class Billing {
   private readonly patients;
   private readonly centres;
   private readonly unmatched;
+  /** Present with shared runs: what the work consumer hands each centre's item to. */
+  readonly sharedRuns: SharedPeriodRuns | undefined;
 
   constructor(private readonly deps: BillingDeps) {
     const options = { ...(deps.onCommand && { middleware: [observeCommands(deps.onCommand)] }) };
@@ -111,6 +132,10 @@ export class Billing {
     this.patients = new CommandHandler(deps.store, patientRecordDecider, options);
     this.centres = new CommandHandler(deps.store, centreRecordDecider, options);
     this.unmatched = new CommandHandler(deps.store, unmatchedPaymentDecider, options);
+    this.sharedRuns =
+      deps.runs === 'shared'
+        ? new SharedPeriodRuns({ store: deps.store, billing: this, instance: deps.instance ?? `${hostname()}:${process.pid}`, options })
+        : undefined;
   }
 
   /* ---------- facts ---------- */
@@ -172,8 +197,13 @@ export class Billing {
    * Computes the period for one centre or all: every centre's lines at the head of the facts,
    * priced with the schedule in force on the period's first day, plus adjustment lines for its
    * issued past periods. Centres whose statement for the period is issued are left as they are.
+   * With shared runs (docs/adr/0028), a run of every centre is handed to the billing instances
+   * as one work item per centre, and this call follows their results.
    */
-  async runPeriod(input: { period: string; finess?: string; runBy: string }, onProgress?: (p: RunProgress) => unknown): Promise<RunResult> {
+  async runPeriod(
+    input: { period: string; finess?: string; runBy: string; signal?: AbortSignal },
+    onProgress?: (p: RunProgress) => unknown,
+  ): Promise<RunResult> {
     const period = periodField(input.period);
     const versions = await this.scheduleVersions();
     const schedule = scheduleInForce(versions, `${period}-01`);
@@ -186,7 +216,40 @@ export class Billing {
     const centres = await this.deps.readModel.centres(input.finess);
     if (input.finess !== undefined && centres.length === 0) throw new NotFoundError('centre', input.finess);
     const logPosition = String(head);
+    if (this.sharedRuns !== undefined && input.finess === undefined) {
+      const results = await this.sharedRuns.run(
+        { period, scheduleVersion: schedule.version, logPosition, runBy: input.runBy, centres: centres.map((c) => c.finess) },
+        onProgress,
+        input.signal,
+      );
+      return { period, scheduleVersion: schedule.version, logPosition, centres: results };
+    }
+    const run = this.runOf(period, versions, schedule, logPosition, input.runBy);
     const results: CentreRun[] = [];
+    for (const [index, centre] of centres.entries()) {
+      const { result, lines } = await this.computeCentre(run, centre);
+      if (result !== undefined) results.push(result);
+      await onProgress?.({ done: index + 1, total: centres.length, finess: centre.finess, lines });
+    }
+    return { period, scheduleVersion: schedule.version, logPosition, centres: results };
+  }
+
+  /**
+   * One centre's share of a shared run, on the instance its work item reached: computed as a
+   * run of that centre alone would, once this instance's read model has the facts the run read.
+   */
+  async runCentre(request: CentreRunRequest): Promise<{ result: CentreRun | undefined; lines: number }> {
+    const period = periodField(request.period);
+    const versions = await this.scheduleVersions();
+    const schedule = versions.find((v) => v.version === request.scheduleVersion);
+    if (schedule === undefined) throw new NotFoundError('rate schedule', request.scheduleVersion);
+    await this.deps.readModel.waitFor(Number(request.logPosition));
+    const [centre] = await this.deps.readModel.centres(request.finess);
+    if (centre === undefined) throw new NotFoundError('centre', request.finess);
+    return this.computeCentre(this.runOf(period, versions, schedule, request.logPosition, request.runBy), centre);
+  }
+
+  private runOf(period: PeriodId, versions: readonly RateSchedule[], schedule: RateSchedule, logPosition: string, runBy: string): PeriodRunContext {
     const rates = new Map<string, PeriodRates>();
     const ratesFor = (s: RateSchedule, p: PeriodId): PeriodRates => {
       const key = `${s.version}/${p}`;
@@ -194,51 +257,61 @@ export class Billing {
       if (r === undefined) rates.set(key, (r = new PeriodRates(s, p, this.deps.communes)));
       return r;
     };
-    for (const [index, { finess, record }] of centres.entries()) {
-      const membership = membershipRanges(record);
-      const facts = (await this.deps.readModel.patientsOf(finess)).map((r) => patientFactsFor(r, finess)).filter((f): f is PatientFacts => f !== undefined);
-      const roster = { finess, membership, patients: facts };
-      const capitation = centreCapitation(ratesFor(schedule, period), roster);
-      const past = (await this.deps.readModel.statements({ finess })).filter((s) => s.status === 'issued' && s.period < period);
-      const adjustments: AdjustmentLine[] = [];
-      for (const issued of past) {
-        const computed = issued.computation!;
-        const original = versions.find((v) => v.version === computed.scheduleVersion)!;
-        const now = centreCapitation(ratesFor(original, issued.period), roster).lines.map((l) => ({ patientId: l.patientId, cents: l.cents }));
-        const later = past.filter((s) => s.period > issued.period).flatMap((s) => s.computation!.adjustmentLines);
-        adjustments.push(...adjustmentLines(issued.period, statedFor(issued.period, computed.lines, later), now));
-      }
-      const stream = statementStreamId(finess, period);
-      const current = (await this.statements.load(stream)).state;
-      if (current.exists && current.status === 'issued') {
-        results.push({ finess, period, outcome: 'issued', lines: current.computation?.lines.length ?? 0, totalCents: current.computation?.totalCents ?? 0 });
-      } else if (capitation.lines.length === 0 && adjustments.length === 0 && !current.exists) {
-        // Nothing to state: no patient earned in the period, no mission declared, nothing to adjust.
-      } else {
-        await this.statements.handle(stream, { type: 'OpenStatement', finess, period, openedBy: input.runBy });
-        const lines: StatementLine[] = capitation.lines
-          .map((l) => ({ patientId: l.patientId, cents: l.cents }))
-          .sort((a, b) => (a.patientId < b.patientId ? -1 : 1));
-        const result = await this.statements.handle(stream, {
-          type: 'RecordComputation',
-          scheduleVersion: schedule.version,
-          logPosition,
-          missionRates: schedule.missionRates,
-          lines,
-          adjustmentLines: adjustments,
-        });
-        const state = result.state as Statement;
-        results.push({
-          finess,
-          period,
-          outcome: result.events.length > 0 ? 'computed' : 'unchanged',
-          lines: lines.length,
-          totalCents: state.computation!.totalCents,
-        });
-      }
-      await onProgress?.({ done: index + 1, total: centres.length, finess, lines: capitation.lines.length });
+    return { period, versions, schedule, logPosition, runBy, ratesFor };
+  }
+
+  /** A centre's statement for the run's period; no result when there is nothing to state. */
+  private async computeCentre(
+    run: PeriodRunContext,
+    { finess, record }: { finess: string; record: CentreRecord },
+  ): Promise<{ result: CentreRun | undefined; lines: number }> {
+    const { period, versions, schedule, ratesFor } = run;
+    const membership = membershipRanges(record);
+    const facts = (await this.deps.readModel.patientsOf(finess)).map((r) => patientFactsFor(r, finess)).filter((f): f is PatientFacts => f !== undefined);
+    const roster = { finess, membership, patients: facts };
+    const capitation = centreCapitation(ratesFor(schedule, period), roster);
+    const past = (await this.deps.readModel.statements({ finess })).filter((s) => s.status === 'issued' && s.period < period);
+    const adjustments: AdjustmentLine[] = [];
+    for (const issued of past) {
+      const computed = issued.computation!;
+      const original = versions.find((v) => v.version === computed.scheduleVersion)!;
+      const now = centreCapitation(ratesFor(original, issued.period), roster).lines.map((l) => ({ patientId: l.patientId, cents: l.cents }));
+      const later = past.filter((s) => s.period > issued.period).flatMap((s) => s.computation!.adjustmentLines);
+      adjustments.push(...adjustmentLines(issued.period, statedFor(issued.period, computed.lines, later), now));
     }
-    return { period, scheduleVersion: schedule.version, logPosition, centres: results };
+    const lines = capitation.lines.length;
+    const stream = statementStreamId(finess, period);
+    const current = (await this.statements.load(stream)).state;
+    if (current.exists && current.status === 'issued')
+      return {
+        result: { finess, period, outcome: 'issued', lines: current.computation?.lines.length ?? 0, totalCents: current.computation?.totalCents ?? 0 },
+        lines,
+      };
+    // Nothing to state: no patient earned in the period, no mission declared, nothing to adjust.
+    if (capitation.lines.length === 0 && adjustments.length === 0 && !current.exists) return { result: undefined, lines };
+    await this.statements.handle(stream, { type: 'OpenStatement', finess, period, openedBy: run.runBy });
+    const statementLines: StatementLine[] = capitation.lines
+      .map((l) => ({ patientId: l.patientId, cents: l.cents }))
+      .sort((a, b) => (a.patientId < b.patientId ? -1 : 1));
+    const result = await this.statements.handle(stream, {
+      type: 'RecordComputation',
+      scheduleVersion: schedule.version,
+      logPosition: run.logPosition,
+      missionRates: schedule.missionRates,
+      lines: statementLines,
+      adjustmentLines: adjustments,
+    });
+    const state = result.state as Statement;
+    return {
+      result: {
+        finess,
+        period,
+        outcome: result.events.length > 0 ? 'computed' : 'unchanged',
+        lines: statementLines.length,
+        totalCents: state.computation!.totalCents,
+      },
+      lines,
+    };
   }
 
   async issueStatement(input: { finess: string; period: string; issuedOn: string; issuedBy: string }): Promise<Statement> {
@@ -255,6 +328,16 @@ export class Billing {
     const { state } = await this.statements.load(statementStreamId(finess, periodField(period)));
     if (!state.exists) throw new NotFoundError('statement', `${finess} ${period}`);
     return state;
+  }
+
+  /** A statement with its computation, for the exports: one not computed yet has nothing to export. */
+  async computedStatement(finess: string, period: string): Promise<Statement> {
+    const statement = await this.getStatement(finess, period);
+    if (statement.computation === undefined)
+      throw new PreconditionFailedError(`the statement of ${finess} for ${period} has not been computed`, [
+        { type: 'STATEMENT', subject: `${finess} ${period}`, description: 'run the period first' },
+      ]);
+    return statement;
   }
 
   async listStatements(filter: { finess?: string; period?: string }): Promise<Statement[]> {

@@ -16,3 +16,4 @@ export * from './statement/adjustments';
 export * from './payment/unmatched-payment-decider';
 export * from './facts/patient-record';
 export * from './facts/centre-record';
+export * from './run/period-run';

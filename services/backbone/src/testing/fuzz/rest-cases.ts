@@ -50,13 +50,44 @@ const FIELDS = [
   'id',
   'title',
   'url',
+  // billing
+  'period',
+  'line',
+  'issuedOn',
+  'resolution',
+  'remittanceId',
+  'payerReference',
+  'paidOn',
+  'version',
+  'effectiveFrom',
+  'ageBands',
+  'supplements',
+  'territorial',
+  'underservedCommunes',
+  'missionRates',
+  'lines',
 ];
-const NUMBER_FIELDS = ['maxDistanceKm', 'limit', 'echelon', 'capacity', 'retainedSeniorityMonths', 'annualCentsPer100Points', 'pageSize'];
+const NUMBER_FIELDS = [
+  'maxDistanceKm',
+  'limit',
+  'echelon',
+  'capacity',
+  'retainedSeniorityMonths',
+  'annualCentsPer100Points',
+  'pageSize',
+  // billing
+  'units',
+  'amountCents',
+  'fromAge',
+  'underservedWeight',
+];
 
 /** A valid-looking value of a path parameter, so that bodies are reached (the resources do not exist). */
 const PARAM_SAMPLES: Record<string, string> = {
   finess: '930000013',
   patientId: '0123456789abcdef0123456789abcdef',
+  period: '2026-03',
+  discrepancyId: '8d3c6f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
   rpps: '10003456784',
   proposalId: '8d3c6f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
   id: '8d3c6f0e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',

@@ -1,6 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { formatEuros, type Statement } from '../../domain';
 
+export const STATEMENT_CSV_TYPE = 'text/csv; charset=utf-8';
+
 export const STATEMENT_CSV_COLUMNS = [
   'finess',
   'period',

@@ -4,6 +4,7 @@ import type { Statement } from '../../domain';
 export const FINESS_SYSTEM = 'urn:oid:1.2.250.1.71.4.2.2';
 /** The code system of billing's line kinds (capitation, adjustment, and each mission line). */
 export const LINE_KIND_SYSTEM = 'urn:pcn:billing:line-kind';
+export const STATEMENT_FHIR_TYPE = 'application/fhir+json; fhirVersion=4.0';
 export const STATEMENT_ID_SYSTEM = 'urn:pcn:billing:statement';
 
 // FHIR money is a decimal of euros; cents / 100 prints as the exact decimal in JSON.

@@ -1,51 +1,35 @@
-import { InterceptingCall, Metadata, type Interceptor, type ServiceError, status as Status } from '@grpc/grpc-js';
-import { createTestIssuer } from '@pcn/auth/testing';
+import { Metadata, type ServiceError, status as Status } from '@grpc/grpc-js';
 import { billingV1 as pb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { callUnary, createClient, createGrpcServer, parseGrpcErrorDetails, type GrpcServer } from '@pcn/grpc';
-import pino from 'pino';
-import { Registry } from 'prom-client';
-import { factFeeder } from '../../billing-facts.fixtures';
-import { createBillingModule, type BillingModule } from '../../billing-service';
-import { capitationBillingGrpc } from './billing-grpc';
+import { callUnary, createClient, parseGrpcErrorDetails, withAuthorization } from '@pcn/grpc';
+import type { ServedGrpc } from '@pcn/service/testing';
+import { serveBillingOverGrpc, startBilling, type BillingFixture } from '../../testing';
 
 const CENTRE = '930000013';
 const ACTOR = 'billing:agent-1';
 
 let sql: PgliteSqlClient;
-let service: BillingModule;
-let server: GrpcServer;
+let fx: BillingFixture;
+let server: ServedGrpc;
 let client: pb.CapitationBillingClient;
-let issuer: Awaited<ReturnType<typeof createTestIssuer>>;
+let issuer: BillingFixture['issuer'];
 
 beforeAll(async () => {
   sql = await PgliteSqlClient.open();
-  service = await createBillingModule({ sql, schema: 'billing_grpc', communes: () => ({ unemploymentBasisPoints: 700 }) });
-  await service.start();
-  const facts = factFeeder(service.billing);
-  await facts.accredit(CENTRE, '2025-01-01');
-  await facts.declare('p-1', 'a-1', CENTRE, '2025-06-01');
-  const logger = pino({ level: 'silent' });
-  issuer = await createTestIssuer();
-  server = createGrpcServer({ logger });
-  server.addService(pb.CapitationBillingService, capitationBillingGrpc(service.billing, { logger, registry: new Registry(), access: issuer.gate }));
-  const port = await server.start('127.0.0.1', 0);
+  fx = await startBilling({ sql, schema: 'billing_grpc' });
+  await fx.facts.accredit(CENTRE, '2025-01-01');
+  await fx.facts.declare('p-1', 'a-1', CENTRE, '2025-06-01');
+  issuer = fx.issuer;
+  server = await serveBillingOverGrpc(fx);
   // Every call as billing staff unless it says otherwise: the verified identity is the actor the statements record.
   const authorization = await issuer.bearer('billing', undefined, 'agent-1');
-  const asBillingStaff: Interceptor = (options, nextCall) =>
-    new InterceptingCall(nextCall(options), {
-      start(md, listener, next) {
-        if (md.get('authorization').length === 0) md.set('authorization', authorization);
-        next(md, listener);
-      },
-    });
-  client = createClient(pb.CapitationBillingClient, `127.0.0.1:${port}`, { clientOptions: { interceptors: [asBillingStaff] } });
+  client = createClient(pb.CapitationBillingClient, server.address, { clientOptions: { interceptors: [withAuthorization(authorization)] } });
 }, 60_000);
 
 afterAll(async () => {
   client.close();
-  await server.shutdown(1000);
-  await service.stop();
+  await server.stop();
+  await fx.stop();
   await sql.close();
 });
 

@@ -4,6 +4,8 @@ import { ValidationError } from '@pcn/eventsourcing';
 import { grpcService, type UnaryOptions } from '@pcn/grpc';
 import type { Billing, RemittanceLine } from '../../application/billing';
 import type { MissionLine } from '../../domain';
+import { statementCsv, STATEMENT_CSV_TYPE } from '../files/statement-csv';
+import { statementFhirBundle, STATEMENT_FHIR_TYPE } from '../files/statement-fhir';
 import {
   discrepancyStatusOf,
   optional,
@@ -15,6 +17,14 @@ import {
   toStatementMessage,
   toSummaryMessage,
 } from './billing-messages';
+
+/** Pieces of an exported file: small enough for any message limit, large enough to be few. */
+export const EXPORT_CHUNK_BYTES = 64 * 1024;
+
+async function sendFile(text: string, contentType: string, send: (chunk: pb.FileChunk) => Promise<void>): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let at = 0; at === 0 || at < bytes.length; at += EXPORT_CHUNK_BYTES) await send({ contentType, data: bytes.subarray(at, at + EXPORT_CHUNK_BYTES) });
+}
 
 type RemittanceItem = { lineNumber: number; line?: RemittanceLine; error?: string };
 
@@ -68,7 +78,7 @@ export function capitationBillingGrpc(billing: Billing, options: UnaryOptions): 
         ),
       runPeriod: async (req, ctx, send) => {
         const finess = optional(req.centreFiness);
-        const result = await billing.runPeriod({ period: req.period, runBy: ctx.actor, ...(finess !== undefined && { finess }) }, (p) =>
+        const result = await billing.runPeriod({ period: req.period, runBy: ctx.actor, signal: ctx.signal, ...(finess !== undefined && { finess }) }, (p) =>
           send(toProgressMessage(p)),
         );
         await send(toSummaryMessage(result));
@@ -82,6 +92,10 @@ export function capitationBillingGrpc(billing: Billing, options: UnaryOptions): 
         const statements = await billing.listStatements({ ...(finess !== undefined && { finess }), ...(period !== undefined && { period }) });
         return { statements: statements.map(toStatementMessage) };
       },
+      exportStatementCsv: async (req, _ctx, send) =>
+        sendFile(statementCsv(await billing.computedStatement(req.centreFiness, req.period)), STATEMENT_CSV_TYPE, send),
+      exportStatementFhir: async (req, _ctx, send) =>
+        sendFile(JSON.stringify(statementFhirBundle(await billing.computedStatement(req.centreFiness, req.period))), STATEMENT_FHIR_TYPE, send),
       importRemittance: async (requests) => {
         const { remittanceId, lines } = await remittanceOf(requests);
         const { counts, errors } = await billing.importRemittance(remittanceId, lines);

@@ -1,15 +1,13 @@
 import { createRequire } from 'node:module';
 import Ajv from 'ajv';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { createTestIssuer } from '@pcn/auth/testing';
 import { createApiApp, operationResolver } from '@pcn/http';
 import { checkRouteTable } from '@pcn/http/testing';
 import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Billing } from '../../application/billing';
-import { factFeeder } from '../../billing-facts.fixtures';
-import { createBillingModule, type BillingModule } from '../../billing-service';
+import { startBilling, type BillingFixture } from '../../testing';
 import { billingRoutes } from './billing-routes';
 
 const CENTRE = '930000013';
@@ -26,19 +24,19 @@ const { id: schemaId, ...fhirRest } = fhirSchema;
 const validateFhir = ajv.compile({ ...fhirRest, $id: String(schemaId) });
 
 let sql: PgliteSqlClient;
-let service: BillingModule;
+let fx: BillingFixture;
+let service: BillingFixture['module'];
 let app: Express;
 let api: ReturnType<typeof request.agent>;
 
 beforeAll(async () => {
   sql = await PgliteSqlClient.open();
-  service = await createBillingModule({ sql, schema: 'billing_http', communes: () => ({ unemploymentBasisPoints: 700 }) });
-  await service.start();
-  const facts = factFeeder(service.billing);
-  await facts.accredit(CENTRE, '2025-01-01');
-  await facts.declare('p-1', 'a-1', CENTRE, '2025-06-01');
-  await facts.declare('p-2', 'a-2', CENTRE, '2026-03-16');
-  const issuer = await createTestIssuer();
+  fx = await startBilling({ sql, schema: 'billing_http' });
+  service = fx.module;
+  await fx.facts.accredit(CENTRE, '2025-01-01');
+  await fx.facts.declare('p-1', 'a-1', CENTRE, '2025-06-01');
+  await fx.facts.declare('p-2', 'a-2', CENTRE, '2026-03-16');
+  const { issuer } = fx;
   app = createApiApp({
     mounts: [{ path: '/v1/billing', router: billingRoutes.router(service.billing) }],
     logger: pino({ level: 'silent' }),
@@ -49,7 +47,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await service.stop();
+  await fx.stop();
   await sql.close();
 });
 

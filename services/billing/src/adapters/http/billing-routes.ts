@@ -3,8 +3,8 @@ import { ValidationError } from '@pcn/eventsourcing';
 import { parseInput } from '@pcn/validation';
 import type { Billing } from '../../application/billing';
 import type { RateSchedule } from '../../domain';
-import { statementCsv } from '../files/statement-csv';
-import { statementFhirBundle } from '../files/statement-fhir';
+import { statementCsv, STATEMENT_CSV_TYPE } from '../files/statement-csv';
+import { statementFhirBundle, STATEMENT_FHIR_TYPE } from '../files/statement-fhir';
 import { issueStatementInput, missionActivityInput, rateScheduleInput, remittanceInput, resolveDiscrepancyInput, runPeriodInput } from './billing-inputs';
 
 const statementParams = {
@@ -108,8 +108,8 @@ export const billingRoutes = new RouteTable<Billing>({
       params: statementParams,
       responses: { 200: { description: 'CSV (docs/billing.md)', content: { 'text/csv': { schema: { type: 'string' } } } }, 404: notFound },
       handle: async (billing, req) => {
-        const statement = await billing.getStatement(req.params.finess!, req.params.period!);
-        return { body: statementCsv(statement), contentType: 'text/csv; charset=utf-8' };
+        const statement = await billing.computedStatement(req.params.finess!, req.params.period!);
+        return { body: statementCsv(statement), contentType: STATEMENT_CSV_TYPE };
       },
     }),
     read<Billing>({
@@ -123,8 +123,8 @@ export const billingRoutes = new RouteTable<Billing>({
         404: notFound,
       },
       handle: async (billing, req) => {
-        const statement = await billing.getStatement(req.params.finess!, req.params.period!);
-        return { body: JSON.stringify(statementFhirBundle(statement)), contentType: 'application/fhir+json; fhirVersion=4.0' };
+        const statement = await billing.computedStatement(req.params.finess!, req.params.period!);
+        return { body: JSON.stringify(statementFhirBundle(statement)), contentType: STATEMENT_FHIR_TYPE };
       },
     }),
     read<Billing, 'finess' | 'period'>({

@@ -334,6 +334,23 @@ export interface ListStatementsResponse {
   statements: Statement[];
 }
 
+export interface ExportStatementCsvRequest {
+  centreFiness: string;
+  period: string;
+}
+
+export interface ExportStatementFhirRequest {
+  centreFiness: string;
+  period: string;
+}
+
+/** A piece of an exported file: the pieces' data, in order, are the file. */
+export interface FileChunk {
+  /** Media type of the whole file (text/csv; charset=utf-8, application/fhir+json; fhirVersion=4.0). */
+  contentType: string;
+  data: Buffer;
+}
+
 export interface RemittanceHeader {
   /** Names the remittance: importing it again changes nothing. */
   remittanceId: string;
@@ -3481,6 +3498,273 @@ export const ListStatementsResponse: MessageFns<ListStatementsResponse> = {
   },
 };
 
+function createBaseExportStatementCsvRequest(): ExportStatementCsvRequest {
+  return { centreFiness: "", period: "" };
+}
+
+export const ExportStatementCsvRequest: MessageFns<ExportStatementCsvRequest> = {
+  encode(message: ExportStatementCsvRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.centreFiness !== "") {
+      writer.uint32(10).string(message.centreFiness);
+    }
+    if (message.period !== "") {
+      writer.uint32(18).string(message.period);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportStatementCsvRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportStatementCsvRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.centreFiness = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportStatementCsvRequest {
+    return {
+      centreFiness: isSet(object.centreFiness)
+        ? globalThis.String(object.centreFiness)
+        : isSet(object.centre_finess)
+        ? globalThis.String(object.centre_finess)
+        : "",
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+    };
+  },
+
+  toJSON(message: ExportStatementCsvRequest): unknown {
+    const obj: any = {};
+    if (message.centreFiness !== "") {
+      obj.centreFiness = message.centreFiness;
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportStatementCsvRequest>, I>>(base?: I): ExportStatementCsvRequest {
+    return ExportStatementCsvRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportStatementCsvRequest>, I>>(object: I): ExportStatementCsvRequest {
+    const message = createBaseExportStatementCsvRequest();
+    message.centreFiness = object.centreFiness ?? "";
+    message.period = object.period ?? "";
+    return message;
+  },
+};
+
+function createBaseExportStatementFhirRequest(): ExportStatementFhirRequest {
+  return { centreFiness: "", period: "" };
+}
+
+export const ExportStatementFhirRequest: MessageFns<ExportStatementFhirRequest> = {
+  encode(message: ExportStatementFhirRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.centreFiness !== "") {
+      writer.uint32(10).string(message.centreFiness);
+    }
+    if (message.period !== "") {
+      writer.uint32(18).string(message.period);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportStatementFhirRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportStatementFhirRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.centreFiness = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportStatementFhirRequest {
+    return {
+      centreFiness: isSet(object.centreFiness)
+        ? globalThis.String(object.centreFiness)
+        : isSet(object.centre_finess)
+        ? globalThis.String(object.centre_finess)
+        : "",
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+    };
+  },
+
+  toJSON(message: ExportStatementFhirRequest): unknown {
+    const obj: any = {};
+    if (message.centreFiness !== "") {
+      obj.centreFiness = message.centreFiness;
+    }
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportStatementFhirRequest>, I>>(base?: I): ExportStatementFhirRequest {
+    return ExportStatementFhirRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportStatementFhirRequest>, I>>(object: I): ExportStatementFhirRequest {
+    const message = createBaseExportStatementFhirRequest();
+    message.centreFiness = object.centreFiness ?? "";
+    message.period = object.period ?? "";
+    return message;
+  },
+};
+
+function createBaseFileChunk(): FileChunk {
+  return { contentType: "", data: Buffer.alloc(0) };
+}
+
+export const FileChunk: MessageFns<FileChunk> = {
+  encode(message: FileChunk, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.contentType !== "") {
+      writer.uint32(10).string(message.contentType);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(18).bytes(message.data);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FileChunk {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFileChunk();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FileChunk {
+    return {
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: FileChunk): unknown {
+    const obj: any = {};
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FileChunk>, I>>(base?: I): FileChunk {
+    return FileChunk.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FileChunk>, I>>(object: I): FileChunk {
+    const message = createBaseFileChunk();
+    message.contentType = object.contentType ?? "";
+    message.data = object.data ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
 function createBaseRemittanceHeader(): RemittanceHeader {
   return { remittanceId: "" };
 }
@@ -5051,6 +5335,35 @@ export const CapitationBillingService = {
     responseDeserialize: (value: Buffer): ListStatementsResponse => ListStatementsResponse.decode(value),
   },
   /**
+   * A computed statement as a CSV file with every line (docs/billing.md), in chunks: a large
+   * centre's file never travels as one message. NOT_FOUND: no statement; FAILED_PRECONDITION:
+   * not computed yet.
+   */
+  exportStatementCsv: {
+    path: "/pcn.billing.v1.CapitationBilling/ExportStatementCsv" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExportStatementCsvRequest): Buffer =>
+      Buffer.from(ExportStatementCsvRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportStatementCsvRequest => ExportStatementCsvRequest.decode(value),
+    responseSerialize: (value: FileChunk): Buffer => Buffer.from(FileChunk.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FileChunk => FileChunk.decode(value),
+  },
+  /**
+   * A computed statement as a FHIR R4 Bundle (the centre's Organization and its Invoice), JSON,
+   * in chunks.
+   */
+  exportStatementFhir: {
+    path: "/pcn.billing.v1.CapitationBilling/ExportStatementFhir" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: ExportStatementFhirRequest): Buffer =>
+      Buffer.from(ExportStatementFhirRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportStatementFhirRequest => ExportStatementFhirRequest.decode(value),
+    responseSerialize: (value: FileChunk): Buffer => Buffer.from(FileChunk.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FileChunk => FileChunk.decode(value),
+  },
+  /**
    * A remittance from the payer: the first message names it, each next one carries a line. Lines
    * that cannot be recorded are reported with their number and reason; the import goes on.
    */
@@ -5126,6 +5439,17 @@ export interface CapitationBillingServer extends UntypedServiceImplementation {
   issueStatement: handleUnaryCall<IssueStatementRequest, Statement>;
   getStatement: handleUnaryCall<GetStatementRequest, Statement>;
   listStatements: handleUnaryCall<ListStatementsRequest, ListStatementsResponse>;
+  /**
+   * A computed statement as a CSV file with every line (docs/billing.md), in chunks: a large
+   * centre's file never travels as one message. NOT_FOUND: no statement; FAILED_PRECONDITION:
+   * not computed yet.
+   */
+  exportStatementCsv: handleServerStreamingCall<ExportStatementCsvRequest, FileChunk>;
+  /**
+   * A computed statement as a FHIR R4 Bundle (the centre's Organization and its Invoice), JSON,
+   * in chunks.
+   */
+  exportStatementFhir: handleServerStreamingCall<ExportStatementFhirRequest, FileChunk>;
   /**
    * A remittance from the payer: the first message names it, each next one carries a line. Lines
    * that cannot be recorded are reported with their number and reason; the import goes on.
@@ -5253,6 +5577,33 @@ export interface CapitationBillingClient extends Client {
     callback: (error: ServiceError | null, response: ListStatementsResponse) => void,
   ): ClientUnaryCall;
   /**
+   * A computed statement as a CSV file with every line (docs/billing.md), in chunks: a large
+   * centre's file never travels as one message. NOT_FOUND: no statement; FAILED_PRECONDITION:
+   * not computed yet.
+   */
+  exportStatementCsv(
+    request: ExportStatementCsvRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<FileChunk>;
+  exportStatementCsv(
+    request: ExportStatementCsvRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<FileChunk>;
+  /**
+   * A computed statement as a FHIR R4 Bundle (the centre's Organization and its Invoice), JSON,
+   * in chunks.
+   */
+  exportStatementFhir(
+    request: ExportStatementFhirRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<FileChunk>;
+  exportStatementFhir(
+    request: ExportStatementFhirRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<FileChunk>;
+  /**
    * A remittance from the payer: the first message names it, each next one carries a line. Lines
    * that cannot be recorded are reported with their number and reason; the import goes on.
    */
@@ -5331,6 +5682,14 @@ export const CapitationBillingClient = makeGenericClientConstructor(
   service: typeof CapitationBillingService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

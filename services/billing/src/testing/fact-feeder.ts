@@ -1,13 +1,14 @@
 import { attributionEventsV1 as ev, registryEventsV1 as rev, registryV1 as rpb } from '@pcn/contracts';
 import { ATTRIBUTION_TOPIC, REGISTRY_TOPIC, type ReceivedMessage } from '@pcn/messaging';
-import type { Billing } from './application/billing';
-import { attributionConsumer, registryConsumer } from './adapters/messaging/fact-consumers';
+import type { Billing } from '../application/billing';
+import { attributionConsumer, registryConsumer } from '../adapters/messaging/fact-consumers';
 
 let offset = 0;
-function message(topic: string, type: string, key: string, data: Uint8Array): ReceivedMessage {
+/** An integration event as billing's consumers receive it from the attribution or registry topic. */
+export function factMessage(topic: string, type: string, key: string, data: Uint8Array): ReceivedMessage {
   const at = ++offset;
   return {
-    id: `fixture-msg-${at}`,
+    id: `fixture-msg-${process.pid}-${at}`,
     type: `pcn.events.v1.${type}`,
     source: topic === REGISTRY_TOPIC ? '/pcn/registry' : '/pcn/attribution',
     time: '2026-03-01T08:00:00Z',
@@ -33,7 +34,7 @@ export function factFeeder(billing: Billing): {
   return {
     accredit: (finess, on) =>
       registry(
-        message(
+        factMessage(
           REGISTRY_TOPIC,
           'CentreAccredited',
           finess,
@@ -54,7 +55,7 @@ export function factFeeder(billing: Billing): {
       ),
     declare: (patientId, attributionId, finess, effectiveDate) =>
       attribution(
-        message(
+        factMessage(
           ATTRIBUTION_TOPIC,
           'MedecinTraitantDeclared',
           patientId,

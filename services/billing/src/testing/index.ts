@@ -1,0 +1,3 @@
+export * from './billing-fixture';
+export * from './fact-feeder';
+export * from './scoped-bus';
