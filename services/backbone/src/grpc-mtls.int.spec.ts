@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +100,24 @@ describe('gRPC over mutual TLS', () => {
     const nameless = await failure(roster(tls(pki.client('reception-desk')), CENTRE_A));
     expect([nameless.code, nameless.message]).toEqual([status.UNAUTHENTICATED, expect.stringContaining('subject CN must be the centre FINESS')]);
   });
+});
+
+describe('the pcn-grpc tool over mutual TLS', () => {
+  const CLI = join(__dirname, '..', 'dist', 'grpc-call.js');
+  const run = (finessNamed: string, client: Issued) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const args = ['Attribution/GetCentreRoster', JSON.stringify({ centreFiness: finessNamed }), '--addr', address];
+      execFile(process.execPath, [CLI, ...args, '--cacert', pki.ca.certFile, '--cert', client.certFile, '--key', client.keyFile], (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('calls as the centre its --cert names: its roster, not another centre’s', async () => {
+    const own = await run(CENTRE_A, pki.client(CENTRE_A));
+    expect([own.code, JSON.parse(own.stdout)]).toEqual([0, expect.objectContaining({ centreFiness: CENTRE_A })]);
+    const other = await run(CENTRE_B, pki.client(CENTRE_A));
+    expect([other.code, JSON.parse(other.stderr)]).toEqual([1, expect.objectContaining({ status: 'PERMISSION_DENIED' })]);
+  }, 30_000);
 });
 
 describe('gRPC with client certificates required (PCN_GRPC_TLS_CLIENT_CERT=required)', () => {
