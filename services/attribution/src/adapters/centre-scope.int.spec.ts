@@ -69,6 +69,19 @@ describe('over REST, a centre', () => {
     expect((await api(fx.coordinator).get(`/v1/attribution/patients/${ofB}`)).body.current).toMatchObject({ centreFiness: fx.otherCentre });
   });
 
+  it('does not get another centre’s answer by replaying its idempotency key', async () => {
+    const patientId = await declared(5, fx.gp3);
+    const end = (token: string) =>
+      api(token)
+        .post(`/v1/attribution/patients/${patientId}/attribution/end`)
+        .set('Idempotency-Key', 'end-5')
+        .send({ endDate: '2026-03-02', reason: 'patient_request' });
+    expect((await end(centreB)).status).toBe(200);
+    const replayed = await end(centreA);
+    expect([replayed.status, replayed.body.errors]).toEqual([400, [expect.objectContaining({ field: 'idempotencyKey' })]]);
+    expect(JSON.stringify(replayed.body)).not.toContain(fx.gp3.rpps);
+  });
+
   it('ends an attribution at its own centre', async () => {
     const patientId = await declared(3, fx.gp2);
     const res = await api(centreA).post(`/v1/attribution/patients/${patientId}/attribution/end`).send({ endDate: '2026-03-02', reason: 'moved_away' });

@@ -8,6 +8,10 @@ export interface Acting {
   readonly centreFiness?: string;
 }
 
-/** The command field naming the calling centre, when a centre calls. */
+/**
+ * The command field naming the calling centre, when a centre calls. It goes into the request's
+ * fingerprint too: a retry under an idempotency key is answered without deciding again, so
+ * another centre reusing the key must not match the first centre's request.
+ */
 export const actingCentre = (acting: Acting): { readonly actingCentreFiness?: string } =>
   acting.centreFiness !== undefined ? { actingCentreFiness: acting.centreFiness } : {};

@@ -51,7 +51,7 @@ export class Attributions {
       if (command.endDate > day) throw ValidationError.field('endDate', `must not be after today (${day})`);
       const result = await this.deps.commands.handle(
         { type: 'EndAttribution', patientId, endDate: command.endDate, reason: command.reason, ...actingCentre(acting) },
-        { ...(context && { context }), request: { patientId, ...command } },
+        { ...(context && { context }), request: { patientId, ...command, ...actingCentre(acting) } },
       );
       return patientView(written(result), patientId);
     });

@@ -127,7 +127,7 @@ export class Waitlist {
     const facts = proposal && (await readGpFacts(this.deps.directory, this.deps.norms, proposal.centreFiness, proposal.rpps));
     const result = await this.deps.commands.handle(
       { type: 'ConfirmProposal', patientId, proposalId, today: day, ...(facts && { facts }), ...actingCentre(acting) },
-      { ...(context && { context }), request: { proposalId } },
+      { ...(context && { context }), request: { proposalId, ...actingCentre(acting) } },
     );
     return patientView(written(result), patientId);
   }
@@ -138,7 +138,7 @@ export class Waitlist {
     const patientId = await this.patientOf(proposalId);
     const result = await this.deps.commands.handle(
       { type: 'DeclineProposal', patientId, proposalId, reason, ...actingCentre(acting) },
-      { ...(context && { context }), request: { proposalId, reason } },
+      { ...(context && { context }), request: { proposalId, reason, ...actingCentre(acting) } },
     );
     return patientView(written(result), patientId);
   }
