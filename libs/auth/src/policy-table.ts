@@ -20,6 +20,12 @@ const byFiness: ScopeCheck = { by: 'finess', fields: ['finess', 'centreFiness'] 
 const byRpps: ScopeCheck = { by: 'rpps', fields: ['rpps'] };
 /** A professional's own record: the professional id named is the subject of their token. */
 const bySelf: ScopeCheck = { by: 'self', fields: ['professionalId', 'id'] };
+/**
+ * A centre's own patients: those whose médecin traitant practises there, or (waitlist) the
+ * proposals made to it. Only the patient's stream knows: the attribution application checks it
+ * (services/attribution/src/domain/patient/centre-scope.ts).
+ */
+const byPatientsCentre: ScopeCheck = { by: 'application' };
 
 const patientTrail: TrailSpec = { subject: 'patient', fields: ['patientId', 'patient'] };
 const centreTrail: TrailSpec = { subject: 'centre', fields: ['centreFiness', 'finess'] };
@@ -76,18 +82,18 @@ export const POLICY: PolicyTable = {
   // Attribution: patient-level data; every read of it is trailed.
   'attribution.RegisterPatient': allow([N, C]),
   'attribution.LookupPatient': allow([N, C], undefined, { subject: 'nir-lookup', fields: [] }),
-  'attribution.GetPatient': allow([N, A], undefined, patientTrail),
+  'attribution.GetPatient': allow([N, C, A], byPatientsCentre, patientTrail),
   'attribution.UpdatePatient': allow([N]),
   'attribution.DeclareMedecinTraitant': allow([N, C], byFiness),
-  'attribution.EndAttribution': allow([N]),
-  'attribution.GetAttribution': allow([N, A], undefined, patientTrail),
+  'attribution.EndAttribution': allow([N, C], byPatientsCentre),
+  'attribution.GetAttribution': allow([N, C, A], byPatientsCentre, patientTrail),
   'attribution.GetPanel': allow([N, B, A, P], byRpps, panelTrail),
   'attribution.SetPanelCapacity': allow([N]),
   'attribution.GetCentreRoster': allow([N, R, C, B, A], byFiness, centreTrail),
   'attribution.EnrolOnWaitlist': allow([N, C], byFiness),
   'attribution.MatchWaitlist': allow([N]),
-  'attribution.ConfirmProposal': allow([N]),
-  'attribution.DeclineProposal': allow([N]),
+  'attribution.ConfirmProposal': allow([N, C], byPatientsCentre),
+  'attribution.DeclineProposal': allow([N, C], byPatientsCentre),
   'attribution.GetCoverage': allow([N, R, A]),
   // Erasure (GDPR art. 17) is decided nationally: it destroys the patient's key for good.
   'attribution.ErasePatient': allow([N]),

@@ -4,6 +4,7 @@ export {
   DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
   GrpcServer,
   type GrpcServerOptions,
+  type ClientCertificates,
   type GrpcTlsFiles,
   tlsServerCredentials,
 } from './server/grpc-server';

@@ -15,7 +15,10 @@ import { grpcMethods, type GrpcMethod } from './testing/fuzz/grpc-methods';
  * Derived from the policy table: every REST route and every RPC of every service, called with a
  * token of every role, is let through or refused as the table says; the scoped roles are also
  * called outside their scope. A route or RPC without a policy entry fails here, and so does an
- * entry naming nothing served.
+ * entry naming nothing served. Operations scoped `{ by: 'application' }` are checked here for their
+ * roles only: their scope needs data (the patient's centre, the mobility's professional), so
+ * their own tests call them in and out of scope with it (attribution's centre-scope.int.spec.ts,
+ * staff's mobility withdrawal).
  */
 const logger = createLogger({ service: 'access-policy-test', level: 'silent' });
 const finess = (first8: string): string => `${first8}${finessCheckDigit(first8)}`;

@@ -53,7 +53,10 @@ async function readJwks(file: string): Promise<JSONWebKeySet> {
   return parsed as JSONWebKeySet;
 }
 
-/** Plaintext unless PCN_GRPC_TLS_CERT/KEY are set; mutual TLS with PCN_GRPC_TLS_CLIENT_CA. */
+/**
+ * Plaintext unless PCN_GRPC_TLS_CERT/KEY are set; mutual TLS with PCN_GRPC_TLS_CLIENT_CA, the
+ * client certificate optional (a call without one needs a token) unless PCN_GRPC_TLS_CLIENT_CERT=required.
+ */
 export function grpcCredentials(config: Config): ServerCredentials | undefined {
   if (!config.PCN_GRPC_TLS_CERT || !config.PCN_GRPC_TLS_KEY) return undefined;
   const read = (name: string, file: string): Buffer => {
@@ -67,5 +70,6 @@ export function grpcCredentials(config: Config): ServerCredentials | undefined {
     cert: read('PCN_GRPC_TLS_CERT', config.PCN_GRPC_TLS_CERT),
     key: read('PCN_GRPC_TLS_KEY', config.PCN_GRPC_TLS_KEY),
     ...(config.PCN_GRPC_TLS_CLIENT_CA && { clientCa: read('PCN_GRPC_TLS_CLIENT_CA', config.PCN_GRPC_TLS_CLIENT_CA) }),
+    ...(config.PCN_GRPC_TLS_CLIENT_CERT && { clientCertificates: config.PCN_GRPC_TLS_CLIENT_CERT }),
   });
 }

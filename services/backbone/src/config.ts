@@ -56,6 +56,7 @@ const schema = z
     PCN_GRPC_TLS_CERT: z.string().min(1).optional(),
     PCN_GRPC_TLS_KEY: z.string().min(1).optional(),
     PCN_GRPC_TLS_CLIENT_CA: z.string().min(1).optional(),
+    PCN_GRPC_TLS_CLIENT_CERT: z.enum(['optional', 'required'], { message: 'must be optional or required' }).optional(),
     PCN_GRPC_MAX_MESSAGE_BYTES: z.coerce
       .number()
       .int('must be a whole number of bytes')
@@ -100,6 +101,9 @@ const schema = z
     }
     if (c.PCN_GRPC_TLS_CLIENT_CA && !c.PCN_GRPC_TLS_CERT) {
       ctx.addIssue({ code: 'custom', path: ['PCN_GRPC_TLS_CLIENT_CA'], message: 'needs PCN_GRPC_TLS_CERT and PCN_GRPC_TLS_KEY: mutual TLS is TLS first' });
+    }
+    if (c.PCN_GRPC_TLS_CLIENT_CERT && !c.PCN_GRPC_TLS_CLIENT_CA) {
+      ctx.addIssue({ code: 'custom', path: ['PCN_GRPC_TLS_CLIENT_CERT'], message: 'needs PCN_GRPC_TLS_CLIENT_CA: the CA that signs the client certificates' });
     }
     if (c.PCN_BUS === 'kafka' && !c.KAFKA_BROKERS) {
       ctx.addIssue({ code: 'custom', path: ['KAFKA_BROKERS'], message: 'is required when PCN_BUS=kafka' });

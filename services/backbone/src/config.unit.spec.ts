@@ -71,6 +71,16 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ PCN_AUTH_ISSUER: 'https://sso.example' })).toThrow('PCN_AUTH_AUDIENCE=: is required');
   });
 
+  it('takes the gRPC TLS files together, and a client-certificate policy only with a client CA', () => {
+    const tls = { PCN_GRPC_TLS_CERT: 'server.pem', PCN_GRPC_TLS_KEY: 'server.key' };
+    expect(() => loadConfig({ PCN_GRPC_TLS_CERT: 'server.pem' })).toThrow('PCN_GRPC_TLS_KEY=: and PCN_GRPC_TLS_CERT go together');
+    expect(() => loadConfig({ ...tls, PCN_GRPC_TLS_CLIENT_CERT: 'required' })).toThrow('PCN_GRPC_TLS_CLIENT_CERT=required: needs PCN_GRPC_TLS_CLIENT_CA');
+    expect(() => loadConfig({ ...tls, PCN_GRPC_TLS_CLIENT_CA: 'ca.pem', PCN_GRPC_TLS_CLIENT_CERT: 'always' })).toThrow(
+      'PCN_GRPC_TLS_CLIENT_CERT=always: must be optional or required',
+    );
+    expect(loadConfig({ ...tls, PCN_GRPC_TLS_CLIENT_CA: 'ca.pem', PCN_GRPC_TLS_CLIENT_CERT: 'required' }).PCN_GRPC_TLS_CLIENT_CERT).toBe('required');
+  });
+
   it('keeps a stopping process reachable but not ready for a grace period: 500 ms embedded, 5 s for one service, or PCN_SHUTDOWN_GRACE_MS', () => {
     expect(loadConfig({}).PCN_SHUTDOWN_GRACE_MS).toBe(500);
     expect(loadConfig(AUTH, 'staff').PCN_SHUTDOWN_GRACE_MS).toBe(5000);

@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, Metadata, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
 import { loadFileDescriptorSetFromBuffer, type MethodDefinition, type ServiceDefinition } from '@grpc/proto-loader';
 import * as contracts from '@pcn/contracts';
 import { codecOf, type MessageCodec } from './contract-codecs';
 import { parseGrpcErrorDetails, statusName } from '@pcn/grpc';
 
 const USAGE = `usage: pcn-grpc <Service>/<Method> ['<request JSON>'] [--addr host:port] [--token jwt] [--idempotency-key key] [--deadline ms] [--list]
+                [--cacert ca.pem [--cert client.pem --key client.key]]
   e.g. pcn-grpc CentreRegistry/GetCentre '{"finess":"930000013"}' --token "$(npm run -s token -- --role coordinator)"
-  The bearer token comes from --token or PCN_TOKEN.
+  The bearer token comes from --token or PCN_TOKEN. --cacert speaks TLS, trusting that CA for the
+  server's certificate; --cert and --key present a client certificate (mutual TLS: a centre's
+  software calls as the centre its certificate names, without a token).
   Requests and responses use the proto3 JSON mapping: camelCase fields, enum names, RFC 3339 timestamps.`;
 
 function messageFns(fullName: string): MessageCodec {
@@ -30,8 +34,15 @@ async function main(): Promise<number> {
       'idempotency-key': { type: 'string' },
       deadline: { type: 'string', default: '10000' },
       list: { type: 'boolean', default: false },
+      cacert: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
     },
   });
+  if (!values.cert !== !values.key || (values.cert && !values.cacert)) {
+    process.stderr.write(`--cert and --key go together, with --cacert (mutual TLS is TLS first)\n${USAGE}\n`);
+    return 2;
+  }
   const definition = loadFileDescriptorSetFromBuffer(contracts.fileDescriptorSet());
   // Message types have a `format`; services do not. The kits' own test services are left out.
   const services = Object.entries(definition).filter(([name, v]) => !('format' in v) && !name.startsWith('pcn.testing.')) as [string, ServiceDefinition][];
@@ -59,7 +70,7 @@ async function main(): Promise<number> {
     process.stderr.write(`the request is not valid JSON: ${(error as Error).message}\n`);
     return 2;
   }
-  const client = new Client(values.addr!, credentials.createInsecure());
+  const client = new Client(values.addr!, channelCredentials(values));
   const metadata = new Metadata();
   // Who calls: the server takes the actor from the verified token, never from a header the caller writes.
   if (values.token) metadata.set('authorization', `Bearer ${values.token.trim()}`);
@@ -85,6 +96,19 @@ async function main(): Promise<number> {
       },
     );
   });
+}
+
+/** Plaintext, TLS trusting `--cacert`, or mutual TLS with `--cert`/`--key` too. */
+function channelCredentials(files: { cacert?: string | undefined; cert?: string | undefined; key?: string | undefined }): ChannelCredentials {
+  if (!files.cacert) return credentials.createInsecure();
+  const read = (option: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new Error(`--${option} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  };
+  return credentials.createSsl(read('cacert', files.cacert), files.key ? read('key', files.key) : null, files.cert ? read('cert', files.cert) : null);
 }
 
 main().then(

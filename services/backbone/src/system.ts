@@ -12,11 +12,10 @@ import { openDatabase, type Database } from './database';
 import { watchProjections } from './projection-metrics';
 import { Fence } from './fence';
 import { startDeadLetters } from './dead-letters/dead-letters';
-import { deadLetterOpenApi, deadLetterOperations } from './dead-letters/dead-letter-openapi';
+import { deadLetterRoutes } from './dead-letters/dead-letter-routes';
 import { grpcCredentials, openAccessGate } from './access';
 import { SqlAccessTrail } from './access-trail/sql-access-trail';
-import { accessTrailRouter } from './access-trail/access-trail-router';
-import { accessTrailOpenApi, accessTrailOperations } from './access-trail/access-trail-openapi';
+import { accessTrailRoutes } from './access-trail/access-trail-routes';
 
 /**
  * Kafka in the distributed mode. Embedded: a durable log in the same database (schema
@@ -151,12 +150,12 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
     // Once every service has subscribed: the dead letters of their consumer groups, listed and replayed at /v1/dead-letters.
     const deadLetters = await startDeadLetters({ bus, sql: database.sql, target: config.PCN_TARGET });
     stops.push(() => deadLetters.stop());
-    ctx.mounts.push({ path: '/v1/dead-letters', router: deadLetters.router });
-    ctx.openApis.push(deadLetterOpenApi);
-    ctx.operations.push(...deadLetterOperations);
-    ctx.mounts.push({ path: '/v1/access-trail', router: accessTrailRouter(trail) });
-    ctx.openApis.push(accessTrailOpenApi);
-    ctx.operations.push(...accessTrailOperations);
+    ctx.mounts.push({ path: deadLetterRoutes.spec.prefix, router: deadLetters.router });
+    ctx.openApis.push(deadLetterRoutes.openApi());
+    ctx.operations.push(...deadLetterRoutes.operations());
+    ctx.mounts.push({ path: accessTrailRoutes.spec.prefix, router: accessTrailRoutes.router(trail) });
+    ctx.openApis.push(accessTrailRoutes.openApi());
+    ctx.operations.push(...accessTrailRoutes.operations());
     const unwatch = watchProjections(ctx.projections, metrics);
     stops.push(async () => unwatch());
 

@@ -24,16 +24,48 @@ export interface GrpcServerOptions {
 
 export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 1024 * 1024;
 
-/** PEM files of a TLS gRPC server; with `clientCa`, every client must present a certificate it signed (mutual TLS). */
+/** Whether a mutual-TLS server refuses the TLS handshake of a client without a certificate its CA signed. */
+export type ClientCertificates = 'optional' | 'required';
+
+/** PEM files of a TLS gRPC server; with `clientCa`, clients may (or must) present a certificate it signed (mutual TLS). */
 export interface GrpcTlsFiles {
   readonly cert: Buffer;
   readonly key: Buffer;
   readonly clientCa?: Buffer;
+  /**
+   * With `clientCa`: `optional` (default) asks every client for a certificate and lets in those
+   * without one, whose calls then need a bearer token (a coordinator's tool next to a centre's
+   * software); `required` refuses the handshake of any client without a certificate the CA signed.
+   */
+  readonly clientCertificates?: ClientCertificates;
 }
 
-/** TLS credentials; mutual TLS when a client CA is given (the centre's identity then comes from its certificate). */
+/**
+ * TLS credentials; mutual TLS when a client CA is given (the centre's identity then comes from its
+ * certificate). Either way only a certificate the CA verified names anyone: grpc-js reports the
+ * peer certificate of an authorised TLS socket only (`getAuthContext().sslPeerCertificate`).
+ */
 export function tlsServerCredentials(files: GrpcTlsFiles): ServerCredentials {
-  return ServerCredentials.createSsl(files.clientCa ?? null, [{ cert_chain: files.cert, private_key: files.key }], files.clientCa !== undefined);
+  const pair = [{ cert_chain: files.cert, private_key: files.key }];
+  if (files.clientCa === undefined) return ServerCredentials.createSsl(null, pair, false);
+  if (files.clientCertificates === 'required') return ServerCredentials.createSsl(files.clientCa, pair, true);
+  return new OptionalClientCertificateCredentials(files);
+}
+
+/**
+ * Asks for a client certificate without requiring one (`requestCert` without
+ * `rejectUnauthorized`): grpc-js's `createSsl` ties the two together, so a server that takes both
+ * centres' certificates and other callers' tokens on one port needs its own credentials, built on
+ * the public `ServerCredentials` constructor with the options `createSsl` would give Node's TLS.
+ */
+class OptionalClientCertificateCredentials extends ServerCredentials {
+  constructor(files: GrpcTlsFiles) {
+    super({ requestCert: true, rejectUnauthorized: false }, { ca: files.clientCa, cert: [files.cert], key: [files.key] });
+  }
+
+  _equals(other: ServerCredentials): boolean {
+    return other === this;
+  }
 }
 
 type State = 'created' | 'started' | 'stopping' | 'stopped';

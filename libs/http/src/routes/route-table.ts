@@ -155,12 +155,9 @@ export class RouteTable<D> {
     return async (req, res) => {
       res.locals[LABELS] = labels;
       await guard?.(operation, req);
-      const base = { params: req.params as Record<string, string>, query: queryOf(req, accepted), body: req.body as unknown };
       const identity = grantOf(req)?.identity;
-      const reply =
-        route.kind === 'read'
-          ? await route.handle(deps, base)
-          : await route.handle(deps, { ...base, ...writeConditions(req, route), ...(identity && { identity }) });
+      const base = { params: req.params as Record<string, string>, query: queryOf(req, accepted), body: req.body as unknown, ...(identity && { identity }) };
+      const reply = route.kind === 'read' ? await route.handle(deps, base) : await route.handle(deps, { ...base, ...writeConditions(req, route) });
       send(req, res, reply);
     };
   }

@@ -27,6 +27,11 @@ export interface ReadRequest<Q extends string = string> {
   readonly query: Readonly<Partial<Record<Q, string>>>;
   /** The parsed JSON body; undefined when none was sent. */
   readonly body: unknown;
+  /**
+   * The caller the access gate verified, for the scope checks that need the application's data
+   * (`{ by: 'application' }` in the policy table); absent on an app without a gate.
+   */
+  readonly identity?: Identity;
 }
 
 /** A write also receives who acts and the version it is based on (per its If-Match policy). */
@@ -34,8 +39,6 @@ export interface WriteRequest<Q extends string = string> extends ReadRequest<Q> 
   readonly context: CommandContext;
   /** From If-Match: always set under `required`, when given under `optional`, never otherwise. */
   readonly expectedVersion?: number;
-  /** The caller the access gate verified, for writes only a given caller may make; absent on an app without a gate. */
-  readonly identity?: Identity;
 }
 
 /** What a route answers; the table turns it into status, headers and body the same way everywhere. */

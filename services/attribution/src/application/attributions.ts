@@ -9,6 +9,8 @@ import { attributionHistory, patientView } from './patient-views';
 import { written, type PatientCommands } from './patient-commands';
 import { today, type Clock, type PractitionerDirectory } from './ports';
 import { declareInput, endAttributionInput } from './schemas';
+import { actingCentre, type Acting } from './acting';
+import { requireVisibleTo } from '../domain/patient/centre-scope';
 import type { AttributionHistoryView, PatientView } from './views';
 
 export interface AttributionsDeps {
@@ -40,24 +42,29 @@ export class Attributions {
     });
   }
 
-  async end(ref: PatientRef, input: unknown, context?: CommandContext): Promise<PatientView> {
+  /** A centre (`acting`) ends only an attribution at its own centre. */
+  async end(ref: PatientRef, input: unknown, context?: CommandContext, acting: Acting = {}): Promise<PatientView> {
     const patientId = await resolvePatient(ref, this.deps.identity);
     return hidingIdOfNir(ref, async () => {
       const command = parseInput(endAttributionInput, input);
       const day = today(this.deps.clock);
       if (command.endDate > day) throw ValidationError.field('endDate', `must not be after today (${day})`);
       const result = await this.deps.commands.handle(
-        { type: 'EndAttribution', patientId, endDate: command.endDate, reason: command.reason },
-        { ...(context && { context }), request: { patientId, ...command } },
+        { type: 'EndAttribution', patientId, endDate: command.endDate, reason: command.reason, ...actingCentre(acting) },
+        { ...(context && { context }), request: { patientId, ...command, ...actingCentre(acting) } },
       );
       return patientView(written(result), patientId);
     });
   }
 
-  async history(ref: PatientRef): Promise<AttributionHistoryView> {
+  /** A centre (`acting`) reads the history of its own patients only. */
+  async history(ref: PatientRef, acting: Acting = {}): Promise<AttributionHistoryView> {
     const patientId = await resolvePatient(ref, this.deps.identity);
     return hidingIdOfNir(ref, async () => {
-      return attributionHistory(await this.deps.commands.load(patientId), patientId);
+      const loaded = await this.deps.commands.load(patientId);
+      const history = attributionHistory(loaded, patientId);
+      requireVisibleTo(loaded.state, patientId, acting.centreFiness);
+      return history;
     });
   }
 }

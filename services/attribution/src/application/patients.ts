@@ -13,6 +13,8 @@ import { written, type PatientCommands } from './patient-commands';
 import { today, type Clock } from './ports';
 import { registerPatientInput, updatePatientInput } from './schemas';
 import type { PatientView } from './views';
+import type { Acting } from './acting';
+import { requireVisibleTo } from '../domain/patient/centre-scope';
 
 /** Registration and updates of patients: the NIR becomes a pseudonymous id at the door. */
 export class Patients {
@@ -65,10 +67,14 @@ export class Patients {
     });
   }
 
-  async get(ref: PatientRef): Promise<PatientView> {
+  /** A centre (`acting`) reads its own patients only; a look-up by NIR passes no `acting`. */
+  async get(ref: PatientRef, acting: Acting = {}): Promise<PatientView> {
     const patientId = await resolvePatient(ref, this.identity);
     return hidingIdOfNir(ref, async () => {
-      return patientView(await this.commands.load(patientId), patientId);
+      const loaded = await this.commands.load(patientId);
+      const view = patientView(loaded, patientId);
+      requireVisibleTo(loaded.state, patientId, acting.centreFiness);
+      return view;
     });
   }
 }

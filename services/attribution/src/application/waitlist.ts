@@ -17,6 +17,8 @@ import { confirmInput, declineInput, enrolInput, matchInput } from './schemas';
 import { centreLocation, communeLocation, territoryName } from './territories';
 import type { MatchView, PatientView, ProposalView } from './views';
 import { centreStatusOn } from '../domain/centre/centre-membership';
+import { actingCentre, type Acting } from './acting';
+import { requireProposalOf } from '../domain/patient/centre-scope';
 
 export interface WaitlistDeps {
   readonly commands: PatientCommands;
@@ -109,28 +111,34 @@ export class Waitlist {
     return { proposals, unmatched, considered: waiting.length };
   }
 
-  /** The centre accepts: the proposal becomes a declaration, with the GP's eligibility and capacity checked again. */
-  async confirm(input: unknown, context?: CommandContext): Promise<PatientView> {
+  /**
+   * The centre accepts: the proposal becomes a declaration, with the GP's eligibility and capacity
+   * checked again. A centre (`acting`) answers only the proposals made to it (the decider checks).
+   */
+  async confirm(input: unknown, context?: CommandContext, acting: Acting = {}): Promise<PatientView> {
     const { proposalId } = parseInput(confirmInput, input);
     const patientId = await this.patientOf(proposalId);
     const day = today(this.deps.clock);
-    // The proposed GP's facts, read once before the write (none when the proposal is answered already).
-    const proposal = pendingProposal((await this.deps.commands.load(patientId)).state, proposalId, 'confirmed');
+    // The proposed GP's facts, read once before the write (none when the proposal is answered already);
+    // another centre's proposal is refused before its state or its GP is looked at.
+    const { state } = await this.deps.commands.load(patientId);
+    requireProposalOf(state, proposalId, acting.centreFiness);
+    const proposal = pendingProposal(state, proposalId, 'confirmed');
     const facts = proposal && (await readGpFacts(this.deps.directory, this.deps.norms, proposal.centreFiness, proposal.rpps));
     const result = await this.deps.commands.handle(
-      { type: 'ConfirmProposal', patientId, proposalId, today: day, ...(facts && { facts }) },
-      { ...(context && { context }), request: { proposalId } },
+      { type: 'ConfirmProposal', patientId, proposalId, today: day, ...(facts && { facts }), ...actingCentre(acting) },
+      { ...(context && { context }), request: { proposalId, ...actingCentre(acting) } },
     );
     return patientView(written(result), patientId);
   }
 
   /** The centre declines: the patient keeps their place and their waiting date. */
-  async decline(input: unknown, context?: CommandContext): Promise<PatientView> {
+  async decline(input: unknown, context?: CommandContext, acting: Acting = {}): Promise<PatientView> {
     const { proposalId, reason } = parseInput(declineInput, input);
     const patientId = await this.patientOf(proposalId);
     const result = await this.deps.commands.handle(
-      { type: 'DeclineProposal', patientId, proposalId, reason },
-      { ...(context && { context }), request: { proposalId, reason } },
+      { type: 'DeclineProposal', patientId, proposalId, reason, ...actingCentre(acting) },
+      { ...(context && { context }), request: { proposalId, reason, ...actingCentre(acting) } },
     );
     return patientView(written(result), patientId);
   }

@@ -5,7 +5,7 @@ import { eventually } from '@pcn/eventsourcing/testing';
 import { createApiApp } from '@pcn/http';
 import { newIntegrationMessage, registryReader, REGISTRY_TOPIC, ReplayableBus, SqlBus, topicConsumer, type Subscription } from '@pcn/messaging';
 import { createLogger, Registry } from '@pcn/observability';
-import { deadLetterOpenApi } from './dead-letter-openapi';
+import { deadLetterRoutes } from './dead-letter-routes';
 import { startDeadLetters, type DeadLetters } from './dead-letters';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -54,7 +54,7 @@ afterAll(async () => {
   await sql.close();
 });
 
-const app = () => createApiApp({ mounts: [{ path: '/v1/dead-letters', router: deadLetters.router }], logger, openApi: deadLetterOpenApi });
+const app = () => createApiApp({ mounts: [{ path: '/v1/dead-letters', router: deadLetters.router }], logger, openApi: deadLetterRoutes.openApi() });
 
 describe('/v1/dead-letters', () => {
   it('lists a poisoned message and an unreadable one, with reason, topic, group, key and position; replays one once its cause is fixed, once', async () => {

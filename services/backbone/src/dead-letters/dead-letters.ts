@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import type { SqlClient } from '@pcn/eventsourcing';
 import { DeadLetterReplayer, recordDeadLetters, SqlDeadLetterLog, type ReplayableBus, type Subscription } from '@pcn/messaging';
-import { deadLetterRouter } from './dead-letter-router';
+import { deadLetterRoutes } from './dead-letter-routes';
 
 export interface DeadLetters {
   readonly router: Router;
@@ -29,7 +29,7 @@ export async function startDeadLetters(deps: { bus: ReplayableBus; sql: SqlClien
     accept: (d) => ours.has(`${d.consumer}\u0000${d.originalTopic}`),
   });
   return {
-    router: deadLetterRouter({ log, replayer: new DeadLetterReplayer(log, deps.bus) }),
+    router: deadLetterRoutes.router({ log, replayer: new DeadLetterReplayer(log, deps.bus) }),
     stop: async () => void (await Promise.all(subscriptions.map((s) => s.stop()))),
   };
 }

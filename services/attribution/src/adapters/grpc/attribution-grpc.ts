@@ -1,5 +1,5 @@
 import { attributionV1 as pb } from '@pcn/contracts';
-import { commandContextOf as commandContext, unaryService, type UnaryOptions } from '@pcn/grpc';
+import { commandContextOf as commandContext, unaryService, type CallContext, type UnaryOptions } from '@pcn/grpc';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { AttributionServices } from '../../application/attribution-services';
 import {
@@ -23,6 +23,10 @@ import {
   toRosterMessage,
   updateInput,
 } from './attribution-messages';
+import { actingOf } from '../acting';
+
+/** Who acts, for the scope checks the application makes with its data (a centre: on its own patients). */
+const acting = (ctx: CallContext) => actingOf(ctx.grant?.identity);
 
 /**
  * `pcn.attribution.v1.Attribution` over the application services. Patients are named by NIR or
@@ -42,11 +46,11 @@ export function attributionGrpcService(services: AttributionServices, options: U
             context: commandContext(ctx),
           }),
         ),
-      getPatient: async (req) => toPatientMessage(await patients.get(patientRef(req.patient))),
+      getPatient: async (req, ctx) => toPatientMessage(await patients.get(patientRef(req.patient), acting(ctx))),
 
       declareMedecinTraitant: async (req, ctx) => toPatientMessage(await attributions.declare(patientRef(req.patient), declareInput(req), commandContext(ctx))),
-      endAttribution: async (req, ctx) => toPatientMessage(await attributions.end(patientRef(req.patient), endInput(req), commandContext(ctx))),
-      getAttribution: async (req) => toAttributionHistory(await attributions.history(patientRef(req.patient))),
+      endAttribution: async (req, ctx) => toPatientMessage(await attributions.end(patientRef(req.patient), endInput(req), commandContext(ctx), acting(ctx))),
+      getAttribution: async (req, ctx) => toAttributionHistory(await attributions.history(patientRef(req.patient), acting(ctx))),
 
       getPanel: async (req) => toPanelMessage(await panels.get(panelInput(req))),
       setPanelCapacity: async (req, ctx) => toPanelMessage(await panels.setCapacity(setCapacityInput(req), commandContext(ctx))),
@@ -54,8 +58,8 @@ export function attributionGrpcService(services: AttributionServices, options: U
 
       enrolOnWaitlist: async (req, ctx) => toPatientMessage(await waitlist.enrol(patientRef(req.patient), enrolInput(req), commandContext(ctx))),
       matchWaitlist: async (req, ctx) => toMatchResponse(await waitlist.match(matchInput(req), commandContext(ctx))),
-      confirmProposal: async (req, ctx) => toPatientMessage(await waitlist.confirm(confirmInput(req), commandContext(ctx))),
-      declineProposal: async (req, ctx) => toPatientMessage(await waitlist.decline(declineInput(req), commandContext(ctx))),
+      confirmProposal: async (req, ctx) => toPatientMessage(await waitlist.confirm(confirmInput(req), commandContext(ctx), acting(ctx))),
+      declineProposal: async (req, ctx) => toPatientMessage(await waitlist.decline(declineInput(req), commandContext(ctx), acting(ctx))),
 
       getCoverage: async (req) => toCoverageMessage(await reports.coverage(coverageInput(req))),
 

@@ -35,6 +35,7 @@ import {
 import type { CoverageFigures, CoverageView, PatientView } from '../../application/views';
 import { attributionSchemas, commune, documentCheckedFields, finess, rpps } from './openapi-schemas';
 import { PATIENT_PATH_FIELDS, lookupInput, renamingFields } from './request-parts';
+import { actingOf } from '../acting';
 
 type S = AttributionServices;
 
@@ -147,7 +148,7 @@ const patients = [
     summary: 'A patient: profile, current médecin traitant, waitlist entry and pending proposal',
     params: patientId,
     responses: { 200: versionedDoc('The patient', 'Patient'), 400: invalid('Invalid patient id'), 404: noSuchPatient },
-    handle: async ({ patients }, req) => versioned(await onPatient(() => patients.get(patientOf(req)))),
+    handle: async ({ patients }, req) => versioned(await onPatient(() => patients.get(patientOf(req), actingOf(req.identity)))),
   }),
   write<S>({
     operationId: 'UpdatePatient',
@@ -180,7 +181,7 @@ const attributions = [
     summary: 'The current médecin traitant and every past one, oldest first',
     params: patientId,
     responses: { 200: okDoc('The attributions', 'AttributionHistory'), 400: invalid('Invalid patient id'), 404: noSuchPatient },
-    handle: async ({ attributions }, req) => ok(await onPatient(() => attributions.history(patientOf(req)))),
+    handle: async ({ attributions }, req) => ok(await onPatient(() => attributions.history(patientOf(req), actingOf(req.identity)))),
   }),
   write<S>({
     operationId: 'DeclareMedecinTraitant',
@@ -212,7 +213,7 @@ const attributions = [
     params: patientId,
     body: { name: 'EndAttribution', schema: endAttributionInput },
     conditions: 'the patient has no médecin traitant, or the end precedes its start',
-    run: ({ attributions }, req) => onPatient(() => attributions.end(patientOf(req), req.body ?? {}, req.context)),
+    run: ({ attributions }, req) => onPatient(() => attributions.end(patientOf(req), req.body ?? {}, req.context, actingOf(req.identity))),
   }),
   // GDPR art. 17: the patient's key is destroyed; a retry answers the same (docs/adr/0025).
   write<S>({
@@ -295,7 +296,7 @@ const waitlist = [
     params: proposalId,
     conditions: "the proposal was answered already, the GP's panel is full or the GP gone",
     notFound: noSuchProposal,
-    run: ({ waitlist }, req) => waitlist.confirm(bodyWithPathField(req.body, 'proposalId', req.params.proposalId!), req.context),
+    run: ({ waitlist }, req) => waitlist.confirm(bodyWithPathField(req.body, 'proposalId', req.params.proposalId!), req.context, actingOf(req.identity)),
   }),
   patientWrite({
     operationId: 'DeclineProposal',
@@ -307,7 +308,7 @@ const waitlist = [
     body: { name: 'DeclineProposal', schema: declineInput.omit({ proposalId: true }) },
     conditions: 'the proposal was answered already',
     notFound: noSuchProposal,
-    run: ({ waitlist }, req) => waitlist.decline(bodyWithPathField(req.body, 'proposalId', req.params.proposalId!), req.context),
+    run: ({ waitlist }, req) => waitlist.decline(bodyWithPathField(req.body, 'proposalId', req.params.proposalId!), req.context, actingOf(req.identity)),
   }),
 ];
 

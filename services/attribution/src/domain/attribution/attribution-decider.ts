@@ -20,6 +20,7 @@ import type { DeclarationChannel, EndReason, Enroller, PatientEvent, Practitione
 import type { PatientProfile } from '../patient/patient-profile';
 import { evolvePatient, initialPatientState, type PatientState } from '../patient/patient-state';
 import { erasePatient } from '../patient/patient-erasure';
+import { requireAttributedAt, requireProposalOf } from '../patient/centre-scope';
 import { checkAgainstNirFacts, checkProfile, type NirFacts } from '../patient/profile-checks';
 
 /** What a decision on a patient sees: the patient, and the panels of the GPs it involves, by RPPS. */
@@ -60,7 +61,14 @@ export type AttributionCommand =
       readonly facts: GpFacts;
       readonly today: IsoDate;
     }
-  | { readonly type: 'EndAttribution'; readonly patientId: string; readonly endDate: IsoDate; readonly reason: EndReason }
+  | {
+      readonly type: 'EndAttribution';
+      readonly patientId: string;
+      readonly endDate: IsoDate;
+      readonly reason: EndReason;
+      /** The calling centre's FINESS when a centre ends it: then the attribution must be at that centre. */
+      readonly actingCentreFiness?: string;
+    }
   | { readonly type: 'EnrolOnWaitlist'; readonly patientId: string; readonly since: IsoDate; readonly enrolledBy: Enroller }
   | {
       readonly type: 'ProposeGp';
@@ -75,8 +83,17 @@ export type AttributionCommand =
       readonly today: IsoDate;
       /** The proposed GP's facts, read before the write; absent when no proposal was pending then. */
       readonly facts?: GpFacts;
+      /** The calling centre's FINESS when a centre answers: then the proposal must have gone to it. */
+      readonly actingCentreFiness?: string;
     }
-  | { readonly type: 'DeclineProposal'; readonly patientId: string; readonly proposalId: string; readonly reason: string }
+  | {
+      readonly type: 'DeclineProposal';
+      readonly patientId: string;
+      readonly proposalId: string;
+      readonly reason: string;
+      /** The calling centre's FINESS when a centre answers: then the proposal must have gone to it. */
+      readonly actingCentreFiness?: string;
+    }
   | (DepartureStep & {
       readonly type: 'ReattributeOnDeparture';
       readonly colleague: Practitioner;
@@ -136,6 +153,7 @@ export const attributionDecider: Decider<AttributionCommand, AttributionScope, A
         return declareWithPanels(scope, id, d, gpCapacity(facts, command.today));
       }
       case 'EndAttribution':
+        requireAttributedAt(requireRegistered(patient, id), id, command.actingCentreFiness);
         return endWithPanel(scope, id, command);
       case 'EnrolOnWaitlist':
         return enrolOnWaitlist(patient, id, { since: command.since, enrolledBy: command.enrolledBy, topPriority: false });
@@ -145,6 +163,7 @@ export const attributionDecider: Decider<AttributionCommand, AttributionScope, A
         return propose(patient, id, { ...command.target, proposalId, proposedOn: command.proposedOn });
       }
       case 'ConfirmProposal': {
+        requireProposalOf(patient, command.proposalId, command.actingCentreFiness);
         const proposal = pendingProposal(patient, command.proposalId, 'confirmed');
         if (!proposal) return [];
         if (!command.facts) throw new Error(`proposal ${command.proposalId} is pending, but the GP's facts were not read`);
@@ -162,6 +181,7 @@ export const attributionDecider: Decider<AttributionCommand, AttributionScope, A
         return declareWithPanels(scope, id, d, gpCapacity(command.facts, command.today));
       }
       case 'DeclineProposal':
+        requireProposalOf(patient, command.proposalId, command.actingCentreFiness);
         return declineProposal(patient, id, command.proposalId, command.reason);
       case 'ReattributeOnDeparture': {
         const current = patient.current;

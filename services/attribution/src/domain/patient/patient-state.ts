@@ -31,11 +31,13 @@ export interface PatientState {
   readonly pendingProposal?: PendingProposal;
   /** Every proposal ever made, for the idempotency of confirmations and declines. */
   readonly proposals: ReadonlyMap<string, 'pending' | 'declined' | 'confirmed'>;
+  /** The centre each proposal went to, answered or not: only that centre may answer it (centre-scope.ts). */
+  readonly proposalCentres: ReadonlyMap<string, string>;
   /** Personal data erased: no profile any more (a redacted event brings none either), no command applies. */
   readonly erased?: IsoDate;
 }
 
-export const initialPatientState = (): PatientState => ({ deceased: false, proposals: new Map() });
+export const initialPatientState = (): PatientState => ({ deceased: false, proposals: new Map(), proposalCentres: new Map() });
 
 export function evolvePatient(state: PatientState, event: PatientEvent): PatientState {
   switch (event.type) {
@@ -70,7 +72,12 @@ export function evolvePatient(state: PatientState, event: PatientEvent): Patient
       return { ...state, waitlist: { since: event.data.waitingSince, enrolledBy: event.data.enrolledBy, topPriority: event.data.topPriority } };
     case 'ProposalMade': {
       const { patientId: _id, ...proposal } = event.data;
-      return { ...state, pendingProposal: proposal, proposals: new Map(state.proposals).set(proposal.proposalId, 'pending') };
+      return {
+        ...state,
+        pendingProposal: proposal,
+        proposals: new Map(state.proposals).set(proposal.proposalId, 'pending'),
+        proposalCentres: new Map(state.proposalCentres).set(proposal.proposalId, proposal.centreFiness),
+      };
     }
     case 'ProposalDeclined': {
       const { pendingProposal: _p, ...rest } = state;
