@@ -63,7 +63,7 @@ export const planningService = defineService({
       computations: new SqlComputations(ctx.sql, ctx.schema),
       clock: ctx.clock,
     });
-    const schemes = new Schemes(ctx.store, catalogue, ctx.onCommand);
+    const schemes = new Schemes(ctx.store, catalogue, ctx.clock, ctx.onCommand);
     const services = { planning, schemes, outside, catalogue };
     const adopted = new SqlAdoptedSchemes(ctx.sql, ctx.schema);
     return {
