@@ -15,8 +15,9 @@ export {
   type SiteQuery,
   type UnderservedCommune,
 } from './application/territorial-planning';
-export { Schemes, type SchemeView, type WriteOptions, type AdoptedSchemes, type AccreditedCentre } from './application/schemes';
+export { Schemes, type SchemeView, type WriteOptions, type AdoptedSchemes, type AccreditedCentres } from './application/schemes';
 export { SqlAdoptedSchemes } from './adapters/persistence/sql-adopted-schemes';
+export { AdoptionReconciliation } from './application/adoption-reconciliation';
 export { accessibilityGeoJson, type FeatureCollection } from './adapters/maps/geojson';
 export { svgMap, type SvgMapOptions } from './adapters/maps/svg-map';
 export type { CommunePoint, CentrePoint } from './adapters/maps/map-points';

@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { attributionEventsV1 as ev } from '@pcn/contracts';
+import { attributionEventsV1 as ev, registryEventsV1 as rev, registryV1 as rpb } from '@pcn/contracts';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
 import { eventually } from '@pcn/eventsourcing/testing';
-import { ATTRIBUTION_TOPIC, InMemoryBus, PLANNING_TOPIC, planningReader, type IntegrationMessage, type ReceivedMessage } from '@pcn/messaging';
+import { ATTRIBUTION_TOPIC, InMemoryBus, PLANNING_TOPIC, planningReader, REGISTRY_TOPIC, type IntegrationMessage, type ReceivedMessage } from '@pcn/messaging';
 import { startPlanning, type PlanningFixture } from './testing';
 
 let sql: PgliteSqlClient;
@@ -128,5 +128,90 @@ describe('planning publishes its schemes on pcn.planning.v1', () => {
     } finally {
       await subscription.stop();
     }
+  });
+});
+
+/** A centre of Ambérieu-en-Bugey (01004) accredited by the registry on `accreditedOn`. */
+function accreditation(finess: string, accreditedOn: string): IntegrationMessage {
+  const centre = rev.CentreSnapshot.fromPartial({
+    finess,
+    name: 'Centre de santé',
+    communeInsee: '01004',
+    departement: '01',
+    region: '84',
+    coordinates: { latitude: 45.9581, longitude: 5.3587 },
+    status: rpb.CentreStatus.CENTRE_STATUS_MEMBER,
+    memberSince: accreditedOn,
+    version: 2,
+  });
+  return {
+    id: `registry-${finess}-accredited`,
+    type: 'pcn.events.v1.CentreAccredited',
+    source: '/pcn/registry',
+    time: `${accreditedOn}T09:00:00Z`,
+    subject: finess,
+    key: finess,
+    contentType: 'application/protobuf',
+    data: rev.CentreAccredited.encode(rev.CentreAccredited.fromPartial({ centre, accreditedOn, occurredAt: new Date(`${accreditedOn}T09:00:00Z`) })).finish(),
+    headers: {},
+  };
+}
+
+let registryOffset = 0;
+/** Publishes on the registry topic and waits until planning has read it (its position in the log). */
+async function publishRegistry(messages: IntegrationMessage[]): Promise<void> {
+  await bus.publish(REGISTRY_TOPIC, messages);
+  registryOffset += messages.length;
+  await eventually(async () => expect((await fx.module.network.snapshot()).positions[REGISTRY_TOPIC]).toBe(registryOffset));
+}
+
+async function adopt(schemeId: string): Promise<void> {
+  for (const stage of ['local', 'departemental']) {
+    await request(fx.app).post(`/v1/planning/schemes/${schemeId}/stages`).send({ stage }).expect(200);
+    for (const college of ['users', 'elected-officials', 'professionals']) {
+      await request(fx.app)
+        .post(`/v1/planning/schemes/${schemeId}/stages/${stage}/opinions`)
+        .send({ college, participant: `${college}-1`, vote: 'favourable' })
+        .expect(200);
+    }
+    await request(fx.app).post(`/v1/planning/schemes/${schemeId}/stages/${stage}/closure`).send({}).expect(200);
+  }
+}
+
+const fulfilments = async (schemeId: string) => (await fx.module.store.readStream(`scheme-${schemeId}`)).filter((e) => e.type === 'ProposalFulfilled');
+
+describe('an adopted scheme is reconciled with the centres the registry already accredited', () => {
+  it('fulfils a proposal with a centre accredited since it was made, once, and never with one that was there before', async () => {
+    const OLD = '010000032';
+    const NEW = '010000040';
+    // Already a member when the proposal is made (the test clock is on 2026-12-06).
+    await publishRegistry([accreditation(OLD, '2025-06-01')]);
+    await request(fx.app)
+      .post('/v1/planning/schemes')
+      .send({ schemeId: 'ain-2028', territory: { level: 'departement', code: '01' }, title: 'Ain 2028' })
+      .expect(201);
+    await request(fx.app)
+      .post('/v1/planning/schemes/ain-2028/proposals')
+      .send({ proposalId: 'p1', kind: 'open-centre', communeCode: '01004', staffing: [{ profession: 'general-practitioner', fte: 2 }] })
+      .expect(200);
+    // Accredited before the adoption: the registry consumer finds no adopted scheme to fulfil.
+    const late = accreditation(NEW, '2026-12-20');
+    await publishRegistry([late]);
+    expect(await fulfilments('ain-2028')).toEqual([]);
+    await adopt('ain-2028');
+
+    const scheme = await eventually(async () => {
+      const body = (await request(fx.app).get('/v1/planning/schemes/ain-2028').expect(200)).body;
+      expect(body.scheme.fulfilled).toEqual({ p1: { centreFiness: NEW, accreditedOn: '2026-12-20' } });
+      return body.scheme;
+    });
+    expect(scheme.status).toBe('adopted');
+
+    // The accreditation delivered again, and the reconciliation run again: still one fulfilment.
+    await publishRegistry([late]);
+    expect(await fx.module.schemes.reconcileAdoption('ain-2028', fx.module.network)).toEqual([]);
+    const events = await fulfilments('ain-2028');
+    expect(events.map((e) => e.data)).toEqual([{ proposalId: 'p1', centreFiness: NEW, communeCode: '01004', accreditedOn: '2026-12-20' }]);
+    expect(events[0]!.metadata).toMatchObject({ actor: 'planning' });
   });
 });

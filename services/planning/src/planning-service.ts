@@ -1,8 +1,10 @@
 import { planningV1 } from '@pcn/contracts';
 import { ATTRIBUTION_TOPIC, causationOf, PLANNING_TOPIC, REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
+import type { EventReactor } from '@pcn/eventsourcing';
 import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
 import { referenceCatalogue, referencePlaces } from './application/reference-territories';
 import { Schemes } from './application/schemes';
+import { AdoptionReconciliation } from './application/adoption-reconciliation';
 import { TerritorialPlanning } from './application/territorial-planning';
 import { schemeEventSchemas } from './application/event-schemas';
 import { planningRoutes } from './adapters/http/planning-routes';
@@ -28,12 +30,15 @@ export interface PlanningApp {
   /** The patients of each commune, as the attribution topic told them. */
   readonly patients: SqlPatientDirectory;
   readonly outside: SqlOutsideSupply;
+  /** Reconciles each adopted scheme with the centres already accredited in its communes. */
+  readonly adoptions: EventReactor;
 }
 
 /**
  * Territorial planning: REST `/v1/planning`, gRPC `pcn.planning.v1.TerritorialPlanning`; learns
  * the network's centres and GPs from `pcn.registry.v1` and `pcn.staff.v1`, and the patients of
- * each commune from `pcn.attribution.v1`; publishes every step of its schemes on `pcn.planning.v1`. Accessibility
+ * each commune from `pcn.attribution.v1`; publishes every step of its schemes on `pcn.planning.v1`.
+ * An adopted scheme is reconciled with the centres already accredited (reactor `planning-adoptions`). Accessibility
  * computations are stored in SQL (the last 20), so they survive a restart.
  */
 export const planningService = defineService({
@@ -44,7 +49,7 @@ export const planningService = defineService({
   config: { shape: {} },
   configure: () => ({}),
   async compose(ctx): Promise<ServiceParts<PlanningApp>> {
-    ctx.projection(schemesProjection(ctx.schema), { schemas: schemeEventSchemas });
+    const readModel = ctx.projection(schemesProjection(ctx.schema), { schemas: schemeEventSchemas });
     await migrateNetworkTables(ctx.sql, ctx.schema);
     await migrateOutsideSupplyTables(ctx.sql, ctx.schema);
     await migrateComputationTables(ctx.sql, ctx.schema);
@@ -63,11 +68,18 @@ export const planningService = defineService({
       computations: new SqlComputations(ctx.sql, ctx.schema),
       clock: ctx.clock,
     });
-    const schemes = new Schemes(ctx.store, catalogue, ctx.onCommand);
+    const schemes = new Schemes(ctx.store, catalogue, ctx.clock, ctx.onCommand);
+    const reconciliation = new AdoptionReconciliation({ schemes, centres: network, readModel });
+    const adoptions = ctx.reactor({
+      name: 'planning-adoptions',
+      streamPrefixes: [SCHEME_PREFIX],
+      schemas: schemeEventSchemas,
+      react: (event) => reconciliation.react(event),
+    });
     const services = { planning, schemes, outside, catalogue };
     const adopted = new SqlAdoptedSchemes(ctx.sql, ctx.schema);
     return {
-      application: { planning, schemes, network, patients, outside },
+      application: { planning, schemes, network, patients, outside, adoptions },
       relay: { streamPrefixes: [SCHEME_PREFIX], map: planningEventMapper() },
       consumers: [
         {

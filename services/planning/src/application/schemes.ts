@@ -20,9 +20,11 @@ import {
   type SchemeState,
   type SchemeTerritory,
   type Stage,
+  type AccreditedCentre,
   type Vote,
 } from '../domain/scheme';
 import type { TerritoryCatalogue } from '../domain/territory';
+import type { Clock } from './ports';
 
 export interface SchemeView {
   readonly scheme: Scheme;
@@ -46,12 +48,18 @@ export interface AdoptedSchemes {
   openingIn(communeCode: string): Promise<string[]>;
 }
 
-/** A centre the registry accredited: it may fulfil an adopted scheme's proposal in its commune. */
-export interface AccreditedCentre {
-  readonly centreFiness: string;
-  readonly communeCode: string;
-  readonly accreditedOn: string;
+/** Where the centres planning knows to be accredited are found (the network directory fed by the registry). */
+export interface AccreditedCentres {
+  /** The centres of these communes with an accreditation, not closed, earliest accredited first. */
+  accreditedIn(communeCodes: readonly string[]): Promise<AccreditedCentre[]>;
 }
+
+/**
+ * The name of the command recording that a centre was accredited, on each scheme: the consumer
+ * of the registry and the reconciliation at adoption use the same, so that their events have the
+ * same ids and, racing, the store keeps one.
+ */
+const accreditationCommand = (centreFiness: string): string => `centre-accredited:${centreFiness}`;
 
 const actorOf = (options: WriteOptions): string => options.context?.actor ?? 'unknown';
 
@@ -66,6 +74,7 @@ export class Schemes {
   constructor(
     store: EventStore,
     private readonly catalogue: TerritoryCatalogue,
+    private readonly clock: Clock,
     onCommand?: CommandObserver,
   ) {
     this.handler = new CommandHandler(store, schemeDecider, { schemas: schemeEventSchemas, ...(onCommand && { middleware: [observeCommands(onCommand)] }) });
@@ -91,7 +100,8 @@ export class Schemes {
         );
       }
     }
-    return this.run(schemeId, { type: 'AddProposal', proposal, addedBy: actorOf(options) }, options);
+    const addedOn = this.clock.now().toISOString().slice(0, 10);
+    return this.run(schemeId, { type: 'AddProposal', proposal, addedBy: actorOf(options), addedOn }, options);
   }
 
   async removeProposal(schemeId: string, proposalId: string, options: WriteOptions = {}): Promise<SchemeView> {
@@ -119,18 +129,45 @@ export class Schemes {
   }
 
   /**
-   * Marks fulfilled, in each adopted scheme proposing to open a centre in the commune, the first
-   * open-centre proposal there not yet fulfilled. The decider ignores an accreditation seen again,
-   * so a redelivered message changes nothing. Answers the schemes that changed.
+   * Marks fulfilled, in each adopted scheme proposing to open a centre in the commune, the
+   * proposal the centre fulfils (the domain's rule, `proposalFulfilledBy`). Seen again, by a
+   * redelivery or by the reconciliation at adoption, the accreditation changes nothing. Answers
+   * the schemes that changed.
    */
   async recordCentreAccredited(centre: AccreditedCentre, adopted: AdoptedSchemes, context?: CommandContext): Promise<string[]> {
     const changed: string[] = [];
     for (const schemeId of await adopted.openingIn(centre.communeCode)) {
-      const before = await this.handler.load(schemeStreamId(schemeId));
-      const after = await this.run(schemeId, { type: 'RecordCentreAccredited', ...centre }, context ? { context } : {});
-      if (after.version !== before.revision) changed.push(schemeId);
+      if (await this.recordAccreditation(schemeId, centre, context)) changed.push(schemeId);
     }
     return changed;
+  }
+
+  /**
+   * Reconciliation at adoption: the centres accredited in the communes of a scheme's open-centre
+   * proposals before the registry consumer could find the scheme adopted, each recorded as the
+   * consumer would have. Nothing happens to a scheme not adopted. Answers the proposals fulfilled.
+   */
+  async reconcileAdoption(schemeId: string, centres: AccreditedCentres, context?: CommandContext): Promise<string[]> {
+    const { scheme } = await this.get(schemeId);
+    if (scheme.status !== 'adopted') return [];
+    const communes = [...new Set(scheme.proposals.flatMap((p) => (p.kind === 'open-centre' && !scheme.fulfilled[p.proposalId] ? [p.communeCode] : [])))];
+    if (communes.length === 0) return [];
+    const before = new Set(Object.keys(scheme.fulfilled));
+    let after = scheme;
+    for (const centre of await centres.accreditedIn(communes)) {
+      after = (await this.recordAccreditation(schemeId, centre, context)) ?? after;
+    }
+    return Object.keys(after.fulfilled).filter((proposalId) => !before.has(proposalId));
+  }
+
+  /** One accreditation on one scheme, under its command name; the scheme after it when it changed. */
+  private async recordAccreditation(schemeId: string, centre: AccreditedCentre, context?: CommandContext): Promise<Scheme | undefined> {
+    const result = await this.handler.handle(
+      schemeStreamId(schemeId),
+      { type: 'RecordCentreAccredited', ...centre },
+      { idempotencyName: accreditationCommand(centre.centreFiness), ...(context && { context }) },
+    );
+    return result.events.length > 0 && !result.replayed && result.state.exists ? result.state : undefined;
   }
 
   async get(schemeId: string): Promise<SchemeView> {

@@ -1,8 +1,11 @@
 import { CommuneDirectory } from '@pcn/referential';
+import { TestClock } from '@pcn/eventsourcing/testing';
 import { ConcurrencyError, InMemoryEventStore, NotFoundError, PermissionDeniedError } from '@pcn/eventsourcing';
 import { referenceCatalogue, referencePlaces } from './reference-territories';
 import { Schemes } from './schemes';
 import type { College } from '../domain/scheme';
+
+const clock = new TestClock(new Date('2026-12-06T05:00:00Z'));
 
 const catalogue = referenceCatalogue(referencePlaces(CommuneDirectory.shared()).filter((place) => place.region === '84'));
 const as = (actor: string) => ({ context: { actor } });
@@ -17,7 +20,7 @@ async function everyCollegeVotes(schemes: Schemes, schemeId: string, stage: 'loc
 describe('schemes over the event store', () => {
   it('runs a régional scheme from draft to adoption, the actor recorded as its author', async () => {
     const store = new InMemoryEventStore();
-    const schemes = new Schemes(store, catalogue);
+    const schemes = new Schemes(store, catalogue, clock);
     await schemes.draft({ schemeId: 'ara-2027', territory: { level: 'region', code: '84' }, title: 'Schéma ARA' }, as('coord@ars-ara'));
     await schemes.addProposal('ara-2027', openCentre, as('coord@ars-ara'));
     for (const stage of ['local', 'departemental', 'regional'] as const) {
@@ -34,7 +37,7 @@ describe('schemes over the event store', () => {
   });
 
   it('refuses an unknown territory, and a centre proposed outside the scheme’s territory', async () => {
-    const schemes = new Schemes(new InMemoryEventStore(), catalogue);
+    const schemes = new Schemes(new InMemoryEventStore(), catalogue, clock);
     await expect(schemes.draft({ schemeId: 's', territory: { level: 'departement', code: '75' }, title: 't' })).rejects.toMatchObject({
       violations: [{ field: 'territory.code', description: 'no departement has the code "75"' }],
     });
@@ -45,11 +48,61 @@ describe('schemes over the event store', () => {
   });
 
   it('names the scheme it cannot find, and refuses a write on a stale version', async () => {
-    const schemes = new Schemes(new InMemoryEventStore(), catalogue);
+    const schemes = new Schemes(new InMemoryEventStore(), catalogue, clock);
     await expect(schemes.openStage('missing', 'local')).rejects.toEqual(new NotFoundError('scheme', 'missing'));
     await schemes.draft({ schemeId: 'ain', territory: { level: 'departement', code: '01' }, title: 'Ain' });
     await schemes.addProposal('ain', openCentre, { expectedVersion: 0 });
     await expect(schemes.removeProposal('ain', 'p1', { expectedVersion: 0 })).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+});
+
+describe('a centre accredited, seen by the registry consumer and by the reconciliation at adoption', () => {
+  async function adoptedAin(store: InMemoryEventStore): Promise<Schemes> {
+    const schemes = new Schemes(store, catalogue, clock);
+    await schemes.draft({ schemeId: 'ain', territory: { level: 'departement', code: '01' }, title: 'Ain' });
+    await schemes.addProposal('ain', openCentre);
+    for (const stage of ['local', 'departemental'] as const) {
+      await schemes.openStage('ain', stage);
+      await everyCollegeVotes(schemes, 'ain', stage);
+      await schemes.closeStage('ain', stage);
+    }
+    return schemes;
+  }
+  const centre = { centreFiness: '010000040', communeCode: '01004', accreditedOn: '2026-12-20' };
+  const adopted = { openingIn: async (commune: string) => (commune === '01004' ? ['ain'] : []) };
+  const known = (...centres: (typeof centre)[]) => ({ accreditedIn: async () => centres });
+
+  it('dates each proposal with the day it is added', async () => {
+    const schemes = await adoptedAin(new InMemoryEventStore());
+    expect((await schemes.get('ain')).scheme.proposedOn).toEqual({ p1: '2026-12-06' });
+  });
+
+  it('marks the proposal fulfilled once when both paths race, and again and again', async () => {
+    const store = new InMemoryEventStore();
+    const schemes = await adoptedAin(store);
+    await Promise.all([
+      schemes.recordCentreAccredited(centre, adopted, { actor: 'planning' }),
+      schemes.reconcileAdoption('ain', known(centre), { actor: 'planning' }),
+      schemes.recordCentreAccredited(centre, adopted),
+      schemes.reconcileAdoption('ain', known(centre)),
+    ]);
+    expect(await schemes.reconcileAdoption('ain', known(centre))).toEqual([]);
+    const fulfilled = (await store.readStream('scheme-ain')).filter((e) => e.type === 'ProposalFulfilled');
+    expect(fulfilled.map((e) => e.data)).toEqual([{ proposalId: 'p1', ...centre }]);
+  });
+
+  it('fulfils with the earliest centre accredited since the proposal, not with one there before', async () => {
+    const schemes = await adoptedAin(new InMemoryEventStore());
+    const before = { ...centre, centreFiness: '010000032', accreditedOn: '2025-06-01' };
+    expect(await schemes.reconcileAdoption('ain', known(before, centre, { ...centre, centreFiness: '010000057', accreditedOn: '2027-01-02' }))).toEqual(['p1']);
+    expect((await schemes.get('ain')).scheme.fulfilled).toEqual({ p1: { centreFiness: centre.centreFiness, accreditedOn: centre.accreditedOn } });
+  });
+
+  it('leaves a scheme not yet adopted to its adoption', async () => {
+    const schemes = new Schemes(new InMemoryEventStore(), catalogue, clock);
+    await schemes.draft({ schemeId: 'ain', territory: { level: 'departement', code: '01' }, title: 'Ain' });
+    await schemes.addProposal('ain', openCentre);
+    expect(await schemes.reconcileAdoption('ain', known(centre))).toEqual([]);
   });
 });
 
@@ -60,7 +113,7 @@ describe('a regional coordinator runs the schemes of its région', () => {
 
   it('drafts and runs a scheme for its région or one of its départements', async () => {
     const store = new InMemoryEventStore();
-    const schemes = new Schemes(store, twoRegions);
+    const schemes = new Schemes(store, twoRegions, clock);
     await schemes.draft({ schemeId: 'ain', territory: { level: 'departement', code: '01' }, title: 'Ain' }, regional('84'));
     await schemes.draft({ schemeId: 'ara', territory: { level: 'region', code: '84' }, title: 'ARA' }, regional('84'));
     await schemes.addProposal('ain', openCentre, regional('84'));
@@ -76,7 +129,7 @@ describe('a regional coordinator runs the schemes of its région', () => {
 
   it('refuses, writing nothing, a scheme of another région, of a département of another région, or of the nation', async () => {
     const store = new InMemoryEventStore();
-    const schemes = new Schemes(store, twoRegions);
+    const schemes = new Schemes(store, twoRegions, clock);
     for (const territory of [
       { level: 'region' as const, code: '11' },
       { level: 'departement' as const, code: '75' },

@@ -132,4 +132,29 @@ describe('an accreditation seen by planning', () => {
     expect(seen).toEqual([[{ centreFiness: CENTRE_A, communeCode: '93066', accreditedOn: '2026-05-01' }, message.id]]);
     expect((await directory.snapshot()).centres.map((c) => c.finess)).toEqual([CENTRE_A]);
   });
+
+  it('keeps the day of accreditation, for the reconciliation of schemes at adoption, until the centre closes', async () => {
+    const schema = `planning_network_${++n}`;
+    await migrateNetworkTables(sql, schema);
+    const directory = new SqlNetworkDirectory(sql, schema, { now: () => new Date('2026-06-01T12:00:00Z') });
+    const registry = registryNetworkConsumer({ sql, directory });
+    await registry(accredited(snapshot({ memberSince: '2026-05-01' })));
+    await registry(accredited(snapshot({ finess: CENTRE_B, communeInsee: '75056', memberSince: '2026-04-01' })));
+    await registry(
+      received(
+        REGISTRY_TOPIC,
+        'CentreRegistered',
+        '930000021',
+        rev.CentreRegistered.encode(
+          rev.CentreRegistered.fromPartial({ centre: snapshot({ finess: '930000021', status: rpb.CentreStatus.CENTRE_STATUS_CANDIDATE }) }),
+        ).finish(),
+      ),
+    );
+    expect(await directory.accreditedIn(['93066', '75056'])).toEqual([
+      { centreFiness: CENTRE_B, communeCode: '75056', accreditedOn: '2026-04-01' },
+      { centreFiness: CENTRE_A, communeCode: '93066', accreditedOn: '2026-05-01' },
+    ]);
+    await registry(closed(snapshot({ memberSince: '2026-05-01', version: 2 })));
+    expect(await directory.accreditedIn(['93066'])).toEqual([]);
+  });
 });

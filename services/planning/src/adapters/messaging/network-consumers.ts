@@ -11,7 +11,7 @@ import {
 } from '@pcn/messaging';
 import type { SqlClient } from '@pcn/eventsourcing';
 import type { SqlNetworkDirectory } from '../persistence/sql-network-directory';
-import type { AccreditedCentre } from '../../application/schemes';
+import type { AccreditedCentre } from '../../domain/scheme';
 
 export { REGISTRY_TOPIC, STAFF_TOPIC };
 export const PLANNING_REGISTRY_GROUP = 'planning-centres';
@@ -27,8 +27,8 @@ const STATUS_NAMES: Record<number, string> = {
 const positionOf = (message: ReceivedMessage) => ({ topic: message.topic, partition: message.partition, offset: Number(message.offset) });
 
 /**
- * What planning keeps of `pcn.registry.v1`: each centre's commune, position and status (only
- * members are supply), with the registry's version as a guard, and the position reached in the
+ * What planning keeps of `pcn.registry.v1`: each centre's commune, position, status (only
+ * members are supply) and day of accreditation (for the reconciliation of schemes at adoption), with the registry's version as a guard, and the position reached in the
  * log, in one transaction.
  */
 export function registryNetworkConsumer(deps: {
@@ -45,6 +45,7 @@ export function registryNetworkConsumer(deps: {
         communeCode: centre.communeInsee,
         ...(centre.coordinates && { latitude: centre.coordinates.latitude, longitude: centre.coordinates.longitude }),
         status: closed ? 'closed' : (STATUS_NAMES[centre.status] ?? 'candidate'),
+        ...(centre.memberSince !== '' && { memberSince: centre.memberSince }),
         version: centre.version,
       });
       await deps.directory.recordPosition(tx, positionOf(message));

@@ -1,10 +1,13 @@
 import { CommuneDirectory } from '@pcn/referential';
+import { TestClock } from '@pcn/eventsourcing/testing';
 import { InMemoryEventStore, type RecordedEvent } from '@pcn/eventsourcing';
 import { PLANNING_TOPIC, planningReader, type ReceivedMessage } from '@pcn/messaging';
 import { referenceCatalogue, referencePlaces } from '../../application/reference-territories';
 import { Schemes } from '../../application/schemes';
 import type { College, Vote } from '../../domain/scheme';
 import { planningEventMapper } from './planning-integration-events';
+
+const clock = new TestClock(new Date('2026-12-06T05:00:00Z'));
 
 const catalogue = referenceCatalogue(referencePlaces(CommuneDirectory.shared()).filter((place) => place.departement === '01'));
 const as = { context: { actor: 'national_coordinator:zoe' } };
@@ -22,7 +25,7 @@ const ALL_FOR: Record<College, Vote> = { users: 'favourable', 'elected-officials
 /** A département's scheme drafted, rejected once, adopted, then fulfilled: every event type of a scheme. */
 async function schemeHistory(): Promise<RecordedEvent[]> {
   const store = new InMemoryEventStore();
-  const schemes = new Schemes(store, catalogue);
+  const schemes = new Schemes(store, catalogue, clock);
   await schemes.draft({ schemeId: 'ain-2027', territory: { level: 'departement', code: '01' }, title: 'Schéma de l’Ain' }, as);
   await schemes.addProposal('ain-2027', openCentre, as);
   await schemes.addProposal('ain-2027', strengthen, as);

@@ -9,7 +9,8 @@ export function schemesProjection(schema: string): Projection {
   const table = `${schema}.schemes`;
   return {
     name: 'schemes',
-    version: 1,
+    // 2: the state keeps the day each proposal was added (`proposedOn`); rebuilt from the log.
+    version: 2,
     filter: { streamPrefixes: ['scheme-'] },
     async setup(tx) {
       await tx.query(`CREATE TABLE IF NOT EXISTS ${table} (

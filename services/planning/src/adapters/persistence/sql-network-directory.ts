@@ -1,5 +1,7 @@
 import { migrate, type SqlClient, type SqlExecutor } from '@pcn/eventsourcing';
 import type { Clock, NetworkSnapshot, NetworkSource } from '../../application/ports';
+import type { AccreditedCentres } from '../../application/schemes';
+import type { AccreditedCentre } from '../../domain/scheme';
 
 export interface CentreRecord {
   readonly finess: string;
@@ -8,6 +10,8 @@ export interface CentreRecord {
   readonly longitude?: number;
   /** Registry status: only members (accredited, not suspended nor closed) count as supply. */
   readonly status: string;
+  /** First day of membership (ISO date), absent while the centre was never accredited. */
+  readonly memberSince?: string;
   /** The registry's revision of the centre: an older snapshot never overwrites a newer one. */
   readonly version: number;
 }
@@ -38,6 +42,9 @@ export async function migrateNetworkTables(sql: SqlClient, schema: string): Prom
        assignment_id text PRIMARY KEY, centre_finess text NOT NULL, fte double precision NOT NULL, start_on date NOT NULL, end_on date)`,
     `CREATE TABLE IF NOT EXISTS ${schema}.log_positions (
        topic text NOT NULL, partition integer NOT NULL, "offset" bigint NOT NULL, PRIMARY KEY (topic, partition))`,
+    // Centres learnt before are dated by their next registry event (every snapshot carries it).
+    `ALTER TABLE ${schema}.centres ADD COLUMN IF NOT EXISTS member_since date`,
+    `CREATE INDEX IF NOT EXISTS centres_commune ON ${schema}.centres (commune_code)`,
   ]);
 }
 
@@ -46,7 +53,7 @@ export async function migrateNetworkTables(sql: SqlClient, schema: string): Prom
  * assignments), in its own tables, with the position reached in each log. Every write is
  * idempotent, so a message delivered twice changes nothing.
  */
-export class SqlNetworkDirectory implements NetworkSource {
+export class SqlNetworkDirectory implements NetworkSource, AccreditedCentres {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly schema: string,
@@ -56,11 +63,11 @@ export class SqlNetworkDirectory implements NetworkSource {
   async recordCentre(tx: SqlExecutor, centre: CentreRecord): Promise<void> {
     const t = `${this.schema}.centres`;
     await tx.query(
-      `INSERT INTO ${t} (finess, commune_code, latitude, longitude, status, version) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO ${t} (finess, commune_code, latitude, longitude, status, member_since, version) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (finess) DO UPDATE SET commune_code = EXCLUDED.commune_code, latitude = EXCLUDED.latitude,
-         longitude = EXCLUDED.longitude, status = EXCLUDED.status, version = EXCLUDED.version
+         longitude = EXCLUDED.longitude, status = EXCLUDED.status, member_since = EXCLUDED.member_since, version = EXCLUDED.version
        WHERE ${t}.version < EXCLUDED.version`,
-      [centre.finess, centre.communeCode, centre.latitude ?? null, centre.longitude ?? null, centre.status, centre.version],
+      [centre.finess, centre.communeCode, centre.latitude ?? null, centre.longitude ?? null, centre.status, centre.memberSince ?? null, centre.version],
     );
   }
 
@@ -86,6 +93,20 @@ export class SqlNetworkDirectory implements NetworkSource {
        ON CONFLICT (topic, partition) DO UPDATE SET "offset" = GREATEST(${t}."offset", EXCLUDED."offset")`,
       [position.topic, position.partition, position.offset],
     );
+  }
+
+  /**
+   * The centres of these communes the registry accredited and has not closed (a suspended centre
+   * is still accredited), earliest accredited first: what may fulfil a scheme's proposals.
+   */
+  async accreditedIn(communeCodes: readonly string[]): Promise<AccreditedCentre[]> {
+    const rows = await this.sql.query<{ finess: string; commune_code: string; member_since: string }>(
+      `SELECT finess, commune_code, member_since::text AS member_since FROM ${this.schema}.centres
+        WHERE commune_code = ANY($1::text[]) AND member_since IS NOT NULL AND status <> 'closed'
+        ORDER BY member_since, finess`,
+      [communeCodes],
+    );
+    return rows.rows.map((row) => ({ centreFiness: row.finess, communeCode: row.commune_code, accreditedOn: row.member_since }));
   }
 
   /** Member centres with the GP FTE of the assignments running today, and the positions reached (`topic` or `topic/partition`). */

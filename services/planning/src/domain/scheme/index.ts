@@ -1,4 +1,5 @@
 export * from './consultation';
+export * from './fulfilment';
 export * from './proposal';
 export * from './scheme-commands';
 export * from './scheme-events';

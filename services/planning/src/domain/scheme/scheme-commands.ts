@@ -1,4 +1,5 @@
 import type { College, SchemeLevel, Stage, Vote } from './consultation';
+import type { AccreditedCentre } from './fulfilment';
 import type { Proposal } from './proposal';
 
 export interface SchemeTerritory {
@@ -8,7 +9,12 @@ export interface SchemeTerritory {
 
 export type SchemeCommand =
   | { readonly type: 'DraftScheme'; readonly schemeId: string; readonly territory: SchemeTerritory; readonly title: string; readonly draftedBy: string }
-  | { readonly type: 'AddProposal'; readonly proposal: Proposal; readonly addedBy: string }
+  | {
+      readonly type: 'AddProposal';
+      readonly proposal: Proposal;
+      readonly addedBy: string;
+      /** Today (ISO date), from the application's clock. */ readonly addedOn: string;
+    }
   | { readonly type: 'RemoveProposal'; readonly proposalId: string; readonly removedBy: string }
   | { readonly type: 'OpenConsultationStage'; readonly stage: Stage; readonly openedBy: string }
   | {
@@ -20,5 +26,5 @@ export type SchemeCommand =
       readonly opinion: string;
     }
   | { readonly type: 'CloseConsultationStage'; readonly stage: Stage; readonly closedBy: string }
-  /** The registry accredited a centre: it fulfils an adopted proposal to open one in its commune. */
-  | { readonly type: 'RecordCentreAccredited'; readonly centreFiness: string; readonly communeCode: string; readonly accreditedOn: string };
+  /** The registry accredited a centre: it may fulfil an adopted proposal to open one in its commune (see `fulfils`). */
+  | ({ readonly type: 'RecordCentreAccredited' } & AccreditedCentre);

@@ -1,5 +1,6 @@
 import { AlreadyExistsError, NotFoundError, PreconditionFailedError, ValidationError, type Decider, type FieldViolation } from '@pcn/eventsourcing';
 import { COLLEGES, SCHEME_LEVELS, STAGES, VOTES, stagesFor, tally, type Opinion, type Stage } from './consultation';
+import { proposalFulfilledBy } from './fulfilment';
 import { proposalViolations } from './proposal';
 import type { SchemeCommand, SchemeTerritory } from './scheme-commands';
 import type { Objection, SchemeEvent } from './scheme-events';
@@ -87,7 +88,7 @@ export const schemeDecider: Decider<SchemeCommand, SchemeState, SchemeEvent> = {
         inDraft(scheme, 'add a proposal');
         refuseInvalid(proposalViolations(command.proposal));
         if (scheme.proposals.some((p) => p.proposalId === command.proposal.proposalId)) throw new AlreadyExistsError('proposal', command.proposal.proposalId);
-        return [{ type: 'ProposalAdded', data: { proposal: command.proposal, addedBy: command.addedBy } }];
+        return [{ type: 'ProposalAdded', data: { proposal: command.proposal, addedBy: command.addedBy, addedOn: command.addedOn } }];
       }
       case 'RemoveProposal': {
         const scheme = existing(state);
@@ -172,12 +173,7 @@ export const schemeDecider: Decider<SchemeCommand, SchemeState, SchemeEvent> = {
         ];
       }
       case 'RecordCentreAccredited': {
-        if (!state.exists || state.status !== 'adopted') return [];
-        // A centre fulfils one proposal; an accreditation seen again changes nothing.
-        if (Object.values(state.fulfilled).some((f) => f.centreFiness === command.centreFiness)) return [];
-        const proposal = state.proposals.find(
-          (p) => p.kind === 'open-centre' && p.communeCode === command.communeCode && state.fulfilled[p.proposalId] === undefined,
-        );
+        const proposal = state.exists ? proposalFulfilledBy(state, command) : undefined;
         if (proposal === undefined) return [];
         const { centreFiness, communeCode, accreditedOn } = command;
         return [{ type: 'ProposalFulfilled', data: { proposalId: proposal.proposalId, centreFiness, communeCode, accreditedOn } }];
@@ -188,14 +184,34 @@ export const schemeDecider: Decider<SchemeCommand, SchemeState, SchemeEvent> = {
   evolve(state, event): SchemeState {
     if (event.type === 'SchemeDrafted') {
       const { schemeId, territory, title } = event.data;
-      return { exists: true, schemeId, territory, title, status: 'draft', proposals: [], round: 0, approvedStages: [], objections: [], fulfilled: {} };
+      return {
+        exists: true,
+        schemeId,
+        territory,
+        title,
+        status: 'draft',
+        proposals: [],
+        proposedOn: {},
+        round: 0,
+        approvedStages: [],
+        objections: [],
+        fulfilled: {},
+      };
     }
     if (!state.exists) return state;
     switch (event.type) {
-      case 'ProposalAdded':
-        return { ...state, proposals: [...state.proposals, event.data.proposal] };
-      case 'ProposalRemoved':
-        return { ...state, proposals: state.proposals.filter((p) => p.proposalId !== event.data.proposalId) };
+      case 'ProposalAdded': {
+        const { proposal, addedOn } = event.data;
+        return {
+          ...state,
+          proposals: [...state.proposals, proposal],
+          ...(addedOn !== undefined && { proposedOn: { ...state.proposedOn, [proposal.proposalId]: addedOn } }),
+        };
+      }
+      case 'ProposalRemoved': {
+        const { [event.data.proposalId]: _removed, ...proposedOn } = state.proposedOn;
+        return { ...state, proposals: state.proposals.filter((p) => p.proposalId !== event.data.proposalId), proposedOn };
+      }
       case 'ConsultationStageOpened':
         return {
           ...state,

@@ -24,7 +24,9 @@ const strengthen: Proposal = {
   centreFiness: '010000024',
   staffing: [{ profession: 'general-practitioner', fte: 1 }],
 };
-const added = (proposal: Proposal): SchemeEvent => ({ type: 'ProposalAdded', data: { proposal, addedBy: 'coord@ars-ara' } });
+/** The day the proposals of these tests are made. */
+const PROPOSED_ON = '2027-01-15';
+const added = (proposal: Proposal, addedOn = PROPOSED_ON): SchemeEvent => ({ type: 'ProposalAdded', data: { proposal, addedBy: 'coord@ars-ara', addedOn } });
 const opened = (stage: Stage, round = 1): SchemeEvent => ({ type: 'ConsultationStageOpened', data: { stage, round, openedBy: 'coord@ars-ara' } });
 const opinion = (college: College, participant: string, vote: Vote, text = ''): SchemeEvent => ({
   type: 'OpinionSubmitted',
@@ -85,26 +87,26 @@ describe('drafting a scheme', () => {
   it('adds proposals to open a centre with target staffing, or to strengthen one', () => {
     spec
       .given([drafted])
-      .when({ type: 'AddProposal', proposal: openCentre, addedBy: 'coord@ars-ara' })
+      .when({ type: 'AddProposal', proposal: openCentre, addedBy: 'coord@ars-ara', addedOn: PROPOSED_ON })
       .then([added(openCentre)]);
     spec
       .given([drafted, added(openCentre)])
-      .when({ type: 'AddProposal', proposal: strengthen, addedBy: 'coord@ars-ara' })
+      .when({ type: 'AddProposal', proposal: strengthen, addedBy: 'coord@ars-ara', addedOn: PROPOSED_ON })
       .then([added(strengthen)]);
   });
 
   it('refuses a proposal id twice, an empty staffing and a malformed commune', () => {
     spec
       .given([drafted, added(openCentre)])
-      .when({ type: 'AddProposal', proposal: openCentre, addedBy: 'x' })
+      .when({ type: 'AddProposal', proposal: openCentre, addedBy: 'x', addedOn: PROPOSED_ON })
       .thenThrows(AlreadyExistsError);
     spec
       .given([drafted])
-      .when({ type: 'AddProposal', proposal: { ...openCentre, communeCode: '1004', staffing: [] }, addedBy: 'x' })
+      .when({ type: 'AddProposal', proposal: { ...openCentre, communeCode: '1004', staffing: [] }, addedBy: 'x', addedOn: PROPOSED_ON })
       .thenThrows({ violations: [{ field: 'proposal.communeCode' }, { field: 'proposal.staffing' }] });
     spec
       .given([drafted])
-      .when({ type: 'AddProposal', proposal: { ...openCentre, staffing: [{ profession: 'nurse', fte: 0 }] }, addedBy: 'x' })
+      .when({ type: 'AddProposal', proposal: { ...openCentre, staffing: [{ profession: 'nurse', fte: 0 }] }, addedBy: 'x', addedOn: PROPOSED_ON })
       .thenThrows({ violations: [{ field: 'proposal.staffing[0].fte' }] });
   });
 
@@ -117,7 +119,7 @@ describe('drafting a scheme', () => {
   });
 
   it('refuses a command on a scheme never drafted', () =>
-    spec.given([]).when({ type: 'AddProposal', proposal: openCentre, addedBy: 'x' }).thenThrows(NotFoundError));
+    spec.given([]).when({ type: 'AddProposal', proposal: openCentre, addedBy: 'x', addedOn: PROPOSED_ON }).thenThrows(NotFoundError));
 });
 
 describe('consultation stages', () => {
@@ -271,34 +273,96 @@ describe('consultation stages', () => {
   it('freezes proposals once the consultation has begun', () =>
     spec
       .given([...inDraft, opened('local')])
-      .when({ type: 'AddProposal', proposal: { ...openCentre, proposalId: 'p3' }, addedBy: 'x' })
+      .when({ type: 'AddProposal', proposal: { ...openCentre, proposalId: 'p3' }, addedBy: 'x', addedOn: PROPOSED_ON })
       .thenThrows({ kind: 'failed_precondition', message: expect.stringContaining('is consulting') }));
 });
 
 describe('fulfilment', () => {
-  const accredited = (centreFiness: string, communeCode: string): SchemeCommand => ({
+  const accredited = (centreFiness: string, communeCode: string, accreditedOn = '2028-03-01'): SchemeCommand => ({
     type: 'RecordCentreAccredited',
     centreFiness,
     communeCode,
-    accreditedOn: '2028-03-01',
+    accreditedOn,
+  });
+  const fulfilled = (proposalId: string, centreFiness: string, accreditedOn = '2028-03-01', communeCode = '01004'): SchemeEvent => ({
+    type: 'ProposalFulfilled',
+    data: { proposalId, centreFiness, communeCode, accreditedOn },
   });
 
   it('marks an adopted proposal fulfilled when a centre is accredited in its commune', () =>
     spec
       .given(adoptedHistory)
       .when(accredited('010000123', '01004'))
-      .then([{ type: 'ProposalFulfilled', data: { proposalId: 'p1', centreFiness: '010000123', communeCode: '01004', accreditedOn: '2028-03-01' } }]));
+      .then([fulfilled('p1', '010000123')]));
 
   it('changes nothing for another commune, a scheme not adopted, or the same centre seen again', () => {
     spec.given(adoptedHistory).when(accredited('010000123', '01053')).then([]);
     spec.given(inDraft).when(accredited('010000123', '01004')).then([]);
     spec
-      .given([
-        ...adoptedHistory,
-        { type: 'ProposalFulfilled', data: { proposalId: 'p1', centreFiness: '010000123', communeCode: '01004', accreditedOn: '2028-03-01' } },
-      ])
+      .given([...adoptedHistory, fulfilled('p1', '010000123')])
       .when(accredited('010000123', '01004'))
       .then([]);
+  });
+
+  it('counts a centre accredited on or after the day the proposal was made, even during the consultation', () => {
+    spec
+      .given(adoptedHistory)
+      .when(accredited('010000123', '01004', PROPOSED_ON))
+      .then([fulfilled('p1', '010000123', PROPOSED_ON)]);
+    // Accredited while the local stage was open, seen by the reconciliation once adopted.
+    spec
+      .given(adoptedHistory)
+      .when(accredited('010000123', '01004', '2027-02-01'))
+      .then([fulfilled('p1', '010000123', '2027-02-01')]);
+  });
+
+  it('does not count a centre that was already accredited when the proposal was made', () =>
+    spec
+      .given(adoptedHistory)
+      .when(accredited('010000123', '01004', '2027-01-14'))
+      .then([]));
+
+  it('dates a proposal removed and added again from its new addition', () => {
+    const readded = [
+      drafted,
+      added(openCentre, '2027-01-02'),
+      { type: 'ProposalRemoved', data: { proposalId: 'p1', removedBy: 'x' } } as SchemeEvent,
+      added(openCentre, '2027-03-01'),
+      ...adoptedHistory.slice(3),
+    ];
+    spec
+      .given(readded)
+      .when(accredited('010000123', '01004', '2027-02-01'))
+      .then([]);
+    spec
+      .given(readded)
+      .when(accredited('010000123', '01004', '2027-03-01'))
+      .then([fulfilled('p1', '010000123', '2027-03-01')]);
+  });
+
+  it('counts any accreditation for a proposal recorded before its day was kept', () => {
+    const undated: SchemeEvent = { type: 'ProposalAdded', data: { proposal: openCentre, addedBy: 'coord@ars-ara' } };
+    spec
+      .given([drafted, undated, ...adoptedHistory.slice(2)])
+      .when(accredited('010000123', '01004', '2001-01-01'))
+      .then([fulfilled('p1', '010000123', '2001-01-01')]);
+  });
+
+  it('fulfils two proposals in one commune with two centres, one each, in the order of the scheme', () => {
+    const second: Proposal = { ...openCentre, proposalId: 'p3' };
+    const history = [...adoptedHistory.slice(0, 3), added(second), ...adoptedHistory.slice(3)];
+    spec
+      .given(history)
+      .when(accredited('010000123', '01004'))
+      .then([fulfilled('p1', '010000123')]);
+    spec
+      .given([...history, fulfilled('p1', '010000123')])
+      .when(accredited('010000123', '01004'))
+      .then([]);
+    spec
+      .given([...history, fulfilled('p1', '010000123')])
+      .when(accredited('010000131', '01004'))
+      .then([fulfilled('p3', '010000131')]);
   });
 
   it('refuses any consultation once adopted', () =>

@@ -14,7 +14,7 @@ export interface Objection {
 
 export type SchemeEvent =
   | DomainEvent<'SchemeDrafted', { schemeId: string; territory: SchemeTerritory; title: string; draftedBy: string }>
-  | DomainEvent<'ProposalAdded', { proposal: Proposal; addedBy: string }>
+  | DomainEvent<'ProposalAdded', { proposal: Proposal; addedBy: string; /** ISO date; absent in events recorded before it was kept. */ addedOn?: string }>
   | DomainEvent<'ProposalRemoved', { proposalId: string; removedBy: string }>
   | DomainEvent<'ConsultationStageOpened', { stage: Stage; round: number; openedBy: string }>
   | DomainEvent<'OpinionSubmitted', { stage: Stage; college: College; participant: string; vote: Vote; opinion: string }>

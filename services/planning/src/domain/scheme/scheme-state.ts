@@ -17,6 +17,8 @@ export interface Scheme {
   readonly title: string;
   readonly status: SchemeStatus;
   readonly proposals: readonly Proposal[];
+  /** The day each proposal was added (ISO date), by proposal id: only a centre accredited since fulfils it. */
+  readonly proposedOn: Readonly<Record<string, string>>;
   /** Consultation rounds started (a round restarts at the local stage after a return to draft). */
   readonly round: number;
   /** Stages approved in the current round, in order. */
