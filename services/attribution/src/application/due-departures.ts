@@ -1,3 +1,4 @@
+import { addDays } from '@pcn/time';
 import type { IsoDate } from '../domain/iso-date';
 import type { DepartureBook } from './departures';
 import { today, type Clock, type GpAssignment } from './ports';
@@ -32,7 +33,7 @@ export class DueDepartures {
   /** Records the departures due today or in the last SWEEP_DAYS days; returns how many were looked at. */
   async sweep(): Promise<number> {
     const until = today(this.clock);
-    const from = new Date(Date.parse(`${until}T00:00:00Z`) - SWEEP_DAYS * 86_400_000).toISOString().slice(0, 10);
+    const from = addDays(until, -SWEEP_DAYS);
     const lapsed = await this.directory.assignmentsEndedBetween(from, until);
     for (const c of await this.directory.centresClosedBetween(from, until)) {
       await this.book.centreClosed({ centreFiness: c.finess, closedOn: c.closedOn }, { causationId: `due-departures:${until}` });

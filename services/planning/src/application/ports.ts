@@ -1,10 +1,6 @@
 import type { OutsideSupply } from '../domain/accessibility';
 
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock, today, type Clock } from '@pcn/time';
 
 /** A centre of the network as planning learns it from the registry and staff. */
 export interface CentreSupply {

@@ -24,7 +24,7 @@ import {
   type Vote,
 } from '../domain/scheme';
 import type { TerritoryCatalogue } from '../domain/territory';
-import type { Clock } from './ports';
+import { today, type Clock } from './ports';
 
 export interface SchemeView {
   readonly scheme: Scheme;
@@ -100,7 +100,7 @@ export class Schemes {
         );
       }
     }
-    const addedOn = this.clock.now().toISOString().slice(0, 10);
+    const addedOn = today(this.clock);
     return this.run(schemeId, { type: 'AddProposal', proposal, addedBy: actorOf(options), addedOn }, options);
   }
 

@@ -1,5 +1,5 @@
 import { migrate, type SqlClient, type SqlExecutor } from '@pcn/eventsourcing';
-import type { Clock, NetworkSnapshot, NetworkSource } from '../../application/ports';
+import { today, type Clock, type NetworkSnapshot, type NetworkSource } from '../../application/ports';
 import type { AccreditedCentres } from '../../application/schemes';
 import type { AccreditedCentre } from '../../domain/scheme';
 
@@ -111,14 +111,14 @@ export class SqlNetworkDirectory implements NetworkSource, AccreditedCentres {
 
   /** Member centres with the GP FTE of the assignments running today, and the positions reached (`topic` or `topic/partition`). */
   async snapshot(): Promise<NetworkSnapshot> {
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const day = today(this.clock);
     const centres = await this.sql.query<{ finess: string; commune_code: string; latitude: number | null; longitude: number | null; gp_fte: number }>(
       `SELECT c.finess, c.commune_code, c.latitude, c.longitude,
               COALESCE(SUM(a.fte) FILTER (WHERE a.start_on <= $1::date AND (a.end_on IS NULL OR a.end_on > $1::date)), 0) AS gp_fte
          FROM ${this.schema}.centres c LEFT JOIN ${this.schema}.gp_assignments a ON a.centre_finess = c.finess
         WHERE c.status = 'member'
         GROUP BY c.finess ORDER BY c.finess`,
-      [today],
+      [day],
     );
     const positions = await this.sql.query<{ topic: string; partition: number; offset: string | number }>(
       `SELECT topic, partition, "offset" FROM ${this.schema}.log_positions ORDER BY topic, partition`,

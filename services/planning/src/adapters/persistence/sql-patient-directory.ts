@@ -1,5 +1,5 @@
 import { migrate, type SqlClient, type SqlExecutor } from '@pcn/eventsourcing';
-import type { Clock, PatientCounts, PatientSource } from '../../application/ports';
+import { today, type Clock, type PatientCounts, type PatientSource } from '../../application/ports';
 
 /** A period of an affection de longue durée: start included, end excluded, open when absent. */
 export interface AldPeriod {
@@ -97,7 +97,7 @@ export class SqlPatientDirectory implements PatientSource {
 
   /** Patients living in these places (all places when undefined), counted today. */
   async countsIn(places: readonly string[] | undefined): Promise<PatientCounts> {
-    const asOf = this.clock.now().toISOString().slice(0, 10);
+    const asOf = today(this.clock);
     const params: unknown[] = [asOf];
     if (places !== undefined) params.push(places);
     const result = await this.sql.query<{ patients: string | number; followed: string | number; chronic_unfollowed: string | number }>(
