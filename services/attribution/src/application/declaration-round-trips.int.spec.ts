@@ -85,4 +85,17 @@ describe('a declaration of médecin traitant', () => {
     expect(panel.map((e) => e.type)).toEqual(['PanelPatientJoined', 'PanelPatientJoined', 'PanelCapacitySet', 'PanelPatientJoined']);
     expect(panel[3]!.data).toMatchObject({ size: 3 });
   });
+
+  it('costs no look-up of the NIR pseudonyms when the patient, named by NIR, was registered or named here before', async () => {
+    const input = patientInput(704);
+    await fx.module.patients.register(input);
+    counted.statements.length = 0;
+    const view = await fx.module.attributions.declare(
+      { nir: input.nir },
+      { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-02', channel: 'paper_form' },
+    );
+    expect(view.current?.rpps).toBe(fx.gp1.rpps);
+    expect(counted.statements).toHaveLength(3);
+    expect(counted.statements.some((s) => s.includes('nir_pseudonyms'))).toBe(false);
+  });
 });
