@@ -35,6 +35,20 @@ describe('TokenVerifier', () => {
     await expect(verifier.verify(token)).resolves.toEqual({ subject: 'cds-saint-denis', role: 'centre', scope: { finess: '930000017' }, via: 'token' });
   });
 
+  it('keeps a verified token only until its expiry, and never a refused one', async () => {
+    let now = Date.now();
+    const clocked = new TokenVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: { jwks: issuer.jwks() }, clockToleranceSeconds: 0, now: () => now });
+    const token = await issuer.sign({ role: 'auditor', subject: 'auditor-1', ttlSeconds: 60 });
+    await expect(clocked.verify(token)).resolves.toMatchObject({ subject: 'auditor-1' });
+    now += 59_000;
+    await expect(clocked.verify(token)).resolves.toMatchObject({ subject: 'auditor-1' });
+    now += 2_000;
+    await expect(clocked.verify(token)).rejects.toMatchObject({ kind: 'unauthenticated', message: expect.stringContaining('expired') });
+    const forged = `${token.slice(0, -4)}AAAA`;
+    await expect(clocked.verify(forged)).rejects.toMatchObject({ kind: 'unauthenticated' });
+    await expect(clocked.verify(forged)).rejects.toMatchObject({ kind: 'unauthenticated' });
+  });
+
   it('refuses an expired token', async () => {
     const token = await issuer.sign({ role: 'auditor', ttlSeconds: -120 });
     await expect(verifier.verify(token)).rejects.toMatchObject({ kind: 'unauthenticated', message: expect.stringContaining('expired') });

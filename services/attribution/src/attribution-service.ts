@@ -25,6 +25,7 @@ import type { PanelNorms } from './domain/panel/panel-capacity';
 import { nirKeySource } from './adapters/files/nir-key-file';
 import { SqlNirKeyFingerprints } from './adapters/persistence/sql-nir-key-fingerprints';
 import { SqlPseudonymIndex } from './adapters/persistence/sql-pseudonym-index';
+import { CachedPseudonymIndex } from './application/cached-pseudonym-index';
 import { sealStoredPatients } from './adapters/persistence/seal-stored-patients';
 import { attributionProjection } from './adapters/persistence/attribution-projection';
 import { migrateDirectoryTables } from './adapters/persistence/directory-tables';
@@ -155,7 +156,7 @@ export const attributionService = defineService({
       holdsPatients: async () => (await store.headPosition({ streamPrefixes: [PATIENT_PREFIX] })) > 0,
       ...(logger && { logger }),
     });
-    const identity = new NirKeyRing(new NirKey(currentKey), pseudonyms, previous);
+    const identity = new NirKeyRing(new NirKey(currentKey), new CachedPseudonymIndex(pseudonyms), previous);
     if (previous) logger?.warn({ notRekeyed: await identity.notRekeyed() }, 'NIR key rotation under way: patients not re-keyed yet');
     await migrateDirectoryTables(sql, schema);
     const projection = ctx.projection(attributionProjection(schema), {

@@ -95,6 +95,18 @@ export interface CommandHandlerOptions {
   /** The read model the service answers from: a write waits for it, for a bounded time. */
   readonly readModel?: { waitFor(position: number, timeoutMs: number): Promise<void> };
   readonly readModelWaitMs?: number;
+  /**
+   * Primary streams' states kept in memory after a write or a read (at most this many, least
+   * recently used go first; default none). A command then decides on the state it last saw
+   * without reading the stream: the append's expected revision is the check, as for related
+   * streams. A stale state makes the append fail and the command is decided again on fresh
+   * state; any answer other than a write (a refusal, nothing to do, a stated revision that does
+   * not match) is decided again on the stream as stored before it is given. Named commands
+   * (idempotency keys) always read the stream, whose history tells a repeat. A state is kept
+   * for `ttlMs` at most (default 60 s, as subjects' keys are): personal data erased through
+   * another process leave this one's memory within that time.
+   */
+  readonly cachedStates?: { readonly maxEntries: number; readonly ttlMs?: number; readonly now?: () => number };
 }
 
 export class CommandAbortedError extends Error {
@@ -121,6 +133,7 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
   private readonly schemas: EventSchemas;
   private readonly maxAttempts: number;
   private readonly middleware: readonly CommandMiddleware[];
+  private readonly states: StateCache<State> | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -130,6 +143,7 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
     this.schemas = options.schemas ?? new EventSchemas({});
     this.maxAttempts = options.maxAttempts ?? 3;
     this.middleware = options.middleware ?? [];
+    this.states = options.cachedStates ? new StateCache(options.cachedStates) : undefined;
   }
 
   /** Current state of a stream and its revision (-1 when it does not exist). */
@@ -170,9 +184,19 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
     const name = options.idempotencyName ?? (ctx.idempotencyKey ? `${streamId}:${ctx.idempotencyKey}` : undefined);
     const fingerprint = ctx.idempotencyKey && options.request !== undefined ? commandFingerprint(options.request) : undefined;
     const expected = options.expectedRevision;
+    // The state kept from this stream's last write or read, for the first decision only.
+    let remembered = name === undefined ? this.states?.get(streamId) : undefined;
+    let conflicted = false;
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal?.aborted) throw new CommandAbortedError();
-      const { state, revision, events: history } = await this.load(streamId);
+      const fromMemory = remembered !== undefined;
+      const { state, revision, events: history } = remembered ?? (await this.loadAndKeep(streamId));
+      remembered = undefined;
+      // An answer that is not a write, decided on a remembered state, is decided again on the stream as stored.
+      const confirm = (): boolean => {
+        if (fromMemory) attempt--;
+        return fromMemory;
+      };
 
       const replayed = name ? findReplay(history, streamId, name) : undefined;
       if (replayed) {
@@ -183,19 +207,28 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
         return this.answer(options, { state, events: replayed, related: [], revision, lastPosition: replayed.at(-1)!.position, replayed: true });
       }
 
-      // First attempt without a stated revision: related streams as last known in memory, if
+      // Until a conflict, without a stated revision: related streams as last known in memory, if
       // known (a stale one fails the append and the next attempt loads it).
-      const optimistic = attempt === 1 && expected === undefined;
+
+      const optimistic = !conflicted && expected === undefined;
       if (expected !== undefined && (expected === 'no_stream' ? -1 : expected) !== revision) {
+        if (confirm()) continue;
         // On a stream that does not exist, the domain's answer (typically "not found") says more
         // than a version mismatch, so it goes first.
         if (revision === -1) decision.decide(state, statesOf(await this.loadRelated(decision, state, false)));
         throw new ConcurrencyError(streamId, String(expected), revision === -1 ? 'no_stream' : String(revision));
       }
       const read = await this.loadRelated(decision, state, optimistic);
-      const decided = decision.decide(state, statesOf(read));
+      let decided: Decided<Event, RE>;
+      try {
+        decided = decision.decide(state, statesOf(read));
+      } catch (error) {
+        if (confirm()) continue;
+        throw error;
+      }
       const relatedWrites = [...(decided.related ?? new Map<string, readonly RE[]>())].filter(([, events]) => events.length > 0);
       if (decided.events.length === 0 && relatedWrites.length === 0) {
+        if (confirm()) continue;
         return { state, events: [], related: [], revision, lastPosition: undefined, replayed: false, caughtUp: true };
       }
       if (ctx.signal?.aborted) throw new CommandAbortedError();
@@ -214,7 +247,9 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
       ];
       try {
         const result = await this.append(appends);
+        const after = decided.events.reduce(this.decider.evolve, state);
         if (!result.idempotentReplay) {
+          this.states?.set(streamId, { state: after, revision: result.streams[0]!.nextExpectedRevision });
           relatedWrites.forEach(([key, events], i) => {
             const from = read.get(key)!;
             decision.related.wrote?.(key, from.revision, {
@@ -224,7 +259,7 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
           });
         }
         return this.answer(options, {
-          state: decided.events.reduce(this.decider.evolve, state),
+          state: after,
           events: primary as NewEvent<Event['type'], Event['data']>[],
           related: appends.slice(1).flatMap((a) => a.events),
           revision: result.streams[0]!.nextExpectedRevision,
@@ -232,11 +267,22 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
           replayed: false,
         });
       } catch (error) {
+        this.states?.delete(streamId);
+        conflicted = true;
+        // A remembered state gone stale costs a read, not one of the attempts.
+        if (error instanceof ConcurrencyError && expected === undefined && confirm()) continue;
         if (!(error instanceof ConcurrencyError) || expected !== undefined || attempt >= this.maxAttempts) throw error;
         // Spread racing writers out a little, so that a hot stream is not a thundering herd.
         await sleep(Math.random() * Math.min(20, attempt * 2));
       }
     }
+  }
+
+  /** The stream as stored, kept in memory for the next command when states are kept. */
+  private async loadAndKeep(streamId: string): Promise<LoadedStream<State> & { events: RecordedEvent[] }> {
+    const loaded = await this.load(streamId);
+    if (loaded.revision >= 0) this.states?.set(streamId, { state: loaded.state, revision: loaded.revision });
+    return loaded;
   }
 
   /** One stream: a plain append; several: one atomic `appendMany`. Either is one round trip. */
@@ -317,4 +363,38 @@ export function eventMetadata(ctx: CommandContext, occurredAt: Date, fingerprint
 /** Commands are plain data built by the application, so their JSON is a stable identity. */
 export function commandFingerprint(command: unknown): string {
   return createHash('sha256').update(JSON.stringify(command)).digest('base64url').slice(0, 22);
+}
+
+/** Streams' states by stream id, the least recently used first out, each for a bounded time. */
+class StateCache<State> {
+  private readonly entries = new Map<string, { readonly loaded: LoadedStream<State>; readonly until: number }>();
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(options: { readonly maxEntries: number; readonly ttlMs?: number; readonly now?: () => number }) {
+    this.maxEntries = options.maxEntries;
+    this.ttlMs = options.ttlMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The state and its revision, with no events: a remembered state never tells a repeat. */
+  get(streamId: string): (LoadedStream<State> & { events: RecordedEvent[] }) | undefined {
+    const entry = this.entries.get(streamId);
+    if (!entry) return undefined;
+    this.entries.delete(streamId);
+    if (entry.until <= this.now()) return undefined;
+    this.entries.set(streamId, entry);
+    return { ...entry.loaded, events: [] };
+  }
+
+  set(streamId: string, loaded: LoadedStream<State>): void {
+    this.entries.delete(streamId);
+    this.entries.set(streamId, { loaded, until: this.now() + this.ttlMs });
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(streamId: string): void {
+    this.entries.delete(streamId);
+  }
 }

@@ -195,3 +195,94 @@ describe('CommandHandler', () => {
     await expect(handler.handle('counter-1', inc(1), { context: { signal: abort.signal } })).rejects.toThrow('no longer waiting');
   });
 });
+
+describe("CommandHandler keeping primary streams' states in memory", () => {
+  const inc = (by: number): CounterCommand => ({ type: 'Increment', by });
+  const dec = (by: number): CounterCommand => ({ type: 'Decrement', by });
+  /** Two instances of a service over one store: each keeps its own states. */
+  function twoInstances(options: { ttlMs?: number; now?: () => number } = {}) {
+    const store = new InMemoryEventStore();
+    let reads = 0;
+    const counted: EventStore = Object.create(store) as EventStore;
+    counted.readStream = (...args) => {
+      reads++;
+      return store.readStream(...args);
+    };
+    const make = () => new CommandHandler(counted, counterDecider, { cachedStates: { maxEntries: 10, ...options } });
+    return { store, here: make(), elsewhere: make(), reads: () => reads };
+  }
+
+  it('decides on the state its last write left, without reading the stream', async () => {
+    const { here, reads } = twoInstances();
+    await here.handle('counter-1', inc(2));
+    const before = reads();
+    const result = await here.handle('counter-1', inc(3));
+    expect(reads()).toBe(before);
+    expect(result).toMatchObject({ state: { value: 5 }, revision: 1 });
+  });
+
+  it('decides again on the stream as stored when another instance wrote meanwhile', async () => {
+    const { store, here, elsewhere } = twoInstances();
+    await here.handle('counter-1', inc(2));
+    await elsewhere.handle('counter-1', inc(10));
+    const result = await here.handle('counter-1', inc(1));
+    expect(result).toMatchObject({ state: { value: 13 }, revision: 2 });
+    expect((await store.readStream('counter-1')).map((e) => e.data)).toEqual([{ by: 2 }, { by: 10 }, { by: 1 }]);
+  });
+
+  it('refuses only on the stream as stored: a refusal from a stale state is decided again', async () => {
+    const { store, here, elsewhere } = twoInstances();
+    await here.handle('counter-1', inc(1));
+    await elsewhere.handle('counter-1', inc(5));
+    // Remembered here: 1, so 4 would go below zero; as stored: 6.
+    const result = await here.handle('counter-1', dec(4));
+    expect(result.state).toEqual({ value: 2 });
+    expect(await store.readStream('counter-1')).toHaveLength(3);
+    await expect(here.handle('counter-1', dec(3))).rejects.toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it('checks a stated revision against the stream as stored, not against what it remembers', async () => {
+    const { here, elsewhere } = twoInstances();
+    await here.handle('counter-1', inc(1));
+    await elsewhere.handle('counter-1', inc(1));
+    // The caller saw revision 1 (elsewhere's write): right, though this instance remembers 0.
+    expect(await here.handle('counter-1', inc(1), { expectedRevision: 1 })).toMatchObject({ revision: 2, state: { value: 3 } });
+    // And a revision this instance remembers but the stream has passed is refused.
+    await elsewhere.handle('counter-1', inc(1));
+    await expect(here.handle('counter-1', inc(1), { expectedRevision: 2 })).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+
+  it('does not spend an attempt on a stale state', async () => {
+    const store = new InMemoryEventStore();
+    const here = new CommandHandler(store, counterDecider, { maxAttempts: 1, cachedStates: { maxEntries: 10 } });
+    await here.handle('counter-1', inc(1));
+    await new CommandHandler(store, counterDecider).handle('counter-1', inc(1));
+    expect((await here.handle('counter-1', inc(1))).state).toEqual({ value: 3 });
+  });
+
+  it('reads the stream for a command with an idempotency key, whose repeat the history tells', async () => {
+    const { store, here, elsewhere } = twoInstances();
+    await here.handle('counter-1', inc(1));
+    await elsewhere.handle('counter-1', inc(4), { context: { idempotencyKey: 'req-1' } });
+    const again = await here.handle('counter-1', inc(4), { context: { idempotencyKey: 'req-1' } });
+    expect(again.replayed).toBe(true);
+    expect(await store.readStream('counter-1')).toHaveLength(2);
+  });
+
+  it('forgets a state after its time, and the least recently used beyond its bound', async () => {
+    let now = 0;
+    const { here, reads } = twoInstances({ ttlMs: 1000, now: () => now });
+    await here.handle('counter-1', inc(1));
+    let before = reads();
+    now = 999;
+    await here.handle('counter-1', inc(1));
+    expect(reads()).toBe(before);
+    now = 2500;
+    await here.handle('counter-1', inc(1));
+    expect(reads()).toBe(before + 1);
+    for (let i = 0; i < 11; i++) await here.handle(`counter-x${i}`, inc(1));
+    before = reads();
+    await here.handle('counter-x0', inc(1));
+    expect(reads()).toBe(before + 1);
+  });
+});

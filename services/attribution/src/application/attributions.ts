@@ -31,8 +31,9 @@ export class Attributions {
       const command = parseInput(declareInput, input);
       const day = today(this.deps.clock);
       if (command.effectiveDate > day) throw ValidationError.field('effectiveDate', `must not be after today (${day}): a declaration takes effect once signed`);
-      // One round trip for the directory, one for the patient's stream (the panel comes from the
-      // panel book when it knows it), one for the append.
+      // One round trip for the directory and one for the append: the patient's state comes from
+      // the command handler's memory and the panel from the panel book when they know them (the
+      // append's expected revisions are the check); otherwise one more to read them.
       const facts = await readGpFacts(this.deps.directory, this.deps.norms, command.centreFiness, command.rpps);
       const result = await this.deps.commands.handle(
         { type: 'DeclareMedecinTraitant', patientId, ...command, attributionId: randomUUID(), facts, today: day },

@@ -37,7 +37,7 @@ describe('a declaration of médecin traitant', () => {
     await db.close();
   });
 
-  it('costs three round trips once the GP’s panel is known: the directory, the patient’s stream, the append', async () => {
+  it('costs two round trips once the GP’s panel and the patient are known here: the directory, the append', async () => {
     const declare = async (order: number): Promise<string[]> => {
       const { patientId } = await fx.module.patients.register(patientInput(order));
       counted.statements.length = 0;
@@ -48,13 +48,15 @@ describe('a declaration of médecin traitant', () => {
       expect(view.current?.rpps).toBe(fx.gp1.rpps);
       return [...counted.statements];
     };
-    // The first declaration on this GP reads the panel's stream too (alongside the patient's).
-    expect(await declare(701)).toHaveLength(4);
+    // The patient's state is the one their registration left here; the first declaration on this
+    // GP reads the panel's stream too.
+    const first = await declare(701);
+    expect(first).toHaveLength(3);
+    expect(first[1]).toContain('.events WHERE stream_id = $1');
     const second = await declare(702);
-    expect(second).toHaveLength(3);
+    expect(second).toHaveLength(2);
     expect(second[0]).toContain('gp_assignments');
-    expect(second[1]).toContain('.events WHERE stream_id = $1');
-    expect(second[2]).toContain('append_streams');
+    expect(second[1]).toContain('append_streams');
   });
 
   it('reads the panel again only when its append is refused because the panel moved meanwhile', async () => {
@@ -84,5 +86,18 @@ describe('a declaration of médecin traitant', () => {
     const panel = await fx.module.store.readStream(panelStream(fx.gp1.rpps));
     expect(panel.map((e) => e.type)).toEqual(['PanelPatientJoined', 'PanelPatientJoined', 'PanelCapacitySet', 'PanelPatientJoined']);
     expect(panel[3]!.data).toMatchObject({ size: 3 });
+  });
+
+  it('costs no look-up of the NIR pseudonyms when the patient, named by NIR, was registered or named here before', async () => {
+    const input = patientInput(704);
+    await fx.module.patients.register(input);
+    counted.statements.length = 0;
+    const view = await fx.module.attributions.declare(
+      { nir: input.nir },
+      { rpps: fx.gp1.rpps, centreFiness: fx.centre, effectiveDate: '2026-02-02', channel: 'paper_form' },
+    );
+    expect(view.current?.rpps).toBe(fx.gp1.rpps);
+    expect(counted.statements).toHaveLength(2);
+    expect(counted.statements.some((s) => s.includes('nir_pseudonyms'))).toBe(false);
   });
 });

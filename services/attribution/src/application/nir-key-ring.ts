@@ -1,6 +1,6 @@
 import type { EventStore } from '@pcn/eventsourcing';
 import { NirKeyError, nirKeyFingerprint, type NirKeyFingerprints, type NirKeyGuardLogger } from './nir-key-guard';
-import { NirPseudonymiser, type PatientIdentity } from './patient-identity';
+import { NirPseudonymiser, type PatientIdentity, type RegisteredNir } from './patient-identity';
 import { PATIENT_PREFIX } from './stream-ids';
 
 /** A NIR key and its id: the start of its fingerprint, which tells keys apart and nothing about them. */
@@ -26,8 +26,13 @@ export interface IndexedPseudonym {
 /** The index of NIR pseudonyms (the key id travels with each). */
 export interface PseudonymIndex {
   find(pseudonyms: readonly string[]): Promise<Map<string, IndexedPseudonym>>;
-  /** Adds the entries not there yet (a pseudonym names one patient, first writer wins). */
-  add(entries: readonly IndexedPseudonym[]): Promise<void>;
+  /**
+   * Adds the entries not there yet (a pseudonym names one patient, first writer wins) and
+   * answers those it added. An entry, once in the index, never changes nor goes (erasure
+   * destroys the patient's data key, not the pseudonym): what `find` or `add` answered may be
+   * kept in memory.
+   */
+  add(entries: readonly IndexedPseudonym[]): Promise<IndexedPseudonym[]>;
   /** Patients indexed under `from` and not under `to`: not re-keyed yet. */
   countNotRekeyed(from: string, to: string): Promise<number>;
 }
@@ -47,19 +52,31 @@ export class NirKeyRing implements PatientIdentity {
   ) {}
 
   async patientIdOf(nir: string): Promise<string> {
-    const underCurrent = this.current.pseudonymiser.patientIdOf(nir);
-    const underPrevious = this.previous?.pseudonymiser.patientIdOf(nir);
-    const found = await this.index.find(underPrevious ? [underCurrent, underPrevious] : [underCurrent]);
-    const current = found.get(underCurrent);
-    if (current) return current.patientId;
-    const previous = underPrevious !== undefined ? found.get(underPrevious) : undefined;
-    if (!previous) return underCurrent; // registered under the current key before it was indexed, or not registered
-    await this.index.add([{ pseudonym: underCurrent, keyId: this.current.id, patientId: previous.patientId }]);
-    return previous.patientId;
+    const [patientId] = await this.patientIdsOf([nir]);
+    return patientId!;
   }
 
-  registered(nir: string, patientId: string): Promise<void> {
-    return this.index.add([{ pseudonym: this.current.pseudonymiser.patientIdOf(nir), keyId: this.current.id, patientId }]);
+  /** One look-up of the index for all of them (and one write for those re-keyed). */
+  async patientIdsOf(nirs: readonly string[]): Promise<string[]> {
+    const underCurrent = nirs.map((nir) => this.current.pseudonymiser.patientIdOf(nir));
+    const previousKey = this.previous;
+    const underPrevious = previousKey ? nirs.map((nir) => previousKey.pseudonymiser.patientIdOf(nir)) : [];
+    const found = await this.index.find([...underCurrent, ...underPrevious]);
+    const rekeyed: IndexedPseudonym[] = [];
+    const ids = underCurrent.map((pseudonym, i) => {
+      const current = found.get(pseudonym);
+      if (current) return current.patientId;
+      const previous = previousKey ? found.get(underPrevious[i]!) : undefined;
+      if (!previous) return pseudonym; // registered under the current key before it was indexed, or not registered
+      rekeyed.push({ pseudonym, keyId: this.current.id, patientId: previous.patientId });
+      return previous.patientId;
+    });
+    await this.index.add(rekeyed);
+    return ids;
+  }
+
+  async registered(patients: readonly RegisteredNir[]): Promise<void> {
+    await this.index.add(patients.map((p) => ({ pseudonym: this.current.pseudonymiser.patientIdOf(p.nir), keyId: this.current.id, patientId: p.patientId })));
   }
 
   /** Patients only the previous key finds yet; 0 when no rotation is under way. */

@@ -22,6 +22,9 @@ export interface LoadedPatient {
   readonly events: readonly RecordedEvent[];
 }
 
+/** Patients' states kept in memory by the command handler (a few hundred bytes each). */
+export const CACHED_PATIENT_STATES = 50_000;
+
 /** Attempts under contention: enough for dozens of declarations racing for one GP's panel. */
 export const PATIENT_COMMAND_ATTEMPTS = 60;
 
@@ -52,6 +55,8 @@ export class PatientCommands {
         schemas: attributionEventSchemas,
         clock: options.clock,
         maxAttempts: PATIENT_COMMAND_ATTEMPTS,
+        // A declaration usually follows the registration, or an earlier command, on this instance: one read less.
+        cachedStates: { maxEntries: CACHED_PATIENT_STATES },
         ...(options.onCommand && { middleware: [observeCommands(options.onCommand)] }),
       },
     );

@@ -31,6 +31,14 @@ export class NirPseudonymiser {
 /** How the application turns a NIR into a patient id: one key, or a key ring during a rotation. */
 export interface PatientIdentity {
   patientIdOf(normalisedNir: string): string | Promise<string>;
-  /** Called once a patient is registered under `patientId` (the ring indexes it under its key). */
-  registered?(normalisedNir: string, patientId: string): Promise<void>;
+  /** The ids of many NIRs, in their order, in one look-up (a batch of an import). */
+  patientIdsOf?(normalisedNirs: readonly string[]): Promise<string[]>;
+  /** Called once patients are registered under these ids (the ring indexes them under its key, in one write). */
+  registered?(patients: readonly RegisteredNir[]): Promise<void>;
+}
+
+/** A registered patient's normalised NIR and the id they were registered under. */
+export interface RegisteredNir {
+  readonly nir: string;
+  readonly patientId: string;
 }

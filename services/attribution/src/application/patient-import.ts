@@ -69,6 +69,15 @@ export interface PatientImportDeps {
   readonly identity: PatientIdentity;
 }
 
+/** A line that passed the checks, before its patient id is looked up (for the whole batch at once). */
+interface Checked {
+  readonly line: number;
+  readonly nir: string;
+  readonly profile: PatientProfile;
+  readonly declaration: Omit<Declaration, 'attributionId'>;
+  readonly normCapacity: number;
+}
+
 interface Accepted {
   readonly line: number;
   /** Normalised, to index the patient under the current NIR key once written. */
@@ -99,18 +108,31 @@ export class PatientImport {
 
   async importBatch(lines: readonly ImportLine[], context: CommandContext = {}): Promise<ImportBatchOutcome> {
     const rejected: RejectedLine[] = [];
-    const accepted: Accepted[] = [];
-    const seen = new Map<string, number>();
+    const checked: Checked[] = [];
     for (const line of lines) {
       try {
-        const candidate = await this.check(line);
-        const earlier = seen.get(candidate.patientId);
-        if (earlier !== undefined) throw ValidationError.field('nir', `the same patient as line ${earlier}`);
-        seen.set(candidate.patientId, line.line);
-        accepted.push(candidate);
+        checked.push(await this.check(line));
       } catch (error) {
         rejected.push({ line: line.line, reason: reasonOf(error) });
       }
+    }
+    // The patients' ids in one look-up of the pseudonym index for the whole batch.
+    const ids = await this.patientIdsOf(checked.map((c) => c.nir));
+    const accepted: Accepted[] = [];
+    const seen = new Map<string, number>();
+    for (const [i, candidate] of checked.entries()) {
+      const patientId = ids[i]!;
+      const earlier = seen.get(patientId);
+      if (earlier !== undefined) {
+        rejected.push({ line: candidate.line, reason: reasonOf(ValidationError.field('nir', `the same patient as line ${earlier}`)) });
+        continue;
+      }
+      seen.set(patientId, candidate.line);
+      accepted.push({
+        ...candidate,
+        patientId,
+        declaration: { ...candidate.declaration, attributionId: nameBasedUuid(`${importName(patientId)}:attribution`) },
+      });
     }
     if (accepted.length === 0) return { imported: 0, unchanged: 0, rejected, batched: true };
     const batched = await this.appendAtOnce(accepted, rejected, context);
@@ -125,11 +147,20 @@ export class PatientImport {
 
   /** The patients of the import indexed under the current NIR key (an entry already there stays). */
   private async indexed(accepted: readonly Accepted[]): Promise<void> {
-    for (const a of accepted) await this.deps.identity.registered?.(a.nir, a.patientId);
+    await this.deps.identity.registered?.(accepted.map((a) => ({ nir: a.nir, patientId: a.patientId })));
+  }
+
+  private async patientIdsOf(nirs: readonly string[]): Promise<string[]> {
+    const { identity } = this.deps;
+    if (nirs.length === 0) return [];
+    if (identity.patientIdsOf) return identity.patientIdsOf(nirs);
+    const ids: string[] = [];
+    for (const nir of nirs) ids.push(await identity.patientIdOf(nir));
+    return ids;
   }
 
   /** The line as RegisterPatient and DeclareMedecinTraitant would check it, and the GP as a declaration does. */
-  private async check({ line, values: v }: ImportLine): Promise<Accepted> {
+  private async check({ line, values: v }: ImportLine): Promise<Checked> {
     const day = today(this.deps.clock);
     const { nir, ...profile } = parseInput(registerPatientInput, {
       nir: v.nir,
@@ -151,16 +182,14 @@ export class PatientImport {
     const facts = await this.factsFor(command.centreFiness, command.rpps);
     const centre = requireMemberCentre(facts.centre, command.centreFiness, command.effectiveDate);
     const assignment = requireAssignedGp(facts.assignments, command.rpps, centre.finess, command.effectiveDate, day);
-    const patientId = await this.deps.identity.patientIdOf(nir);
-    const declaration: Declaration = {
+    const declaration = {
       rpps: command.rpps,
       professionalId: assignment.professionalId,
       centreFiness: centre.finess,
-      attributionId: nameBasedUuid(`${importName(patientId)}:attribution`),
       effectiveDate: command.effectiveDate,
       channel: command.channel,
     };
-    return { line, nir, patientId, profile, declaration, normCapacity: gpCapacity(facts, day) };
+    return { line, nir, profile, declaration, normCapacity: gpCapacity(facts, day) };
   }
 
   /** One directory read per centre and GP for the whole import (the directory changes rarely; the append is the check that matters). */

@@ -34,7 +34,7 @@ export class Patients {
         { type: 'RegisterPatient', patientId, profile },
         { ...(context && { context }), request: { patientId, ...profile } },
       );
-      await this.identity.registered?.(nir, patientId);
+      await this.identity.registered?.([{ nir, patientId }]);
       return patientView(written(result), patientId);
     } catch (error) {
       // The NIR is the natural key: the same registration again (a retry after a lost answer,

@@ -29,13 +29,15 @@ export class SqlPseudonymIndex implements PseudonymIndex {
     return new Map(rows.map((r) => [r.pseudonym, { pseudonym: r.pseudonym, keyId: r.key_id, patientId: r.patient_id }]));
   }
 
-  async add(entries: readonly IndexedPseudonym[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.sql.query(
+  async add(entries: readonly IndexedPseudonym[]): Promise<IndexedPseudonym[]> {
+    if (entries.length === 0) return [];
+    const { rows } = await this.sql.query<{ pseudonym: string; key_id: string; patient_id: string }>(
       `INSERT INTO ${this.schema}.nir_pseudonyms (pseudonym, key_id, patient_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (pseudonym) DO NOTHING`,
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (pseudonym) DO NOTHING
+       RETURNING pseudonym, key_id, patient_id`,
       [entries.map((e) => e.pseudonym), entries.map((e) => e.keyId), entries.map((e) => e.patientId)],
     );
+    return rows.map((r) => ({ pseudonym: r.pseudonym, keyId: r.key_id, patientId: r.patient_id }));
   }
 
   async countNotRekeyed(from: string, to: string): Promise<number> {
