@@ -71,6 +71,12 @@ describe('a statement from open to issued', () => {
 
   it('records nothing when a re-run computes the same statement', () => spec.given([opened, computed]).when(record()).then([]));
 
+  it('records nothing when only the log position moved: the statement keeps the position it was computed from', () =>
+    spec
+      .given([opened, computed])
+      .when(record({ logPosition: '1900' }))
+      .then([]));
+
   it('records a new computation when facts changed before issue', () =>
     spec
       .given([opened, computed])
