@@ -275,6 +275,15 @@ describe('adjustments of an issued period', () => {
     expect(sum(original) + sum(first)).toBe(sum(recomputed));
   });
 
+  it('never adjusts an erased patient: their issued lines stay as issued', () => {
+    const original = [
+      { patientId: 'p-1', cents: 42 },
+      { patientId: 'p-2', cents: 275 },
+    ];
+    // p-2 erased: their facts are gone, so the recomputation no longer has them.
+    expect(adjustmentLines('2026-03', statedFor('2026-03', original, []), [{ patientId: 'p-1', cents: 42 }], new Set(['p-2']))).toEqual([]);
+  });
+
   it('ignores adjustments that reference another period', () =>
     expect(statedFor('2026-03', [], [{ originalPeriod: '2026-02', patientId: 'p-1', cents: 5 }])).toEqual(new Map()));
 });
