@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { billingV1 } from '@pcn/contracts';
 import { ATTRIBUTION_TOPIC, BILLING_TOPIC, REGISTRY_TOPIC } from '@pcn/messaging';
+import { CachingSubjectKeyStore, SealedEventStore, SqlSubjectKeyStore } from '@pcn/eventsourcing';
 import { composeService, defineService, type ServiceInputs, type ServiceModule, type ServiceParts } from '@pcn/service';
 import { Billing } from './application/billing';
-import { BILLING_STREAM_PREFIXES, STATEMENT_PREFIX } from './application/stream-prefixes';
+import { BILLING_STREAM_PREFIXES, PATIENT_RECORD_PREFIX, STATEMENT_PREFIX } from './application/stream-prefixes';
 import { communeProfilesFrom } from './adapters/commune-profiles';
 import { billingProjection } from './adapters/persistence/billing-projection';
 import { SqlBillingReadModel } from './adapters/persistence/sql-billing-read-model';
@@ -12,7 +13,7 @@ import { billingEventMapper } from './adapters/messaging/billing-integration-eve
 import { billingRoutes } from './adapters/http/billing-routes';
 import { capitationBillingGrpc } from './adapters/grpc/billing-grpc';
 import { BILLING_RUNS_GROUP, BILLING_RUNS_TOPIC, runWorkConsumer, withRunWork } from './adapters/messaging/run-work';
-import { DEFAULT_RATE_SCHEDULE, RUN_REQUEST_PREFIX, type CommuneProfiles, type RateSchedule } from './domain';
+import { DEFAULT_RATE_SCHEDULE, PATIENT_PERSONAL_FIELDS, RUN_REQUEST_PREFIX, type CommuneProfiles, type RateSchedule } from './domain';
 
 export interface BillingOptions {
   /** Unemployment rates per commune; the shipped reference data by default. */
@@ -47,7 +48,16 @@ export const billingService = defineService({
     },
   },
   configure: (settings): BillingOptions => ({ runs: settings.PCN_BILLING_RUNS }),
+  // Billing's copy of patients' personal data is sealed with a key per patient (table `<schema>.subject_keys`), as attribution's is (ADR 0025).
+  decorateStore: async (store, { sql, schema }) =>
+    new SealedEventStore(store, {
+      keys: new CachingSubjectKeyStore(await SqlSubjectKeyStore.open(sql, schema)),
+      subjectOf: (streamId) => (streamId.startsWith(PATIENT_RECORD_PREFIX) ? streamId.slice(PATIENT_RECORD_PREFIX.length) : undefined),
+      fields: PATIENT_PERSONAL_FIELDS,
+    }),
   async compose(ctx, options: BillingOptions): Promise<ServiceParts<BillingApp>> {
+    const { store } = ctx;
+    if (!(store instanceof SealedEventStore)) throw new Error('billing composes on the sealing store its decorateStore makes');
     const projection = ctx.projection(billingProjection(ctx.schema));
     const readModel = new SqlBillingReadModel(ctx.sql, ctx.schema, projection, ctx.readModelWaitMs);
     const billing = new Billing({
@@ -57,6 +67,7 @@ export const billingService = defineService({
       ...(ctx.onCommand && { onCommand: ctx.onCommand }),
       ...(options.runs && { runs: options.runs }),
       ...(options.instance && { instance: options.instance }),
+      shredPatient: (patientId) => store.shred(patientId),
     });
     const shared = billing.sharedRuns;
     const shipped = options.defaultSchedule === undefined ? DEFAULT_RATE_SCHEDULE : options.defaultSchedule;

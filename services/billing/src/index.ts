@@ -6,7 +6,14 @@ export { billingService, createBillingModule, type BillingApp, type BillingModul
 export { billingEventMapper, BILLING_SOURCE } from './adapters/messaging/billing-integration-events';
 export { communeProfilesFrom } from './adapters/commune-profiles';
 export { attributionConsumer, registryConsumer, BILLING_ATTRIBUTION_GROUP, BILLING_REGISTRY_GROUP } from './adapters/messaging/fact-consumers';
-export { readRemittanceCsv, readRemittanceJsonLines, eurosToCents, REMITTANCE_COLUMNS, type RemittanceEntry } from './adapters/files/remittance-files';
+export {
+  readRemittanceCsv,
+  readRemittanceJsonArray,
+  readRemittanceJsonLines,
+  eurosToCents,
+  REMITTANCE_COLUMNS,
+  type RemittanceEntry,
+} from './adapters/files/remittance-files';
 export { statementCsv, STATEMENT_CSV_COLUMNS } from './adapters/files/statement-csv';
 export { capitationBillingGrpc } from './adapters/grpc/billing-grpc';
 export { billingRoutes } from './adapters/http/billing-routes';

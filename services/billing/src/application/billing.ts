@@ -61,6 +61,8 @@ export interface BillingDeps {
   readonly runs?: 'local' | 'shared';
   /** Names this instance in the results of shared runs. */
   readonly instance?: string;
+  /** Destroys a patient's key in the sealing store (docs/adr/0025): their sealed facts read redacted from then on. */
+  readonly shredPatient?: (patientId: string) => Promise<void>;
 }
 
 export interface CentreRun {
@@ -142,6 +144,17 @@ export class Billing {
 
   async learnPatient(command: PatientRecordCommand, context?: CommandContext): Promise<void> {
     await this.patients.handle(patientRecordStreamId(command.patientId), command, { ...(context && { context }) });
+  }
+
+  /**
+   * The patient exercised the right to erasure: billing records it on their record (from then on
+   * nothing is learned about them again), then destroys their key, so the facts it sealed read
+   * redacted and the read model keeps only their id and attributions. Again, it records nothing
+   * and destroys the key again: a redelivery, or one that stopped between the two, completes it.
+   */
+  async forgetPatient(command: { patientId: string; erasedOn: string }, context?: CommandContext): Promise<void> {
+    await this.patients.handle(patientRecordStreamId(command.patientId), { type: 'ForgetPatient', ...command }, { ...(context && { context }) });
+    await this.deps.shredPatient?.(command.patientId);
   }
 
   async learnCentre(command: CentreRecordCommand, context?: CommandContext): Promise<void> {
@@ -267,7 +280,9 @@ export class Billing {
   ): Promise<{ result: CentreRun | undefined; lines: number }> {
     const { period, versions, schedule, ratesFor } = run;
     const membership = membershipRanges(record);
-    const facts = (await this.deps.readModel.patientsOf(finess)).map((r) => patientFactsFor(r, finess)).filter((f): f is PatientFacts => f !== undefined);
+    const records = await this.deps.readModel.patientsOf(finess);
+    const facts = records.map((r) => patientFactsFor(r, finess)).filter((f): f is PatientFacts => f !== undefined);
+    const erased = new Set(records.flatMap((r) => (r.erasedOn !== undefined && r.patientId !== undefined ? [r.patientId] : [])));
     const roster = { finess, membership, patients: facts };
     const capitation = centreCapitation(ratesFor(schedule, period), roster);
     const past = (await this.deps.readModel.statements({ finess })).filter((s) => s.status === 'issued' && s.period < period);
@@ -277,7 +292,7 @@ export class Billing {
       const original = versions.find((v) => v.version === computed.scheduleVersion)!;
       const now = centreCapitation(ratesFor(original, issued.period), roster).lines.map((l) => ({ patientId: l.patientId, cents: l.cents }));
       const later = past.filter((s) => s.period > issued.period).flatMap((s) => s.computation!.adjustmentLines);
-      adjustments.push(...adjustmentLines(issued.period, statedFor(issued.period, computed.lines, later), now));
+      adjustments.push(...adjustmentLines(issued.period, statedFor(issued.period, computed.lines, later), now, erased));
     }
     const lines = capitation.lines.length;
     const stream = statementStreamId(finess, period);

@@ -151,9 +151,21 @@ describe('billing CLI over gRPC', () => {
     const file = join(dir, 'no-amount.csv');
     writeFileSync(file, `payer_reference,finess,period,payment_date\nPAY-20,${CENTRE},${PERIOD},2026-04-20\n`);
     await expect(importRemittanceCommand(client, { file }, recordingIo())).rejects.toThrow(/header: missing column\(s\) amount; .*; nothing imported$/);
-    const array = join(dir, 'remittance.json');
-    writeFileSync(array, `\uFEFF  [{"payer_reference":"PAY-30"}]`);
-    await expect(importRemittanceCommand(client, { file: array }, recordingIo())).rejects.toThrow(/is one JSON array: write one JSON object per line/);
+  });
+
+  it('imports a remittance written as one JSON array, numbering the elements, idempotently', async () => {
+    const file = join(dir, 'remittance-array.json');
+    const element = (ref: string, period: string) =>
+      `{"payer_reference": "${ref}", "finess": "${OTHER}", "period": "${period}", "amount": 2.5, "payment_date": "2026-04-23"}`;
+    writeFileSync(file, `\uFEFF  [\n  ${element('PAY-30', PERIOD)},\n  ${element('PAY-31', '2026-3')},\n  42\n]\n`);
+    const result = await importRemittanceCommand(client, { file }, recordingIo());
+    expect(result).toMatchObject({ exitCode: 2, counts: expect.objectContaining({ exception: 1, rejected: 2 }) });
+    expect(result.errors).toEqual([
+      { lineNumber: 2, reason: expect.stringContaining('period') },
+      { lineNumber: 3, reason: 'must be a JSON object' },
+    ]);
+    const again = await importRemittanceCommand(client, { file, format: 'json' }, recordingIo());
+    expect(again.counts).toMatchObject({ exception: 0, alreadyImported: 1, rejected: 2 });
   });
 
   it('exports the computed statements as CSV and FHIR R4 files, one pair per centre', async () => {

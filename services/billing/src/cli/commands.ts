@@ -3,7 +3,7 @@ import { mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { billingV1 as pb } from '@pcn/contracts';
-import { readRemittanceCsv, readRemittanceJsonLines, type RemittanceEntry } from '../adapters/files/remittance-files';
+import { readRemittanceCsv, readRemittanceJsonArray, readRemittanceJsonLines, type RemittanceEntry } from '../adapters/files/remittance-files';
 import { formatEuros } from '../domain';
 import type { BillingClient } from './billing-client';
 import type { CliIo } from './cli-io';
@@ -55,13 +55,18 @@ export async function runPeriodCommand(client: BillingClient, options: { period:
   return { exitCode: EXIT.ok, summary };
 }
 
-export type RemittanceFormat = 'csv' | 'jsonl';
+/** `json`: one JSON array of objects; `jsonl`: one JSON object per line. */
+export type RemittanceFormat = 'csv' | 'jsonl' | 'json';
 
-/** The format a file's name says: `.csv`, or JSON Lines for `.jsonl`, `.ndjson` and `.json`. */
-export function remittanceFormatOf(file: string): RemittanceFormat {
+/**
+ * The format a file's name says: `.csv`, JSON Lines for `.jsonl` and `.ndjson`; `.json` is either
+ * (`json-or-jsonl`), told by the file's first character once it is known to exist.
+ */
+export function remittanceFormatOf(file: string): RemittanceFormat | 'json-or-jsonl' {
   if (/\.csv$/i.test(file)) return 'csv';
-  if (/\.(jsonl|ndjson|json)$/i.test(file)) return 'jsonl';
-  throw new CliError(`cannot tell the format of ${file} from its name: pass --format csv or --format jsonl`);
+  if (/\.(jsonl|ndjson)$/i.test(file)) return 'jsonl';
+  if (/\.json$/i.test(file)) return 'json-or-jsonl';
+  throw new CliError(`cannot tell the format of ${file} from its name: pass --format csv, json or jsonl`);
 }
 
 /** The first character of a file that is not white space (a BOM skipped), to tell a JSON array from JSON Lines. */
@@ -96,17 +101,15 @@ export async function importRemittanceCommand(
   options: { file: string; format?: RemittanceFormat; remittanceId?: string },
   io: CliIo,
 ): Promise<ImportResult> {
-  const format = options.format ?? remittanceFormatOf(options.file);
+  const named = options.format ?? remittanceFormatOf(options.file);
   const size = await stat(options.file).then(
     (s) => s.size,
     (error: NodeJS.ErrnoException) => {
       throw new CliError(`cannot read ${options.file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
     },
   );
-  if (format === 'jsonl' && (await firstCharacter(options.file)) === '[')
-    throw new CliError(
-      `${options.file} is one JSON array: write one JSON object per line (JSON Lines), e.g. jq -c '.[]' ${options.file} > remittance.jsonl; nothing imported`,
-    );
+  // A JSON array starts with `[`; JSON Lines with an object.
+  const format = named === 'json-or-jsonl' ? ((await firstCharacter(options.file)) === '[' ? 'json' : 'jsonl') : named;
   const remittanceId = options.remittanceId ?? options.file.split(/[\\/]/).pop()!;
   let bytes = 0;
   const source = createReadStream(options.file);
@@ -118,7 +121,7 @@ export async function importRemittanceCommand(
       },
     }),
   );
-  const entries = format === 'csv' ? readRemittanceCsv(counted) : readRemittanceJsonLines(counted);
+  const entries = format === 'csv' ? readRemittanceCsv(counted) : format === 'json' ? readRemittanceJsonArray(counted) : readRemittanceJsonLines(counted);
   const localErrors: pb.LineError[] = [];
   let lines = 0;
   const bar = io.progress('{bar} {percentage}% | {lines} lines read | {refused} refused here | ETA {eta_formatted}');

@@ -79,11 +79,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('import-remittance')
-    .description("import a payer's remittance file: CSV, or JSON Lines (one object per line)")
+    .description("import a payer's remittance file: CSV, a JSON array of objects, or JSON Lines (one object per line)")
     .requiredOption('--file <path>', 'the remittance file (docs/billing.md, Files)')
-    .addOption(new Option('--format <format>', 'the file format (by default from the extension: .csv, .jsonl/.ndjson/.json)').choices(['csv', 'jsonl']))
+    .addOption(
+      new Option('--format <format>', 'the file format (by default from the extension: .csv, .jsonl/.ndjson, .json: an array if it starts with [)').choices([
+        'csv',
+        'json',
+        'jsonl',
+      ]),
+    )
     .option('--remittance-id <id>', "the remittance's name (the file name by default)")
-    .action((o: { file: string; format?: 'csv' | 'jsonl'; remittanceId?: string }) =>
+    .action((o: { file: string; format?: 'csv' | 'json' | 'jsonl'; remittanceId?: string }) =>
       withClient(async ({ client, io }) => (await importRemittanceCommand(client, o, io)).exitCode),
     );
 

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
+import StreamArray from 'stream-json/streamers/StreamArray';
 import { validateFiness } from '@pcn/referential';
 import { isIsoDate, isPeriodId } from '../../domain';
 import type { RemittanceLine } from '../../application/billing';
@@ -103,5 +104,78 @@ export async function* readRemittanceJsonLines(input: Readable): AsyncGenerator<
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { lineNumber, error: 'must be a JSON object' };
     else yield { lineNumber, ...remittanceLine(value as Record<string, unknown>) };
+  }
+}
+
+/** Drops a UTF-8 byte order mark at the start of the stream (spreadsheet exports write one). */
+function withoutBom(): Transform {
+  let first = true;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const bom = first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+      first = false;
+      done(null, bom ? chunk.subarray(3) : chunk);
+    },
+  });
+}
+
+/**
+ * Streams a JSON remittance written as one JSON array of objects (the CSV's column names as keys),
+ * element by element with stream-json's parser: memory stays flat whatever the size, as with
+ * JSON Lines. An entry's `lineNumber` is the element's number in the array (1 = first element).
+ * A wrong element is refused and reading goes on; text that is not JSON (or not an array) stops
+ * the reading there, reported at the element it broke, with the elements before it kept.
+ */
+export async function* readRemittanceJsonArray(input: Readable): AsyncGenerator<RemittanceEntry> {
+  const elements = input.pipe(withoutBom()).pipe(StreamArray.withParser());
+  // Elements are queued as the parser emits them, so those parsed before a syntax error in the
+  // same chunk are still handed out; the parser is paused while the queue is full (backpressure).
+  const queue: { key: number; value: unknown }[] = [];
+  let failure: Error | undefined;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const signal = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  elements.on('data', (element: { key: number; value: unknown }) => {
+    queue.push(element);
+    if (queue.length >= 1_000) elements.pause();
+    signal();
+  });
+  elements.on('end', () => {
+    ended = true;
+    signal();
+  });
+  const fail = (error: Error): void => {
+    failure ??= error;
+    signal();
+  };
+  elements.on('error', fail);
+  // An error of the file stream does not travel through pipe().
+  input.on('error', fail);
+  let count = 0;
+  try {
+    for (;;) {
+      const element = queue.shift();
+      if (element !== undefined) {
+        count = element.key + 1;
+        const { value } = element;
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) yield { lineNumber: count, error: 'must be a JSON object' };
+        else yield { lineNumber: count, ...remittanceLine(value as Record<string, unknown>) };
+        continue;
+      }
+      if (failure !== undefined) {
+        if ((failure as NodeJS.ErrnoException).code !== undefined) throw failure;
+        yield { lineNumber: count + 1, error: `not a JSON array of objects (${failure.message}): reading stopped at this element` };
+        return;
+      }
+      if (ended) return;
+      elements.resume();
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    input.off('error', fail);
+    elements.destroy();
   }
 }

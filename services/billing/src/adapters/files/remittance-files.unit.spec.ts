@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { finessCheckDigit } from '@pcn/referential';
 import type { Statement } from '../../domain';
-import { eurosToCents, readRemittanceCsv, readRemittanceJsonLines, type RemittanceEntry } from './remittance-files';
+import { eurosToCents, readRemittanceCsv, readRemittanceJsonArray, readRemittanceJsonLines, type RemittanceEntry } from './remittance-files';
 import { statementCsv } from './statement-csv';
 
 const FINESS = `93000001${finessCheckDigit('93000001')}`;
@@ -53,6 +53,56 @@ describe('remittance files', () => {
       { lineNumber: 4, error: 'must be a JSON object' },
       { lineNumber: 5, error: expect.stringContaining('payment_date') },
     ]);
+  });
+});
+
+describe('remittance as one JSON array', () => {
+  const good = (ref: string) => ({ payer_reference: ref, finess: FINESS, period: '2026-03', amount: 104.8, payment_date: '2026-04-20' });
+
+  it('streams the elements with the same checks, numbering them from 1', async () => {
+    const text = JSON.stringify([good('VIR-1'), 'text', { ...good('VIR-2'), period: '2026-3' }, good('VIR-3')], null, 2);
+    expect(await collect(readRemittanceJsonArray(Readable.from([text.slice(0, 50), text.slice(50)])))).toEqual([
+      { lineNumber: 1, line: { payerReference: 'VIR-1', finess: FINESS, period: '2026-03', amountCents: 10_480, paidOn: '2026-04-20' } },
+      { lineNumber: 2, error: 'must be a JSON object' },
+      { lineNumber: 3, error: expect.stringContaining('period: must be a month') },
+      { lineNumber: 4, line: expect.objectContaining({ payerReference: 'VIR-3' }) },
+    ]);
+  });
+
+  it('keeps the elements before text that is not JSON, and reports where reading stopped', async () => {
+    const text = `[${JSON.stringify(good('VIR-1'))}, ${JSON.stringify(good('VIR-2'))}, {"payer_reference": oops}]`;
+    expect(await collect(readRemittanceJsonArray(Readable.from([text])))).toEqual([
+      { lineNumber: 1, line: expect.objectContaining({ payerReference: 'VIR-1' }) },
+      { lineNumber: 2, line: expect.objectContaining({ payerReference: 'VIR-2' }) },
+      { lineNumber: 3, error: expect.stringMatching(/^not a JSON array of objects .*reading stopped at this element/) },
+    ]);
+  });
+
+  it('refuses a file that is not an array', async () =>
+    expect(await collect(readRemittanceJsonArray(Readable.from([JSON.stringify(good('VIR-1'))])))).toEqual([
+      { lineNumber: 1, error: expect.stringContaining('not a JSON array of objects') },
+    ]));
+
+  it('hands out the first element before the rest of a large file is read', async () => {
+    const total = 20_000;
+    let produced = 0;
+    async function* file(): AsyncGenerator<string> {
+      yield '[';
+      for (let i = 1; i <= total; i++) {
+        produced = i;
+        yield `${i > 1 ? ',' : ''}${JSON.stringify(good(`VIR-${i}`))}`;
+      }
+      yield ']';
+    }
+    let readWhenFirst = 0;
+    let count = 0;
+    for await (const entry of readRemittanceJsonArray(Readable.from(file()))) {
+      if (count === 0) readWhenFirst = produced;
+      count++;
+      expect(entry.lineNumber).toBe(count);
+    }
+    expect(count).toBe(total);
+    expect(readWhenFirst).toBeLessThan(total / 2);
   });
 });
 

@@ -19,8 +19,10 @@ const periods = (list: readonly { start: string; end: string }[]) => list.map((p
  * What billing learns from `pcn.attribution.v1`: patients' birth month, commune, ALD and C2S
  * periods, declarations and ends with their dates, each into billing's own record of the patient.
  * Every effect is idempotent on the record's state, so a redelivered message changes nothing.
+ * `PatientErased` makes billing forget the patient's personal data (docs/adr/0025); snapshots
+ * read after it (redelivered, or replayed from an older offset) are ignored.
  */
-export function attributionConsumer(billing: Pick<Billing, 'learnPatient'>): MessageHandler {
+export function attributionConsumer(billing: Pick<Billing, 'learnPatient' | 'forgetPatient'>): MessageHandler {
   const learn = async (patient: ev.PatientSnapshot, occurredAt: Date | undefined, message: ReceivedMessage): Promise<void> => {
     await billing.learnPatient(
       {
@@ -54,6 +56,7 @@ export function attributionConsumer(billing: Pick<Billing, 'learnPatient'>): Mes
         context(m),
       );
     },
+    PatientErased: (e, m) => billing.forgetPatient({ patientId: e.patientId, erasedOn: e.erasedOn }, context(m)),
     AttributionEnded: (e, m) =>
       billing.learnPatient({ type: 'LearnAttributionEnd', patientId: e.patientId, attributionId: e.attributionId, endDate: e.endDate }, context(m)),
   });

@@ -107,6 +107,68 @@ describe('prevention indicators recorded by a centre', () => {
       .thenThrows({ violations: [expect.objectContaining({ field: 'indicator' }), expect.objectContaining({ field: 'validatedOn' })] }));
 });
 
+describe('erasure of a patient (PatientErased on pcn.attribution.v1)', () => {
+  const erase = { type: 'ForgetPatient' as const, patientId: 'p-1', erasedOn: '2026-04-02' };
+  const erased: PatientRecordEvent = { type: 'PatientErased', data: { patientId: 'p-1', erasedOn: '2026-04-02' } };
+  const fold = (events: PatientRecordEvent[]) => events.reduce(patientRecordDecider.evolve, patientRecordDecider.initialState());
+
+  it('records the erasure once, even for a patient billing never heard of', () => {
+    patients
+      .given([...learned, declared])
+      .when(erase)
+      .then([erased]);
+    patients
+      .given([...learned, declared, erased])
+      .when(erase)
+      .then([]);
+    patients.given([]).when(erase).then([erased]);
+  });
+  it('keeps only the pseudonymous id and the attributions: no birth month, commune, ALD, C2S or indicator', () =>
+    expect(fold([...learned, declared, erased])).toEqual({
+      patientId: 'p-1',
+      communes: [],
+      ald: [],
+      c2s: [],
+      prevention: [],
+      attributions: [{ attributionId: 'a-1', centreFiness: '930000013', start: '2026-03-16' }],
+      erasedOn: '2026-04-02',
+    }));
+  it('learns nothing from a snapshot or a declaration replayed after the erasure', () => {
+    patients
+      .given([...learned, erased])
+      .when({ ...learn, asOf: '2026-05-01T00:00:00.000Z' })
+      .then([]);
+    patients.given([erased]).when(learn).then([]);
+    patients
+      .given([...learned, erased])
+      .when({ type: 'LearnDeclaration', patientId: 'p-1', attributionId: 'a-9', centreFiness: '930000013', effectiveDate: '2026-03-01' })
+      .then([]);
+  });
+  it('gives no facts to a run, and refuses a prevention indicator', () => {
+    expect(patientFactsFor(fold([...learned, declared, erased]), '930000013')).toBeUndefined();
+    patients
+      .given([...learned, erased])
+      .when({
+        type: 'RecordPreventionIndicator',
+        patientId: 'p-1',
+        centreFiness: '930000013',
+        indicator: 'vaccination',
+        validatedOn: '2026-03-01',
+        recordedBy: 'c',
+      })
+      .thenThrows(NotFoundError);
+  });
+  it('folds the events read redacted (key destroyed) without their personal fields', () =>
+    expect(
+      fold([
+        { type: 'PatientLearned', data: { patientId: 'p-1', asOf: '2026-03-10T09:00:00.000Z', $redacted: ['birthYearMonth', 'ald', 'c2s'] } as never },
+        { type: 'CommuneLearned', data: { $redacted: ['insee', 'from'] } as never },
+        declared,
+        erased,
+      ]),
+    ).toEqual(fold([...learned, declared, erased])));
+});
+
 describe('the facts one centre reads', () => {
   it('keep only the attributions to that centre, as day ranges', () => {
     const record = [

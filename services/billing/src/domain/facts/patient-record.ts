@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { NotFoundError, ValidationError, type Decider, type DomainEvent, type FieldViolation } from '@pcn/eventsourcing';
+import { isRedacted, NotFoundError, ValidationError, type Decider, type DomainEvent, type FieldViolation } from '@pcn/eventsourcing';
 import { isIsoDate, OPEN_END, toEpochDay, type DayRange, type IsoDate } from '../schedule/calendar';
 import type { PatientFacts } from '../capitation/patient-facts';
 
@@ -48,7 +48,9 @@ export type PatientRecordCommand =
       readonly indicator: string;
       readonly validatedOn: IsoDate;
       readonly recordedBy: string;
-    };
+    }
+  /** The patient exercised the right to erasure in attribution (`PatientErased` on `pcn.attribution.v1`). */
+  | { readonly type: 'ForgetPatient'; readonly patientId: string; readonly erasedOn: IsoDate };
 
 export type PatientRecordEvent =
   | DomainEvent<
@@ -61,7 +63,20 @@ export type PatientRecordEvent =
   | DomainEvent<
       'PreventionIndicatorRecorded',
       { readonly centreFiness: string; readonly indicator: string; readonly validatedOn: IsoDate; readonly recordedBy: string }
-    >;
+    >
+  | DomainEvent<'PatientErased', { readonly patientId: string; readonly erasedOn: IsoDate }>;
+
+/**
+ * The fields of billing's patient events that are the patient's personal data (birth month,
+ * ALD and C2S periods, commune and the day it changed, validated prevention indicators): sealed
+ * in the store with the patient's own key, unreadable once it is destroyed (docs/adr/0025).
+ * Ids, attribution dates and FINESS stay readable: they justify the statements already issued.
+ */
+export const PATIENT_PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  PatientLearned: ['birthYearMonth', 'ald', 'c2s'],
+  CommuneLearned: ['insee', 'from'],
+  PreventionIndicatorRecorded: ['indicator'],
+};
 
 export interface PatientRecord {
   readonly patientId?: string;
@@ -72,6 +87,8 @@ export interface PatientRecord {
   readonly c2s: readonly Period[];
   readonly attributions: readonly { readonly attributionId: string; readonly centreFiness: string; readonly start: IsoDate; readonly end?: IsoDate }[];
   readonly prevention: readonly { readonly indicator: string; readonly validatedOn: IsoDate }[];
+  /** Set once the patient is erased: their personal data are gone and nothing is learned about them again. */
+  readonly erasedOn?: IsoDate;
 }
 
 /** The first commune applies to every earlier day too: it is recorded from this day. */
@@ -99,6 +116,8 @@ export const patientRecordDecider: Decider<PatientRecordCommand, PatientRecord, 
   decide(command, state): PatientRecordEvent[] {
     switch (command.type) {
       case 'LearnPatient': {
+        // After an erasure, a redelivered or replayed snapshot must not bring the patient's data back.
+        if (state.erasedOn !== undefined) return [];
         refuse([
           ...(BIRTH.test(command.birthYearMonth)
             ? []
@@ -121,6 +140,8 @@ export const patientRecordDecider: Decider<PatientRecordCommand, PatientRecord, 
         return events;
       }
       case 'LearnDeclaration': {
+        // Attribution refuses every command on an erased patient: a declaration read now is a replayed one.
+        if (state.erasedOn !== undefined) return [];
         refuse(
           isIsoDate(command.effectiveDate) ? [] : [{ field: 'effective_date', description: `must be a date, got ${JSON.stringify(command.effectiveDate)}` }],
         );
@@ -150,17 +171,26 @@ export const patientRecordDecider: Decider<PatientRecordCommand, PatientRecord, 
             ? []
             : [{ field: 'validatedOn', description: `must be a calendar date written YYYY-MM-DD, got ${JSON.stringify(command.validatedOn)}` }]),
         ]);
-        if (state.patientId === undefined) throw new NotFoundError('patient', command.patientId);
+        if (state.patientId === undefined || state.erasedOn !== undefined) throw new NotFoundError('patient', command.patientId);
         const year = command.validatedOn.slice(0, 4);
         if (state.prevention.some((p) => p.indicator === command.indicator && p.validatedOn.slice(0, 4) === year && p.validatedOn <= command.validatedOn))
           return [];
         const { centreFiness, indicator, validatedOn, recordedBy } = command;
         return [{ type: 'PreventionIndicatorRecorded', data: { centreFiness, indicator, validatedOn, recordedBy } }];
       }
+      case 'ForgetPatient': {
+        refuse(isIsoDate(command.erasedOn) ? [] : [{ field: 'erased_on', description: `must be a date, got ${JSON.stringify(command.erasedOn)}` }]);
+        // Recorded even for a patient billing never heard of, so that a later replay of their facts learns nothing.
+        if (state.erasedOn !== undefined) return [];
+        return [{ type: 'PatientErased', data: { patientId: command.patientId, erasedOn: command.erasedOn } }];
+      }
     }
   },
 
   evolve(state, event): PatientRecord {
+    // Read after the key was destroyed: the personal fields are gone, and `PatientErased` follows.
+    if (isRedacted(event.data) && event.type !== 'AttributionLearned' && event.type !== 'AttributionEndLearned')
+      return event.type === 'PatientLearned' ? { ...state, patientId: event.data.patientId, asOf: event.data.asOf } : state;
     switch (event.type) {
       case 'PatientLearned':
         return {
@@ -179,6 +209,11 @@ export const patientRecordDecider: Decider<PatientRecordCommand, PatientRecord, 
         return { ...state, attributions: state.attributions.map((a) => (a.attributionId === event.data.attributionId ? { ...a, end: event.data.end } : a)) };
       case 'PreventionIndicatorRecorded':
         return { ...state, prevention: [...state.prevention, { indicator: event.data.indicator, validatedOn: event.data.validatedOn }] };
+      case 'PatientErased': {
+        // Only what justifies the statements already issued stays: the pseudonymous id and the attributions.
+        const { patientId, attributions } = state;
+        return { ...(patientId !== undefined && { patientId }), communes: [], ald: [], c2s: [], attributions, prevention: [], erasedOn: event.data.erasedOn };
+      }
     }
   },
 };
@@ -187,7 +222,7 @@ const toRange = (p: Period): DayRange => ({ start: toEpochDay(p.start), end: p.e
 
 /** The facts the computation reads, as one centre sees them; undefined until the patient is known. */
 export function patientFactsFor(record: PatientRecord, centreFiness: string): PatientFacts | undefined {
-  if (record.patientId === undefined || record.birthYearMonth === undefined) return undefined;
+  if (record.patientId === undefined || record.birthYearMonth === undefined || record.erasedOn !== undefined) return undefined;
   return {
     patientId: record.patientId,
     birthYear: Number(record.birthYearMonth.slice(0, 4)),

@@ -109,8 +109,10 @@ export const statementDecider: Decider<StatementCommand, StatementState, Stateme
         const s = existing(state);
         notIssued(s, 'record a new computation');
         const computed = computation(s, command);
-        // Re-running a period with no new facts gives the same statement: nothing to record.
-        if (s.computation !== undefined && isDeepStrictEqual(s.computation, computed)) return [];
+        // A re-run whose statement is the recorded one records nothing, whatever the log position:
+        // facts of other centres (or that change nothing here) move the position without changing
+        // this statement. The recorded position stays the one these lines were computed from.
+        if (s.computation !== undefined && isDeepStrictEqual({ ...s.computation, logPosition: '' }, { ...computed, logPosition: '' })) return [];
         return [{ type: 'StatementComputed', data: computed }];
       }
       case 'IssueStatement': {

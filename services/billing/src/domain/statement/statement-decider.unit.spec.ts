@@ -71,6 +71,12 @@ describe('a statement from open to issued', () => {
 
   it('records nothing when a re-run computes the same statement', () => spec.given([opened, computed]).when(record()).then([]));
 
+  it('records nothing when only the log position moved: the statement keeps the position it was computed from', () =>
+    spec
+      .given([opened, computed])
+      .when(record({ logPosition: '1900' }))
+      .then([]));
+
   it('records a new computation when facts changed before issue', () =>
     spec
       .given([opened, computed])
@@ -267,6 +273,15 @@ describe('adjustments of an issued period', () => {
     expect(adjustmentLines('2026-03', statedFor('2026-03', original, first), recomputed)).toEqual([]);
     const sum = (xs: { cents: number }[]) => xs.reduce((s, x) => s + x.cents, 0);
     expect(sum(original) + sum(first)).toBe(sum(recomputed));
+  });
+
+  it('never adjusts an erased patient: their issued lines stay as issued', () => {
+    const original = [
+      { patientId: 'p-1', cents: 42 },
+      { patientId: 'p-2', cents: 275 },
+    ];
+    // p-2 erased: their facts are gone, so the recomputation no longer has them.
+    expect(adjustmentLines('2026-03', statedFor('2026-03', original, []), [{ patientId: 'p-1', cents: 42 }], new Set(['p-2']))).toEqual([]);
   });
 
   it('ignores adjustments that reference another period', () =>

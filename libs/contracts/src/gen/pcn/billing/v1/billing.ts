@@ -5245,8 +5245,8 @@ export const ReconciliationReport: MessageFns<ReconciliationReport> = {
  * monthly statements computed from billing's own copy of the attribution and registry facts,
  * mission activity, remittances from the payer and their reconciliation. Periods are months
  * written YYYY-MM; days are written YYYY-MM-DD; money is integer euro cents; weights are integer
- * ten-thousandths (1.1 is 11000). The caller's actor (metadata `x-actor`) is recorded as who
- * published, declared, ran, issued or resolved.
+ * ten-thousandths (1.1 is 11000). The actor is the verified identity of the caller's token
+ * (`role:subject`; docs/api.md), recorded as who published, declared, ran, issued or resolved.
  */
 export type CapitationBillingService = typeof CapitationBillingService;
 export const CapitationBillingService = {
