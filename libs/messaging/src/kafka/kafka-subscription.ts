@@ -134,7 +134,9 @@ export class KafkaSubscription implements Subscription {
     joined.catch(() => undefined);
     stopRequested.catch(() => undefined);
     try {
-      const step = { topic: this.topic, policy: startupRetry, logger: this.log, signal: this.stopping.signal };
+      // The step logs the topic itself: a logger already bound to it would print it twice.
+      const logger = this.deps.config.logger.child({ consumer: this.groupId });
+      const step = { topic: this.topic, policy: startupRetry, logger, signal: this.stopping.signal };
       await retryWhileNotReady({ ...step, operation: 'connect the consumer', run: () => consumer.connect() });
       // Reads the topic's metadata: UNKNOWN_TOPIC_OR_PARTITION until this client's broker knows it.
       await retryWhileNotReady({ ...step, operation: 'subscribe', run: () => consumer.subscribe({ topics: [this.topic], fromBeginning: true }) });

@@ -87,13 +87,18 @@ const fastRetry: Partial<StartupRetryPolicy> = { initialBackoffMs: 1, maxBackoff
 function subscriptionWith(
   script: Script,
   startupRetry: Partial<StartupRetryPolicy> = fastRetry,
-): { subscription: KafkaSubscription; consumer: () => FakeConsumer; stopped: () => number } {
+): { subscription: KafkaSubscription; consumer: () => FakeConsumer; stopped: () => number; lines: Record<string, unknown>[] } {
   let consumer: FakeConsumer | undefined;
   let stopped = 0;
+  const lines: Record<string, unknown>[] = [];
   const config = resolveKafkaBusOptions({
     brokers: ['127.0.0.1:1'],
     clientId: 'unit',
-    logger: createLogger({ service: 'unit', level: 'silent' }),
+    logger: createLogger({
+      service: 'unit',
+      level: 'warn',
+      destination: { write: (chunk: string) => void lines.push(JSON.parse(chunk) as Record<string, unknown>) },
+    }),
     registry: new Registry(),
     startupRetry,
   });
@@ -111,12 +116,12 @@ function subscriptionWith(
     onLagChange: () => undefined,
     onStopped: () => void stopped++,
   });
-  return { subscription, consumer: () => consumer as FakeConsumer, stopped: () => stopped };
+  return { subscription, consumer: () => consumer as FakeConsumer, stopped: () => stopped, lines };
 }
 
 describe('KafkaSubscription start-up against a broker that is not ready yet', () => {
   it('connects, subscribes and joins again after transient errors, then has its partitions', async () => {
-    const { subscription, consumer } = subscriptionWith({
+    const { subscription, consumer, lines } = subscriptionWith({
       connect: [protocolError('GROUP_COORDINATOR_NOT_AVAILABLE')],
       subscribe: [protocolError('UNKNOWN_TOPIC_OR_PARTITION'), protocolError('LEADER_NOT_AVAILABLE')],
       join: [protocolError('NOT_COORDINATOR_FOR_GROUP'), protocolError('NOT_COORDINATOR_FOR_GROUP'), protocolError('GROUP_COORDINATOR_NOT_AVAILABLE')],
@@ -125,6 +130,15 @@ describe('KafkaSubscription start-up against a broker that is not ready yet', ()
     const fake = consumer();
     expect(fake.calls).toMatchObject({ connect: 2, subscribe: 3, run: 1, join: 4, disconnect: 0 });
     expect(fake.crashes.map((c) => c.restart)).toEqual([true, true, true]);
+    const retries = lines.map((l) => [l.level, l.operation, l.attempt, l.topic, l.consumer, (l.err as { type?: string } | undefined)?.type]);
+    expect(retries).toEqual([
+      ['warn', 'connect the consumer', 1, TOPIC, 'billing', 'KafkaJSProtocolError'],
+      ['warn', 'subscribe', 1, TOPIC, 'billing', 'KafkaJSProtocolError'],
+      ['warn', 'subscribe', 2, TOPIC, 'billing', 'KafkaJSProtocolError'],
+      ['warn', 'join the consumer group', 1, TOPIC, 'billing', 'KafkaJSProtocolError'],
+      ['warn', 'join the consumer group', 2, TOPIC, 'billing', 'KafkaJSProtocolError'],
+      ['warn', 'join the consumer group', 3, TOPIC, 'billing', 'KafkaJSProtocolError'],
+    ]);
     await subscription.stop();
   });
 
