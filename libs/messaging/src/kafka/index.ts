@@ -8,3 +8,4 @@ export {
   type ResolvedKafkaBusOptions,
 } from './options';
 export { kafkajsLogCreator } from './kafkajs-logger';
+export { DEFAULT_STARTUP_RETRY, isTransientKafkaError, KafkaNotReadyError, TopicLeadersPendingError, type StartupRetryPolicy } from './startup-retry';

@@ -181,6 +181,26 @@ describe('KafkaBus on a Kafka broker', () => {
       expect(new Set([...partitionsOf(a.got), ...partitionsOf(b.got)])).toEqual(new Set([0, 1, 2]));
     });
 
+    it('starts two instances at once on a new topic: both create it, join one group and share it, every message seen', async () => {
+      const topic = topicName('concurrent-start');
+      const groupId = group('concurrent-start');
+      // Two processes of one service starting together: one of them finds the topic already
+      // created by the other (TOPIC_ALREADY_EXISTS) and must still wait for its leaders.
+      const [first, second] = [newBus(), newBus()];
+      const a = recorder();
+      const b = recorder();
+      await Promise.all([first.subscribe({ topic, groupId, handler: a.handler }), second.subscribe({ topic, groupId, handler: b.handler })]);
+      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      expect(metadata!.partitions.map((p) => p.leader >= 0)).toEqual([true, true, true]);
+      const keys = Array.from({ length: 12 }, (_, i) => `finess-${i}`);
+      await second.publish(
+        topic,
+        keys.map((key) => testMessage(key, key)),
+      );
+      await eventually(() => expect(new Set([...a.got, ...b.got].map(decode))).toEqual(new Set(keys)), 15_000);
+      expect(lines.filter((l) => l.level === 'fatal')).toEqual([]);
+    });
+
     it('releases a message stuck in retries when the group rebalances, so a new member joins at once', async () => {
       const topic = topicName('rebalance');
       const groupId = group('rebalance');

@@ -8,6 +8,8 @@ import { KafkaSubscription } from './kafka-subscription';
 import { kafkajsLogCreator, kafkajsLogLevel } from './kafkajs-logger';
 import { resolveKafkaBusOptions, resolveSubscription, type KafkaBusOptions, type ResolvedKafkaBusOptions } from './options';
 import { withActiveTraceContext } from './records';
+import { retryWhileNotReady } from './startup-retry';
+import { ensureTopicReady } from './topic-readiness';
 
 /**
  * The MessageBus on Apache Kafka (kafkajs), the production adapter; it passes `busContract`.
@@ -16,7 +18,12 @@ import { withActiveTraceContext } from './records';
  * every in-sync replica, so retries neither duplicate nor reorder a partition, and `publish`
  * resolves once the brokers have the messages. Records follow the CloudEvents binary binding,
  * keyed by aggregate id (same key, same partition, same order). Topics are created on first
- * use with `topicPartitions` partitions (unless `createTopics` is off).
+ * use with `topicPartitions` partitions (unless `createTopics` is off), and used once every
+ * partition has a leader.
+ *
+ * Start-up (connect, topic creation, subscribe, group join) is tried again while the brokers
+ * answer transient errors (UNKNOWN_TOPIC_OR_PARTITION, NOT_COORDINATOR...), within
+ * `startupRetry`; then `KafkaNotReadyError`. Other errors fail at once.
  *
  * Consuming: one kafkajs consumer (group member) per subscription; see `KafkaSubscription`.
  * `pcn_consumer_lag_messages{topic,consumer}` is the lag of the partitions this process owns,
@@ -35,6 +42,8 @@ export class KafkaBus implements MessageBus {
   private readonly topics = new Map<string, Promise<void>>();
   private readonly subscriptions = new Set<KafkaSubscription>();
   private closed = false;
+  /** Aborted by close(): start-up retries stop waiting. */
+  private readonly closeSignal = new AbortController();
   private closing: Promise<void> | undefined;
 
   constructor(options: KafkaBusOptions) {
@@ -70,6 +79,7 @@ export class KafkaBus implements MessageBus {
     try {
       await this.connected();
     } catch (error) {
+      if (error instanceof MessagingError) throw error;
       throw new BusStorageError('connect', '(all topics)', { cause: error });
     }
   }
@@ -94,6 +104,7 @@ export class KafkaBus implements MessageBus {
       // The dead-letter topic too: its readers can subscribe before the first dead letter.
       await Promise.all([this.ensureTopic(resolved.topic), this.ensureTopic(resolved.deadLetterTopic)]);
     } catch (error) {
+      if (error instanceof MessagingError) throw error;
       throw new BusStorageError('subscribe', resolved.topic, { cause: error });
     }
     const subscription = new KafkaSubscription({
@@ -121,6 +132,7 @@ export class KafkaBus implements MessageBus {
 
   close(): Promise<void> {
     this.closed = true;
+    this.closeSignal.abort();
     this.closing ??= this.shutdown();
     return this.closing;
   }
@@ -144,7 +156,15 @@ export class KafkaBus implements MessageBus {
 
   private connected(): Promise<void> {
     if (!this.connecting) {
-      const connecting = Promise.all([this.producer.connect(), this.admin.connect()]).then(() => undefined);
+      const connecting = retryWhileNotReady({
+        operation: 'connect',
+        topic: '(all topics)',
+        policy: this.config.startupRetry,
+        logger: this.config.logger,
+        signal: this.closeSignal.signal,
+        // Connecting a connected client does nothing: only the one that failed is tried again.
+        run: () => Promise.all([this.producer.connect(), this.admin.connect()]).then(() => undefined),
+      });
       this.connecting = connecting;
       connecting.catch(() => {
         if (this.connecting === connecting) this.connecting = undefined;
@@ -157,13 +177,15 @@ export class KafkaBus implements MessageBus {
     if (!this.config.createTopics) return Promise.resolve();
     let known = this.topics.get(topic);
     if (!known) {
-      const creating = this.admin
-        .createTopics({
-          waitForLeaders: true,
-          timeout: this.config.requestTimeoutMs,
-          topics: [{ topic, numPartitions: this.config.topicPartitions, replicationFactor: this.config.replicationFactor }],
-        })
-        .then(() => undefined);
+      const creating = ensureTopicReady(this.admin, {
+        topic,
+        numPartitions: this.config.topicPartitions,
+        replicationFactor: this.config.replicationFactor,
+        requestTimeoutMs: this.config.requestTimeoutMs,
+        policy: this.config.startupRetry,
+        logger: this.config.logger,
+        signal: this.closeSignal.signal,
+      });
       this.topics.set(topic, creating);
       creating.catch(() => {
         if (this.topics.get(topic) === creating) this.topics.delete(topic);

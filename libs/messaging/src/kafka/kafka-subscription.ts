@@ -9,6 +9,7 @@ import { BusClosedError, BusStorageError } from '../errors';
 import type { IntegrationMessage } from '../message';
 import type { ResolvedKafkaBusOptions, ResolvedSubscription } from './options';
 import { headerText, nextOffset, partitionLag, rawDeadLetterRecord } from './records';
+import { isTransientKafkaError, KafkaNotReadyError, retryWhileNotReady } from './startup-retry';
 
 const tracer = trace.getTracer('@pcn/messaging');
 
@@ -25,7 +26,8 @@ const MEMBERSHIP_ERRORS: readonly string[] = [
 ];
 
 export interface KafkaSubscriptionDeps {
-  readonly kafka: Kafka;
+  /** Only `consumer()` is used: unit tests give a fake one. */
+  readonly kafka: Pick<Kafka, 'consumer'>;
   readonly config: ResolvedKafkaBusOptions;
   readonly subscription: ResolvedSubscription;
   publishDeadLetter(topic: string, message: IntegrationMessage): Promise<void>;
@@ -53,6 +55,8 @@ export class KafkaSubscription implements Subscription {
   private generation = new AbortController();
   private stopped: Promise<void> | undefined;
   private joinedOnce = false;
+  /** When start() began; bounds the restarts of a member that has not joined yet. */
+  private startedAt = Date.now();
 
   constructor(private readonly deps: KafkaSubscriptionDeps) {
     const { config, subscription } = deps;
@@ -67,12 +71,30 @@ export class KafkaSubscription implements Subscription {
       maxWaitTimeInMs: config.maxWaitTimeMs,
       // The bus creates its topics with the configured partitions; never the broker's default.
       allowAutoTopicCreation: false,
+      // kafkajs asks only after a retriable crash (its retries exhausted, a join refused by a
+      // coordinator being moved...), then restarts the member from scratch.
+      // `retries: 5` is kafkajs's own default for consumers, kept.
+      retry: { retries: 5, restartOnFailure: (error) => Promise.resolve(this.restartAfterCrash(error)) },
     });
+  }
+
+  /**
+   * Once the member has joined, it always restarts (a broker restart, a rebalance gone
+   * wrong): a subscription gives up only when stopped. Before that, start() is waiting:
+   * transient broker errors restart it until `startupRetry.timeoutMs`, anything else fails it.
+   */
+  private restartAfterCrash(error: Error): boolean {
+    if (this.stopping.signal.aborted) return false;
+    if (this.joinedOnce) return true;
+    return isTransientKafkaError(error) && Date.now() - this.startedAt < this.deps.config.startupRetry.timeoutMs;
   }
 
   /** Resolves once the member has joined the group and received its partitions. */
   async start(): Promise<void> {
     const consumer = this.consumer;
+    const { startupRetry } = this.deps.config;
+    this.startedAt = Date.now();
+    let crashes = 0;
     const joined = new Promise<void>((resolve, reject) => {
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         this.joinedOnce = true;
@@ -84,7 +106,21 @@ export class KafkaSubscription implements Subscription {
         resolve();
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (!this.joinedOnce) return reject(payload.error);
+        if (!this.joinedOnce) {
+          crashes++;
+          const elapsedMs = Date.now() - this.startedAt;
+          if (payload.restart) {
+            this.log.warn(
+              { err: payload.error, operation: 'join the consumer group', attempt: crashes, elapsed_ms: elapsedMs },
+              'Kafka not ready yet; kafkajs restarts the member',
+            );
+            return;
+          }
+          if (!this.stopping.signal.aborted && isTransientKafkaError(payload.error)) {
+            return reject(new KafkaNotReadyError('join the consumer group', this.topic, crashes, elapsedMs, { cause: payload.error }));
+          }
+          return reject(payload.error);
+        }
         // kafkajs restarts the consumer after retriable failures; the others end delivery for good.
         if (payload.restart) this.log.error({ err: payload.error }, 'consumer crashed; kafkajs restarts it');
         else this.log.fatal({ err: payload.error }, 'consumer crashed and will not restart: the subscription no longer delivers');
@@ -98,8 +134,12 @@ export class KafkaSubscription implements Subscription {
     joined.catch(() => undefined);
     stopRequested.catch(() => undefined);
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [this.topic], fromBeginning: true });
+      // The step logs the topic itself: a logger already bound to it would print it twice.
+      const logger = this.deps.config.logger.child({ consumer: this.groupId });
+      const step = { topic: this.topic, policy: startupRetry, logger, signal: this.stopping.signal };
+      await retryWhileNotReady({ ...step, operation: 'connect the consumer', run: () => consumer.connect() });
+      // Reads the topic's metadata: UNKNOWN_TOPIC_OR_PARTITION until this client's broker knows it.
+      await retryWhileNotReady({ ...step, operation: 'subscribe', run: () => consumer.subscribe({ topics: [this.topic], fromBeginning: true }) });
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
@@ -108,11 +148,14 @@ export class KafkaSubscription implements Subscription {
       });
       await Promise.race([joined, stopRequested]);
     } catch (error) {
+      // stop() cut a start-up retry short: the caller asked for it, the bus is closing.
+      const closing = this.stopping.signal.aborted;
       this.stopping.abort();
       // Also cancels the restart kafkajs may have scheduled after a crash.
       await consumer.disconnect().catch((e: unknown) => this.log.warn({ err: e }, 'disconnecting a consumer that failed to start failed'));
       this.deps.onStopped(this);
-      if (error instanceof BusClosedError) throw error;
+      if (error instanceof BusClosedError || error instanceof KafkaNotReadyError) throw error;
+      if (closing) throw new BusClosedError('subscribe');
       throw new BusStorageError('subscribe', this.topic, { cause: error });
     }
   }

@@ -3,6 +3,7 @@ import type { Logger, Registry } from '@pcn/observability';
 import { deadLetterTopicFor, DEFAULT_RETRY, validRetry, type MessageHandler, type RetryPolicy, type SubscribeOptions } from '../bus';
 import { InvalidSubscriptionError, MessagingError } from '../errors';
 import { assertTopicName } from '../message';
+import { DEFAULT_STARTUP_RETRY, type StartupRetryPolicy } from './startup-retry';
 
 export const KAFKA_LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type KafkaLogLevel = (typeof KAFKA_LOG_LEVELS)[number];
@@ -43,6 +44,12 @@ export interface KafkaBusOptions {
   partitionsConsumedConcurrently?: number;
   /** kafkajs's own log lines below this level are dropped; `warn` by default. */
   kafkaLogLevel?: KafkaLogLevel;
+  /**
+   * Connecting, creating a topic, waiting for its partition leaders, subscribing and joining
+   * a group are tried again while the brokers answer a transient error; for 30 s by default,
+   * backing off from 100 ms to 2 s. See `retryWhileNotReady`.
+   */
+  startupRetry?: Partial<StartupRetryPolicy>;
   /** TLS to the brokers (production clusters). */
   ssl?: KafkaConfig['ssl'];
   /** SASL authentication (production clusters). */
@@ -67,6 +74,7 @@ export interface ResolvedKafkaBusOptions {
   readonly maxWaitTimeMs: number;
   readonly partitionsConsumedConcurrently: number;
   readonly kafkaLogLevel: KafkaLogLevel;
+  readonly startupRetry: StartupRetryPolicy;
   readonly ssl?: KafkaConfig['ssl'];
   readonly sasl?: KafkaConfig['sasl'];
   readonly socketFactory?: ISocketFactory;
@@ -106,6 +114,22 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
     return value as number;
   };
   const topicPartitions = int('topicPartitions', 3);
+  const retry = options.startupRetry ?? {};
+  if (typeof retry !== 'object' || retry === null) fail('startupRetry', 'must be an object');
+  const retryInt = (field: keyof StartupRetryPolicy, min: number): number => {
+    const value = retry[field] ?? DEFAULT_STARTUP_RETRY[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+      fail(`startupRetry.${field}`, `must be an integer of at least ${min}, got ${String(value)}`);
+    return value;
+  };
+  const startupRetry: StartupRetryPolicy = {
+    timeoutMs: retryInt('timeoutMs', 0),
+    initialBackoffMs: retryInt('initialBackoffMs', 1),
+    maxBackoffMs: retryInt('maxBackoffMs', 1),
+  };
+  if (startupRetry.maxBackoffMs < startupRetry.initialBackoffMs) {
+    fail('startupRetry.maxBackoffMs', `must be at least initialBackoffMs (${startupRetry.initialBackoffMs}), got ${startupRetry.maxBackoffMs}`);
+  }
   const resolved: ResolvedKafkaBusOptions = {
     brokers: [...options.brokers],
     clientId: options.clientId,
@@ -122,6 +146,7 @@ export function resolveKafkaBusOptions(options: KafkaBusOptions): ResolvedKafkaB
     maxWaitTimeMs: int('maxWaitTimeMs', 1_000),
     partitionsConsumedConcurrently: int('partitionsConsumedConcurrently', topicPartitions),
     kafkaLogLevel: options.kafkaLogLevel ?? 'warn',
+    startupRetry,
     ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
     ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
     ...(options.socketFactory !== undefined ? { socketFactory: options.socketFactory } : {}),

@@ -26,6 +26,7 @@ describe('KafkaBus options', () => {
       maxWaitTimeMs: 1_000,
       partitionsConsumedConcurrently: 3,
       kafkaLogLevel: 'warn',
+      startupRetry: { timeoutMs: 30_000, initialBackoffMs: 100, maxBackoffMs: 2_000 },
     });
     expect(resolved).not.toHaveProperty('ssl');
     expect(resolved).not.toHaveProperty('socketFactory');
@@ -39,6 +40,11 @@ describe('KafkaBus options', () => {
     });
     expect(resolveKafkaBusOptions({ ...base, topicPartitions: 12, partitionsConsumedConcurrently: 4 }).partitionsConsumedConcurrently).toBe(4);
     expect(resolveKafkaBusOptions({ ...base, brokers: ['kafka-0.kafka:9092', '[::1]:19092'], ssl: true }).ssl).toBe(true);
+    expect(resolveKafkaBusOptions({ ...base, startupRetry: { timeoutMs: 0 } }).startupRetry).toEqual({
+      timeoutMs: 0,
+      initialBackoffMs: 100,
+      maxBackoffMs: 2_000,
+    });
   });
 
   it.each<[string, Partial<KafkaBusOptions>, string]>([
@@ -52,6 +58,9 @@ describe('KafkaBus options', () => {
     ['a heartbeat over a third of the session', { sessionTimeoutMs: 6_000, heartbeatIntervalMs: 2_500 }, 'heartbeatIntervalMs'],
     ['a createTopics that is not a boolean', { createTopics: 'yes' as never }, 'createTopics'],
     ['an unknown kafkajs log level', { kafkaLogLevel: 'trace' as never }, 'kafkaLogLevel'],
+    ['a negative start-up retry window', { startupRetry: { timeoutMs: -1 } }, 'startupRetry.timeoutMs'],
+    ['a zero start-up backoff', { startupRetry: { initialBackoffMs: 0 } }, 'startupRetry.initialBackoffMs'],
+    ['a start-up backoff ceiling below its start', { startupRetry: { initialBackoffMs: 500, maxBackoffMs: 100 } }, 'startupRetry.maxBackoffMs'],
   ])('refuses %s, naming the option', (_, override, field) => {
     let thrown: unknown;
     try {
