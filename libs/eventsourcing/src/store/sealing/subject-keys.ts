@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SqlClient } from '../../sql/sql-client';
 import { assertSqlIdentifier } from '../../sql/sql-identifiers';
 import { migrate } from '../../sql/migrate';
+import { RecentlyUsed } from '../recently-used';
 
 /** AES-256: 32 bytes. */
 export const SUBJECT_KEY_BYTES = 32;
@@ -121,8 +122,7 @@ export interface CachingOptions {
  * that time (at once in the process that made it).
  */
 export class CachingSubjectKeyStore implements SubjectKeyStore {
-  private readonly entries = new Map<string, { readonly key: SubjectKey; readonly until: number }>();
-  private readonly maxEntries: number;
+  private readonly entries: RecentlyUsed<string, { readonly key: SubjectKey; readonly until: number }>;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -130,7 +130,7 @@ export class CachingSubjectKeyStore implements SubjectKeyStore {
     private readonly inner: SubjectKeyStore,
     options: CachingOptions = {},
   ) {
-    this.maxEntries = options.maxEntries ?? 50_000;
+    this.entries = new RecentlyUsed(options.maxEntries ?? 50_000);
     this.ttlMs = options.ttlMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
@@ -140,11 +140,9 @@ export class CachingSubjectKeyStore implements SubjectKeyStore {
     const missing: string[] = [];
     const now = this.now();
     for (const subject of new Set(subjects)) {
-      const entry = this.entries.get(subject);
+      const entry = this.entries.peek(subject);
       if (entry && (entry.key === null || entry.until > now)) {
-        // Most recently used last: eviction takes the first.
-        this.entries.delete(subject);
-        this.entries.set(subject, entry);
+        this.entries.get(subject);
         found.set(subject, entry.key);
       } else missing.push(subject);
     }
@@ -163,8 +161,6 @@ export class CachingSubjectKeyStore implements SubjectKeyStore {
   }
 
   private remember(subject: string, key: SubjectKey): void {
-    this.entries.delete(subject);
     this.entries.set(subject, { key, until: this.now() + this.ttlMs });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 }
