@@ -26,5 +26,6 @@ export * from './projections/projection-runner';
 export * from './projections/event-reactor';
 export * from './store/kurrentdb/kurrentdb-event-store';
 export * from './store/supervised-subscription';
+export * from './store/recently-used';
 export * from './store/sealing/subject-keys';
 export * from './store/sealing/sealed-event-store';

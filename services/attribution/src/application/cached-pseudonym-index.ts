@@ -1,3 +1,4 @@
+import { RecentlyUsed } from '@pcn/eventsourcing';
 import type { IndexedPseudonym, PseudonymIndex } from './nir-key-ring';
 
 /** Entries kept by default: about 200 bytes each, so some 20 MB. */
@@ -11,22 +12,23 @@ export const DEFAULT_CACHED_PSEUDONYMS = 100_000;
  * found is not kept: it may be indexed at any moment by a registration elsewhere.
  */
 export class CachedPseudonymIndex implements PseudonymIndex {
-  private readonly entries = new Map<string, IndexedPseudonym>();
+  private readonly entries: RecentlyUsed<string, IndexedPseudonym>;
 
   constructor(
     private readonly inner: PseudonymIndex,
-    private readonly maxEntries = DEFAULT_CACHED_PSEUDONYMS,
-  ) {}
+    maxEntries = DEFAULT_CACHED_PSEUDONYMS,
+  ) {
+    this.entries = new RecentlyUsed(maxEntries);
+  }
 
   async find(pseudonyms: readonly string[]): Promise<Map<string, IndexedPseudonym>> {
     const found = new Map<string, IndexedPseudonym>();
     const missing: string[] = [];
     for (const pseudonym of new Set(pseudonyms)) {
+      // Marked most recently used when found.
       const entry = this.entries.get(pseudonym);
-      if (entry) {
-        this.remember(entry);
-        found.set(pseudonym, entry);
-      } else missing.push(pseudonym);
+      if (entry) found.set(pseudonym, entry);
+      else missing.push(pseudonym);
     }
     if (missing.length === 0) return found;
     for (const [pseudonym, entry] of await this.inner.find(missing)) {
@@ -47,9 +49,6 @@ export class CachedPseudonymIndex implements PseudonymIndex {
   }
 
   private remember(entry: IndexedPseudonym): void {
-    // Most recently used last: eviction takes the first.
-    this.entries.delete(entry.pseudonym);
     this.entries.set(entry.pseudonym, entry);
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 }

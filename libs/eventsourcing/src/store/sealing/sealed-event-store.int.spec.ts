@@ -71,6 +71,28 @@ describe('SealedEventStore: crypto-shredding', () => {
     expect(seen[1]!.data).toEqual({ personId: 'b', profile });
   });
 
+  it('seals a batch of many subjects with a key each and a nonce never used twice, all drawn at once', async () => {
+    const { schema, store } = await open();
+    const people = Array.from({ length: 300 }, (_, i) => `p${i}`);
+    await store.appendMany(
+      people.map((id) => ({ streamId: `person-${id}`, events: [registered(id), registered(id)], expectedRevision: 'no_stream' as const })),
+    );
+    await store.append('person-p0', [registered('p0')], 1);
+
+    const sealed = await sql.query<{ data: { $sealed: { subject: string; iv: string } } }>(`SELECT data FROM ${schema}.events`);
+    const ivs = sealed.rows.map((r) => r.data.$sealed.iv);
+    expect(ivs).toHaveLength(601);
+    expect(new Set(ivs).size).toBe(601);
+    for (const iv of ivs) expect(Buffer.from(iv, 'base64')).toHaveLength(12);
+    const keys = await sql.query<{ key: Buffer }>(`SELECT key FROM ${schema}.subject_keys`);
+    expect(keys.rows).toHaveLength(300);
+    expect(new Set(keys.rows.map((r) => r.key.toString('hex'))).size).toBe(300);
+    for (const r of keys.rows) expect(r.key).toHaveLength(32);
+    const read = await store.readAll();
+    expect(read).toHaveLength(601);
+    for (const e of read) expect(e.data).toEqual({ personId: e.streamId.slice('person-'.length), profile });
+  });
+
   it('once the key is destroyed, keeps the events and reads them redacted; nothing is sealed for the subject again', async () => {
     const { schema, store, keys } = await open();
     await store.append('person-a', [registered('a'), newEvent('Moved', { personId: 'a' })], 'no_stream');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SqlClient } from '../../sql/sql-client';
 import { assertSqlIdentifier } from '../../sql/sql-identifiers';
 import { migrate } from '../../sql/migrate';
+import { RecentlyUsed } from '../recently-used';
 
 /** AES-256: 32 bytes. */
 export const SUBJECT_KEY_BYTES = 32;
@@ -88,7 +89,7 @@ export class SqlSubjectKeyStore implements SubjectKeyStore {
            UNION ALL
            SELECT t.subject_id, encode(t.key, 'hex') FROM ${this.table} t JOIN wanted w USING (subject_id)
             WHERE NOT EXISTS (SELECT 1 FROM made m WHERE m.subject_id = t.subject_id)`,
-          [JSON.stringify(unique.map((s) => [s, randomBytes(SUBJECT_KEY_BYTES).toString('hex')]))],
+          [JSON.stringify(newKeysFor(unique))],
         )
       : await this.sql.query<{ subject_id: string; key: string | null }>(
           `SELECT subject_id, encode(key, 'hex') AS key FROM ${this.table} WHERE subject_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
@@ -106,6 +107,17 @@ export class SqlSubjectKeyStore implements SubjectKeyStore {
   }
 }
 
+/**
+ * A fresh key for each subject, `[subject, key as hex]`: the keys of a whole batch drawn from the
+ * CSPRNG in one call (issue 16: one call per patient was a visible share of an import's CPU),
+ * each subject its own 32 bytes of it.
+ */
+function newKeysFor(subjects: readonly string[]): [string, string][] {
+  const hex = randomBytes(SUBJECT_KEY_BYTES * subjects.length).toString('hex');
+  const width = 2 * SUBJECT_KEY_BYTES;
+  return subjects.map((s, i) => [s, hex.slice(i * width, (i + 1) * width)]);
+}
+
 export interface CachingOptions {
   /** Keys kept at most (least recently used go first). */
   readonly maxEntries?: number;
@@ -121,8 +133,7 @@ export interface CachingOptions {
  * that time (at once in the process that made it).
  */
 export class CachingSubjectKeyStore implements SubjectKeyStore {
-  private readonly entries = new Map<string, { readonly key: SubjectKey; readonly until: number }>();
-  private readonly maxEntries: number;
+  private readonly entries: RecentlyUsed<string, { readonly key: SubjectKey; readonly until: number }>;
   private readonly ttlMs: number;
   private readonly now: () => number;
 
@@ -130,7 +141,7 @@ export class CachingSubjectKeyStore implements SubjectKeyStore {
     private readonly inner: SubjectKeyStore,
     options: CachingOptions = {},
   ) {
-    this.maxEntries = options.maxEntries ?? 50_000;
+    this.entries = new RecentlyUsed(options.maxEntries ?? 50_000);
     this.ttlMs = options.ttlMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
@@ -140,11 +151,9 @@ export class CachingSubjectKeyStore implements SubjectKeyStore {
     const missing: string[] = [];
     const now = this.now();
     for (const subject of new Set(subjects)) {
-      const entry = this.entries.get(subject);
+      const entry = this.entries.peek(subject);
       if (entry && (entry.key === null || entry.until > now)) {
-        // Most recently used last: eviction takes the first.
-        this.entries.delete(subject);
-        this.entries.set(subject, entry);
+        this.entries.get(subject);
         found.set(subject, entry.key);
       } else missing.push(subject);
     }
@@ -163,8 +172,6 @@ export class CachingSubjectKeyStore implements SubjectKeyStore {
   }
 
   private remember(subject: string, key: SubjectKey): void {
-    this.entries.delete(subject);
     this.entries.set(subject, { key, until: this.now() + this.ttlMs });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 }
