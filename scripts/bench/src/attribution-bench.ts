@@ -17,6 +17,7 @@ import { createLogger, createMetrics } from '@pcn/observability';
 import { CommuneDirectory, completeFiness, completeRpps, nirKey } from '@pcn/referential';
 import { summary } from './percentiles';
 import { printTable, timed, type Row } from './report';
+import { StatementTimings, type StatementKind } from './statement-timings';
 
 export interface AttributionBenchOptions {
   /** PostgreSQL server; PGlite (in memory) when absent, as the other benches. */
@@ -234,10 +235,12 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
   const errors = createLogger({ service: 'bench-attribution', level: 'error' });
   const communes = communeCodes();
   let module: AttributionModule | undefined;
+  const timings = new StatementTimings();
   const server = createGrpcServer({ logger });
   let client: pb.AttributionClient | undefined;
   try {
-    module = await createAttributionModule({ sql, schema, nirKey: randomBytes(32), norms: DEFAULT_PANEL_NORMS, logger: errors });
+    // Every statement of the service is timed by kind while the declarations run (see the report).
+    module = await createAttributionModule({ sql: timings.wrap(sql), schema, nirKey: randomBytes(32), norms: DEFAULT_PANEL_NORMS, logger: errors });
     // A store that already holds a population, as it always will at national scale: on a near-empty
     // events table the planner hash-joins the store's id check against a seq scan of `events`, and
     // every append then costs a full scan (see the report). Not timed; the read model is caught up first.
@@ -294,12 +297,12 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     }
     const capacity = DEFAULT_PANEL_NORMS.national;
     const rounds = options.rounds;
-    const perGp = Math.ceil(((rounds + 1) * n) / gps);
-    if (perGp > capacity) throw new Error(`${(rounds + 1) * n} patients over ${gps} GPs is ${perGp} per panel, beyond the capacity of ${capacity}: add GPs`);
+    const perGp = Math.ceil(((rounds + 2) * n) / gps);
+    if (perGp > capacity) throw new Error(`${(rounds + 2) * n} patients over ${gps} GPs is ${perGp} per panel, beyond the capacity of ${capacity}: add GPs`);
 
     const metadata = {};
-    // Patients r*n..(r+1)*n-1 for round r, then n more for the diagnostic run without the departure reactor.
-    const people = Array.from({ length: (rounds + 1) * n }, (_, i) => patient(i, communes));
+    // Patients r*n..(r+1)*n-1 for round r, then n more for each diagnostic run (without the departure reactor, then without any follower).
+    const people = Array.from({ length: (rounds + 2) * n }, (_, i) => patient(i, communes));
     const byNir = (i: number): pb.PatientRef => ({ ref: { $case: 'nir', value: people[i]!.nir } });
     process.stdout.write(
       `\nAttribution declarations (${target}): ${rounds} rounds of ${n} patients registered over gRPC, then one DeclareMedecinTraitant each, ${c} calls in flight, ` +
@@ -332,13 +335,17 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     const rawRounds: LoadResult[] = [];
     const rawRegisteredRounds: LoadResult[] = [];
     const lagSamples: number[] = [];
+    const statementRounds: StatementKind[][] = [];
     const tag = randomBytes(3).toString('hex');
     for (let r = 0; r < rounds; r++) {
       const offset = r * n;
       registeredRounds.push(await load(n, c, (i) => register(offset + i)));
       let loading = true;
       const sampler = sampleLag(mod, () => loading, lagSamples);
+      timings.recording = true;
       declaredRounds.push(await load(n, c, (i) => declare(offset + i)).finally(() => (loading = false)));
+      timings.recording = false;
+      statementRounds.push(timings.take());
       await sampler;
       await mod.projection.stop();
       await mod.departures.stop();
@@ -380,6 +387,10 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     await mod.departures.stop();
     await load(n, c, (i) => register(rounds * n + i));
     const withoutReactor = await load(n, c, (i) => declare(rounds * n + i));
+    // And with the projection stopped too: what the followers' pages cost the declarations beside them.
+    await mod.projection.stop();
+    await load(n, c, (i) => register((rounds + 1) * n + i));
+    const withoutFollowers = await load(n, c, (i) => declare((rounds + 1) * n + i));
 
     await mod.stop();
     const reactorHead = await store.headPosition();
@@ -395,6 +406,7 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
       ['  baseline: raw appendMany, 2 streams', merged(rawRounds)],
       ['  baseline: GetPatient over gRPC', read],
       ['  diagnostic: declare, departure reactor stopped', withoutReactor],
+      ['  diagnostic: declare, projection stopped too', withoutFollowers],
       ['RegisterPatient over gRPC', merged(registeredRounds)],
       ['  baseline: raw appendMany, 1 stream', merged(rawRegisteredRounds)],
     ];
@@ -418,6 +430,8 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
         `projection lag under that load (head of the patient streams → read model includes it), ${lagSamples.length} samples: p50 ${ms(lagSummary.p50)} ms, p99 ${ms(lagSummary.p99)} ms, max ${ms(lagSummary.max)} ms; ` +
         `one departure-reactor poll with no departure recorded: ${(reactorPoll.seconds * 1000).toFixed(1)} ms over a ${reactorHead.toLocaleString('en-US')}-event log\n`,
     );
+    const allDeclared = merged(declaredRounds).latencies;
+    printStatements(statementRounds, n, allDeclared.reduce((t, x) => t + x, 0) / allDeclared.length);
   } finally {
     client?.close();
     await server.shutdown(1000).catch(() => undefined);
@@ -425,6 +439,29 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     await sql.close();
   }
+}
+
+/**
+ * The service's statements while the declarations ran, by kind, summed over the rounds: how many
+ * per declaration and how long each took (send to answer), beside a declaration's mean latency.
+ */
+function printStatements(rounds: readonly (readonly StatementKind[])[], perRound: number, meanLatencyMs: number): void {
+  const byKind = new Map<string, { count: number; ms: number }>();
+  for (const k of rounds.flat()) {
+    const sum = byKind.get(k.kind) ?? { count: 0, ms: 0 };
+    byKind.set(k.kind, { count: sum.count + k.count, ms: sum.ms + k.ms });
+  }
+  const declarations = rounds.length * perRound;
+  const rows = [...byKind].sort((a, b) => b[1].ms - a[1].ms);
+  const header = ['statement (service side, while the declarations ran)', 'count', 'per declaration', 'mean ms', 'ms per declaration'];
+  const cells = rows.map(([kind, k]) => [kind, String(k.count), (k.count / declarations).toFixed(2), ms(k.ms / k.count), ms(k.ms / declarations)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i]!.length)));
+  const fmt = (row: readonly string[]): string => row.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  process.stdout.write(
+    `\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${cells.map(fmt).join('\n')}\n` +
+      `${declarations} declarations, mean latency ${ms(meanLatencyMs)} ms. A declaration's own statements are the append, the directory's facts and, for a GP's first ` +
+      `declaration here, the panel's stream; the followers' and the lag sampler's run beside them, and no declaration waits for them.\n`,
+  );
 }
 
 /* ---------- 2. roster projection rebuild ---------- */
