@@ -9,6 +9,7 @@ import type { CommandContext } from './command-context';
 import { EventSchemas } from './upcasting';
 import { commandEventId, commandEventIds, legacyCommandEventId } from './event-ids';
 import { throughMiddleware, type CommandMiddleware } from './command-middleware';
+import { StateCache } from './state-cache';
 
 /** A stream's state and the revision it is folded up to (-1: the stream does not exist). */
 export interface LoadedStream<State> {
@@ -363,38 +364,4 @@ export function eventMetadata(ctx: CommandContext, occurredAt: Date, fingerprint
 /** Commands are plain data built by the application, so their JSON is a stable identity. */
 export function commandFingerprint(command: unknown): string {
   return createHash('sha256').update(JSON.stringify(command)).digest('base64url').slice(0, 22);
-}
-
-/** Streams' states by stream id, the least recently used first out, each for a bounded time. */
-class StateCache<State> {
-  private readonly entries = new Map<string, { readonly loaded: LoadedStream<State>; readonly until: number }>();
-  private readonly maxEntries: number;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-
-  constructor(options: { readonly maxEntries: number; readonly ttlMs?: number; readonly now?: () => number }) {
-    this.maxEntries = options.maxEntries;
-    this.ttlMs = options.ttlMs ?? 60_000;
-    this.now = options.now ?? Date.now;
-  }
-
-  /** The state and its revision, with no events: a remembered state never tells a repeat. */
-  get(streamId: string): (LoadedStream<State> & { events: RecordedEvent[] }) | undefined {
-    const entry = this.entries.get(streamId);
-    if (!entry) return undefined;
-    this.entries.delete(streamId);
-    if (entry.until <= this.now()) return undefined;
-    this.entries.set(streamId, entry);
-    return { ...entry.loaded, events: [] };
-  }
-
-  set(streamId: string, loaded: LoadedStream<State>): void {
-    this.entries.delete(streamId);
-    this.entries.set(streamId, { loaded, until: this.now() + this.ttlMs });
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  delete(streamId: string): void {
-    this.entries.delete(streamId);
-  }
 }

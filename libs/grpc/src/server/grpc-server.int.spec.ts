@@ -54,9 +54,10 @@ function reflect(address: string, request: Record<string, string>): Promise<Refl
 describe('GrpcServer', () => {
   let fixture: EchoFixture;
 
+  // A server per test: binding and loading the descriptors outlast jest's 5 s on a loaded machine.
   beforeEach(async () => {
     fixture = await startEchoServer();
-  });
+  }, 30_000);
 
   afterEach(async () => {
     await fixture.close();

@@ -6,10 +6,12 @@ import { guardedDefinition, refusalOf, REQUEST_FIELD } from './request-guard';
 import { commandContextOf } from './command-context';
 
 let fx: EchoFixture;
+// A server per test: binding and loading the descriptors outlast jest's 5 s on a loaded machine.
+const SERVER_HOOK_MS = 30_000;
 beforeEach(async () => {
   fx = await startEchoServer();
-});
-afterEach(() => fx.close());
+}, SERVER_HOOK_MS);
+afterEach(() => fx.close(), SERVER_HOOK_MS);
 
 /** Sends raw bytes as the Echo request, as a broken or hostile client would. */
 function sendRaw(bytes: Buffer, metadata = new Metadata()): Promise<ServiceError | undefined> {
