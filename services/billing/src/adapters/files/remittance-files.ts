@@ -29,7 +29,9 @@ export function remittanceLine(cells: Readonly<Record<string, unknown>>): { line
     typeof cells[name] === 'string' ? (cells[name] as string).trim() : typeof cells[name] === 'number' ? String(cells[name]) : '';
   const problems: string[] = [];
   const payerReference = text('payer_reference');
-  if (payerReference === '' || payerReference.length > 64) problems.push('payer_reference: required, at most 64 characters');
+  // Control characters (a NUL byte of a broken export) are refused: no store keeps them in text.
+  if (payerReference === '' || payerReference.length > 64 || /\p{Cc}/u.test(payerReference))
+    problems.push('payer_reference: required, at most 64 characters, no control characters');
   const finess = validateFiness(text('finess'));
   if (!finess.ok) problems.push(`finess: ${finess.reason}`);
   const period = text('period');
