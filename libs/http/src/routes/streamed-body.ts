@@ -49,7 +49,8 @@ export function streamedBody(req: Request, limit: number, mediaType: string): Re
   const pass = (bytes: Buffer): void => {
     if (bytes.length > 0 && !out.write(bytes)) {
       req.pause();
-      out.once('drain', () => req.resume());
+      // Once cut, what remains is left unread (the connection closes after the answer).
+      out.once('drain', () => cut === undefined && req.resume());
     }
   };
   const stop = (reason: 'limit' | 'gone'): void => {
