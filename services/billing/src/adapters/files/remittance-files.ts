@@ -181,3 +181,13 @@ export async function* readRemittanceJsonArray(input: Readable): AsyncGenerator<
     elements.destroy();
   }
 }
+
+/**
+ * The reader of each media type a remittance file is sent as over REST (the CLI tells the
+ * format from the file's name): the same streamed readers as the CLI's.
+ */
+export const REMITTANCE_READERS: Readonly<Record<string, (input: Readable) => AsyncGenerator<RemittanceEntry>>> = {
+  'text/csv': readRemittanceCsv,
+  'application/x-ndjson': readRemittanceJsonLines,
+  'application/json': readRemittanceJsonArray,
+};
