@@ -110,6 +110,7 @@ export const POLICY: PolicyTable = {
   'billing.ExportStatementFhir': allow([N, R, C, B, A], byFiness, centreTrail),
   'billing.ListStatements': allow([N, B, A]),
   'billing.ImportRemittance': allow([N, B]),
+  'billing.ImportRemittanceFile': allow([N, B]),
   'billing.ListDiscrepancies': allow([N, B, A]),
   'billing.ResolveDiscrepancy': allow([N, B]),
   'billing.GetReconciliationReport': allow([N, B, A]),

@@ -10,6 +10,7 @@ import { HttpError } from './http-errors';
 import { tracingMiddleware } from './tracing-middleware';
 import { pathSegmentsGuard } from './path-segments';
 import { requestMetricsMiddleware } from './request-metrics';
+import { DEFAULT_FILE_LIMIT_BYTES, FILE_LIMIT_LOCAL } from './routes/streamed-body';
 
 export interface ApiMount {
   readonly path: string;
@@ -31,6 +32,12 @@ export interface ApiAppOptions {
   readonly draining?: () => boolean;
   /** Largest accepted JSON body (413 problem+json beyond). Default 256kb. */
   readonly bodyLimit?: string;
+  /**
+   * Largest file a route takes as a streamed body (its operation says `streamedBody`), in bytes;
+   * 413 problem+json beyond. Default 100 MiB. Such a body is left to its route, unparsed, so the
+   * app must know the operations (`access.resolve`): without it JSON bodies are parsed everywhere.
+   */
+  readonly fileLimitBytes?: number;
   /**
    * Authentication and the access policy of every route (401, 403). The binary always sets it;
    * only tests of a service's routers alone leave it out (their requests then act as `anonymous`).
@@ -76,7 +83,16 @@ export function createApiApp(options: ApiAppOptions): Express {
     }),
   );
   app.use(pathSegmentsGuard());
-  app.use(express.json({ limit: options.bodyLimit ?? '256kb' }));
+  const json = express.json({ limit: options.bodyLimit ?? '256kb' });
+  const fileLimit = options.fileLimitBytes ?? DEFAULT_FILE_LIMIT_BYTES;
+  // A file route's body is its own stream (a payer's file of many MB): the JSON parser would hold it whole.
+  const resolve = options.access?.resolve;
+  app.use((req, res, next) => {
+    if (resolve?.(req.method, req.path)?.streamedBody) {
+      res.locals[FILE_LIMIT_LOCAL] = fileLimit;
+      next();
+    } else json(req, res, next);
+  });
   const openApi = options.openApi;
   if (openApi) app.get('/v1/openapi.json', (_req, res) => void res.json(openApi));
   if (options.access) app.use(accessMiddleware(options.access.gate, options.access.resolve));

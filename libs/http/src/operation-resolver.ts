@@ -5,6 +5,8 @@ import type { Operation } from './routes';
 export interface ResolvedOperation {
   readonly operation: OperationKey;
   readonly params: Readonly<Record<string, string>>;
+  /** Its body is a file the route reads as a stream: no body parser may touch it. */
+  readonly streamedBody?: true;
 }
 
 /** `(method, path) → operation`: how the access middleware names a request in the policy table. */
@@ -15,6 +17,7 @@ interface Matcher {
   readonly pattern: RegExp;
   readonly params: readonly string[];
   readonly operation: OperationKey;
+  readonly streamedBody?: true;
 }
 
 /**
@@ -23,16 +26,27 @@ interface Matcher {
  * in the access policy.
  */
 export function operationResolver(operations: readonly Operation[]): OperationResolver {
-  const matchers: Matcher[] = operations.map(({ service, operationId, method, path }) => {
+  const matchers: Matcher[] = operations.map(({ service, operationId, method, path, streamedBody }) => {
     const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '([^/]+)');
-    return { method: method.toUpperCase(), pattern: new RegExp(`^${source}/?$`), params, operation: `${service}.${operationId}` };
+    return {
+      method: method.toUpperCase(),
+      pattern: new RegExp(`^${source}/?$`),
+      params,
+      operation: `${service}.${operationId}`,
+      ...(streamedBody && { streamedBody }),
+    };
   });
   return (method, path) => {
     for (const matcher of matchers) {
       if (matcher.method !== method.toUpperCase()) continue;
       const match = matcher.pattern.exec(path);
-      if (match) return { operation: matcher.operation, params: Object.fromEntries(matcher.params.map((p, i) => [p, decode(match[i + 1]!)])) };
+      if (match)
+        return {
+          operation: matcher.operation,
+          params: Object.fromEntries(matcher.params.map((p, i) => [p, decode(match[i + 1]!)])),
+          ...(matcher.streamedBody && { streamedBody: matcher.streamedBody }),
+        };
     }
     return undefined;
   };

@@ -10,6 +10,7 @@ import { SERVICE_NAMES } from './services';
 import { startSystem, type RunningSystem } from './system';
 import { writeRoutes } from './testing/fuzz/rest-routes';
 import { restCase, type RestCase } from './testing/fuzz/rest-cases';
+import { fileCase } from './testing/fuzz/file-cases';
 import { grpcMethods } from './testing/fuzz/grpc-methods';
 import { grpcCase, type GrpcCase } from './testing/fuzz/grpc-cases';
 import { authorizationFor } from './testing-tokens';
@@ -91,6 +92,31 @@ describe('REST: every write route refuses generated bad input', () => {
           }
         }),
         { numRuns: RUNS, endOnFailure: true },
+      );
+    }
+  }, 600_000);
+});
+
+describe('REST: every route taking a file refuses generated broken files', () => {
+  it('answers 4xx problem+json, never 5xx: random bytes, NUL bytes, bad cells, truncated JSON arrays, wrong media types (415)', async () => {
+    const fileRoutes = writeRoutes(system.mounts).filter((r) => system.resolveOperation(r.method, r.path.replace(/:(\w+)/g, 'x1'))?.streamedBody);
+    expect(fileRoutes.map((r) => r.path)).toContain('/v1/billing/remittances/:remittanceId/file');
+    for (const route of fileRoutes) {
+      await fc.assert(
+        fc.asyncProperty(fileCase(route), async (c) => {
+          const response = await fetch(`http://127.0.0.1:${system.httpPort}${c.path}`, {
+            method: c.method,
+            headers: { 'content-type': c.contentType, ...auth },
+            body: c.body,
+          });
+          const text = await response.text();
+          count(`rest file ${c.kind} ${response.status}`);
+          if (response.status < 400 || response.status > 499)
+            throw new Error(`${c.method} ${c.path} (${c.kind}) answered ${response.status}: ${text.slice(0, 300)}`);
+          expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+          if (c.kind === 'wrong-media-type') expect(response.status).toBe(415);
+        }),
+        { numRuns: RUNS * 3, endOnFailure: true },
       );
     }
   }, 600_000);

@@ -67,6 +67,12 @@ const schema = z
       .string()
       .regex(/^\d+(b|kb|mb)$/, 'must be a size such as 256kb or 1mb')
       .default('256kb'),
+    // Bytes of a file sent as a streamed body (a payer's remittance file): `100mb`.
+    PCN_HTTP_FILE_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/, 'must be a size such as 100mb or 512kb')
+      .default('100mb')
+      .transform((size) => Number(size.replace(/\D+$/, '')) * { b: 1, kb: 1024, mb: 1024 * 1024 }[size.replace(/^\d+/, '') as 'b' | 'kb' | 'mb']),
     PCN_HTTP_RATE_LIMIT: z.coerce.number().int('must be a whole number of requests a minute').min(1).max(1_000_000).default(1200),
     ...servicesConfigShape(SERVICES),
   })

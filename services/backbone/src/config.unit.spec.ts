@@ -15,6 +15,13 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('reads PCN_HTTP_FILE_LIMIT as bytes, 100 MB by default, and refuses another spelling', () => {
+    expect(loadConfig({}).PCN_HTTP_FILE_LIMIT).toBe(100 * 1024 * 1024);
+    expect(loadConfig({ PCN_HTTP_FILE_LIMIT: '512kb' }).PCN_HTTP_FILE_LIMIT).toBe(512 * 1024);
+    expect(loadConfig({ PCN_HTTP_FILE_LIMIT: '2000b' }).PCN_HTTP_FILE_LIMIT).toBe(2000);
+    expect(() => loadConfig({ PCN_HTTP_FILE_LIMIT: '1gb' })).toThrow(/PCN_HTTP_FILE_LIMIT=1gb: must be a size such as 100mb or 512kb/);
+  });
+
   it('lets --target override PCN_TARGET', () => {
     expect(loadConfig({ PCN_TARGET: 'all', ...AUTH }, 'registry').PCN_TARGET).toBe('registry');
   });

@@ -170,6 +170,7 @@ export async function startSystem(config: Config, logger: Logger, options: { loc
       requestMetrics: metrics.registry,
       access: { gate, resolve: resolveOperation },
       bodyLimit: config.PCN_HTTP_BODY_LIMIT,
+      fileLimitBytes: config.PCN_HTTP_FILE_LIMIT,
       rateLimit: { limit: config.PCN_HTTP_RATE_LIMIT, windowMs: 60_000 },
       ready: () => ready,
       draining: () => draining,

@@ -2,7 +2,9 @@ import request from 'supertest';
 import { PermissionDeniedError } from '@pcn/eventsourcing';
 import { Registry } from 'prom-client';
 import { z } from 'zod';
+import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
 import { createApiApp } from '../api-app';
+import { operationResolver } from '../operation-resolver';
 import { checkRouteTable } from '../testing';
 import { created, ok, versioned } from './responses';
 import { read, write, type WriteRequest } from './route';
@@ -191,5 +193,70 @@ describe('a route table with bodies that are not JSON', () => {
     expect(String(res.body)).toBe('<svg>a,b\n1,2</svg>');
     expect(csv.openApi().paths?.['/v1/files']?.put?.requestBody).toMatchObject({ content: { 'text/csv': {} } });
     expect((await api().put('/v1/files').set('Content-Type', 'text/csv').send('x'.repeat(2000))).status).toBe(413);
+  });
+});
+
+describe('a route table taking a file as a streamed body', () => {
+  const files = new RouteTable<null>({
+    service: 'uploads',
+    prefix: '/v1/uploads',
+    info: { title: 'Uploads', description: 'Files read as they arrive' },
+    routes: [
+      write<null>({
+        operationId: 'CountBytes',
+        method: 'post',
+        path: '/{name}',
+        summary: 'Count the bytes of a file',
+        params: { name: { description: 'The file' } },
+        ifMatch: 'none',
+        file: { description: 'Any file', mediaTypes: { 'application/json': { type: 'array' }, 'text/csv': { type: 'string' } } },
+        responses: {},
+        handle: async (_deps, req) => {
+          let bytes = 0;
+          for await (const chunk of req.file!.stream) bytes += (chunk as Buffer).length;
+          req.file!.ensureWhole('nothing kept');
+          return ok({ bytes, mediaType: req.file!.mediaType, body: req.body ?? null });
+        },
+      }),
+    ],
+  });
+  let issuer: TestIssuer;
+  let bearer: string;
+  beforeAll(async () => {
+    issuer = await createTestIssuer({ 'uploads.CountBytes': { roles: ['national_coordinator'] } });
+    bearer = await issuer.bearer('national_coordinator');
+  });
+  const post = (type: string, body: string) =>
+    request(
+      createApiApp({
+        mounts: [{ path: files.spec.prefix, router: files.router(null) }],
+        logger: silent,
+        fileLimitBytes: 400_000,
+        access: { gate: issuer.gate, resolve: operationResolver(files.operations()) },
+      }),
+    )
+      .post('/v1/uploads/a')
+      .set('Authorization', bearer)
+      .set('Content-Type', type)
+      .send(body);
+
+  it('marks the operation, documents each media type, and hands the untouched stream to the handler past the JSON body limit', async () => {
+    expect(files.operations()).toEqual([{ service: 'uploads', operationId: 'CountBytes', method: 'POST', path: '/v1/uploads/{name}', streamedBody: true }]);
+    expect(files.openApi().paths?.['/v1/uploads/{name}']?.post?.requestBody).toMatchObject({ content: { 'application/json': {}, 'text/csv': {} } });
+    const array = JSON.stringify(Array.from({ length: 40_000 }, (_, i) => 1_000_000 + i));
+    expect(array.length).toBeGreaterThan(256 * 1024);
+    const res = await post('application/json', array);
+    expect([res.status, res.body]).toEqual([200, { bytes: array.length, mediaType: 'application/json', body: null }]);
+  });
+
+  it('answers 415 for another media type and 413 for a declared length over the limit', async () => {
+    const wrong = await post('text/plain', 'x');
+    expect([wrong.status, wrong.body.type, wrong.body.detail]).toEqual([
+      415,
+      'urn:pcn:problem:unsupported-media-type',
+      expect.stringContaining('application/json, text/csv'),
+    ]);
+    const big = await post('text/csv', 'x\n'.repeat(250_000));
+    expect([big.status, big.body.type]).toEqual([413, 'urn:pcn:problem:body-too-large']);
   });
 });

@@ -4,7 +4,9 @@ import { createDocument, type CreateDocumentOptions, type oas31, type ZodOpenApi
 import { grantOf } from '../access-middleware';
 import { commandContext } from '../command-context';
 import { optionalIfMatch, requireIfMatch, setEtag } from '../etag';
+import { HttpError } from '../http-errors';
 import { queryOf } from '../request-fields';
+import { fileLimitOf, streamedBody } from './streamed-body';
 import { PROBLEM_SCHEMA } from './responses';
 import { documentedParameters } from './route-parameters';
 import type { ZodType } from 'zod';
@@ -18,6 +20,8 @@ export interface Operation {
   readonly method: string;
   /** The OpenAPI path template, prefix included: `/v1/centres/{finess}`. */
   readonly path: string;
+  /** Its body is a file read as a stream: the app's JSON parser must leave it untouched. */
+  readonly streamedBody?: true;
 }
 
 /** A check run before every route's handler, knowing the operation; it throws to refuse. */
@@ -65,6 +69,7 @@ export class RouteTable<D> {
   constructor(readonly spec: RouteTableSpec<D>) {
     const ids = new Set<string>();
     for (const route of spec.routes) {
+      if (route.body && route.file) throw new Error(`${spec.service} ${route.operationId}: a route takes a body or a file, not both`);
       if (route.body) this.bodies.set(route.body, route.body.schema.meta({ id: route.body.name }));
       if (!/^[A-Z][A-Za-z0-9]*$/.test(route.operationId)) throw new Error(`${spec.service}: operationId ${route.operationId} is not PascalCase`);
       if (ids.has(route.operationId)) throw new Error(`${spec.service}: operationId ${route.operationId} is used twice`);
@@ -87,6 +92,7 @@ export class RouteTable<D> {
       operationId: r.operationId,
       method: r.method.toUpperCase(),
       path: this.fullPath(r.path),
+      ...(r.file && { streamedBody: true as const }),
     }));
   }
 
@@ -123,6 +129,13 @@ export class RouteTable<D> {
             content: { [route.body.mediaType ?? 'application/json']: { schema: this.bodies.get(route.body)! } },
           },
         }),
+        ...(route.file && {
+          requestBody: {
+            required: true,
+            description: route.file.description,
+            content: Object.fromEntries(Object.entries(route.file.mediaTypes).map(([type, schema]) => [type, { schema }])),
+          },
+        }),
         responses: Object.fromEntries(Object.entries(route.responses)),
       };
       (paths[this.fullPath(route.path)] ??= {})[route.method] = operation;
@@ -154,10 +167,24 @@ export class RouteTable<D> {
     const accepted = Object.keys(route.query ?? {});
     return async (req, res) => {
       res.locals[LABELS] = labels;
-      await guard?.(operation, req);
-      const identity = grantOf(req)?.identity;
-      const base = { params: req.params as Record<string, string>, query: queryOf(req, accepted), body: req.body as unknown, ...(identity && { identity }) };
-      const reply = route.kind === 'read' ? await route.handle(deps, base) : await route.handle(deps, { ...base, ...writeConditions(req, route) });
+      let reply: Reply;
+      try {
+        await guard?.(operation, req);
+        const identity = grantOf(req)?.identity;
+        const conditions = route.kind === 'write' ? writeConditions(req, route) : undefined;
+        const file = route.file && fileOf(req, res, Object.keys(route.file.mediaTypes));
+        const base = {
+          params: req.params as Record<string, string>,
+          query: queryOf(req, accepted),
+          body: req.body as unknown,
+          ...(file && { file }),
+          ...(identity && { identity }),
+        };
+        reply = route.kind === 'read' ? await route.handle(deps, base) : await route.handle(deps, { ...base, ...conditions! });
+      } finally {
+        // A file not read to its end (refused, or cut at the limit): the rest is left unread and the connection closes after the answer.
+        if (route.file && !req.complete) res.set('Connection', 'close');
+      }
       send(req, res, reply);
     };
   }
@@ -189,6 +216,22 @@ function send(req: Request, res: Response, reply: Reply): void {
   res.status(reply.status ?? 200);
   if (reply.contentType === undefined) res.json(reply.body);
   else res.type(reply.contentType).send(reply.body);
+}
+
+/** A route's file: 415 for a media type it does not take, 413 when declared larger than the limit. */
+function fileOf(req: Request, res: Response, mediaTypes: readonly string[]) {
+  // The app leaves the body of such a route to it (createApiApp); another parser having read it is a wiring mistake.
+  if ((req as { _body?: boolean })._body === true || req.readableEnded)
+    throw new Error(`${req.method} ${req.path}: the body of a file route was read by a body parser`);
+  const sent = req.get('Content-Type');
+  const mediaType = sent === undefined ? false : req.is(mediaTypes as string[]);
+  if (!mediaType)
+    throw new HttpError(
+      415,
+      'Unsupported Media Type',
+      `send the file as the body with Content-Type ${mediaTypes.join(', ')}; got ${sent === undefined ? 'none' : JSON.stringify(sent.slice(0, 100))}`,
+    );
+  return streamedBody(req, fileLimitOf(res), mediaType);
 }
 
 /** The parser of a body that is not JSON (the application's JSON parser reads the others). */

@@ -2,6 +2,7 @@ import type { Identity } from '@pcn/auth';
 import type { CommandContext } from '@pcn/eventsourcing';
 import type { ZodType } from 'zod';
 import type { oas31, ZodOpenApiResponseObject } from 'zod-openapi';
+import type { RequestFile } from './streamed-body';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -27,6 +28,8 @@ export interface ReadRequest<Q extends string = string> {
   readonly query: Readonly<Partial<Record<Q, string>>>;
   /** The parsed JSON body; undefined when none was sent. */
   readonly body: unknown;
+  /** The file sent as the body, on a route taking one (`file`): read as it arrives. */
+  readonly file?: RequestFile;
   /**
    * The caller the access gate verified, for the scope checks that need the application's data
    * (`{ by: 'application' }` in the policy table); absent on an app without a gate.
@@ -71,6 +74,16 @@ export interface RouteBody {
   readonly limit?: string;
 }
 
+/**
+ * A file sent as the request body itself (a payer's CSV): neither parsed nor held whole by the
+ * app, read by the handler as it arrives, up to the app's file limit (PCN_HTTP_FILE_LIMIT).
+ */
+export interface StreamedBody {
+  /** The media types accepted, each with its schema as documented; any other answers 415. */
+  readonly mediaTypes: Readonly<Record<string, oas31.SchemaObject>>;
+  readonly description: string;
+}
+
 interface RouteDoc<Q extends string> {
   /** The gRPC method doing the same when there is one (`RegisterCentre`), else a new PascalCase name. */
   readonly operationId: string;
@@ -85,6 +98,8 @@ interface RouteDoc<Q extends string> {
   readonly query?: Readonly<Record<Q, ParameterDoc>>;
   /** The request body: an input schema of the application, documented as the component `name`. */
   readonly body?: RouteBody;
+  /** Instead of `body`: a file taken as a stream. */
+  readonly file?: StreamedBody;
   readonly responses: Readonly<Record<number, ResponseDoc>>;
 }
 

@@ -29,7 +29,9 @@ export function remittanceLine(cells: Readonly<Record<string, unknown>>): { line
     typeof cells[name] === 'string' ? (cells[name] as string).trim() : typeof cells[name] === 'number' ? String(cells[name]) : '';
   const problems: string[] = [];
   const payerReference = text('payer_reference');
-  if (payerReference === '' || payerReference.length > 64) problems.push('payer_reference: required, at most 64 characters');
+  // Control characters (a NUL byte of a broken export) are refused: no store keeps them in text.
+  if (payerReference === '' || payerReference.length > 64 || /\p{Cc}/u.test(payerReference))
+    problems.push('payer_reference: required, at most 64 characters, no control characters');
   const finess = validateFiness(text('finess'));
   if (!finess.ok) problems.push(`finess: ${finess.reason}`);
   const period = text('period');
@@ -179,3 +181,13 @@ export async function* readRemittanceJsonArray(input: Readable): AsyncGenerator<
     elements.destroy();
   }
 }
+
+/**
+ * The reader of each media type a remittance file is sent as over REST (the CLI tells the
+ * format from the file's name): the same streamed readers as the CLI's.
+ */
+export const REMITTANCE_READERS: Readonly<Record<string, (input: Readable) => AsyncGenerator<RemittanceEntry>>> = {
+  'text/csv': readRemittanceCsv,
+  'application/x-ndjson': readRemittanceJsonLines,
+  'application/json': readRemittanceJsonArray,
+};

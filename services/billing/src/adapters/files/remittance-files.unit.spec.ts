@@ -39,6 +39,16 @@ describe('remittance files', () => {
     expect(entries).toEqual([{ lineNumber: 1, error: expect.stringContaining('missing column(s) payment_date') }]);
   });
 
+  it('refuses a payer reference holding a control character (a NUL byte no store keeps in text) on its line', async () => {
+    const jsonl = [{ payer_reference: 'VIR\u00001' }, { payer_reference: 'VIR\t2' }].map((r) =>
+      JSON.stringify({ ...r, finess: FINESS, period: '2026-03', amount: 1, payment_date: '2026-04-20' }),
+    );
+    expect(await collect(readRemittanceJsonLines(Readable.from([jsonl.join('\n')])))).toEqual([
+      { lineNumber: 1, error: expect.stringContaining('payer_reference: required, at most 64 characters, no control characters') },
+      { lineNumber: 2, error: expect.stringContaining('no control characters') },
+    ]);
+  });
+
   it('streams JSON Lines with the same checks', async () => {
     const jsonl = [
       JSON.stringify({ payer_reference: 'VIR-1', finess: FINESS, period: '2026-03', amount: 104.8, payment_date: '2026-04-20' }),

@@ -56,7 +56,7 @@ describe('the billing route table', () => {
     const { documented, listed, routed } = await checkRouteTable(billingRoutes, {} as Billing);
     expect(listed).toEqual(documented);
     expect(routed).toEqual(documented.map((line) => line.replace(/ \w+$/, '')));
-    expect(listed).toHaveLength(13);
+    expect(listed).toHaveLength(14);
   });
 });
 

@@ -1,8 +1,9 @@
-import { ok, problemDoc, read, RouteTable, write, type ResponseDoc } from '@pcn/http';
+import { ok, problemDoc, read, RouteTable, write, type RequestFile, type ResponseDoc } from '@pcn/http';
 import { ValidationError } from '@pcn/eventsourcing';
 import { parseInput } from '@pcn/validation';
 import type { Billing } from '../../application/billing';
 import type { RateSchedule } from '../../domain';
+import { REMITTANCE_COLUMNS, REMITTANCE_READERS } from '../files/remittance-files';
 import { statementCsv, STATEMENT_CSV_TYPE } from '../files/statement-csv';
 import { statementFhirBundle, STATEMENT_FHIR_TYPE } from '../files/statement-fhir';
 import { issueStatementInput, missionActivityInput, rateScheduleInput, remittanceInput, resolveDiscrepancyInput, runPeriodInput } from './billing-inputs';
@@ -15,6 +16,36 @@ const any = (description: string): ResponseDoc => ({ description, content: { 'ap
 const invalid = problemDoc('Invalid input: `errors` lists each field and why');
 const notFound = problemDoc('No such statement, schedule or centre');
 const conflict = problemDoc('Not allowed in the statement’s state: `violations` says why');
+
+// A remittance line as JSON: the CSV's column names as keys; `amount` in euros, a string or a number.
+const remittanceFields = Object.fromEntries(
+  REMITTANCE_COLUMNS.map((c) => [c, c === 'amount' ? { type: ['string' as const, 'number' as const] } : { type: 'string' as const }]),
+);
+const remittanceObject = { type: 'object' as const, properties: remittanceFields, required: [...REMITTANCE_COLUMNS] };
+
+/** A remittance id as the path gives it: what the payer names the file (`PAY-2026-04`). */
+function remittanceIdOf(value: string): string {
+  if (value.trim() === '' || value.length > 128 || /\p{Cc}/u.test(value))
+    throw ValidationError.field('remittanceId', 'must be 1 to 128 characters without control characters (the payer’s name of the file)');
+  return value;
+}
+
+/**
+ * Imports a remittance file read as it arrives. A file of which no line could be recorded (all
+ * refused, or none) is bad input: 400 naming each refused line, nothing written.
+ */
+async function importRemittanceFile(billing: Billing, remittanceId: string, file: RequestFile) {
+  const summary = await billing.importRemittance(remittanceId, REMITTANCE_READERS[file.mediaType]!(file.stream));
+  const recorded = Object.values(summary.counts).reduce((a, b) => a + b, 0) - summary.counts.rejected;
+  file.ensureWhole(`the ${recorded} line(s) before were recorded (a re-run recognises them); send the rest as another file of the same remittance`);
+  if (recorded === 0)
+    throw new ValidationError(
+      summary.errors.length === 0
+        ? [{ field: '(body)', description: `has no remittance line (${file.mediaType})` }]
+        : summary.errors.map((e) => ({ field: `line ${e.lineNumber}`, description: e.reason })),
+    );
+  return summary;
+}
 
 /** The actor of a write, as the route table read it (X-PCN-Actor). */
 const actorOf = (context: { actor?: string }): string => context.actor ?? 'anonymous';
@@ -151,6 +182,29 @@ export const billingRoutes = new RouteTable<Billing>({
         }
         return ok(await billing.importRemittance(remittanceId, numbered()));
       },
+    }),
+    write<Billing>({
+      operationId: 'ImportRemittanceFile',
+      method: 'post',
+      path: '/remittances/{remittanceId}/file',
+      summary: 'Import the payer’s remittance file itself, streamed: as ImportRemittance, each refused line reported by number',
+      params: { remittanceId: { description: 'The payer’s name of the file; the same id again recognises the lines already imported' } },
+      ifMatch: 'refused',
+      file: {
+        description: `The payer’s file, columns ${REMITTANCE_COLUMNS.join(', ')} (docs/billing.md); at most PCN_HTTP_FILE_LIMIT bytes`,
+        mediaTypes: {
+          'text/csv': { type: 'string', description: 'A header row naming the columns, then one payment a row (UTF-8, BOM allowed)' },
+          'application/x-ndjson': { ...remittanceObject, description: 'JSON Lines: one such object a line' },
+          'application/json': { type: 'array', items: remittanceObject, description: 'One JSON array of such objects' },
+        },
+      },
+      responses: {
+        200: any('Counts per outcome and the refused lines (numbered from 1: a CSV’s header is line 1, a JSON array’s first element is 1)'),
+        400: problemDoc('No line could be recorded: `errors` names each refused line (`line 3`) and why; or a bad remittanceId'),
+        413: problemDoc('Over PCN_HTTP_FILE_LIMIT: refused unread when Content-Length says so, else the whole lines before the limit were recorded'),
+        415: problemDoc('Not text/csv, application/x-ndjson or application/json'),
+      },
+      handle: async (billing, req) => ok(await importRemittanceFile(billing, remittanceIdOf(req.params.remittanceId!), req.file!)),
     }),
     read<Billing, 'finess' | 'period' | 'status'>({
       operationId: 'ListDiscrepancies',
