@@ -4,7 +4,7 @@ import { ATTRIBUTION_TOPIC, REGISTRY_TOPIC, type ReceivedMessage } from '@pcn/me
 import { attributionConsumer, registryConsumer } from './adapters/messaging/fact-consumers';
 import { createBillingModule, type BillingModule } from './billing-service';
 import type { CommuneProfiles } from './domain';
-import { factMessage } from './testing';
+import { declaredMessage, factMessage } from './testing';
 
 const CENTRE = '930000013';
 const OTHER = '750000001';
@@ -71,25 +71,7 @@ async function declare(
   effectiveDate: string,
   patient = snapshot(patientId),
 ) {
-  await attribution(
-    message(
-      ATTRIBUTION_TOPIC,
-      'MedecinTraitantDeclared',
-      patientId,
-      ev.MedecinTraitantDeclared.encode(
-        ev.MedecinTraitantDeclared.fromPartial({
-          attributionId,
-          rpps: '10000000001',
-          professionalId: 'gp-1',
-          centreFiness: finess,
-          effectiveDate,
-          channel: 0,
-          patient,
-          occurredAt: new Date(`${effectiveDate}T10:00:00Z`),
-        }),
-      ).finish(),
-    ),
-  );
+  await attribution(declaredMessage(patientId, attributionId, finess, effectiveDate, patient));
 }
 
 describe('billing, from the facts it learns to reconciled statements', () => {

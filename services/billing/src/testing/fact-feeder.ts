@@ -24,6 +24,33 @@ export function factMessage(topic: string, type: string, key: string, data: Uint
   };
 }
 
+/** A declaration of GP 10000000001 at `finess`, as the attribution topic carries it (an adult without ALD by default). */
+export function declaredMessage(
+  patientId: string,
+  attributionId: string,
+  finess: string,
+  effectiveDate: string,
+  patient: ev.PatientSnapshot = { patientId, birthYearMonth: '1986-05', sex: 0, communeInsee: '93066', ald: [], c2s: [] },
+): ReceivedMessage {
+  return factMessage(
+    ATTRIBUTION_TOPIC,
+    'MedecinTraitantDeclared',
+    patientId,
+    ev.MedecinTraitantDeclared.encode(
+      ev.MedecinTraitantDeclared.fromPartial({
+        attributionId,
+        rpps: '10000000001',
+        professionalId: 'gp-1',
+        centreFiness: finess,
+        effectiveDate,
+        channel: 0,
+        patient,
+        occurredAt: new Date(`${effectiveDate}T10:00:00Z`),
+      }),
+    ).finish(),
+  );
+}
+
 /** Feeds billing the registry and attribution events it learns its facts from. */
 export function factFeeder(billing: Billing): {
   accredit(finess: string, on: string): Promise<void>;
@@ -53,25 +80,6 @@ export function factFeeder(billing: Billing): {
           }).finish(),
         ),
       ),
-    declare: (patientId, attributionId, finess, effectiveDate) =>
-      attribution(
-        factMessage(
-          ATTRIBUTION_TOPIC,
-          'MedecinTraitantDeclared',
-          patientId,
-          ev.MedecinTraitantDeclared.encode(
-            ev.MedecinTraitantDeclared.fromPartial({
-              attributionId,
-              rpps: '10000000001',
-              professionalId: 'gp-1',
-              centreFiness: finess,
-              effectiveDate,
-              channel: 0,
-              patient: { patientId, birthYearMonth: '1986-05', sex: 0, communeInsee: '93066', ald: [], c2s: [] },
-              occurredAt: new Date(`${effectiveDate}T10:00:00Z`),
-            }),
-          ).finish(),
-        ),
-      ),
+    declare: (patientId, attributionId, finess, effectiveDate) => attribution(declaredMessage(patientId, attributionId, finess, effectiveDate)),
   };
 }

@@ -1,7 +1,7 @@
 import { attributionEventsV1 as ev } from '@pcn/contracts';
 import { PgliteSqlClient, REDACTED_FIELD } from '@pcn/eventsourcing';
 import { ATTRIBUTION_TOPIC, type ReceivedMessage } from '@pcn/messaging';
-import { factMessage, startBilling, type BillingFixture } from '../../testing';
+import { declaredMessage, factMessage, startBilling, type BillingFixture } from '../../testing';
 import { attributionConsumer } from './fact-consumers';
 
 const CENTRE = '930000013';
@@ -14,22 +14,14 @@ let fx: BillingFixture;
 let consume: (m: ReceivedMessage) => Promise<void>;
 
 const declared = (patientId: string, attributionId: string, effectiveDate: string): ReceivedMessage =>
-  factMessage(
-    ATTRIBUTION_TOPIC,
-    'MedecinTraitantDeclared',
+  declaredMessage(patientId, attributionId, CENTRE, effectiveDate, {
     patientId,
-    ev.MedecinTraitantDeclared.encode(
-      ev.MedecinTraitantDeclared.fromPartial({
-        attributionId,
-        rpps: '10000000001',
-        professionalId: 'gp-1',
-        centreFiness: CENTRE,
-        effectiveDate,
-        patient: { patientId, birthYearMonth: '1951-03', sex: 0, communeInsee: '93066', ald: [{ start: '2020-01-01', end: '' }], c2s: [] },
-        occurredAt: new Date(`${effectiveDate}T10:00:00Z`),
-      }),
-    ).finish(),
-  );
+    birthYearMonth: '1951-03',
+    sex: 0,
+    communeInsee: '93066',
+    ald: [{ start: '2020-01-01', end: '' }],
+    c2s: [],
+  });
 const updated = (patientId: string, at: string): ReceivedMessage =>
   factMessage(
     ATTRIBUTION_TOPIC,
