@@ -3,7 +3,7 @@ import type { RateSchedule } from './rate-schedule';
 /**
  * The schedule shipped with the service, from the published 2026 forfait médecin traitant (FMT)
  * of the 2024-2029 convention médicale. docs/billing.md cites the source of every figure and how
- * sure it is; the figures marked there as unconfirmed are placeholders for coordinators to
+ * sure it is; the figures marked there as unconfirmed are provisional defaults for coordinators to
  * replace by publishing a new version, not published tariffs.
  */
 export const DEFAULT_RATE_SCHEDULE: RateSchedule = {
@@ -35,7 +35,7 @@ export const DEFAULT_RATE_SCHEDULE: RateSchedule = {
     // communes comes from each ARS's zoning and is published with a new version.
     underservedWeight: 11_000,
     underservedCommunes: [],
-    // PEPS adjusts for deprivation; these thresholds and weights are placeholders (unconfirmed).
+    // PEPS adjusts for deprivation; these thresholds and weights are provisional defaults (unconfirmed).
     povertyClasses: [
       { code: 'standard', fromUnemploymentBasisPoints: 0, weight: 10_000 },
       { code: 'deprived', fromUnemploymentBasisPoints: 1_200, weight: 10_500 },
@@ -43,7 +43,7 @@ export const DEFAULT_RATE_SCHEDULE: RateSchedule = {
     ],
   },
   missionRates: {
-    // The G consultation is 30 € since 22 December 2024 (confirmed); the other rates are placeholders (unconfirmed).
+    // The G consultation is 30 € since 22 December 2024 (confirmed); the other rates are provisional defaults (unconfirmed).
     unscheduled_care: 3_000,
     patients_unknown_to_centre: 3_000,
     permanence_des_soins: 5_000,
