@@ -235,11 +235,9 @@ function appendStreamsFunction(s: string): string {
     v_ids uuid[];
     v_existing jsonb;
     v_count integer := jsonb_array_length(p_appends);
-    v_append jsonb;
     v_expected text;
     v_total integer;
     v_position bigint;
-    v_n integer;
   BEGIN
     FOR v_key IN SELECT DISTINCT hashtext(a.value->>'stream') FROM jsonb_array_elements(p_appends) AS a(value) ORDER BY 1 LOOP
       PERFORM pg_advisory_xact_lock(${streamLockKey(s)}, v_key);
@@ -268,19 +266,28 @@ function appendStreamsFunction(s: string): string {
       RETURN;
     END IF;
     v_position := ${s}.allocate_positions(v_total) - 1;
-    FOR i IN 1 .. v_count LOOP
-      v_append := p_appends->(i - 1);
-      v_n := jsonb_array_length(v_append->'events');
-      CONTINUE WHEN v_n = 0;
-      INSERT INTO ${s}.events (position, transaction_id, stream_id, revision, event_id, type, schema_version, data, metadata)
-        SELECT v_position + e.ord, pg_current_xact_id(), v_append->>'stream', v_revisions[i] + e.ord, (e.value->>'id')::uuid, e.value->>'type',
+    -- One INSERT of every event and one upsert of every stream, however many streams (an import
+    -- batch writes a thousand): a statement per stream cost PL/pgSQL more than the rows cost to
+    -- write. Each stream's positions follow those of the streams before it in the request.
+    WITH a AS (
+        SELECT a.ord, a.value->>'stream' AS stream, v_revisions[a.ord] AS revision,
+               jsonb_array_length(a.value->'events') AS n, a.value->'events' AS events
+        FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord)),
+      placed AS (
+        SELECT a.*, v_position + coalesce(sum(a.n) OVER (ORDER BY a.ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::bigint AS before
+        FROM a),
+      inserted AS (
+        INSERT INTO ${s}.events (position, transaction_id, stream_id, revision, event_id, type, schema_version, data, metadata)
+        SELECT p.before + e.ord, pg_current_xact_id(), p.stream, p.revision + e.ord, (e.value->>'id')::uuid, e.value->>'type',
                (e.value->>'schemaVersion')::int, e.value->'data', e.value->'metadata'
-        FROM jsonb_array_elements(v_append->'events') WITH ORDINALITY AS e(value, ord);
-      INSERT INTO ${s}.streams (stream_id, revision) VALUES (v_append->>'stream', v_revisions[i] + v_n)
-        ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision;
-      v_revisions[i] := v_revisions[i] + v_n;
-      v_position := v_position + v_n;
-    END LOOP;
+        FROM placed p, jsonb_array_elements(p.events) WITH ORDINALITY AS e(value, ord))
+    INSERT INTO ${s}.streams (stream_id, revision)
+      SELECT p.stream, p.revision + p.n FROM placed p WHERE p.n > 0
+      ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision;
+    v_revisions := ARRAY(
+      SELECT v_revisions[a.ord] + jsonb_array_length(a.value->'events')
+      FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord) ORDER BY a.ord);
+    v_position := v_position + v_total;
     RETURN QUERY SELECT 'ok'::text, to_jsonb(v_revisions), v_position, NULL::jsonb, NULL::integer;
   END
   $fn$`;
