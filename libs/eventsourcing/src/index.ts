@@ -11,6 +11,7 @@ export * from './store/store-errors';
 export * from './store/event-validation';
 export * from './store/in-memory-event-store';
 export * from './store/sql-event-store';
+export * from './store/group-commit';
 export * from './store/append-signal';
 export * from './store/catch-up-subscription';
 export * from './decider/decider';

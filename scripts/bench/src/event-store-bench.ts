@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { InMemoryEventStore, PgliteSqlClient, PgSqlClient, SqlEventStore, type EventStore, type NewEvent, type SqlClient } from '@pcn/eventsourcing';
+import {
+  InMemoryEventStore,
+  PgliteSqlClient,
+  PgSqlClient,
+  NO_GROUP_COMMIT,
+  SqlEventStore,
+  type EventStore,
+  type NewEvent,
+  type SqlClient,
+} from '@pcn/eventsourcing';
 import { printTable, timed, type Row } from './report';
 import { summary } from './percentiles';
 
@@ -220,6 +229,14 @@ async function benchSql(target: string, sql: SqlClient, options: EventStoreBench
         events: m,
         baseline: await baseline.insertConcurrent(n, options.writers),
         ours: await appendConcurrent(store, n, options.writers),
+      });
+      // The same without merging waiting appends: what group commit (docs/adr/0030) adds.
+      const ungrouped = await SqlEventStore.open(sql, schema, { groupCommit: NO_GROUP_COMMIT });
+      results.push({
+        operation: `append, ${options.writers} writers, no group commit`,
+        events: m,
+        baseline: await baseline.insertConcurrent(n, options.writers),
+        ours: await appendConcurrent(ungrouped, n, options.writers),
       });
     }
     const polls = 200;

@@ -22,6 +22,7 @@ import { startCatchUpSubscription } from './catch-up-subscription';
 import { assertExpectedRevision, EventIdConflictError } from './store-errors';
 import { assertValidAppends, assertValidEvents } from './event-validation';
 import { compareParts, isSameAppend } from './in-memory-event-store';
+import { DEFAULT_GROUP_COMMIT, GroupCommit, type GroupCommitOptions, type MergedAppend } from './group-commit';
 
 /** The largest transaction id: a frontier above every transaction. */
 const MAX_XID8 = '18446744073709551615';
@@ -42,6 +43,16 @@ interface EventRow {
 export interface SqlEventStoreOptions {
   /** How often a caught-up subscription looks for appends made by other processes. */
   readonly pollIntervalMs?: number;
+  /** Concurrent appends merged into one statement when the slots are busy (`group-commit.ts`). */
+  readonly groupCommit?: GroupCommitOptions;
+}
+
+interface AppendStreamsRow {
+  outcome: 'ok' | 'conflict' | 'existing';
+  revisions: number[];
+  last_position: number;
+  existing: ExistingEvent[] | null;
+  failed: number | null;
 }
 
 /**
@@ -56,6 +67,7 @@ export class SqlEventStore implements EventStore {
   private readonly s: string;
   private readonly signal = new AppendSignal();
   private readonly pollIntervalMs: number;
+  private readonly group: GroupCommit;
 
   private constructor(
     private readonly sql: SqlClient,
@@ -64,6 +76,7 @@ export class SqlEventStore implements EventStore {
   ) {
     this.s = assertSqlIdentifier(schema);
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.group = new GroupCommit((appends) => this.appendMerged(appends), options.groupCommit ?? DEFAULT_GROUP_COMMIT);
   }
 
   static async open(sql: SqlClient, schema: string, options: SqlEventStoreOptions = {}): Promise<SqlEventStore> {
@@ -74,7 +87,26 @@ export class SqlEventStore implements EventStore {
 
   async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     assertValidEvents(streamId, events);
-    // One statement, one implicit transaction, one round trip (docs/adr/0003).
+    if (events.length === 0) return this.appendEvents(streamId, events, expected);
+    return this.group.submit(
+      [{ streamId, events, expectedRevision: expected }],
+      () => this.appendEvents(streamId, events, expected),
+      (streams, lastPosition) => ({ nextExpectedRevision: streams[0]!.nextExpectedRevision, lastPosition, idempotentReplay: false }),
+    );
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    assertValidAppends(appends);
+    if (appends.every((a) => a.events.length === 0)) return this.appendStreams(appends);
+    return this.group.submit(
+      appends,
+      () => this.appendStreams(appends),
+      (streams, lastPosition) => ({ streams, lastPosition, idempotentReplay: false }),
+    );
+  }
+
+  /** One stream's append on its own: one statement, one implicit transaction, one round trip (docs/adr/0003). */
+  private async appendEvents(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const res = await this.retryingRaces(() =>
       this.sql.query<{ outcome: 'ok' | 'conflict' | 'existing'; stream_revision: number; last_position: number; existing: ExistingEvent[] | null }>(
         `SELECT outcome, stream_revision, last_position, existing FROM ${this.s}.append_events($1, $2, $3::jsonb)`,
@@ -91,21 +123,12 @@ export class SqlEventStore implements EventStore {
     return { nextExpectedRevision: row.stream_revision, lastPosition: row.last_position, idempotentReplay: false };
   }
 
-  async appendMany(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
-    assertValidAppends(appends);
-    // One statement again: the whole request is checked and written in one implicit transaction
-    // (docs/adr/0003, 0015).
-    const request = appends.map((a) => ({ stream: a.streamId, expected: String(a.expectedRevision), events: a.events.map(toJsonEvent) }));
-    const res = await this.retryingRaces(() =>
-      this.sql.query<{
-        outcome: 'ok' | 'conflict' | 'existing';
-        revisions: number[];
-        last_position: number;
-        existing: ExistingEvent[] | null;
-        failed: number | null;
-      }>(`SELECT outcome, revisions, last_position, existing, failed FROM ${this.s}.append_streams($1::jsonb)`, [JSON.stringify(request)]),
-    );
-    const row = res.rows[0]!;
+  /**
+   * One request on its own: the whole request is checked and written in one statement, one
+   * implicit transaction (docs/adr/0003, 0015).
+   */
+  private async appendStreams(appends: readonly StreamAppend[]): Promise<MultiAppendResult> {
+    const row = await this.callAppendStreams(appends);
     const streams = (revisions: readonly (number | undefined)[]): MultiAppendResult['streams'] =>
       appends.map((a, i) => ({ streamId: a.streamId, nextExpectedRevision: revisions[i] ?? row.revisions[i]! }));
     if (row.outcome === 'existing') {
@@ -123,9 +146,35 @@ export class SqlEventStore implements EventStore {
       if (failed) assertExpectedRevision(failed.streamId, failed.expectedRevision, row.revisions[row.failed!]!);
       throw new Error(`append_streams reported a conflict on stream #${row.failed} that its expected revision does not explain`);
     }
+    this.notifyWritten(appends);
+    return { streams: streams([]), lastPosition: row.last_position, idempotentReplay: false };
+  }
+
+  /** Several callers' requests as one (group commit): all written, or nothing and the parts that refused it. */
+  private async appendMerged(appends: readonly StreamAppend[]): Promise<MergedAppend> {
+    const row = await this.callAppendStreams(appends);
+    if (row.outcome === 'conflict') return { written: false, refusedParts: [row.failed ?? -1] };
+    if (row.outcome === 'existing') {
+      const partOf = new Map(appends.flatMap((a, i) => a.events.map((e) => [e.id.toLowerCase(), i] as const)));
+      return { written: false, refusedParts: [...new Set((row.existing ?? []).map((x) => partOf.get(x.id) ?? -1))] };
+    }
+    this.notifyWritten(appends);
+    return { written: true, revisions: row.revisions, lastPosition: row.last_position };
+  }
+
+  private async callAppendStreams(appends: readonly StreamAppend[]): Promise<AppendStreamsRow> {
+    const request = appends.map((a) => ({ stream: a.streamId, expected: String(a.expectedRevision), events: a.events.map(toJsonEvent) }));
+    const res = await this.retryingRaces(() =>
+      this.sql.query<AppendStreamsRow>(`SELECT outcome, revisions, last_position, existing, failed FROM ${this.s}.append_streams($1::jsonb)`, [
+        JSON.stringify(request),
+      ]),
+    );
+    return res.rows[0]!;
+  }
+
+  private notifyWritten(appends: readonly StreamAppend[]): void {
     const written = appends.filter((a) => a.events.length > 0).map((a) => a.streamId);
     if (written.length > 0) this.signal.notify(written);
-    return { streams: streams([]), lastPosition: row.last_position, idempotentReplay: false };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

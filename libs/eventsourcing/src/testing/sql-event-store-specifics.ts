@@ -6,6 +6,7 @@ import { logPageQuery } from '../store/sql-log-queries';
 import { newEvent } from './event-store-contract';
 import { eventually } from './eventually';
 import type { RecordedEvent } from '../store/event';
+import { ConcurrencyError } from '../errors';
 
 interface PlanNode {
   'Node Type': string;
@@ -182,6 +183,60 @@ export function sqlEventStoreSpecifics(client: () => SqlClient, schemaName: () =
     expect(odd.map((e) => e.id)).toEqual(storedOdd.map((e) => e.id));
     const positions = stored.map((e) => e.position);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(new Set(positions).size).toBe(positions.length);
+  }, 60_000);
+
+  it('merges appends that wait for a slot into one statement, each caller answered as if alone', async () => {
+    const inner = client();
+    let statements = 0;
+    const counting: SqlClient = {
+      dialect: inner.dialect,
+      close: () => inner.close(),
+      transaction: (fn) => inner.transaction(fn),
+      query: (text, params) => {
+        if (text.includes('.append_streams(') || text.includes('.append_events(')) statements++;
+        return inner.query(text, params);
+      },
+    };
+    const store = await SqlEventStore.open(counting, schemaName(), { groupCommit: { maxInFlight: 1, maxEvents: 5_000 } });
+    const existing = `patient-${randomUUID()}`;
+    const first = [newEvent('Stored')];
+    await store.append(existing, first, 'no_stream');
+    statements = 0;
+    const same = `patient-${randomUUID()}`;
+    const fresh = Array.from({ length: 8 }, () => `patient-${randomUUID()}`);
+    // All submitted before the first answer: one goes at once, the others wait for its slot.
+    const calls = {
+      alone: store.append(`patient-${randomUUID()}`, [newEvent('First')], 'no_stream'),
+      fresh: fresh.map((streamId, i) =>
+        store.appendMany([
+          { streamId, events: [newEvent('Fresh', { i }), newEvent('Fresh', { i })], expectedRevision: 'no_stream' },
+          { streamId: `panel-${randomUUID()}`, events: [newEvent('Joined', { i })], expectedRevision: 'any' },
+        ]),
+      ),
+      sameFirst: store.append(same, [newEvent('Same', { n: 0 })], 'no_stream'),
+      sameSecond: store.append(same, [newEvent('Same', { n: 1 })], 0),
+      conflict: store.append(existing, [newEvent('Late')], 'no_stream'),
+      replay: store.append(existing, first, 'no_stream'),
+    };
+    const settled = await Promise.allSettled([calls.alone, ...calls.fresh, calls.sameFirst, calls.sameSecond, calls.conflict, calls.replay]);
+    expect(settled.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(ConcurrencyError)]);
+    await expect(calls.conflict).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(calls.replay).resolves.toMatchObject({ idempotentReplay: true, nextExpectedRevision: 0 });
+    await expect(calls.sameSecond).resolves.toMatchObject({ nextExpectedRevision: 1, idempotentReplay: false });
+    // Fewer statements than requests (12 written), yet each caller's revisions and last position are its own events'.
+    expect(statements).toBeLessThan(12);
+    for (const [i, call] of calls.fresh.entries()) {
+      const result = await call;
+      const [patient, panel] = result.streams;
+      expect(patient).toEqual({ streamId: fresh[i], nextExpectedRevision: 1 });
+      const own = [...(await store.readStream(fresh[i]!)), ...(await store.readStream(panel!.streamId))];
+      expect(panel!.nextExpectedRevision).toBe(0);
+      expect(result).toMatchObject({ idempotentReplay: false, lastPosition: Math.max(...own.map((e) => e.position)) });
+    }
+    expect((await store.readStream(same)).map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }]);
+    expect((await store.readStream(existing)).map((e) => e.type)).toEqual(['Stored']);
+    const positions = (await store.readAll()).map((e) => e.position);
     expect(new Set(positions).size).toBe(positions.length);
   }, 60_000);
 }
