@@ -30,6 +30,7 @@ import { sealStoredPatients } from './adapters/persistence/seal-stored-patients'
 import { attributionProjection } from './adapters/persistence/attribution-projection';
 import { migrateDirectoryTables } from './adapters/persistence/directory-tables';
 import { SqlAttributionReadModel } from './adapters/persistence/sql-attribution-read-model';
+import { DEFAULT_DECLARATION_FACTS_TTL, RecentDeclarationFacts } from './adapters/persistence/recent-declaration-facts';
 import { SqlPractitionerDirectory } from './adapters/persistence/sql-practitioner-directory';
 import { ATTRIBUTION_REGISTRY_GROUP, registryConsumer } from './adapters/messaging/registry-consumer';
 import { ATTRIBUTION_STAFF_GROUP, staffConsumer } from './adapters/messaging/staff-consumer';
@@ -67,6 +68,11 @@ export interface AttributionOptions {
   readonly dueDeparturesIntervalMs?: number;
   /** Events per page of the attribution projection (one transaction, one statement per table each). */
   readonly projectionPageSize?: number;
+  /**
+   * How long a declaration reuses the directory's facts for a centre and a GP (a write to the
+   * directory in this process forgets them at once); 0 reads them for every declaration. Default: 1 s.
+   */
+  readonly declarationFactsTtlMs?: number;
 }
 
 export interface AttributionApp extends AttributionServices {
@@ -170,7 +176,14 @@ export const attributionService = defineService({
       () => store.headPosition({ streamPrefixes: [PATIENT_PREFIX] }),
       ctx.readModelWaitMs ?? 5000,
     );
-    const directory = new SqlPractitionerDirectory(sql, schema);
+    const directory = new SqlPractitionerDirectory(
+      sql,
+      schema,
+      new RecentDeclarationFacts({
+        ...DEFAULT_DECLARATION_FACTS_TTL,
+        ...(options.declarationFactsTtlMs !== undefined && { ttlMs: options.declarationFactsTtlMs }),
+      }),
+    );
     const panelBook = new PanelBook(store);
     const commands = new PatientCommands(store, panelBook, { clock, ...(ctx.onCommand && { onCommand: ctx.onCommand }) });
     const attributions = new Attributions({ commands, directory, norms, clock, identity });

@@ -75,7 +75,15 @@ let schemas = 0;
  * centres and three GPs learnt as the registry's and staff's events would teach them.
  */
 export async function startAttribution(
-  options: { sql?: SqlClient; schema?: string; store?: EventStore; bus?: MessageBus; norms?: PanelNorms; nirKey?: string } = {},
+  options: {
+    sql?: SqlClient;
+    schema?: string;
+    store?: EventStore;
+    bus?: MessageBus;
+    norms?: PanelNorms;
+    nirKey?: string;
+    declarationFactsTtlMs?: number;
+  } = {},
 ): Promise<AttributionFixture> {
   const ownSql = !options.sql;
   const sql = options.sql ?? (await PgliteSqlClient.open());
@@ -92,6 +100,7 @@ export async function startAttribution(
     norms: options.norms ?? { national: 1000, byCentreType: { community_participatory: 800 } },
     ...(options.store && { store: options.store }),
     ...(options.bus && { bus: options.bus }),
+    ...(options.declarationFactsTtlMs !== undefined && { declarationFactsTtlMs: options.declarationFactsTtlMs }),
   });
   await module.start();
   const knowCentre = async (centre: Partial<CentreInfo> & { finess: string }, version = 1): Promise<void> => {

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import type { IsoDate } from '../../domain/iso-date';
+import { RecentDeclarationFacts } from './recent-declaration-facts';
 import type { CentreInfo, CentreStatus, CentreType, DeclarationFacts, GpAssignment, PractitionerDirectory } from '../../application/ports';
 
 interface CentreRow {
@@ -75,6 +76,7 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly schema: string,
+    private readonly recentFacts = new RecentDeclarationFacts(),
   ) {}
 
   async centre(finess: string): Promise<CentreInfo | undefined> {
@@ -134,7 +136,11 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
    * One statement for what a declaration checks (gp-eligibility.ts): the GP's assignments, the
    * centre named and the centres the GP works at (their type sets the capacity norm).
    */
-  async declarationFacts(centreFiness: string, rpps: string): Promise<DeclarationFacts> {
+  declarationFacts(centreFiness: string, rpps: string): Promise<DeclarationFacts> {
+    return this.recentFacts.get(centreFiness, rpps, () => this.readDeclarationFacts(centreFiness, rpps));
+  }
+
+  private async readDeclarationFacts(centreFiness: string, rpps: string): Promise<DeclarationFacts> {
     const s = this.schema;
     const { rows } = await this.sql.query<{ assignments: AssignmentRow[]; centres: CentreRow[]; wanted: string[] }>(
       `WITH a AS (SELECT ${ASSIGNMENT_COLUMNS} FROM ${s}.gp_assignments WHERE rpps = $2),
@@ -174,6 +180,7 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
         centre.memberSince ?? null,
       ],
     );
+    this.recentFacts.forgetAll();
   }
 
   /**
@@ -191,6 +198,7 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
          end_on = CASE WHEN ${t}.end_reason IS NULL THEN EXCLUDED.end_on ELSE ${t}.end_on END`,
       [a.assignmentId, a.professionalId, a.rpps, a.centreFiness, a.fte, a.startOn, a.endOn ?? null, a.endReason ?? null],
     );
+    this.recentFacts.forgetAll();
   }
 
   /**
@@ -213,6 +221,7 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
        RETURNING assignment_id`,
       [assignmentId, endOn, reason],
     );
+    this.recentFacts.forgetAll();
     return rows.length > 0;
   }
 }
