@@ -13,6 +13,7 @@ import { createLogger } from '@pcn/observability';
 import { summary } from './percentiles';
 import { timed } from './report';
 import { syntheticPopulation, type SyntheticPatient } from './population/synthetic-population';
+import { printStatementKinds, StatementTimings } from './statement-timings';
 
 export interface ImportBenchOptions {
   readonly pgUrl?: string;
@@ -59,8 +60,10 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     const rerunFile = join(dir, 'rerun.csv');
     await writeCsv(rerunFile, head(population.patients(), RERUN_LINES));
     const clock = { now: () => new Date(`${AS_OF}T12:00:00Z`) };
+    // Every statement of the service is timed by kind from the first line to the projection caught up.
+    const timings = new StatementTimings();
     module = await createAttributionModule({
-      sql,
+      sql: timings.wrap(sql),
       schema,
       nirKey: randomBytes(32),
       clock,
@@ -75,6 +78,7 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
         `importPatientsCsv (what npm run import-patients runs), batches of ${options.batch} lines, ${options.lanes} in flight (lines split by GP), each one atomic append of 2 events per patient + 1 per patient on its GP's panel; ` +
         `the service's projection and departure reactor follow the log meanwhile. Timed from the first line read until the read model holds every patient.\n`,
     );
+    timings.recording = true;
     await module.start();
     const batchMs: number[] = [];
     let last = performance.now();
@@ -94,6 +98,8 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     const wanted = await module.store.headPosition({ streamPrefixes: [PATIENT_PREFIX] });
     await module.projection.waitForPosition(wanted, 3_600_000);
     const caughtUpAt = performance.now();
+    timings.recording = false;
+    const statements = timings.take();
     if (imported.imported !== n || imported.rejected !== 0) throw new Error(`the import did not take every line: ${JSON.stringify(imported)}`);
     const counts = (
       await sql.query<{ patients: number; attributions: number }>(
@@ -120,6 +126,7 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
         `1 million patients at this rate: ${(perMillion / 60).toFixed(1)} min, projection included (target: under 2 min)${n < 1_000_000 ? ', extrapolated linearly from this size' : ''}\n` +
         `rerun of the first ${Math.min(n, RERUN_LINES).toLocaleString('en-US')} lines: ${rerun.result.unchanged} unchanged, nothing written, ${rerun.seconds.toFixed(1)} s\n`,
     );
+    printStatementKinds(statements, 'the import and the projection', { name: '1,000 patients', count: n / 1000 });
   } finally {
     await module?.stop().catch(() => undefined);
     await sleep(50);

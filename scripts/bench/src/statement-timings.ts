@@ -9,6 +9,10 @@ const KINDS: readonly (readonly [kind: string, pattern: RegExp])[] = [
   ['followers: log page', /^WITH page AS/u],
   ['bench lag sampler: head of the patient streams', /^SELECT greatest\(/u],
   ['followers: checkpoint', /\.checkpoints\b/u],
+  ['subject keys: made for new patients', /^WITH wanted AS \(SELECT x->>0 AS subject_id/u],
+  ['subject keys: read to open sealed events', /^SELECT subject_id, encode\(key/u],
+  ['NIR pseudonyms: indexed', /^INSERT INTO \S+\.nir_pseudonyms/u],
+  ['NIR pseudonyms: look-up', /^SELECT pseudonym, key_id, patient_id FROM/u],
 ];
 const TRANSACTION = 'projection pages (one transaction each)';
 
@@ -60,4 +64,28 @@ export class StatementTimings {
 
 function kindOf(text: string): string {
   return KINDS.find(([, pattern]) => pattern.test(text))?.[0] ?? `other: ${text.replace(/\s+/gu, ' ').slice(0, 60)}`;
+}
+
+/**
+ * The statements by kind, summed over `kinds` (several rounds may repeat a kind), the most time
+ * first: count, mean and time per unit of work (a declaration, a patient), client side.
+ */
+export function printStatementKinds(kinds: readonly StatementKind[], during: string, unit: { readonly name: string; readonly count: number }): void {
+  const byKind = new Map<string, { count: number; ms: number }>();
+  for (const k of kinds) {
+    const sum = byKind.get(k.kind) ?? { count: 0, ms: 0 };
+    byKind.set(k.kind, { count: sum.count + k.count, ms: sum.ms + k.ms });
+  }
+  const rows = [...byKind].sort((a, b) => b[1].ms - a[1].ms);
+  const header = [`statement (service side, while ${during} ran)`, 'count', `per ${unit.name}`, 'mean ms', `ms per ${unit.name}`];
+  const cells = rows.map(([kind, k]) => [
+    kind,
+    String(k.count),
+    (k.count / unit.count).toFixed(2),
+    (k.ms / k.count).toFixed(1),
+    (k.ms / unit.count).toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i]!.length)));
+  const fmt = (row: readonly string[]): string => row.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
+  process.stdout.write(`\n${fmt(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${cells.map(fmt).join('\n')}\n`);
 }
