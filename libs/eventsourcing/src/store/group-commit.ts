@@ -67,7 +67,13 @@ export class GroupCommit {
         appends,
         events: appends.reduce((n, a) => n + a.events.length, 0),
         alone: () => alone().then(resolve, reject),
-        share: (streams, lastPosition) => resolve(share(streams, lastPosition)),
+        share: (streams, lastPosition) => {
+          try {
+            resolve(share(streams, lastPosition));
+          } catch (error) {
+            reject(error);
+          }
+        },
       });
       this.pump();
     });
