@@ -7,13 +7,20 @@ import type { GrpcHandlers, HttpRoutes } from '../service-definition';
 /**
  * A service's REST routes in the API app every process serves (problem+json, OpenAPI document,
  * health), behind `gate` when given: requests then need a bearer token its issuer signed.
+ * `fileLimitBytes`: the limit of streamed file bodies, when not the default.
  */
-export function serveOverHttp(http: HttpRoutes, logger: Logger, gate?: AccessGate): ReturnType<typeof createApiApp> {
+export function serveOverHttp(
+  http: HttpRoutes,
+  logger: Logger,
+  gate?: AccessGate,
+  options: { readonly fileLimitBytes?: number } = {},
+): ReturnType<typeof createApiApp> {
   return createApiApp({
     mounts: [{ path: http.path, router: http.router }],
     logger,
     openApi: http.openApi,
     ...(gate && { access: { gate, resolve: operationResolver(http.operations) } }),
+    ...(options.fileLimitBytes !== undefined && { fileLimitBytes: options.fileLimitBytes }),
   });
 }
 

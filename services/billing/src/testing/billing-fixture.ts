@@ -2,7 +2,7 @@ import { createTestIssuer, type TestIssuer } from '@pcn/auth/testing';
 import type { EventStore, SqlClient } from '@pcn/eventsourcing';
 import type { MessageBus } from '@pcn/messaging';
 import { createLogger } from '@pcn/observability';
-import { serveOverGrpc, type ServedGrpc } from '@pcn/service/testing';
+import { serveOverGrpc, serveOverHttp, type ServedGrpc } from '@pcn/service/testing';
 import { createBillingModule, type BillingModule } from '../billing-service';
 import type { CommuneProfiles } from '../domain';
 import { factFeeder } from './fact-feeder';
@@ -37,3 +37,7 @@ export async function startBilling(options: {
 /** The module's gRPC service on a loopback port of its own, behind the fixture's access gate. */
 export const serveBillingOverGrpc = (fixture: BillingFixture): Promise<ServedGrpc> =>
   serveOverGrpc(fixture.module.grpc, createLogger({ service: 'billing-grpc-test', level: 'silent' }), fixture.issuer.gate);
+
+/** The module's REST routes in the API app, behind the fixture's access gate (`fileLimitBytes`: the file bodies' limit). */
+export const serveBillingOverHttp = (fixture: BillingFixture, options: { readonly fileLimitBytes?: number } = {}): ReturnType<typeof serveOverHttp> =>
+  serveOverHttp(fixture.module.http, createLogger({ service: 'billing-http-test', level: 'silent' }), fixture.issuer.gate, options);

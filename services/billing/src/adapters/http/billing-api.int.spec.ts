@@ -1,13 +1,11 @@
 import { createRequire } from 'node:module';
 import Ajv from 'ajv';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { createApiApp, operationResolver } from '@pcn/http';
 import { checkRouteTable } from '@pcn/http/testing';
-import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Billing } from '../../application/billing';
-import { startBilling, type BillingFixture } from '../../testing';
+import { serveBillingOverHttp, startBilling, type BillingFixture } from '../../testing';
 import { billingRoutes } from './billing-routes';
 
 const CENTRE = '930000013';
@@ -25,23 +23,17 @@ const validateFhir = ajv.compile({ ...fhirRest, $id: String(schemaId) });
 
 let sql: PgliteSqlClient;
 let fx: BillingFixture;
-let service: BillingFixture['module'];
 let app: Express;
 let api: ReturnType<typeof request.agent>;
 
 beforeAll(async () => {
   sql = await PgliteSqlClient.open();
   fx = await startBilling({ sql, schema: 'billing_http' });
-  service = fx.module;
   await fx.facts.accredit(CENTRE, '2025-01-01');
   await fx.facts.declare('p-1', 'a-1', CENTRE, '2025-06-01');
   await fx.facts.declare('p-2', 'a-2', CENTRE, '2026-03-16');
   const { issuer } = fx;
-  app = createApiApp({
-    mounts: [{ path: '/v1/billing', router: billingRoutes.router(service.billing) }],
-    logger: pino({ level: 'silent' }),
-    access: { gate: issuer.gate, resolve: operationResolver(billingRoutes.operations()) },
-  });
+  app = serveBillingOverHttp(fx);
   // Every request as billing staff: their identity is who ran, issued and resolved.
   api = request.agent(app).set('Authorization', await issuer.bearer('billing', undefined, 'agent-2'));
 }, 60_000);

@@ -1,12 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PgliteSqlClient } from '@pcn/eventsourcing';
-import { createApiApp, operationResolver } from '@pcn/http';
-import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
-import { startBilling, type BillingFixture } from '../../testing';
-import { billingRoutes } from './billing-routes';
+import { serveBillingOverHttp, startBilling, type BillingFixture } from '../../testing';
 
 const CENTRE = '930000013';
 const HEADER = 'payer_reference,finess,period,amount,payment_date';
@@ -34,15 +31,8 @@ const head = (): Promise<number> => fx.module.store.headPosition();
 beforeAll(async () => {
   sql = await PgliteSqlClient.open();
   fx = await startBilling({ sql, schema: 'billing_file_http' });
-  const make = (fileLimitBytes?: number) =>
-    createApiApp({
-      mounts: [{ path: '/v1/billing', router: billingRoutes.router(fx.module.billing) }],
-      logger: pino({ level: 'silent' }),
-      access: { gate: fx.issuer.gate, resolve: operationResolver(billingRoutes.operations()) },
-      ...(fileLimitBytes !== undefined && { fileLimitBytes }),
-    });
-  app = make();
-  small = make(2_000);
+  app = serveBillingOverHttp(fx);
+  small = serveBillingOverHttp(fx, { fileLimitBytes: 2_000 });
   billing = await fx.issuer.bearer('billing', undefined, 'agent-7');
 }, 60_000);
 
