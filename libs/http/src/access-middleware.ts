@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { AccessGate, Grant } from '@pcn/auth';
-import type { OperationResolver } from './operation-resolver';
+import { operationOf, type OperationResolver } from './operation-resolver';
 
 const grants = new WeakMap<Request, Grant>();
 
@@ -17,7 +17,7 @@ export function grantOf(req: Request): Grant | undefined {
  */
 export function accessMiddleware(gate: AccessGate, resolve: OperationResolver): RequestHandler {
   return (req, res, next) => {
-    const resolved = resolve(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+    const resolved = operationOf(resolve, req);
     const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
     const query = req.query as Record<string, unknown>;
     const fields = (name: string): string | undefined => {

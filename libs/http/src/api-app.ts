@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import type { AccessGate } from '@pcn/auth';
 import type { Registry } from 'prom-client';
 import { accessMiddleware } from './access-middleware';
-import type { OperationResolver } from './operation-resolver';
+import { operationOf, type OperationResolver } from './operation-resolver';
 import { problemHandler, type ProblemLogger } from './problem';
 import { HttpError } from './http-errors';
 import { tracingMiddleware } from './tracing-middleware';
@@ -88,7 +88,7 @@ export function createApiApp(options: ApiAppOptions): Express {
   // A file route's body is its own stream (a payer's file of many MB): the JSON parser would hold it whole.
   const resolve = options.access?.resolve;
   app.use((req, res, next) => {
-    if (resolve?.(req.method, req.path)?.streamedBody) {
+    if (resolve && operationOf(resolve, req)?.streamedBody) {
       res.locals[FILE_LIMIT_LOCAL] = fileLimit;
       next();
     } else json(req, res, next);

@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { OperationKey } from '@pcn/auth';
 import type { Operation } from './routes';
 
@@ -11,6 +12,21 @@ export interface ResolvedOperation {
 
 /** `(method, path) → operation`: how the access middleware names a request in the policy table. */
 export type OperationResolver = (method: string, path: string) => ResolvedOperation | undefined;
+
+const resolvedByRequest = new WeakMap<Request, ResolvedOperation | null>();
+
+/**
+ * The request's operation (HEAD named as GET), resolved once per request: the choice of body
+ * parser and the access check both ask for it.
+ */
+export function operationOf(resolve: OperationResolver, req: Request): ResolvedOperation | undefined {
+  let resolved = resolvedByRequest.get(req);
+  if (resolved === undefined) {
+    resolved = resolve(req.method === 'HEAD' ? 'GET' : req.method, req.path) ?? null;
+    resolvedByRequest.set(req, resolved);
+  }
+  return resolved ?? undefined;
+}
 
 interface Matcher {
   readonly method: string;
