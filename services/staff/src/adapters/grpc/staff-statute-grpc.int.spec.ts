@@ -381,7 +381,12 @@ describe('pcn.staff.v1.StaffStatute over gRPC', () => {
       expect.objectContaining({ centreFiness: CENTRE_B, fte: '0.8', startOn: '2026-04-01', mobilityId: mobility.mobilityId }),
     ]);
     expect([after.grade, after.echelon]).toEqual([before.grade, before.echelon]);
-    expect(await callUnary(client, 'getVacancy', { vacancyId: vacancy.vacancyId })).toMatchObject({
+    // Filled by the movement process after the plan: the read model shows it once projected.
+    const filled = await until(
+      () => callUnary(client, 'getVacancy', { vacancyId: vacancy.vacancyId }),
+      (v) => v.status === pb.VacancyStatus.VACANCY_STATUS_FILLED,
+    );
+    expect(filled).toMatchObject({
       status: pb.VacancyStatus.VACANCY_STATUS_FILLED,
       filledBy: professional.professionalId,
       filledOn: '2026-04-01',
