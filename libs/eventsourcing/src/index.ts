@@ -24,6 +24,7 @@ export * from './projections/projection';
 export * from './projections/checkpoint-store';
 export * from './projections/set-based';
 export * from './projections/projection-runner';
+export * from './projections/position-waiters';
 export * from './projections/event-reactor';
 export * from './store/kurrentdb/kurrentdb-event-store';
 export * from './store/supervised-subscription';

@@ -6,6 +6,7 @@ import type {
   EventStore,
   Projection,
   ProjectionRunner,
+  ProjectionRunnerOptions,
   RecordedEvent,
   RunnerLogger,
   SqlClient,
@@ -68,7 +69,7 @@ export interface ServiceContext {
   readonly onCommand?: CommandObserver;
   readonly readModelWaitMs?: number;
   /** A read model fed by a catch-up subscription: started first, stopped last, its lag watched. */
-  projection(projection: Projection, options?: { readonly schemas?: EventSchemas; readonly batchSize?: number }): ProjectionRunner;
+  projection(projection: Projection, options?: Pick<ProjectionRunnerOptions, 'schemas' | 'batchSize' | 'lingerMs'>): ProjectionRunner;
   /** A process manager following some of the service's streams: started after the projections. */
   reactor(reactor: ReactorDeclaration): EventReactor;
 }

@@ -16,6 +16,7 @@ import {
 import { createLogger, createMetrics } from '@pcn/observability';
 import { CommuneDirectory, completeFiness, completeRpps, nirKey } from '@pcn/referential';
 import { summary } from './percentiles';
+import { ProgressWatch } from './progress-watch';
 import { printTable, timed, type Row } from './report';
 import { printStatementKinds, StatementTimings, type StatementKind } from './statement-timings';
 
@@ -106,11 +107,11 @@ const medianOf = (xs: readonly number[]): number => {
  * Projection lag while `running()`: reads the head of the patient streams, then measures how long
  * until the read model includes it; again and again, into `samples` (milliseconds).
  */
-async function sampleLag(module: AttributionModule, running: () => boolean, samples: number[]): Promise<void> {
+async function sampleLag(module: AttributionModule, watch: ProgressWatch, running: () => boolean, samples: number[]): Promise<void> {
   while (running()) {
     const head = await module.store.headPosition({ streamPrefixes: [PATIENT_PREFIX] });
     const start = performance.now();
-    await module.projection.waitForPosition(head, 120_000);
+    await watch.reach(head, 120_000);
     samples.push(performance.now() - start);
     await sleep(10);
   }
@@ -236,11 +237,19 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
   const communes = communeCodes();
   let module: AttributionModule | undefined;
   const timings = new StatementTimings();
+  const watch = new ProgressWatch('attribution');
   const server = createGrpcServer({ logger });
   let client: pb.AttributionClient | undefined;
   try {
     // Every statement of the service is timed by kind while the declarations run (see the report).
-    module = await createAttributionModule({ sql: timings.wrap(sql), schema, nirKey: randomBytes(32), norms: DEFAULT_PANEL_NORMS, logger: errors });
+    module = await createAttributionModule({
+      sql: timings.wrap(sql),
+      schema,
+      nirKey: randomBytes(32),
+      norms: DEFAULT_PANEL_NORMS,
+      logger: errors,
+      onProjectionProgress: watch.onProgress,
+    });
     // A store that already holds a population, as it always will at national scale: on a near-empty
     // events table the planner hash-joins the store's id check against a seq scan of `events`, and
     // every append then costs a full scan (see the report). Not timed; the read model is caught up first.
@@ -343,7 +352,7 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
       const offset = r * n;
       registeredRounds.push(await load(n, c, (i) => register(offset + i)));
       let loading = true;
-      const sampler = sampleLag(mod, () => loading, lagSamples);
+      const sampler = sampleLag(mod, watch, () => loading, lagSamples);
       timings.recording = true;
       declaredRounds.push(await load(n, c, (i) => declare(offset + i)).finally(() => (loading = false)));
       timings.recording = false;

@@ -142,4 +142,31 @@ describe('ProjectionRunner', () => {
     await expect(runner.waitForPosition(10_000, 50)).rejects.toThrow('not 10000');
     await runner.stop();
   });
+
+  describe('lingering after a partial page', () => {
+    it('lets the log fill before the next page, and a read-your-writes wait cuts the linger short', async () => {
+      const projection = totals(schema);
+      const runner = new ProjectionRunner(store, sql, projection, { schema, lingerMs: 60_000 });
+      await runner.start();
+      await runner.waitForPosition(30);
+      await store.append('s-0', [newEvent('Added', { i: 100 })], 9);
+      await store.append('s-1', [newEvent('Added', { i: 200 })], 9);
+      // Lingering for a minute: the two appends wait in the log, untouched.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(runner.position).toBe(30);
+      await runner.waitForPosition(32, 5_000);
+      expect(await readTotals(schema)).toEqual({ 's-0': 145, 's-1': 245, 's-2': 45 });
+      expect(projection.applied).toBe(32);
+      await runner.stop();
+    });
+
+    it('stops at once while lingering', async () => {
+      const runner = new ProjectionRunner(store, sql, totals(schema), { schema, lingerMs: 60_000 });
+      await runner.start();
+      await runner.waitForPosition(30);
+      const started = Date.now();
+      await runner.stop();
+      expect(Date.now() - started).toBeLessThan(30_000);
+    });
+  });
 });
