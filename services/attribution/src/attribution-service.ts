@@ -30,7 +30,7 @@ import { sealStoredPatients } from './adapters/persistence/seal-stored-patients'
 import { attributionProjection } from './adapters/persistence/attribution-projection';
 import { migrateDirectoryTables } from './adapters/persistence/directory-tables';
 import { SqlAttributionReadModel } from './adapters/persistence/sql-attribution-read-model';
-import { DEFAULT_DECLARATION_FACTS_TTL, RecentDeclarationFacts } from './adapters/persistence/recent-declaration-facts';
+import { DEFAULT_DECLARATION_FACTS } from './adapters/persistence/recent-declaration-facts';
 import { SqlPractitionerDirectory } from './adapters/persistence/sql-practitioner-directory';
 import { ATTRIBUTION_REGISTRY_GROUP, registryConsumer } from './adapters/messaging/registry-consumer';
 import { ATTRIBUTION_STAFF_GROUP, staffConsumer } from './adapters/messaging/staff-consumer';
@@ -77,10 +77,12 @@ export interface AttributionOptions {
   /** See DEFAULT_PROJECTION_LINGER_MS; 0 reads the next page at once. */
   readonly projectionLingerMs?: number;
   /**
-   * How long a declaration reuses the directory's facts for a centre and a GP (a write to the
-   * directory in this process forgets them at once); 0 reads them for every declaration. Default: 1 s.
+   * How old, at most, the last look at the directory's change counter may be when a declaration
+   * reuses the facts of a centre and a GP read earlier: a directory write by any instance is seen
+   * within it (one through this process at once). 0 reads the facts for every declaration.
+   * Default: 100 ms.
    */
-  readonly declarationFactsTtlMs?: number;
+  readonly directoryCheckIntervalMs?: number;
 }
 
 export interface AttributionApp extends AttributionServices {
@@ -185,14 +187,10 @@ export const attributionService = defineService({
       () => store.headPosition({ streamPrefixes: [PATIENT_PREFIX] }),
       ctx.readModelWaitMs ?? 5000,
     );
-    const directory = new SqlPractitionerDirectory(
-      sql,
-      schema,
-      new RecentDeclarationFacts({
-        ...DEFAULT_DECLARATION_FACTS_TTL,
-        ...(options.declarationFactsTtlMs !== undefined && { ttlMs: options.declarationFactsTtlMs }),
-      }),
-    );
+    const directory = new SqlPractitionerDirectory(sql, schema, {
+      ...DEFAULT_DECLARATION_FACTS,
+      ...(options.directoryCheckIntervalMs !== undefined && { checkIntervalMs: options.directoryCheckIntervalMs }),
+    });
     const panelBook = new PanelBook(store);
     const commands = new PatientCommands(store, panelBook, { clock, ...(ctx.onCommand && { onCommand: ctx.onCommand }) });
     const attributions = new Attributions({ commands, directory, norms, clock, identity });

@@ -29,7 +29,7 @@ describe('a declaration of médecin traitant', () => {
     db = await PgliteSqlClient.open();
     counted = counting(db);
     // The directory's facts are reused for a minute here, so that the counts do not depend on the machine's speed.
-    fx = await startAttribution({ sql: counted.sql, declarationFactsTtlMs: 60_000 });
+    fx = await startAttribution({ sql: counted.sql, directoryCheckIntervalMs: 60_000 });
     // Only the request under test talks to the database from here on.
     await fx.module.stop();
   }, 60_000);

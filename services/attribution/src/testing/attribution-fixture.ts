@@ -82,7 +82,7 @@ export async function startAttribution(
     bus?: MessageBus;
     norms?: PanelNorms;
     nirKey?: string;
-    declarationFactsTtlMs?: number;
+    directoryCheckIntervalMs?: number;
   } = {},
 ): Promise<AttributionFixture> {
   const ownSql = !options.sql;
@@ -100,7 +100,7 @@ export async function startAttribution(
     norms: options.norms ?? { national: 1000, byCentreType: { community_participatory: 800 } },
     ...(options.store && { store: options.store }),
     ...(options.bus && { bus: options.bus }),
-    ...(options.declarationFactsTtlMs !== undefined && { declarationFactsTtlMs: options.declarationFactsTtlMs }),
+    ...(options.directoryCheckIntervalMs !== undefined && { directoryCheckIntervalMs: options.directoryCheckIntervalMs }),
   });
   await module.start();
   const knowCentre = async (centre: Partial<CentreInfo> & { finess: string }, version = 1): Promise<void> => {

@@ -45,5 +45,11 @@ export async function migrateDirectoryTables(sql: SqlClient, schema: string): Pr
     `CREATE INDEX IF NOT EXISTS gp_assignments_centre ON ${schema}.gp_assignments (centre_finess, start_on)`,
     // The sweep for fixed terms that lapse without an end message (due-departures.ts).
     `CREATE INDEX IF NOT EXISTS gp_assignments_end ON ${schema}.gp_assignments (end_on) WHERE end_on IS NOT NULL`,
+    // One row: how many writes the directory has had. A declaration reuses facts read at the
+    // count still current (recent-declaration-facts.ts).
+    `CREATE TABLE IF NOT EXISTS ${schema}.directory_changes (
+      single boolean PRIMARY KEY DEFAULT true CHECK (single),
+      changes bigint NOT NULL)`,
+    `INSERT INTO ${schema}.directory_changes (changes) VALUES (0) ON CONFLICT DO NOTHING`,
   ]);
 }

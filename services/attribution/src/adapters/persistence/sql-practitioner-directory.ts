@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '@pcn/eventsourcing';
 import type { IsoDate } from '../../domain/iso-date';
-import { RecentDeclarationFacts } from './recent-declaration-facts';
+import { DEFAULT_DECLARATION_FACTS, RecentDeclarationFacts, type CountedFacts, type RecentDeclarationFactsOptions } from './recent-declaration-facts';
 import type { CentreInfo, CentreStatus, CentreType, DeclarationFacts, GpAssignment, PractitionerDirectory } from '../../application/ports';
 
 interface CentreRow {
@@ -73,11 +73,15 @@ const runningOn = (param: string): string => `start_on <= ${param}::date AND (en
  *   moves an end later, but may end again earlier: a transfer, then the centre closes sooner).
  */
 export class SqlPractitionerDirectory implements PractitionerDirectory {
+  private readonly recentFacts: RecentDeclarationFacts;
+
   constructor(
     private readonly sql: SqlExecutor,
     private readonly schema: string,
-    private readonly recentFacts = new RecentDeclarationFacts(),
-  ) {}
+    factsOptions: RecentDeclarationFactsOptions = DEFAULT_DECLARATION_FACTS,
+  ) {
+    this.recentFacts = new RecentDeclarationFacts(() => this.changeCount(), factsOptions);
+  }
 
   async centre(finess: string): Promise<CentreInfo | undefined> {
     const { rows } = await this.sql.query<CentreRow>(`SELECT ${CENTRE_COLUMNS} FROM ${this.schema}.centres WHERE finess = $1`, [finess]);
@@ -140,18 +144,34 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
     return this.recentFacts.get(centreFiness, rpps, () => this.readDeclarationFacts(centreFiness, rpps));
   }
 
-  private async readDeclarationFacts(centreFiness: string, rpps: string): Promise<DeclarationFacts> {
+  private async readDeclarationFacts(centreFiness: string, rpps: string): Promise<CountedFacts> {
     const s = this.schema;
-    const { rows } = await this.sql.query<{ assignments: AssignmentRow[]; centres: CentreRow[]; wanted: string[] }>(
+    const { rows } = await this.sql.query<{ assignments: AssignmentRow[]; centres: CentreRow[]; wanted: string[]; changes: string }>(
       `WITH a AS (SELECT ${ASSIGNMENT_COLUMNS} FROM ${s}.gp_assignments WHERE rpps = $2),
             wanted AS (SELECT $1::text AS finess UNION SELECT centre_finess FROM a)
        SELECT (SELECT coalesce(json_agg(a ORDER BY a.start_on, a.assignment_id), '[]'::json) FROM a) AS assignments,
               (SELECT coalesce(json_agg(c), '[]'::json) FROM (SELECT ${CENTRE_COLUMNS} FROM ${s}.centres WHERE finess IN (SELECT finess FROM wanted)) c) AS centres,
-              (SELECT array_agg(finess) FROM wanted) AS wanted`,
+              (SELECT array_agg(finess) FROM wanted) AS wanted,
+              (SELECT changes FROM ${s}.directory_changes) AS changes`,
       [centreFiness, rpps],
     );
     const row = rows[0]!;
-    return { rpps, assignments: row.assignments.map(assignmentOf), centres: row.centres.map(centreOf), centresRead: row.wanted };
+    return {
+      facts: { rpps, assignments: row.assignments.map(assignmentOf), centres: row.centres.map(centreOf), centresRead: row.wanted },
+      changes: Number(row.changes),
+    };
+  }
+
+  /** The directory's change counter (directory-tables.ts): moved by every write, in its transaction. */
+  private async changeCount(): Promise<number> {
+    const { rows } = await this.sql.query<{ changes: string }>(`SELECT changes FROM ${this.schema}.directory_changes`);
+    return Number(rows[0]!.changes);
+  }
+
+  /** Every write moves the counter in its own transaction, so other instances stop reusing facts read before it. */
+  private async changed(tx: SqlExecutor): Promise<void> {
+    await tx.query(`UPDATE ${this.schema}.directory_changes SET changes = changes + 1`);
+    this.recentFacts.forgetAll();
   }
 
   /** Records what a registry event says, unless a later version is already known. A closure, once announced, stays; so does a membership date. */
@@ -180,7 +200,7 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
         centre.memberSince ?? null,
       ],
     );
-    this.recentFacts.forgetAll();
+    await this.changed(tx);
   }
 
   /**
@@ -198,7 +218,7 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
          end_on = CASE WHEN ${t}.end_reason IS NULL THEN EXCLUDED.end_on ELSE ${t}.end_on END`,
       [a.assignmentId, a.professionalId, a.rpps, a.centreFiness, a.fte, a.startOn, a.endOn ?? null, a.endReason ?? null],
     );
-    this.recentFacts.forgetAll();
+    await this.changed(tx);
   }
 
   /**
@@ -221,7 +241,7 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
        RETURNING assignment_id`,
       [assignmentId, endOn, reason],
     );
-    this.recentFacts.forgetAll();
+    await this.changed(tx);
     return rows.length > 0;
   }
 }
