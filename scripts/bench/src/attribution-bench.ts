@@ -118,6 +118,8 @@ async function sampleLag(module: AttributionModule, watch: ProgressWatch, runnin
 }
 const rate = (n: number, s: number): string => Math.round(n / s).toLocaleString('en-US');
 
+/** Registrations, declarations and raw appends run before the timed rounds, not counted. */
+const WARM_UP = 1_000;
 /** Patients per generated INSERT statement (two events each). */
 const CHUNK = 100_000;
 /**
@@ -306,12 +308,13 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     }
     const capacity = DEFAULT_PANEL_NORMS.national;
     const rounds = options.rounds;
-    const perGp = Math.ceil(((rounds + 2) * n) / gps);
-    if (perGp > capacity) throw new Error(`${(rounds + 2) * n} patients over ${gps} GPs is ${perGp} per panel, beyond the capacity of ${capacity}: add GPs`);
+    const patients = (rounds + 2) * n + WARM_UP;
+    const perGp = Math.ceil(patients / gps);
+    if (perGp > capacity) throw new Error(`${patients} patients over ${gps} GPs is ${perGp} per panel, beyond the capacity of ${capacity}: add GPs`);
 
     const metadata = {};
-    // Patients r*n..(r+1)*n-1 for round r, then n more for each diagnostic run (without the departure reactor, then without any follower).
-    const people = Array.from({ length: (rounds + 2) * n }, (_, i) => patient(i, communes));
+    // Patients r*n..(r+1)*n-1 for round r, then n more for each diagnostic run (without the departure reactor, then without any follower), then the warm-up's.
+    const people = Array.from({ length: patients }, (_, i) => patient(i, communes));
     const byNir = (i: number): pb.PatientRef => ({ ref: { $case: 'nir', value: people[i]!.nir } });
     process.stdout.write(
       `\nAttribution declarations (${target}): ${rounds} rounds of ${n} patients registered over gRPC, then one DeclareMedecinTraitant each, ${c} calls in flight, ` +
@@ -321,7 +324,8 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
         `The service runs as deployed: projection and departure reactor following the log, one info log line per call (serialised, discarded).\n` +
         `Baseline of each round, in the same store, the module's followers stopped: raw appendMany of one MedecinTraitantDeclared + one PanelPatientJoined to two fresh streams ` +
         `(one statement per request, autocommit, without the service's group commit: the strongest simple write of the same rows), at ${c} in flight.\n` +
-        `Projection lag: while the declarations run, the head of the patient streams is read and the time until the read model includes it is measured, again and again.\n`,
+        `Projection lag: while the declarations run, the head of the patient streams is read and the time until the read model includes it is measured, again and again.\n` +
+        `Before the rounds, a warm-up of ${WARM_UP.toLocaleString('en-US')} registrations, declarations and raw appends, not counted: the code compiled, each GP's panel and the directory's facts known, as in a service that has been running.\n`,
     );
 
     const register = (i: number): Promise<unknown> => callUnary(api, 'registerPatient', people[i]!.request, { metadata });
@@ -348,6 +352,10 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     const lagSamples: number[] = [];
     const statementRounds: StatementKind[][] = [];
     const tag = randomBytes(3).toString('hex');
+    const warm = (rounds + 2) * n;
+    await load(WARM_UP, c, (i) => register(warm + i));
+    await load(WARM_UP, c, (i) => declare(warm + i));
+    await load(WARM_UP, c, (i) => raw.appendMany(rawDeclaration(warm + i, tag)));
     for (let r = 0; r < rounds; r++) {
       const offset = r * n;
       registeredRounds.push(await load(n, c, (i) => register(offset + i)));
