@@ -32,7 +32,7 @@ interface Entry {
  * The directory's facts for a declaration (a centre and a GP), reused while the directory has not
  * changed (issue 16: a statement per declaration for facts that change a few times a year).
  *
- * Every directory write moves a change counter in its transaction (directory-tables.ts). Facts
+ * Every directory write then moves a change counter (directory-tables.ts). Facts
  * are kept with the counter they were read at, and reused only while that is still the counter
  * last seen, which is read again, once for every declaration waiting, when the last look is
  * `checkIntervalMs` old. So a write by any instance is seen within `checkIntervalMs`, and under

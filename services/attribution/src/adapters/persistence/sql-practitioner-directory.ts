@@ -162,13 +162,18 @@ export class SqlPractitionerDirectory implements PractitionerDirectory {
     };
   }
 
-  /** The directory's change counter (directory-tables.ts): moved by every write, in its transaction. */
+  /** The directory's change counter (directory-tables.ts): moved after every write. */
   private async changeCount(): Promise<number> {
     const { rows } = await this.sql.query<{ changes: string }>(`SELECT changes FROM ${this.schema}.directory_changes`);
     return Number(rows[0]!.changes);
   }
 
-  /** Every write moves the counter in its own transaction, so other instances stop reusing facts read before it. */
+  /**
+   * After every write (in the caller's transaction when it gives one), the counter moves, so other
+   * instances stop reusing facts read before the write. Never before it: facts read in between
+   * are newer than the count they carry, which only costs a read more. If the process dies between
+   * the two, the consumer's message is delivered again and both are done again.
+   */
   private async changed(tx: SqlExecutor): Promise<void> {
     await tx.query(`UPDATE ${this.schema}.directory_changes SET changes = changes + 1`);
     this.recentFacts.forgetAll();
