@@ -22,6 +22,19 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ PCN_HTTP_FILE_LIMIT: '1gb' })).toThrow(/PCN_HTTP_FILE_LIMIT=1gb: must be a size such as 100mb or 512kb/);
   });
 
+  it('reads the attribution projection linger and directory check in milliseconds, within their bounds', () => {
+    expect(loadConfig({})).toMatchObject({ PCN_ATTRIBUTION_PROJECTION_LINGER_MS: 50, PCN_ATTRIBUTION_DIRECTORY_CHECK_MS: 100 });
+    expect(loadConfig({ PCN_ATTRIBUTION_PROJECTION_LINGER_MS: '0', PCN_ATTRIBUTION_DIRECTORY_CHECK_MS: '5000' })).toMatchObject({
+      PCN_ATTRIBUTION_PROJECTION_LINGER_MS: 0,
+      PCN_ATTRIBUTION_DIRECTORY_CHECK_MS: 5000,
+    });
+    expect(() => loadConfig({ PCN_ATTRIBUTION_PROJECTION_LINGER_MS: '5000' })).toThrow(/PCN_ATTRIBUTION_PROJECTION_LINGER_MS=5000: must be at most 1000 ms/);
+    expect(() => loadConfig({ PCN_ATTRIBUTION_DIRECTORY_CHECK_MS: '0.5' })).toThrow(
+      /PCN_ATTRIBUTION_DIRECTORY_CHECK_MS=0.5: must be a whole number of milliseconds/,
+    );
+    expect(() => loadConfig({ PCN_ATTRIBUTION_DIRECTORY_CHECK_MS: '-1' })).toThrow(/PCN_ATTRIBUTION_DIRECTORY_CHECK_MS=-1/);
+  });
+
   it('lets --target override PCN_TARGET', () => {
     expect(loadConfig({ PCN_TARGET: 'all', ...AUTH }, 'registry').PCN_TARGET).toBe('registry');
   });
