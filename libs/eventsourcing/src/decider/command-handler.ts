@@ -68,6 +68,14 @@ export interface HandleOptions {
   readonly request?: unknown;
   /** Wait for the handler's read model after the write (default: when it has one). */
   readonly awaitReadModel?: boolean;
+  /**
+   * The command creates the primary stream, which the caller expects not to exist yet (a
+   * registration): the first decision is made on the initial state, without reading the stream,
+   * and appended with `no_stream`. If the stream exists after all, the append is refused and the
+   * command is decided again on the stream as stored, as for a remembered state (`cachedStates`).
+   * Named commands (idempotency keys) read the stream anyway: its history tells a repeat.
+   */
+  readonly assumeNew?: boolean;
 }
 
 export interface HandleResult<State, Event extends DomainEvent> {
@@ -185,8 +193,9 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
     const name = options.idempotencyName ?? (ctx.idempotencyKey ? `${streamId}:${ctx.idempotencyKey}` : undefined);
     const fingerprint = ctx.idempotencyKey && options.request !== undefined ? commandFingerprint(options.request) : undefined;
     const expected = options.expectedRevision;
-    // The state kept from this stream's last write or read, for the first decision only.
-    let remembered = name === undefined ? this.states?.get(streamId) : undefined;
+    // The state kept from this stream's last write or read (or, for a creation, the initial
+    // state), for the first decision only.
+    let remembered = name === undefined ? (this.states?.get(streamId) ?? this.assumedNew(options)) : undefined;
     let conflicted = false;
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal?.aborted) throw new CommandAbortedError();
@@ -277,6 +286,11 @@ export class CommandHandler<Command, State, Event extends DomainEvent> {
         await sleep(Math.random() * Math.min(20, attempt * 2));
       }
     }
+  }
+
+  /** The initial state at revision -1, when the caller says the command creates the stream. */
+  private assumedNew(options: HandleOptions): (LoadedStream<State> & { events: RecordedEvent[] }) | undefined {
+    return options.assumeNew ? { state: this.decider.initialState(), revision: -1, events: [] } : undefined;
   }
 
   /** The stream as stored, kept in memory for the next command when states are kept. */

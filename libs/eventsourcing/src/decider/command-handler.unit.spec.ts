@@ -260,6 +260,25 @@ describe("CommandHandler keeping primary streams' states in memory", () => {
     expect((await here.handle('counter-1', inc(1))).state).toEqual({ value: 3 });
   });
 
+  it('given a creation, when the stream does not exist, then decides on the initial state without reading it', async () => {
+    const { store, here, reads } = twoInstances();
+    const result = await here.handle('counter-new', inc(2), { assumeNew: true });
+    expect(reads()).toBe(0);
+    expect(result).toMatchObject({ state: { value: 2 }, revision: 0 });
+    expect(await store.readStream('counter-new')).toHaveLength(1);
+  });
+
+  it('given a creation, when the stream exists after all, then decides again on the stream as stored', async () => {
+    const { store, here, elsewhere, reads } = twoInstances();
+    await elsewhere.handle('counter-1', inc(5));
+    const before = reads();
+    // On the initial state, 3 would go below zero; as stored (5), it does not.
+    expect(await here.handle('counter-1', dec(3), { assumeNew: true })).toMatchObject({ state: { value: 2 }, revision: 1 });
+    expect(reads()).toBe(before + 1);
+    expect(await store.readStream('counter-1')).toHaveLength(2);
+    await expect(new CommandHandler(store, counterDecider).handle('counter-2', dec(1), { assumeNew: true })).rejects.toBeInstanceOf(PreconditionFailedError);
+  });
+
   it('reads the stream for a command with an idempotency key, whose repeat the history tells', async () => {
     const { store, here, elsewhere } = twoInstances();
     await here.handle('counter-1', inc(1));

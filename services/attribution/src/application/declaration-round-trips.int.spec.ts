@@ -118,4 +118,17 @@ describe('a declaration of médecin traitant', () => {
     expect(counted.statements).toHaveLength(1);
     expect(counted.statements.some((s) => s.includes('nir_pseudonyms'))).toBe(false);
   });
+
+  it('registers a new patient without reading their (absent) stream, and still answers a repeat with the patient it registered', async () => {
+    const input = patientInput(708);
+    counted.statements.length = 0;
+    const first = await fx.module.patients.register(input);
+    expect(counted.statements.some((s) => s.includes('.events WHERE stream_id = $1'))).toBe(false);
+    expect(counted.statements.filter((s) => /\.append_(streams|events)\(/u.test(s))).toHaveLength(1);
+    // Four in all: the NIR pseudonym's look-up, the patient's key, the append, the pseudonym's entry.
+    expect(counted.statements).toHaveLength(4);
+    // The same registration again, as after a lost answer: the append is refused, the stream read, the patient answered.
+    const again = await fx.module.patients.register(input);
+    expect(again).toEqual(first);
+  });
 });

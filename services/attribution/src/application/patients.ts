@@ -30,9 +30,10 @@ export class Patients {
     checkAgainstNir(nir, profile);
     const patientId = await this.identity.patientIdOf(nir);
     try {
+      // A registration creates the patient's stream: decided without reading it (a repeat finds it there and is decided again).
       const result = await this.commands.handle(
         { type: 'RegisterPatient', patientId, profile },
-        { ...(context && { context }), request: { patientId, ...profile } },
+        { ...(context && { context }), request: { patientId, ...profile }, assumeNew: true },
       );
       await this.identity.registered?.([{ nir, patientId }]);
       return patientView(written(result), patientId);
