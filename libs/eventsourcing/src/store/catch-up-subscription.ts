@@ -37,8 +37,12 @@ export function startCatchUpSubscription(reader: LogReader, signal: AppendSignal
   };
 
   const loop = async (): Promise<void> => {
+    // After a full page the next one is read while the handler works on this one: catching up,
+    // the log read and the handler's writes overlap. A partial page reads nothing ahead.
+    let ahead: Promise<LogPage> | undefined;
     while (!stopped) {
-      const page = await read(position ?? 0);
+      const page = await (ahead ?? read(position ?? 0));
+      ahead = undefined;
       if (stopped) return;
       if (page.events.length === 0) {
         if (page.scannedTo > (position ?? 0)) {
@@ -48,8 +52,14 @@ export function startCatchUpSubscription(reader: LogReader, signal: AppendSignal
         await signal.wait(pollIntervalMs, options.filter);
         continue;
       }
+      const last = page.events[page.events.length - 1]!.position;
+      if (page.events.length >= batchSize) {
+        ahead = read(last);
+        // Awaited by the next turn; a failure after the handler's own failure or a stop is moot.
+        ahead.catch(() => undefined);
+      }
       await options.onEvents(page.events);
-      position = page.events[page.events.length - 1]!.position;
+      position = last;
     }
   };
 
