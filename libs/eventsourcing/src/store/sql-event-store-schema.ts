@@ -1,3 +1,4 @@
+import { EVENT_COLUMNS } from './sql-log-queries';
 import { streamCategorySql } from './stream-category';
 
 /**
@@ -67,6 +68,7 @@ export function eventStoreMigration(s: string): string[] {
     allocatePositionsFunction(s),
     appendFunction(s),
     appendStreamsFunction(s),
+    ...logReadFunctions(s),
   ];
 }
 
@@ -291,4 +293,68 @@ function appendStreamsFunction(s: string): string {
     RETURN QUERY SELECT 'ok'::text, to_jsonb(v_revisions), v_position, NULL::jsonb, NULL::integer;
   END
   $fn$`;
+}
+
+/**
+ * The settings of the log reads: a page is an ordered range of an index that stops once full,
+ * whatever the statistics say. A log that grew since it was last analysed (a bulk import, a
+ * burst, autovacuum off or behind) makes the planner think a range holds a few rows, and a
+ * bitmap scan then reads every row after the position and sorts them: tens of milliseconds a
+ * page at 300,000 events, where the ordered range takes one.
+ */
+export const LOG_READ_PLAN_SETTINGS = { enable_bitmapscan: 'off' } as const;
+
+const readSettings = Object.entries(LOG_READ_PLAN_SETTINGS)
+  .map(([name, value]) => `SET ${name} = ${value}`)
+  .join(' ');
+
+/**
+ * `log_page(after, frontier, limit, scans)` and `log_head(frontier, scans)`: the reads of the
+ * log, one ordered index range per scan (`{category?, categoryLike?, streamLike?}`, see
+ * `sql-log-queries.ts`; none: the whole log). The statement is built here with the scans as
+ * literals, so each call is planned for its categories, and run under `LOG_READ_PLAN_SETTINGS`.
+ * `log_page_statement` shows what `log_page` runs, for the plan tests.
+ */
+function logReadFunctions(s: string): string[] {
+  return [
+    `CREATE OR REPLACE FUNCTION ${s}.log_branches(p_scans jsonb)
+     RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $fn$
+       SELECT concat_ws(' AND ',
+           CASE WHEN sc.value ? 'category' THEN format('category = %L', sc.value->>'category') END,
+           CASE WHEN sc.value ? 'categoryLike' THEN format('category LIKE %L', sc.value->>'categoryLike') END,
+           CASE WHEN sc.value ? 'streamLike' THEN format('stream_id LIKE %L', sc.value->>'streamLike') END,
+           'true')
+       FROM jsonb_array_elements(CASE WHEN jsonb_array_length(p_scans) = 0 THEN '[{}]'::jsonb ELSE p_scans END) WITH ORDINALITY AS sc(value, ord)
+       ORDER BY sc.ord
+     $fn$`,
+    `CREATE OR REPLACE FUNCTION ${s}.log_page_statement(p_scans jsonb)
+     RETURNS text LANGUAGE sql IMMUTABLE AS $fn$
+       SELECT format(
+         'WITH page AS (%s), '
+         'reach AS (SELECT (SELECT position FROM ${s}.events WHERE transaction_id < $2 ORDER BY position DESC LIMIT 1) AS scanned_to) '
+         'SELECT page.*, reach.scanned_to FROM reach LEFT JOIN page ON true ORDER BY page.position LIMIT $3',
+         string_agg(format('(SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE %s AND position > $1 AND transaction_id < $2 ORDER BY position LIMIT $3)', b), ' UNION ALL '))
+       FROM ${s}.log_branches(p_scans) AS b
+     $fn$`,
+    `CREATE OR REPLACE FUNCTION ${s}.log_page(p_after bigint, p_frontier xid8, p_limit integer, p_scans jsonb)
+     RETURNS TABLE ("position" bigint, stream_id text, revision bigint, event_id uuid, type text, schema_version integer,
+                    data jsonb, metadata jsonb, recorded_at timestamptz, scanned_to bigint)
+     LANGUAGE plpgsql STABLE ${readSettings} AS $fn$
+     BEGIN
+       RETURN QUERY EXECUTE ${s}.log_page_statement(p_scans) USING p_after, p_frontier, p_limit;
+     END
+     $fn$`,
+    `CREATE OR REPLACE FUNCTION ${s}.log_head(p_frontier xid8, p_scans jsonb)
+     RETURNS bigint LANGUAGE plpgsql STABLE ${readSettings} AS $fn$
+     DECLARE
+       v_head bigint;
+     BEGIN
+       EXECUTE (SELECT format('SELECT greatest(%s)',
+                  string_agg(format('(SELECT position FROM ${s}.events WHERE %s AND transaction_id < $1 ORDER BY position DESC LIMIT 1)', b), ', '))
+                FROM ${s}.log_branches(p_scans) AS b)
+         INTO v_head USING p_frontier;
+       RETURN v_head;
+     END
+     $fn$`,
+  ];
 }
