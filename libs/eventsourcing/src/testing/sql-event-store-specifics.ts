@@ -8,6 +8,8 @@ import { newEvent } from './event-store-contract';
 import { eventually } from './eventually';
 import type { RecordedEvent } from '../store/event';
 import { ConcurrencyError } from '../errors';
+import { NO_GROUP_COMMIT } from '../store/group-commit';
+import type { MultiAppendResult, StreamAppend } from '../store/event-store';
 
 interface PlanNode {
   'Node Type': string;
@@ -215,6 +217,32 @@ export function sqlEventStoreSpecifics(client: () => SqlClient, schemaName: () =
     const positions = stored.map((e) => e.position);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(new Set(positions).size).toBe(positions.length);
+  }, 60_000);
+
+  it('lets one of many concurrent requests creating the same new streams, in either order, win; the others conflict or replay, and nothing is half written', async () => {
+    const store = await SqlEventStore.open(client(), schemaName(), { groupCommit: NO_GROUP_COMMIT });
+    const [x, y] = [`patient-${randomUUID()}`, `patient-${randomUUID()}`];
+    const request = (w: number): StreamAppend[] => {
+      // Streams of many events: inserts long enough for requests in opposite orders to overlap.
+      const parts = [x, y].map((streamId) => ({
+        streamId,
+        events: Array.from({ length: 500 }, () => newEvent('Created', { w })),
+        expectedRevision: 'no_stream' as const,
+      }));
+      return w % 2 ? parts.reverse() : parts;
+    };
+    const requests = Array.from({ length: 8 }, (_, w) => request(w));
+    // One request sent twice at once, as a client retrying: the same events, the same answer.
+    requests.push(requests[0]!);
+    const settled = await Promise.allSettled(requests.map((r) => store.appendMany(r)));
+    const written = settled.filter((r): r is PromiseFulfilledResult<MultiAppendResult> => r.status === 'fulfilled');
+    expect(settled.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual(
+      Array.from({ length: settled.length - written.length }, () => expect.any(ConcurrencyError)),
+    );
+    expect(written.filter((r) => !r.value.idempotentReplay)).toHaveLength(1);
+    const winner = (await store.readStream(x))[0]!.data as { w: number };
+    for (const stream of [x, y]) expect((await store.readStream(stream)).map((e) => e.data)).toEqual(Array.from({ length: 500 }, () => ({ w: winner.w })));
+    if (written.length === 2) expect(winner.w).toBe(0);
   }, 60_000);
 
   it('merges appends that wait for a slot into one statement, each caller answered as if alone', async () => {
