@@ -310,7 +310,9 @@ const readSettings = Object.entries(LOG_READ_PLAN_SETTINGS)
 
 /**
  * `log_page(after, frontier, limit, scans)` and `log_head(frontier, scans)`: the reads of the
- * log, one ordered index range per scan (`{category?, categoryLike?, streamLike?}`, see
+ * log, in one round trip. A NULL frontier is computed first (`log_frontier`), a statement of
+ * its own inside these volatile functions, so the read after it runs in a later snapshot, as
+ * `logFrontierSql` requires. One ordered index range per scan (`{category?, categoryLike?, streamLike?}`, see
  * `sql-log-queries.ts`; none: the whole log). The statement is built here with the scans as
  * literals, so each call is planned for its categories, and run under `LOG_READ_PLAN_SETTINGS`.
  * `log_page_statement` shows what `log_page` runs, for the plan tests.
@@ -336,23 +338,32 @@ function logReadFunctions(s: string): string[] {
          string_agg(format('(SELECT ${EVENT_COLUMNS} FROM ${s}.events WHERE %s AND position > $1 AND transaction_id < $2 ORDER BY position LIMIT $3)', b), ' UNION ALL '))
        FROM ${s}.log_branches(p_scans) AS b
      $fn$`,
+    `CREATE OR REPLACE FUNCTION ${s}.log_frontier(p_frontier xid8)
+     RETURNS xid8 LANGUAGE plpgsql VOLATILE AS $fn$
+     BEGIN
+       RETURN coalesce(p_frontier, (${logFrontierSql(s)})::xid8);
+     END
+     $fn$`,
     `CREATE OR REPLACE FUNCTION ${s}.log_page(p_after bigint, p_frontier xid8, p_limit integer, p_scans jsonb)
      RETURNS TABLE ("position" bigint, stream_id text, revision bigint, event_id uuid, type text, schema_version integer,
                     data jsonb, metadata jsonb, recorded_at timestamptz, scanned_to bigint)
-     LANGUAGE plpgsql STABLE ${readSettings} AS $fn$
+     LANGUAGE plpgsql VOLATILE ${readSettings} AS $fn$
+     DECLARE
+       v_frontier xid8 := ${s}.log_frontier(p_frontier);
      BEGIN
-       RETURN QUERY EXECUTE ${s}.log_page_statement(p_scans) USING p_after, p_frontier, p_limit;
+       RETURN QUERY EXECUTE ${s}.log_page_statement(p_scans) USING p_after, v_frontier, p_limit;
      END
      $fn$`,
     `CREATE OR REPLACE FUNCTION ${s}.log_head(p_frontier xid8, p_scans jsonb)
-     RETURNS bigint LANGUAGE plpgsql STABLE ${readSettings} AS $fn$
+     RETURNS bigint LANGUAGE plpgsql VOLATILE ${readSettings} AS $fn$
      DECLARE
+       v_frontier xid8 := ${s}.log_frontier(p_frontier);
        v_head bigint;
      BEGIN
        EXECUTE (SELECT format('SELECT greatest(%s)',
                   string_agg(format('(SELECT position FROM ${s}.events WHERE %s AND transaction_id < $1 ORDER BY position DESC LIMIT 1)', b), ', '))
                 FROM ${s}.log_branches(p_scans) AS b)
-         INTO v_head USING p_frontier;
+         INTO v_head USING v_frontier;
        RETURN v_head;
      END
      $fn$`,

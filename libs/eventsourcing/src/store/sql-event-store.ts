@@ -1,6 +1,6 @@
 import type { SqlClient } from '../sql/sql-client';
 import { assertSqlIdentifier } from '../sql/sql-identifiers';
-import { eventStoreMigration, logFrontierSql } from './sql-event-store-schema';
+import { eventStoreMigration } from './sql-event-store-schema';
 import { EVENT_COLUMNS, headQuery, logPageQuery } from './sql-log-queries';
 import type { LogPage } from './catch-up-subscription';
 import { migrate } from '../sql/migrate';
@@ -195,7 +195,7 @@ export class SqlEventStore implements EventStore {
    * the frontier (the log holds nothing more for this filter up to there).
    */
   async readPage(options: ReadAllOptions = {}): Promise<LogPage> {
-    const query = logPageQuery(this.s, options, await this.frontier());
+    const query = logPageQuery(this.s, options, this.frontier);
     const res = await this.sql.query<EventRow>(query.text, query.params);
     const events = res.rows.filter((r) => r.position !== null).map(fromRow);
     const full = options.maxCount !== undefined && events.length >= options.maxCount;
@@ -209,7 +209,7 @@ export class SqlEventStore implements EventStore {
 
   /** The position of the last event a reader can see now (below the frontier), 0 when none. */
   async headPosition(filter?: LogFilter): Promise<number> {
-    const query = headQuery(this.s, filter, await this.frontier());
+    const query = headQuery(this.s, filter, this.frontier);
     const res = await this.sql.query<{ position: number | null }>(query.text, query.params);
     return res.rows[0]?.position ?? 0;
   }
@@ -219,14 +219,12 @@ export class SqlEventStore implements EventStore {
   }
 
   /**
-   * Its own statement, before the read that uses it (see `logFrontierSql`). PGlite is one
-   * connection running one statement at a time (a transaction holds it until it ends): no append
-   * is ever in flight while a read runs, so everything committed is below the frontier.
+   * The frontier the log functions read below: null, computed by them first (`log_frontier`).
+   * PGlite is one connection running one statement at a time (a transaction holds it until it
+   * ends): no append is ever in flight while a read runs, so everything committed is below it.
    */
-  private async frontier(): Promise<string> {
-    if (this.sql.dialect === 'pglite') return MAX_XID8;
-    const res = await this.sql.query<{ frontier: string }>(logFrontierSql(this.s));
-    return res.rows[0]!.frontier;
+  private get frontier(): string | null {
+    return this.sql.dialect === 'pglite' ? MAX_XID8 : null;
   }
 
   /**

@@ -34,20 +34,21 @@ function logScans(filter: LogFilter | undefined): LogScan[] {
 }
 
 /**
- * A page of the log after `options.after` and below `frontier` (an xid8 as text), with
+ * A page of the log after `options.after` and below `frontier` (an xid8 as text; null: the
+ * frontier of the appends in flight, computed first by the function), with
  * `scanned_to` on every row, and on one row of NULL event columns when the page is empty: the
  * highest position below the frontier. The statement is `log_page` (sql-event-store-schema.ts),
  * planned without bitmap scans, so a page is always an ordered index range that stops once full.
  */
-export function logPageQuery(s: string, options: ReadAllOptions, frontier: string): SqlQuery {
+export function logPageQuery(s: string, options: ReadAllOptions, frontier: string | null): SqlQuery {
   return {
     text: `SELECT ${EVENT_COLUMNS}, scanned_to FROM ${s}.log_page($1, $2::xid8, $3, $4::jsonb)`,
     params: [options.after ?? 0, frontier, options.maxCount ?? null, JSON.stringify(logScans(options.filter))],
   };
 }
 
-/** The last position below `frontier` among the events `filter` matches (NULL when none), through `log_head`. */
-export function headQuery(s: string, filter: LogFilter | undefined, frontier: string): SqlQuery {
+/** The last position below `frontier` (as for `logPageQuery`) among the events `filter` matches (NULL when none), through `log_head`. */
+export function headQuery(s: string, filter: LogFilter | undefined, frontier: string | null): SqlQuery {
   return { text: `SELECT ${s}.log_head($1::xid8, $2::jsonb) AS position`, params: [frontier, JSON.stringify(logScans(filter))] };
 }
 
