@@ -213,9 +213,14 @@ export function lastPositionSql(s: string): string {
   return `SELECT coalesce((SELECT ev.position FROM ${s}.events ev ORDER BY ev.position DESC LIMIT 1), 0)`;
 }
 
-const settings = Object.entries(APPEND_PLAN_SETTINGS)
-  .map(([name, value]) => `SET ${name} = ${value}`)
-  .join(' ');
+/** A function's `SET name = value ...` clause: the settings its statements are planned and run under. */
+function settingsClause(values: Readonly<Record<string, string>>): string {
+  return Object.entries(values)
+    .map(([name, value]) => `SET ${name} = ${value}`)
+    .join(' ');
+}
+
+const settings = settingsClause(APPEND_PLAN_SETTINGS);
 
 /**
  * `append_streams(appends)` (`appendMany`), on the rules of `append_events`: the locks of all
@@ -304,18 +309,16 @@ function appendStreamsFunction(s: string): string {
  */
 export const LOG_READ_PLAN_SETTINGS = { enable_bitmapscan: 'off' } as const;
 
-const readSettings = Object.entries(LOG_READ_PLAN_SETTINGS)
-  .map(([name, value]) => `SET ${name} = ${value}`)
-  .join(' ');
+const readSettings = settingsClause(LOG_READ_PLAN_SETTINGS);
 
 /**
  * `log_page(after, frontier, limit, scans)` and `log_head(frontier, scans)`: the reads of the
  * log, in one round trip. A NULL frontier is computed first (`log_frontier`), a statement of
  * its own inside these volatile functions, so the read after it runs in a later snapshot, as
- * `logFrontierSql` requires. One ordered index range per scan (`{category?, categoryLike?, streamLike?}`, see
- * `sql-log-queries.ts`; none: the whole log). The statement is built here with the scans as
- * literals, so each call is planned for its categories, and run under `LOG_READ_PLAN_SETTINGS`.
- * `log_page_statement` shows what `log_page` runs, for the plan tests.
+ * `logFrontierSql` requires. One ordered index range per scan (`{category?, categoryLike?,
+ * streamLike?}`, see `sql-log-queries.ts`; none: the whole log). The statement is built here
+ * with the scans as literals, so each call is planned for its categories, and run under
+ * `LOG_READ_PLAN_SETTINGS`. `log_page_statement` shows what `log_page` runs, for the plan tests.
  */
 function logReadFunctions(s: string): string[] {
   return [
