@@ -4,3 +4,4 @@ export * from './safe-text';
 export * from './field-guard';
 export * from './idempotency-key';
 export * from './ids';
+export * from './settings';

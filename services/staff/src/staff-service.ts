@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { millisecondsSetting } from '@pcn/validation';
 import { staffV1 } from '@pcn/contracts';
 import type { EventReactor } from '@pcn/eventsourcing';
 import { REGISTRY_TOPIC, STAFF_TOPIC } from '@pcn/messaging';
@@ -60,12 +60,7 @@ export const staffService = defineService({
   consumes: [REGISTRY_TOPIC],
   config: {
     shape: {
-      PCN_STAFF_ADVANCEMENT_INTERVAL_MS: z.coerce
-        .number()
-        .int('must be a whole number of milliseconds')
-        .min(0)
-        .max(86_400_000)
-        .default(DEFAULT_ADVANCEMENT_INTERVAL_MS),
+      PCN_STAFF_ADVANCEMENT_INTERVAL_MS: millisecondsSetting(86_400_000, DEFAULT_ADVANCEMENT_INTERVAL_MS),
     },
   },
   configure: (settings, { metrics }): StaffOptions => ({
