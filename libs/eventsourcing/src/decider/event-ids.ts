@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 
 /**
  * The one event-id scheme of a command (docs/adr/0021). A named command (a client's idempotency
@@ -24,10 +24,12 @@ export function legacyCommandEventId(name: string, index: number): string {
   return nameBasedUuid(`${name}#${index}`);
 }
 
+/**
+ * RFC 9562 v5 layout over SHA-1 of `pcn-event:<name>`. The one-shot `hash` (hex) is about five
+ * times cheaper than a `Hash` object per id, which a bulk import computes millions of times.
+ */
 export function nameBasedUuid(name: string): string {
-  const hash = createHash('sha1').update('pcn-event:').update(name).digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const hex = hash('sha1', `pcn-event:${name}`, 'hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
