@@ -18,6 +18,7 @@ import { CommuneDirectory, completeFiness, completeRpps, nirKey } from '@pcn/ref
 import { summary } from './percentiles';
 import { ProgressWatch } from './progress-watch';
 import { printTable, timed, type Row } from './report';
+import { measure, type Measured } from './measured-calls';
 import { printStatementKinds, StatementTimings, type StatementKind } from './statement-timings';
 
 export interface AttributionBenchOptions {
@@ -69,30 +70,6 @@ function communeCodes(): string[] {
 async function openSql(options: AttributionBenchOptions, connections: number): Promise<{ sql: SqlClient; target: string }> {
   if (options.pgUrl) return { sql: new PgSqlClient({ connectionString: options.pgUrl, max: connections }), target: 'postgresql' };
   return { sql: await PgliteSqlClient.open(), target: 'pglite (in memory)' };
-}
-
-interface LoadResult {
-  readonly seconds: number;
-  /** Milliseconds per call. */
-  readonly latencies: number[];
-}
-
-/** Calls `op(0..n-1)` with `concurrency` in flight; the first failure fails the run. */
-async function load(n: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<LoadResult> {
-  const latencies = new Array<number>(n);
-  let next = 0;
-  const { seconds } = await timed(() =>
-    Promise.all(
-      Array.from({ length: Math.min(concurrency, n) }, async () => {
-        for (let i = next++; i < n; i = next++) {
-          const start = performance.now();
-          await op(i);
-          latencies[i] = performance.now() - start;
-        }
-      }),
-    ),
-  );
-  return { seconds, latencies };
 }
 
 const ms = (v: number): string => v.toFixed(1);
@@ -345,32 +322,32 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     const store = mod.store;
     // The raw baseline: the same schema, each request its own statement (the service's store merges waiting appends).
     const raw = await SqlEventStore.open(sql, schema, { groupCommit: NO_GROUP_COMMIT });
-    const registeredRounds: LoadResult[] = [];
-    const declaredRounds: LoadResult[] = [];
-    const rawRounds: LoadResult[] = [];
-    const rawRegisteredRounds: LoadResult[] = [];
+    const registeredRounds: Measured[] = [];
+    const declaredRounds: Measured[] = [];
+    const rawRounds: Measured[] = [];
+    const rawRegisteredRounds: Measured[] = [];
     const lagSamples: number[] = [];
     const statementRounds: StatementKind[][] = [];
     const tag = randomBytes(3).toString('hex');
     const warm = (rounds + 2) * n;
-    await load(WARM_UP, c, (i) => register(warm + i));
-    await load(WARM_UP, c, (i) => declare(warm + i));
-    await load(WARM_UP, c, (i) => raw.appendMany(rawDeclaration(warm + i, tag)));
+    await measure(WARM_UP, c, (i) => register(warm + i));
+    await measure(WARM_UP, c, (i) => declare(warm + i));
+    await measure(WARM_UP, c, (i) => raw.appendMany(rawDeclaration(warm + i, tag)));
     for (let r = 0; r < rounds; r++) {
       const offset = r * n;
-      registeredRounds.push(await load(n, c, (i) => register(offset + i)));
+      registeredRounds.push(await measure(n, c, (i) => register(offset + i)));
       let loading = true;
       const sampler = sampleLag(mod, watch, () => loading, lagSamples);
       timings.recording = true;
-      declaredRounds.push(await load(n, c, (i) => declare(offset + i)).finally(() => (loading = false)));
+      declaredRounds.push(await measure(n, c, (i) => declare(offset + i)).finally(() => (loading = false)));
       timings.recording = false;
       statementRounds.push(timings.take());
       await sampler;
       await mod.projection.stop();
       await mod.departures.stop();
-      rawRounds.push(await load(n, c, (i) => raw.appendMany(rawDeclaration(offset + i, tag))));
+      rawRounds.push(await measure(n, c, (i) => raw.appendMany(rawDeclaration(offset + i, tag))));
       rawRegisteredRounds.push(
-        await load(n, c, (i) => {
+        await measure(n, c, (i) => {
           const { request } = people[offset + i]!;
           const patientId = randomBytes(16).toString('hex');
           const profile = {
@@ -400,27 +377,27 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
       await mod.projection.start();
       await mod.departures.start();
     }
-    const read = await load(n, c, (i) => callUnary(api, 'getPatient', { patient: byNir(i) }, { metadata }));
+    const read = await measure(n, c, (i) => callUnary(api, 'getPatient', { patient: byNir(i) }, { metadata }));
 
     // Diagnostic: the same declarations with the departure reactor stopped.
     await mod.departures.stop();
-    await load(n, c, (i) => register(rounds * n + i));
-    const withoutReactor = await load(n, c, (i) => declare(rounds * n + i));
+    await measure(n, c, (i) => register(rounds * n + i));
+    const withoutReactor = await measure(n, c, (i) => declare(rounds * n + i));
     // And with the projection stopped too: what the followers' pages cost the declarations beside them.
     await mod.projection.stop();
-    await load(n, c, (i) => register((rounds + 1) * n + i));
-    const withoutFollowers = await load(n, c, (i) => declare((rounds + 1) * n + i));
+    await measure(n, c, (i) => register((rounds + 1) * n + i));
+    const withoutFollowers = await measure(n, c, (i) => declare((rounds + 1) * n + i));
 
     await mod.stop();
     const reactorHead = await store.headPosition();
     // One poll of the departure reactor as it runs while no departure was ever recorded (its checkpoint stays at 0).
     const reactorPoll = await timed(() => store.readAll({ after: 0, maxCount: 100, filter: { streamPrefixes: [DEPARTURE_PREFIX] } }));
 
-    const merged = (results: readonly LoadResult[]): LoadResult => ({
+    const merged = (results: readonly Measured[]): Measured => ({
       seconds: results.reduce((t, x) => t + x.seconds, 0),
       latencies: results.flatMap((x) => x.latencies),
     });
-    const lines: [string, LoadResult][] = [
+    const lines: [string, Measured][] = [
       ['DeclareMedecinTraitant over gRPC', merged(declaredRounds)],
       ['  baseline: raw appendMany, 2 streams', merged(rawRounds)],
       ['  baseline: GetPatient over gRPC', read],
@@ -436,7 +413,7 @@ export async function declarationBench(options: DeclarationBenchOptions): Promis
     const header = ['operation', 'calls', 'seconds', 'calls/s', 'p50 ms', 'p99 ms', 'max ms'];
     const widths = header.map((h, i) => Math.max(h.length, ...cells.map((l) => l[i]!.length)));
     const fmt = (row: readonly string[]): string => row.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ');
-    const perSec = (x: LoadResult): number => x.latencies.length / x.seconds;
+    const perSec = (x: Measured): number => x.latencies.length / x.seconds;
     const ratios = declaredRounds.map((d, r) => perSec(d) / perSec(rawRounds[r]!));
     const registerRatios = registeredRounds.map((d, r) => perSec(d) / perSec(rawRegisteredRounds[r]!));
     const lagSummary = summary(lagSamples);

@@ -10,6 +10,7 @@ import {
   type SqlClient,
 } from '@pcn/eventsourcing';
 import { printTable, timed, type Row } from './report';
+import { measure, type Measured } from './measured-calls';
 import { summary } from './percentiles';
 
 export interface EventStoreBenchOptions {
@@ -38,29 +39,6 @@ function makeEvents(n: number, from = 0): NewEvent[] {
     data: payload(from + i),
     metadata: { occurredAt: new Date().toISOString(), actor: 'bench', correlationId: randomUUID() },
   }));
-}
-
-/** Per-call latencies (ms) and the wall time of a workload. */
-interface Measured {
-  readonly seconds: number;
-  readonly latencies: number[];
-}
-
-async function measure(calls: number, concurrency: number, call: (i: number) => Promise<unknown>): Promise<Measured> {
-  const latencies: number[] = [];
-  let next = 0;
-  const { seconds } = await timed(() =>
-    Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (let i = next++; i < calls; i = next++) {
-          const start = process.hrtime.bigint();
-          await call(i);
-          latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-        }
-      }),
-    ),
-  );
-  return { seconds, latencies };
 }
 
 /** One workload against its baseline, measured in the same run. */

@@ -10,6 +10,7 @@ import { stringify } from 'csv-stringify';
 import { PgliteSqlClient, PgSqlClient, type SqlClient } from '@pcn/eventsourcing';
 import { createAttributionModule, IMPORT_COLUMNS, importPatientsCsv, PATIENT_PREFIX, type AttributionModule } from '@pcn/attribution';
 import { createLogger } from '@pcn/observability';
+import { dropSetBasedWrite, setBasedWrite } from './import-baseline';
 import { summary } from './percentiles';
 import { timed } from './report';
 import { syntheticPopulation, type SyntheticPatient } from './population/synthetic-population';
@@ -112,6 +113,10 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     if (rerun.result.unchanged !== Math.min(n, RERUN_LINES) || rerun.result.imported !== 0)
       throw new Error(`a rerun wrote again: ${JSON.stringify(rerun.result)}`);
 
+    const batches = Math.ceil(n / options.batch);
+    const baseline = await setBasedWrite(sql, schema, { batches, lanes: options.lanes });
+    const b = summary(baseline.measured.latencies);
+
     const appendSeconds = (appendedAt - started) / 1000;
     const totalSeconds = (caughtUpAt - started) / 1000;
     const events = 3 * n;
@@ -124,12 +129,18 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
         `projection caught up ${totalSeconds.toFixed(1)} s in all (${((caughtUpAt - appendedAt) / 1000).toFixed(1)} s after the last append)  ${Math.round(n / totalSeconds).toLocaleString('en-US')} patients/s\n` +
         `per batch of ${options.batch}: p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms, max ${s.max.toFixed(0)} ms\n` +
         `1 million patients at this rate: ${(perMillion / 60).toFixed(1)} min, projection included (target: under 2 min)${n < 1_000_000 ? ', extrapolated linearly from this size' : ''}\n` +
-        `rerun of the first ${Math.min(n, RERUN_LINES).toLocaleString('en-US')} lines: ${rerun.result.unchanged} unchanged, nothing written, ${rerun.seconds.toFixed(1)} s\n`,
+        `rerun of the first ${Math.min(n, RERUN_LINES).toLocaleString('en-US')} lines: ${rerun.result.unchanged} unchanged, nothing written, ${rerun.seconds.toFixed(1)} s\n` +
+        `\nBaseline, same run: the same ${baseline.rows.toLocaleString('en-US')} rows (log, streams, subject keys, NIR pseudonyms, read model) written again by PostgreSQL alone ` +
+        `into empty copies of the tables (same indexes), ${batches} batches of one INSERT … SELECT per table (${baseline.statements} autocommit statements), ${options.lanes} in flight\n` +
+        `set-based write     ${baseline.measured.seconds.toFixed(1)} s  per batch: p50 ${b.p50.toFixed(0)} ms, p99 ${b.p99.toFixed(0)} ms  ` +
+        `1 million patients at this rate: ${((baseline.measured.seconds * 1_000_000) / n / 60).toFixed(1)} min\n` +
+        `import, projection included, at ${(baseline.measured.seconds / totalSeconds).toFixed(2)}x of the set-based write (its seconds ÷ the import's)\n`,
     );
     printStatementKinds(statements, 'the import and the projection', { name: '1,000 patients', count: n / 1000 });
   } finally {
     await module?.stop().catch(() => undefined);
     await sleep(50);
+    await dropSetBasedWrite(sql, schema).catch((error: unknown) => process.stderr.write(`could not drop the baseline's schema: ${String(error)}\n`));
     await sql.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch((error: unknown) => process.stderr.write(`could not drop ${schema}: ${String(error)}\n`));
     await sql.close();
     await rm(dir, { recursive: true, force: true });
