@@ -34,14 +34,27 @@ export const identifier = (pattern: RegExp, what: string) => str(200).regex(patt
 /** A UUID, as the services mint their resources' ids. */
 export const uuid = (what: string) => str(36).pipe(z.uuid(`must be ${what} (a UUID)`));
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/**
+ * Whether `YYYY-MM-DD` (already of that shape) names a day of the proleptic Gregorian calendar.
+ * Arithmetic, not a `Date` round trip: a tenth of the cost, and every date of every input and
+ * import line goes through it.
+ */
+export function isCalendarDay(s: string): boolean {
+  const year = Number(s.slice(0, 4));
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
 /** A calendar day written YYYY-MM-DD (2023-02-30 is refused). */
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD', abort: true })
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'is not a calendar date');
+  .refine(isCalendarDay, 'is not a calendar date');
 
 /**
  * Page size of a list: 1 to `max`, `fallback` when absent. A query parameter is text, so a

@@ -84,6 +84,7 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     const batchMs: number[] = [];
     let last = performance.now();
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     const imported = await importPatientsCsv(module.patientImport, {
       file,
       batchSize: options.batch,
@@ -99,6 +100,7 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
     const wanted = await module.store.headPosition({ streamPrefixes: [PATIENT_PREFIX] });
     await module.projection.waitForPosition(wanted, 3_600_000);
     const caughtUpAt = performance.now();
+    const cpu = process.cpuUsage(cpuAtStart);
     timings.recording = false;
     const statements = timings.take();
     if (imported.imported !== n || imported.rejected !== 0) throw new Error(`the import did not take every line: ${JSON.stringify(imported)}`);
@@ -127,6 +129,7 @@ export async function importBench(options: ImportBenchOptions): Promise<void> {
         `appends done      ${appendSeconds.toFixed(1)} s  ${Math.round(n / appendSeconds).toLocaleString('en-US')} patients/s  ${Math.round(events / appendSeconds).toLocaleString('en-US')} events/s  ` +
         `(${imported.batchedAppends} batches at once, ${imported.slowBatches} patient by patient)\n` +
         `projection caught up ${totalSeconds.toFixed(1)} s in all (${((caughtUpAt - appendedAt) / 1000).toFixed(1)} s after the last append)  ${Math.round(n / totalSeconds).toLocaleString('en-US')} patients/s\n` +
+        `CPU of this process (import and projection) meanwhile: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s\n` +
         `per batch of ${options.batch}: p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms, max ${s.max.toFixed(0)} ms\n` +
         `1 million patients at this rate: ${(perMillion / 60).toFixed(1)} min, projection included (target: under 2 min)${n < 1_000_000 ? ', extrapolated linearly from this size' : ''}\n` +
         `rerun of the first ${Math.min(n, RERUN_LINES).toLocaleString('en-US')} lines: ${rerun.result.unchanged} unchanged, nothing written, ${rerun.seconds.toFixed(1)} s\n` +
